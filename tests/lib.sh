@@ -1,0 +1,41 @@
+# Shell helpers for the TAP test scripts.  Source it: . "$top_srcdir/tests/lib.sh"
+# Every test script prints TAP: ok/not ok lines and a final plan.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+SIM=$top_builddir/tests/sim
+T_N=0
+T_FAILED=0
+
+# ok COND-STATUS DESCRIPTION: ok 0 "x works" / ok 1 "x works"
+ok() {
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		T_FAILED=$((T_FAILED + 1))
+		echo "not ok $T_N - $2"
+	fi
+}
+# check DESCRIPTION CMD...: run CMD, ok if it exits 0
+check() {
+	local d=$1; shift
+	"$@"; ok $? "$d"
+}
+diag() { echo "# $*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; exit $?; }
+need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
+need_netns() {
+	need_root
+	ip netns add xn-probe.$$ 2>/dev/null || skip_all "cannot create network namespaces"
+	ip netns del xn-probe.$$
+}
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds
+wait_for() {
+	local t=$(( $1 * 10 )); shift
+	while [ $t -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1; t=$((t - 1))
+	done
+	return 1
+}
