@@ -1,0 +1,317 @@
+/*
+ * Copyright (c) 2026 The xennetd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * Guest receive (host port -> backend -> frontend).
+ *
+ * The port is read only while the frontend has posted enough rx requests
+ * for the largest frame it can take (ring_rx_ready); a pass moves up to
+ * rx-batch frames, each into as many posted buffers as it needs (one
+ * without feature-sg), with a GSO extra-info slot after the first data
+ * slot of a large frame.  netif.h "rx response": responses must land in
+ * the same ring slot as the request they answer (Linux netfront relies
+ * on it), so each response is written at its request's index.  Responses
+ * are published only for whole frames, after their copies completed.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "ring.h"
+#include "ring-private.h"
+
+static unsigned int	ring_rx_need(const struct ring_queue *);
+static int		ring_rx_offload(struct ring_queue *, uint8_t *, size_t,
+			    const struct xn_vnet_hdr *, uint16_t *, uint8_t *);
+static RING_IDX		ring_rx_layout(struct ring_queue *, RING_IDX,
+			    const uint8_t *, size_t, uint16_t, uint8_t,
+			    uint16_t, unsigned int *, uint16_t);
+static int		ring_rx_complete(struct ring_queue *, unsigned int,
+			    unsigned int);
+
+/* Slots the largest frame this frontend accepts can take. */
+static unsigned int
+ring_rx_need(const struct ring_queue *rq)
+{
+	return (rq->rq_feat.rf_sg ? RING_RX_SLOTS_MAX : 1);
+}
+
+/*
+ * ring_rx_ready: 1 if the frontend has posted enough requests for one
+ * more frame, 0 if not (and then asks to be notified when it posts
+ * them: req_event), -1 if its producer index is impossible.
+ */
+int
+ring_rx_ready(struct ring_queue *rq)
+{
+	RING_IDX prod, cons = rq->rq_rx.req_cons;
+	unsigned int need = ring_rx_need(rq);
+
+	if (!rq->rq_connected)
+		return (0);
+	prod = rq->rq_rx.sring->req_prod;
+	xen_rmb();
+	if (prod - cons > RING_SIZE(&rq->rq_rx))
+		return (ring_fatal(rq, "rx req_prod beyond the ring"));
+	if (prod - cons >= need)
+		return (1);
+	rq->rq_rx.sring->req_event = cons + need;
+	xen_mb();	/* publish req_event before re-reading req_prod */
+	prod = rq->rq_rx.sring->req_prod;
+	xen_rmb();
+	if (prod - cons > RING_SIZE(&rq->rq_rx))
+		return (ring_fatal(rq, "rx req_prod beyond the ring"));
+	return (prod - cons >= need);
+}
+
+/*
+ * ring_rx_offload: translate a frame's vnet header into NETRXF_* flags
+ * and a GSO type (XEN_NETIF_GSO_TYPE_*), completing the checksum in
+ * software when this frontend cannot take a partial one.  Returns 0, or
+ * -1 if the frame cannot be given to this frontend.
+ */
+static int
+ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
+    const struct xn_vnet_hdr *vh, uint16_t *flags, uint8_t *gso)
+{
+	unsigned int l4, coff;
+	int v6 = 0, partial_ok;
+
+	*flags = 0;
+	*gso = 0;
+	switch (vh->vh_gso_type & ~XN_VNET_GSO_ECN) {
+	case XN_VNET_GSO_NONE:
+		break;
+	case XN_VNET_GSO_TCPV4:
+		if (!rq->rq_feat.rf_gso4 || !rq->rq_feat.rf_sg)
+			return (-1);
+		*gso = XEN_NETIF_GSO_TYPE_TCPV4;
+		break;
+	case XN_VNET_GSO_TCPV6:
+		if (!rq->rq_feat.rf_gso6 || !rq->rq_feat.rf_sg)
+			return (-1);
+		*gso = XEN_NETIF_GSO_TYPE_TCPV6;
+		break;
+	default:
+		return (-1);
+	}
+	if (vh->vh_flags & XN_VNET_F_NEEDS_CSUM) {
+		if ((size_t)vh->vh_csum_start + vh->vh_csum_offset + 2 > len)
+			return (-1);
+		partial_ok = 0;
+		if (ring_l4(f, len, &l4, &coff, &v6) == 0 &&
+		    l4 == vh->vh_csum_start && coff == vh->vh_csum_offset)
+			partial_ok = v6 ? rq->rq_feat.rf_csum6 :
+			    rq->rq_feat.rf_csum;
+		if (partial_ok) {
+			*flags = NETRXF_csum_blank | NETRXF_data_validated;
+			rq->rq_stats.rs_rx_csum_blank++;
+		} else {
+			if (*gso != 0)	/* cannot segment for it */
+				return (-1);
+			ring_csum_complete(f, len, vh->vh_csum_start,
+			    vh->vh_csum_offset);
+			*flags = NETRXF_data_validated;
+			rq->rq_stats.rs_rx_csum_sw++;
+		}
+	} else if (vh->vh_flags & XN_VNET_F_DATA_VALID)
+		*flags = NETRXF_data_validated;
+	else if (*gso != 0)
+		return (-1);
+	return (0);
+}
+
+/*
+ * ring_rx_layout: consume the requests for one frame starting at ring
+ * index cons, queue its copies and remember its responses (from
+ * rq_rxrsps[*nrsp] on).  Returns the new consumer index.
+ */
+static RING_IDX
+ring_rx_layout(struct ring_queue *rq, RING_IDX cons, const uint8_t *f,
+    size_t len, uint16_t flags, uint8_t gso, uint16_t gso_size,
+    unsigned int *nrsp, uint16_t frame)
+{
+	netif_rx_request_t req;
+	struct ring_rxrsp *rr;
+	hv_copy_seg seg;
+	size_t off = 0, chunk;
+	int first = 1;
+
+	while (first || off < len) {
+		chunk = len - off;
+		if (chunk > XN_RING_PAGE)
+			chunk = XN_RING_PAGE;
+		memcpy(&req, RING_GET_REQUEST(&rq->rq_rx, cons), sizeof(req));
+		rr = &rq->rq_rxrsps[(*nrsp)++];
+		memset(rr, 0, sizeof(*rr));
+		rr->rr_idx = cons++;
+		rr->rr_frame = frame;
+		rr->rr_first = (uint8_t)first;
+		rr->rr_u.rsp.id = req.id;
+		rr->rr_u.rsp.offset = 0;
+		rr->rr_u.rsp.status = (int16_t)chunk;
+		rr->rr_u.rsp.flags = first ? flags : 0;
+		if (off + chunk < len)
+			rr->rr_u.rsp.flags |= NETRXF_more_data;
+
+		memset(&seg, 0, sizeof(seg));
+		seg.source.virt = (void *)(uintptr_t)(f + off);
+		seg.dest.foreign.ref = req.gref;
+		seg.dest.foreign.offset = 0;
+		seg.dest.foreign.domid = (uint16_t)rq->rq_domid;
+		seg.len = (uint16_t)chunk;
+		seg.flags = GNTCOPY_dest_gref;
+		ring_copy_add(rq, &seg, frame);
+
+		if (first && gso != 0) {
+			/* netif.h: the extra overlays the next slot. */
+			rr->rr_u.rsp.flags |= NETRXF_extra_info;
+			rr = &rq->rq_rxrsps[(*nrsp)++];
+			memset(rr, 0, sizeof(*rr));
+			rr->rr_idx = cons++;
+			rr->rr_frame = frame;
+			rr->rr_extra = 1;
+			rr->rr_u.extra.type = XEN_NETIF_EXTRA_TYPE_GSO;
+			rr->rr_u.extra.flags = 0;
+			rr->rr_u.extra.u.gso.size = gso_size;
+			rr->rr_u.extra.u.gso.type = gso;
+		}
+		first = 0;
+		off += chunk;
+	}
+	return (cons);
+}
+
+/*
+ * ring_rx_complete: issue the queued copies, then write responses
+ * [from, to) into their request slots (a frame whose copy failed gets
+ * NETIF_RSP_ERROR in every data slot) and push.  Returns 1 if the
+ * frontend wants a notification.
+ */
+static int
+ring_rx_complete(struct ring_queue *rq, unsigned int from, unsigned int to)
+{
+	struct ring_stats *st = &rq->rq_stats;
+	struct ring_rxrsp *rr;
+	unsigned int i;
+	int notify, bad;
+
+	ring_copy_settle(rq);
+	for (i = from; i < to; i++) {
+		rr = &rq->rq_rxrsps[i];
+		bad = rq->rq_bad[rr->rr_frame];
+		if (!rr->rr_extra) {
+			if (rr->rr_first) {
+				if (bad)
+					st->rs_drops[RING_DROP_RX_COPY]++;
+				else
+					st->rs_rx_packets++;
+			}
+			if (bad)
+				rr->rr_u.rsp.status = NETIF_RSP_ERROR;
+			else
+				st->rs_rx_bytes += (uint16_t)rr->rr_u.rsp.status;
+		}
+		memcpy(RING_GET_RESPONSE(&rq->rq_rx, rr->rr_idx), &rr->rr_u,
+		    sizeof(netif_rx_response_t));
+		rq->rq_rx.rsp_prod_pvt = rr->rr_idx + 1;
+	}
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&rq->rq_rx, notify);
+	return (notify);
+}
+
+/*
+ * ring_rx: one receive pass.  Returns 1 if the batch budget ran out (the
+ * port may hold more), 0 if the port is empty or the frontend is short
+ * of buffers (see ring_rx_ready), -1 if the frontend broke the protocol.
+ */
+int
+ring_rx(struct ring_queue *rq, const struct ring_port *port)
+{
+	struct ring_stats *st = &rq->rq_stats;
+	struct xn_vnet_hdr vh;
+	RING_IDX cons, prod;
+	unsigned int nframes = 0, nrsp = 0, done = 0, need;
+	size_t used = 0, len;
+	uint8_t *buf, gso;
+	uint16_t flags;
+	ssize_t r;
+	int notify = 0;
+
+	if (!rq->rq_connected)
+		return (0);
+	st->rs_rx_passes++;
+	need = ring_rx_need(rq);
+	cons = rq->rq_rx.req_cons;
+	while (nframes < rq->rq_cfg.rc_rx_batch) {
+		prod = rq->rq_rx.sring->req_prod;
+		xen_rmb();
+		if (prod - cons > RING_SIZE(&rq->rq_rx))
+			return (ring_fatal(rq, "rx req_prod beyond the ring"));
+		if (prod - cons < need)
+			break;
+		if (used + sizeof(vh) + RING_FRAME_MAX > rq->rq_arena_size) {
+			rq->rq_rx.req_cons = cons;
+			notify |= ring_rx_complete(rq, done, nrsp);
+			done = nrsp = 0;
+			used = 0;
+		}
+		buf = rq->rq_arena + used;
+		r = port->rp_recv(port->rp_arg, buf, sizeof(vh) +
+		    RING_FRAME_MAX);
+		if (r == -1)
+			break;		/* empty (EAGAIN) or port error */
+		nframes++;
+		if ((size_t)r < sizeof(vh) + 14) {
+			st->rs_drops[RING_DROP_RX_SIZE]++;
+			continue;
+		}
+		memcpy(&vh, buf, sizeof(vh));
+		len = (size_t)r - sizeof(vh);
+		if (!rq->rq_feat.rf_sg && len > XN_RING_PAGE) {
+			st->rs_drops[RING_DROP_RX_SIZE]++;
+			continue;
+		}
+		if (ring_rx_offload(rq, buf + sizeof(vh), len, &vh, &flags,
+		    &gso) == -1) {
+			st->rs_drops[RING_DROP_RX_OFFLOAD]++;
+			continue;
+		}
+		if (gso != 0)
+			st->rs_rx_gso++;
+		rq->rq_bad[nframes - 1] = 0;
+		cons = ring_rx_layout(rq, cons, buf + sizeof(vh), len, flags,
+		    gso, vh.vh_gso_size, &nrsp, (uint16_t)(nframes - 1));
+		used += (sizeof(vh) + len + 63) & ~(size_t)63;
+		if (rq->rq_cfg.rc_notify == RING_NOTIFY_PACKET) {
+			rq->rq_rx.req_cons = cons;
+			if (ring_rx_complete(rq, done, nrsp))
+				ring_notify(rq, rq->rq_port_rx);
+			done = nrsp;
+		}
+	}
+	rq->rq_rx.req_cons = cons;
+	if (done < nrsp)
+		notify |= ring_rx_complete(rq, done, nrsp);
+	if (notify)
+		ring_notify(rq, rq->rq_port_rx);
+	if (nframes > 0)
+		ring_hist_add(st->rs_rx_hist, nframes);
+	return (nframes == rq->rq_cfg.rc_rx_batch ? 1 : 0);
+}

@@ -1,0 +1,416 @@
+/*
+ * Copyright (c) 2026 The xennetd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * Ring engine common code: queue setup and teardown, the grant-copy
+ * batcher shared by tx and rx, notifications, header parsing for the
+ * checksum offloads, counters.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ring.h"
+#include "ring-private.h"
+
+static const char *ring_drop_names[RING_DROP_MAX] = {
+	"tx_slots", "tx_size", "tx_copy", "tx_offload", "tx_port",
+	"rx_size", "rx_copy", "rx_offload"
+};
+
+const char *
+ring_drop_name(enum ring_drop d)
+{
+	if ((unsigned int)d >= RING_DROP_MAX)
+		return ("?");
+	return (ring_drop_names[d]);
+}
+
+void
+ring_config_default(struct ring_config *rc)
+{
+	rc->rc_tx_batch = 64;
+	rc->rc_rx_batch = 64;
+	rc->rc_copy_batch = 64;
+	rc->rc_notify = RING_NOTIFY_BATCH;
+}
+
+/*
+ * ring_config_check: 0 if every setting is in range, else -1 with *why
+ * naming the bad one.
+ */
+int
+ring_config_check(const struct ring_config *rc, const char **why)
+{
+	if (rc->rc_tx_batch < 1 || rc->rc_tx_batch > RING_BATCH_MAX) {
+		*why = "tx-batch must be 1..256";
+		return (-1);
+	}
+	if (rc->rc_rx_batch < 1 || rc->rc_rx_batch > RING_BATCH_MAX) {
+		*why = "rx-batch must be 1..256";
+		return (-1);
+	}
+	if (rc->rc_copy_batch < 1 || rc->rc_copy_batch > RING_COPY_MAX) {
+		*why = "copy-batch must be 1..512";
+		return (-1);
+	}
+	if (rc->rc_notify != RING_NOTIFY_BATCH &&
+	    rc->rc_notify != RING_NOTIFY_PACKET) {
+		*why = "notify must be batch or packet";
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * ring_init: prepare an unconnected queue for domid served through hv.
+ * Allocates the scratch space once so the data path never allocates.
+ */
+int
+ring_init(struct ring_queue *rq, struct hv *hv, uint32_t domid,
+    const struct ring_config *rc)
+{
+	const char *why;
+
+	if (ring_config_check(rc, &why) == -1) {
+		errno = EINVAL;
+		return (-1);
+	}
+	memset(rq, 0, sizeof(*rq));
+	rq->rq_hv = hv;
+	rq->rq_domid = domid;
+	rq->rq_cfg = *rc;
+	rq->rq_port_tx = rq->rq_port_rx = -1;
+	rq->rq_arena_size = RING_ARENA_SIZE;
+	rq->rq_segs = calloc(RING_COPY_MAX, sizeof(*rq->rq_segs));
+	rq->rq_seg_owner = calloc(RING_COPY_MAX, sizeof(*rq->rq_seg_owner));
+	rq->rq_arena = malloc(rq->rq_arena_size);
+	rq->rq_txpkts = calloc(RING_BATCH_MAX, sizeof(*rq->rq_txpkts));
+	rq->rq_rxrsps = calloc(XN_RX_RING_SIZE, sizeof(*rq->rq_rxrsps));
+	rq->rq_bad = calloc(RING_BATCH_MAX, 1);
+	if (rq->rq_segs == NULL || rq->rq_seg_owner == NULL ||
+	    rq->rq_arena == NULL || rq->rq_txpkts == NULL ||
+	    rq->rq_rxrsps == NULL || rq->rq_bad == NULL) {
+		ring_free(rq);
+		errno = ENOMEM;
+		return (-1);
+	}
+	return (0);
+}
+
+void
+ring_free(struct ring_queue *rq)
+{
+	ring_disconnect(rq);
+	free(rq->rq_segs);
+	free(rq->rq_seg_owner);
+	free(rq->rq_arena);
+	free(rq->rq_txpkts);
+	free(rq->rq_rxrsps);
+	free(rq->rq_bad);
+	rq->rq_segs = NULL;
+	rq->rq_seg_owner = NULL;
+	rq->rq_arena = NULL;
+	rq->rq_txpkts = NULL;
+	rq->rq_rxrsps = NULL;
+	rq->rq_bad = NULL;
+}
+
+/*
+ * ring_connect: map the frontend's tx and rx ring pages (grant refs
+ * txref, rxref) and bind its event channel(s) (evtx == evrx when it uses
+ * one channel).  Returns 0, or -1 with errno and everything undone.
+ */
+int
+ring_connect(struct ring_queue *rq, uint32_t txref, uint32_t rxref,
+    uint32_t evtx, uint32_t evrx, const struct ring_features *rf)
+{
+	netif_tx_sring_t *txs;
+	netif_rx_sring_t *rxs;
+	int save;
+
+	if (rq->rq_connected) {
+		errno = EISCONN;
+		return (-1);
+	}
+	rq->rq_feat = *rf;
+	rq->rq_error = NULL;
+	if ((rq->rq_tx_page = hv_map(rq->rq_hv, rq->rq_domid, &txref, 1,
+	    1)) == NULL)
+		goto fail;
+	rq->rq_stats.rs_hcalls[HV_CALL_MAP]++;
+	if ((rq->rq_rx_page = hv_map(rq->rq_hv, rq->rq_domid, &rxref, 1,
+	    1)) == NULL)
+		goto fail;
+	rq->rq_stats.rs_hcalls[HV_CALL_MAP]++;
+	if ((rq->rq_port_tx = hv_evtchn_bind(rq->rq_hv, rq->rq_domid,
+	    evtx)) == -1)
+		goto fail;
+	rq->rq_stats.rs_hcalls[HV_CALL_BIND]++;
+	if (evrx == evtx)
+		rq->rq_port_rx = rq->rq_port_tx;
+	else {
+		if ((rq->rq_port_rx = hv_evtchn_bind(rq->rq_hv, rq->rq_domid,
+		    evrx)) == -1)
+			goto fail;
+		rq->rq_stats.rs_hcalls[HV_CALL_BIND]++;
+	}
+	/*
+	 * The frontend initialised the shared rings (SHARED_RING_INIT);
+	 * we only set up our private view of them.  Indexes in the shared
+	 * page are hostile and are validated on every pass.
+	 */
+	txs = rq->rq_tx_page;
+	rxs = rq->rq_rx_page;
+	BACK_RING_INIT(&rq->rq_tx, txs, XN_RING_PAGE);
+	BACK_RING_INIT(&rq->rq_rx, rxs, XN_RING_PAGE);
+	/* Resume where the frontend left: a reconnecting ring may be used. */
+	rq->rq_tx.req_cons = rq->rq_tx.rsp_prod_pvt = txs->rsp_prod;
+	rq->rq_rx.req_cons = rq->rq_rx.rsp_prod_pvt = rxs->rsp_prod;
+	rq->rq_connected = 1;
+	return (0);
+fail:
+	save = errno;
+	ring_disconnect(rq);
+	errno = save;
+	return (-1);
+}
+
+/* ring_disconnect: unbind and unmap whatever ring_connect set up. */
+void
+ring_disconnect(struct ring_queue *rq)
+{
+	if (rq->rq_port_rx != -1 && rq->rq_port_rx != rq->rq_port_tx) {
+		hv_evtchn_unbind(rq->rq_hv, rq->rq_port_rx);
+		rq->rq_stats.rs_hcalls[HV_CALL_UNBIND]++;
+	}
+	if (rq->rq_port_tx != -1) {
+		hv_evtchn_unbind(rq->rq_hv, rq->rq_port_tx);
+		rq->rq_stats.rs_hcalls[HV_CALL_UNBIND]++;
+	}
+	rq->rq_port_tx = rq->rq_port_rx = -1;
+	if (rq->rq_tx_page != NULL) {
+		hv_unmap(rq->rq_hv, rq->rq_tx_page, 1);
+		rq->rq_stats.rs_hcalls[HV_CALL_UNMAP]++;
+	}
+	if (rq->rq_rx_page != NULL) {
+		hv_unmap(rq->rq_hv, rq->rq_rx_page, 1);
+		rq->rq_stats.rs_hcalls[HV_CALL_UNMAP]++;
+	}
+	rq->rq_tx_page = rq->rq_rx_page = NULL;
+	rq->rq_nsegs = 0;
+	rq->rq_connected = 0;
+}
+
+/* ring_fatal: the frontend broke the protocol; the caller disconnects. */
+int
+ring_fatal(struct ring_queue *rq, const char *why)
+{
+	rq->rq_error = why;
+	return (-1);
+}
+
+/*
+ * ring_copy_flush: issue the queued grant-copy segments as one hypercall.
+ * Per-segment results stay in rq_segs[].status for the caller, which must
+ * read them before the next ring_copy_add; returns the number of segments
+ * issued, or -1 if the hypercall itself failed (every segment is then
+ * marked GNTST_general_error).
+ */
+int
+ring_copy_flush(struct ring_queue *rq)
+{
+	unsigned int i, n = rq->rq_nsegs;
+
+	if (n == 0)
+		return (0);
+	rq->rq_stats.rs_hcalls[HV_CALL_COPY]++;
+	rq->rq_stats.rs_copy_segs += n;
+	if (hv_copy(rq->rq_hv, rq->rq_segs, n) == -1) {
+		for (i = 0; i < n; i++)
+			rq->rq_segs[i].status = GNTST_general_error;
+		return (-1);
+	}
+	return ((int)n);
+}
+
+/*
+ * ring_copy_add: queue one segment owned by packet/frame `owner`; when
+ * copy-batch segments are queued they are issued and the owners of
+ * failed ones are reported through the caller's bad[] via
+ * ring_copy_settle().  Returns 0, or -1 if a flush failed.
+ */
+int
+ring_copy_add(struct ring_queue *rq, const hv_copy_seg *seg, uint16_t owner)
+{
+	rq->rq_segs[rq->rq_nsegs] = *seg;
+	rq->rq_segs[rq->rq_nsegs].status = GNTST_okay;
+	rq->rq_seg_owner[rq->rq_nsegs] = owner;
+	rq->rq_nsegs++;
+	if (rq->rq_nsegs >= rq->rq_cfg.rc_copy_batch)
+		return (ring_copy_settle(rq));
+	return (0);
+}
+
+/*
+ * ring_copy_settle: flush, then mark rq_bad[owner] for every failed
+ * segment (tx and rx both keep their per-owner failure flags there).
+ */
+int
+ring_copy_settle(struct ring_queue *rq)
+{
+	unsigned int i;
+	int rv;
+
+	rv = ring_copy_flush(rq);
+	for (i = 0; i < rq->rq_nsegs; i++)
+		if (rq->rq_segs[i].status != GNTST_okay)
+			rq->rq_bad[rq->rq_seg_owner[i]] = 1;
+	rq->rq_nsegs = 0;
+	return (rv == -1 ? -1 : 0);
+}
+
+/* ring_notify: kick the frontend on port; counts it. */
+int
+ring_notify(struct ring_queue *rq, int port)
+{
+	rq->rq_stats.rs_hcalls[HV_CALL_NOTIFY]++;
+	if (port == rq->rq_port_tx)
+		rq->rq_stats.rs_notify_tx++;
+	else
+		rq->rq_stats.rs_notify_rx++;
+	return (hv_evtchn_notify(rq->rq_hv, port));
+}
+
+/* ring_hist_add: count a batch of n in its power-of-two bucket. */
+void
+ring_hist_add(uint64_t *hist, unsigned int n)
+{
+	unsigned int b = 0;
+
+	while (n > 1 && b < RING_HIST - 1) {
+		n >>= 1;
+		b++;
+	}
+	hist[b]++;
+}
+
+/*
+ * ring_l4: find the TCP/UDP header of an Ethernet frame.  On success
+ * returns 0 with *l4off, *csumoff (offset of the checksum field inside
+ * the L4 header) and *v6; -1 if the frame is not IPv4/IPv6 TCP/UDP or is
+ * truncated or fragmented.  Every offset is checked against len.
+ */
+int
+ring_l4(const uint8_t *f, size_t len, unsigned int *l4off,
+    unsigned int *csumoff, int *v6)
+{
+	unsigned int off = 14, proto, hl, next, i;
+	uint16_t et;
+
+	if (len < off)
+		return (-1);
+	et = (uint16_t)(f[12] << 8 | f[13]);
+	if (et == 0x8100 || et == 0x88a8) {	/* one VLAN tag */
+		if (len < 18)
+			return (-1);
+		et = (uint16_t)(f[16] << 8 | f[17]);
+		off = 18;
+	}
+	if (et == 0x0800) {
+		if (len < off + 20 || (f[off] >> 4) != 4)
+			return (-1);
+		hl = (unsigned int)(f[off] & 0x0f) * 4;
+		/* fragments carry no usable L4 header */
+		if (hl < 20 || (f[off + 6] & 0x3f) != 0 || f[off + 7] != 0)
+			return (-1);
+		proto = f[off + 9];
+		off += hl;
+		*v6 = 0;
+	} else if (et == 0x86dd) {
+		if (len < off + 40 || (f[off] >> 4) != 6)
+			return (-1);
+		next = f[off + 6];
+		off += 40;
+		/* Bounded walk of the extension headers we can skip. */
+		for (i = 0; i < 8; i++) {
+			if (next != 0 && next != 43 && next != 60)
+				break;
+			if (len < off + 8)
+				return (-1);
+			next = f[off];
+			off += ((unsigned int)f[off + 1] + 1) * 8;
+		}
+		proto = next;
+		*v6 = 1;
+	} else
+		return (-1);
+	if (proto == 6) {
+		if (len < off + 20)
+			return (-1);
+		*csumoff = 16;
+	} else if (proto == 17) {
+		if (len < off + 8)
+			return (-1);
+		*csumoff = 6;
+	} else
+		return (-1);
+	*l4off = off;
+	return (0);
+}
+
+/*
+ * ring_csum_complete: finish a partial checksum (CHECKSUM_PARTIAL: the
+ * field already holds the pseudo-header sum) over f[start..len).
+ */
+void
+ring_csum_complete(uint8_t *f, size_t len, unsigned int start,
+    unsigned int off)
+{
+	uint32_t sum = 0;
+	size_t i;
+	uint16_t c;
+
+	if (start >= len || start + off + 2 > len)
+		return;
+	for (i = start; i + 1 < len; i += 2)
+		sum += (uint32_t)(f[i] << 8 | f[i + 1]);
+	if (i < len)
+		sum += (uint32_t)f[i] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	c = (uint16_t)~sum;
+	if (c == 0 && off == 6)		/* UDP: 0 means "no checksum" */
+		c = 0xffff;
+	f[start + off] = (uint8_t)(c >> 8);
+	f[start + off + 1] = (uint8_t)c;
+}
+
+/* ring_stats_add: dst += src, field by field (for totals). */
+void
+ring_stats_add(struct ring_stats *dst, const struct ring_stats *src)
+{
+	const uint64_t *s = (const uint64_t *)src;
+	uint64_t *d = (uint64_t *)dst;
+	size_t i;
+
+	for (i = 0; i < sizeof(*src) / sizeof(uint64_t); i++)
+		d[i] += s[i];
+}
