@@ -1,0 +1,772 @@
+/*
+ * Copyright (c) 2026 The xennetd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * The per-vif xenbus state machine (main thread).
+ *
+ * A vif is created when the toolstack writes backend/vif/<domid>/<handle>
+ * under our domain: we create its tap, write our features in one
+ * transaction and go InitWait (2), which makes libxl run the hotplug
+ * script.  When the frontend is Initialised/Connected and the script
+ * wrote hotplug-status=connected we read and validate the frontend's
+ * keys, hand the data path to a worker and go Connected (4).  Frontend
+ * Closing/Closed, online=0, state 5 written by the toolstack, or the
+ * domain dying stop the data path and answer Closing then Closed (6);
+ * the frontend coming back to Initialising after Closed reconnects.  The
+ * state is derived from xenstore on every event, so it can be rebuilt.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "xennetd.h"
+
+#define VIF_DOMID_MAX	VIF_DOMID_LIMIT
+#define VIF_HANDLE_MAX	0xFFFFU
+#define VIF_EVTCHN_MAX	((1UL << 17) - 1)	/* FIFO ABI port limit */
+#define VIF_TX_RETRIES	16
+
+static struct vif *vif_find(struct xnd *, uint32_t, uint32_t);
+static int	vif_parse(struct xnd *, const char *, uint32_t *, uint32_t *,
+		    int *);
+static void	vif_scan_domain(struct xnd *, uint32_t);
+static struct vif *vif_create(struct xnd *, uint32_t, uint32_t);
+static int	vif_advertise(struct xnd *, struct vif *);
+static void	vif_update(struct xnd *, struct vif *);
+static int	vif_connect(struct xnd *, struct vif *);
+static void	vif_disconnect(struct xnd *, struct vif *);
+static void	vif_destroy(struct xnd *, struct vif *);
+static int	vif_set_state(struct xnd *, struct vif *, enum vif_state);
+static void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+static int	vif_read_state(struct xnd *, const char *);
+static int	vif_dead(struct xnd *, struct vif *);
+static void	vif_errpath(struct xnd *, struct vif *, char *, size_t);
+
+static struct vif *
+vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
+{
+	struct vif *v;
+
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+		if (v->v_domid == domid && v->v_handle == handle)
+			return (v);
+	return (NULL);
+}
+
+/* vif_num: strict decimal <= max; 0 or -1. */
+static int
+vif_num(const char *s, size_t len, unsigned long max, uint32_t *out)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 10)
+		return (-1);
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v > max)
+		return (-1);
+	*out = (uint32_t)v;
+	return (0);
+}
+
+/*
+ * vif_parse: split a path under x_root into domid and handle.  Returns
+ * the number of components found (0: the root, 1: domid, 2: both), or
+ * -1 if the path is not ours or malformed.
+ */
+static int
+vif_parse(struct xnd *x, const char *path, uint32_t *domid,
+    uint32_t *handle, int *below)
+{
+	size_t rl = strlen(x->x_root);
+	const char *p, *q;
+
+	*below = 0;
+	if (strncmp(path, x->x_root, rl) != 0)
+		return (-1);
+	p = path + rl;
+	if (*p == '\0')
+		return (0);
+	if (*p++ != '/')
+		return (-1);
+	q = strchr(p, '/');
+	if (vif_num(p, q == NULL ? strlen(p) : (size_t)(q - p), VIF_DOMID_MAX,
+	    domid) == -1)
+		return (-1);
+	if (q == NULL)
+		return (1);
+	p = q + 1;
+	q = strchr(p, '/');
+	if (vif_num(p, q == NULL ? strlen(p) : (size_t)(q - p),
+	    VIF_HANDLE_MAX, handle) == -1)
+		return (-1);
+	*below = q != NULL;
+	return (2);
+}
+
+/* vif_scan_all: look at every backend/vif/<domid>/<handle> there is. */
+void
+vif_scan_all(struct xnd *x)
+{
+	unsigned int n, i;
+	char **d;
+	uint32_t domid;
+
+	if ((d = xs_directory(x->x_xs, XBT_NULL, x->x_root, &n)) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if (vif_num(d[i], strlen(d[i]), VIF_DOMID_MAX, &domid) == 0)
+			vif_scan_domain(x, domid);
+	free(d);
+}
+
+static void
+vif_scan_domain(struct xnd *x, uint32_t domid)
+{
+	char path[XENNETD_PATH_MAX];
+	unsigned int n, i;
+	uint32_t handle;
+	struct vif *v;
+	char **d;
+
+	snprintf(path, sizeof(path), "%s/%u", x->x_root, domid);
+	if ((d = xs_directory(x->x_xs, XBT_NULL, path, &n)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (vif_num(d[i], strlen(d[i]), VIF_HANDLE_MAX, &handle) == -1)
+			continue;
+		if ((v = vif_find(x, domid, handle)) != NULL)
+			vif_update(x, v);
+		else
+			vif_create(x, domid, handle);
+	}
+	free(d);
+}
+
+/* vif_event: a change at or below x_root. */
+void
+vif_event(struct xnd *x, const char *path)
+{
+	uint32_t domid, handle;
+	struct vif *v;
+	int below, n;
+
+	switch ((n = vif_parse(x, path, &domid, &handle, &below))) {
+	case 0:
+		vif_scan_all(x);
+		break;
+	case 1:
+		/* The domain's directory went or came: check its vifs. */
+		vif_scan_domain(x, domid);
+		TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+			if (v->v_domid == domid) {
+				vif_update(x, v);
+				break;	/* vif_update may free v */
+			}
+		break;
+	case 2:
+		if ((v = vif_find(x, domid, handle)) != NULL)
+			vif_update(x, v);
+		else
+			vif_create(x, domid, handle);
+		break;
+	default:
+		break;
+	}
+}
+
+/* vif_frontend_event: the frontend's state changed (token fe/D/H). */
+void
+vif_frontend_event(struct xnd *x, const char *token)
+{
+	unsigned int domid, handle;
+	struct vif *v;
+
+	if (sscanf(token, "fe/%u/%u", &domid, &handle) != 2)
+		return;
+	if ((v = vif_find(x, domid, handle)) != NULL)
+		vif_update(x, v);
+}
+
+/* vif_release_event: @releaseDomain: some domain died; check them all. */
+void
+vif_release_event(struct xnd *x)
+{
+	struct vif *v, *next;
+
+	for (v = TAILQ_FIRST(&x->x_vifs); v != NULL; v = next) {
+		next = TAILQ_NEXT(v, v_entry);
+		vif_update(x, v);
+	}
+}
+
+/* vif_worker_failed: a worker disabled a vif whose guest misbehaved. */
+void
+vif_worker_failed(struct xnd *x, uint32_t domid, uint32_t handle,
+    const char *why)
+{
+	struct vif *v;
+
+	if ((v = vif_find(x, domid, handle)) == NULL || !v->v_attached)
+		return;
+	vif_error(x, v, EPROTO, "frontend broke the netif protocol (%s); "
+	    "disconnecting it", why);
+}
+
+/*
+ * vif_create: a new backend directory.  Reads and validates what the
+ * toolstack wrote, creates the tap and advertises our features.  Returns
+ * the vif, or NULL if the directory is incomplete or being removed.
+ */
+static struct vif *
+vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
+{
+	char bepath[XENNETD_PATH_MAX], buf[XENNETD_PATH_MAX], prefix[64];
+	unsigned long u;
+	struct vif *v;
+	int st;
+
+	snprintf(bepath, sizeof(bepath), "%s/%u/%u", x->x_root, domid,
+	    handle);
+	if (store_read(x->x_xs, bepath, "frontend", buf, sizeof(buf)) == -1)
+		return (NULL);	/* not written yet, or gone */
+	st = vif_read_state(x, bepath);
+	if ((store_read_uint(x->x_xs, bepath, "online", 1, &u) == 0 &&
+	    u == 0) || st == VIF_CLOSING) {
+		/* Being removed before we ever served it: just answer. */
+		if (st != VIF_CLOSED)
+			store_write(x->x_xs, XBT_NULL, bepath, "state", "%d",
+			    VIF_CLOSED);
+		return (NULL);
+	}
+	if ((v = calloc(1, sizeof(*v))) == NULL ||
+	    (v->v_dp = calloc(1, sizeof(*v->v_dp))) == NULL) {
+		log_warn("vif%u.%u: calloc", domid, handle);
+		free(v);
+		return (NULL);
+	}
+	v->v_domid = domid;
+	v->v_handle = handle;
+	v->v_dp->dp_domid = domid;
+	v->v_dp->dp_handle = handle;
+	v->v_dp->dp_tapfd = -1;
+	v->v_state = VIF_INITIALISING;
+	snprintf(v->v_bepath, sizeof(v->v_bepath), "%s", bepath);
+	snprintf(v->v_fepath, sizeof(v->v_fepath), "%s", buf);
+	TAILQ_INSERT_TAIL(&x->x_vifs, v, v_entry);
+
+	/* Only the frontend of this very domain is acceptable. */
+	snprintf(prefix, sizeof(prefix), "/local/domain/%u/", domid);
+	if (store_read_uint(x->x_xs, bepath, "frontend-id", VIF_DOMID_MAX,
+	    &u) == -1 || u != domid ||
+	    strncmp(v->v_fepath, prefix, strlen(prefix)) != 0) {
+		vif_error(x, v, EINVAL, "frontend %s / frontend-id do not "
+		    "belong to domain %u", v->v_fepath, domid);
+		return (v);
+	}
+	if (store_read(x->x_xs, bepath, "mac", buf, 32) == 0 &&
+	    store_parse_mac(buf, v->v_mac) == -1)
+		log_warnx("vif%u.%u: ignoring invalid mac \"%s\"", domid,
+		    handle, buf);
+	v->v_mtu = 1500;
+	if (store_read_uint(x->x_xs, bepath, "mtu", 65535, &u) == 0) {
+		if (u >= 68)
+			v->v_mtu = (unsigned int)u;
+		else
+			log_warnx("vif%u.%u: ignoring invalid mtu %lu", domid,
+			    handle, u);
+	}
+	if (store_read(x->x_xs, bepath, "vifname", buf, IFNAMSIZ) == 0 &&
+	    buf[0] != '\0' && strcspn(buf, "/: \t\n%") == strlen(buf))
+		snprintf(v->v_ifname, sizeof(v->v_ifname), "%s", buf);
+	else
+		snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid,
+		    handle);
+	snprintf(v->v_dp->dp_name, sizeof(v->v_dp->dp_name), "%s",
+	    v->v_ifname);
+
+	if ((v->v_dp->dp_tapfd = tap_open(v->v_ifname, v->v_ifname,
+	    sizeof(v->v_ifname), v->v_mtu)) == -1) {
+		vif_error(x, v, errno, "cannot create tap %s: %s",
+		    v->v_ifname, strerror(errno));
+		return (v);
+	}
+	if (vif_advertise(x, v) == -1) {
+		vif_error(x, v, errno, "cannot write features: %s",
+		    strerror(errno));
+		return (v);
+	}
+	snprintf(buf, sizeof(buf), "%s/state", v->v_fepath);
+	snprintf(v->v_token, sizeof(v->v_token), "fe/%u/%u", domid, handle);
+	if (!xs_watch(x->x_xs, buf, v->v_token))
+		log_warn("vif%u.%u: cannot watch %s", domid, handle, buf);
+	else
+		v->v_watching = 1;
+	log_info("%s: new vif for domain %u handle %u, mtu %u", v->v_ifname,
+	    domid, handle, v->v_mtu);
+	vif_set_state(x, v, VIF_INITWAIT);
+	vif_update(x, v);
+	return (v);
+}
+
+/*
+ * vif_advertise: vifname and our features, in one transaction (retried
+ * when xenstore reports a conflict).
+ */
+static int
+vif_advertise(struct xnd *x, struct vif *v)
+{
+	static const char *features[] = {
+		"feature-sg=1", "feature-gso-tcpv4=1", "feature-gso-tcpv6=1",
+		"feature-ipv6-csum-offload=1", "feature-rx-copy=1",
+		"feature-rx-flip=0", "feature-split-event-channels=1",
+	};
+	char key[64];
+	const char *eq;
+	xs_transaction_t t;
+	size_t i;
+	int try;
+
+	for (try = 0; try < VIF_TX_RETRIES; try++) {
+		if ((t = xs_transaction_start(x->x_xs)) == XBT_NULL)
+			return (-1);
+		if (store_write(x->x_xs, t, v->v_bepath, "vifname", "%s",
+		    v->v_ifname) == -1)
+			goto abort;
+		for (i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+			eq = strchr(features[i], '=');
+			snprintf(key, sizeof(key), "%.*s",
+			    (int)(eq - features[i]), features[i]);
+			if (store_write(x->x_xs, t, v->v_bepath, key, "%s",
+			    eq + 1) == -1)
+				goto abort;
+		}
+		if (xs_transaction_end(x->x_xs, t, false))
+			return (0);
+		if (errno != EAGAIN)
+			return (-1);
+	}
+	errno = EAGAIN;
+	return (-1);
+abort:
+	xs_transaction_end(x->x_xs, t, true);
+	return (-1);
+}
+
+/* vif_read_state: a XenbusState key; VIF_UNKNOWN if missing or bad. */
+static int
+vif_read_state(struct xnd *x, const char *dir)
+{
+	unsigned long u;
+
+	if (store_read_uint(x->x_xs, dir, "state", VIF_RECONFIGURED, &u) ==
+	    -1)
+		return (VIF_UNKNOWN);
+	return ((int)u);
+}
+
+/* vif_dead: 1 if the guest's domain is gone or dying. */
+static int
+vif_dead(struct xnd *x, struct vif *v)
+{
+	struct hv_dominfo di;
+
+	if (hv_dominfo(x->x_hv, v->v_domid, &di) == -1)
+		return (0);
+	return (!di.hd_exists || di.hd_dying);
+}
+
+/*
+ * vif_update: re-derive what to do from xenstore and the domain's state.
+ * May free v (when its backend directory is gone).
+ */
+static void
+vif_update(struct xnd *x, struct vif *v)
+{
+	char hp[32];
+	unsigned long online = 1;
+	int be, fe;
+
+	if (!store_exists(x->x_xs, v->v_bepath)) {
+		vif_destroy(x, v);
+		return;
+	}
+	if (store_read_uint(x->x_xs, v->v_bepath, "online", 1, &online) ==
+	    -1)
+		online = 1;
+	be = vif_read_state(x, v->v_bepath);
+	if (vif_dead(x, v) || online == 0 ||
+	    (be == VIF_CLOSING && v->v_state != VIF_CLOSING)) {
+		/* Toolstack teardown (xl destroy/network-detach) or death. */
+		vif_disconnect(x, v);
+		if (v->v_state != VIF_CLOSED) {
+			if (be != VIF_CLOSING && v->v_state != VIF_CLOSING)
+				vif_set_state(x, v, VIF_CLOSING);
+			vif_set_state(x, v, VIF_CLOSED);
+		}
+		return;
+	}
+	if (v->v_dp->dp_tapfd == -1)
+		return;		/* failed at creation; wait for removal */
+	fe = vif_read_state(x, v->v_fepath);
+	switch (fe) {
+	case VIF_CLOSING:
+		vif_disconnect(x, v);
+		if (v->v_state != VIF_CLOSING && v->v_state != VIF_CLOSED)
+			vif_set_state(x, v, VIF_CLOSING);
+		break;
+	case VIF_CLOSED:
+	case VIF_UNKNOWN:
+		vif_disconnect(x, v);
+		if (v->v_state == VIF_CONNECTED)
+			vif_set_state(x, v, VIF_CLOSING);
+		if (v->v_state == VIF_CLOSING)
+			vif_set_state(x, v, VIF_CLOSED);
+		break;
+	case VIF_INITIALISING:
+		/* The frontend restarted (driver reload, kexec, resume). */
+		if (v->v_state == VIF_CLOSING || v->v_state == VIF_CLOSED ||
+		    v->v_state == VIF_CONNECTED) {
+			vif_disconnect(x, v);
+			v->v_failed = 0;
+			log_info("%s: frontend reinitialising, waiting for it "
+			    "to reconnect", v->v_ifname);
+			vif_set_state(x, v, VIF_INITWAIT);
+		}
+		break;
+	case VIF_INITIALISED:
+	case VIF_CONNECTED:
+		if (v->v_state != VIF_INITWAIT || v->v_failed)
+			break;
+		/* libxl: wait for the hotplug script before connecting. */
+		if (store_read(x->x_xs, v->v_bepath, "hotplug-status", hp,
+		    sizeof(hp)) == -1 || strcmp(hp, "connected") != 0)
+			break;
+		if (vif_connect(x, v) == 0)
+			vif_set_state(x, v, VIF_CONNECTED);
+		break;
+	default:
+		break;
+	}
+}
+
+/* vif_fe_bool: a frontend feature flag, or -1 after vif_error. */
+static int
+vif_fe_bool(struct xnd *x, struct vif *v, const char *key, int def)
+{
+	int b;
+
+	if ((b = store_read_bool(x->x_xs, v->v_fepath, key, def)) == -1)
+		vif_error(x, v, EINVAL, "frontend %s is not 0 or 1", key);
+	return (b);
+}
+
+/* vif_fe_uint: a required frontend number <= max, or -1 after vif_error. */
+static int
+vif_fe_uint(struct xnd *x, struct vif *v, const char *key,
+    unsigned long max, uint32_t *out)
+{
+	unsigned long u;
+
+	if (store_read_uint(x->x_xs, v->v_fepath, key, max, &u) == -1) {
+		vif_error(x, v, errno == ENOENT ? ENOENT : EINVAL,
+		    "frontend %s %s", key, errno == ENOENT ? "missing" :
+		    "invalid");
+		return (-1);
+	}
+	*out = (uint32_t)u;
+	return (0);
+}
+
+/*
+ * vif_connect: read and validate the frontend's ring refs, event
+ * channels and features, then attach the data path to the least loaded
+ * worker.  0, or -1 after vif_error.
+ */
+static int
+vif_connect(struct xnd *x, struct vif *v)
+{
+	struct vif_dp *dp = v->v_dp;
+	struct ring_features *rf = &dp->dp_feat;
+	struct worker *w;
+	unsigned long nq;
+	int i, b;
+
+	b = vif_fe_bool(x, v, "request-rx-copy", 0);
+	if (b == -1)
+		return (-1);
+	if (b == 0) {
+		vif_error(x, v, EOPNOTSUPP, "frontend does not set "
+		    "request-rx-copy: page-flipping frontends are not "
+		    "supported");
+		return (-1);
+	}
+	if (store_read_uint(x->x_xs, v->v_fepath, "multi-queue-num-queues",
+	    VIF_HANDLE_MAX, &nq) == 0 && nq != 1) {
+		vif_error(x, v, EINVAL, "frontend asks for %lu queues; "
+		    "multi-queue-max-queues is not offered", nq);
+		return (-1);
+	}
+	if (vif_fe_uint(x, v, "tx-ring-ref", UINT32_MAX, &dp->dp_tx_ref) ==
+	    -1 || vif_fe_uint(x, v, "rx-ring-ref", UINT32_MAX,
+	    &dp->dp_rx_ref) == -1)
+		return (-1);
+	if (store_read_uint(x->x_xs, v->v_fepath, "event-channel-tx",
+	    VIF_EVTCHN_MAX, &nq) == 0) {
+		dp->dp_evtchn_tx = (uint32_t)nq;
+		if (vif_fe_uint(x, v, "event-channel-rx", VIF_EVTCHN_MAX,
+		    &dp->dp_evtchn_rx) == -1)
+			return (-1);
+	} else {
+		if (vif_fe_uint(x, v, "event-channel", VIF_EVTCHN_MAX,
+		    &dp->dp_evtchn_tx) == -1)
+			return (-1);
+		dp->dp_evtchn_rx = dp->dp_evtchn_tx;
+	}
+	if ((rf->rf_sg = vif_fe_bool(x, v, "feature-sg", 0)) == -1 ||
+	    (rf->rf_gso4 = vif_fe_bool(x, v, "feature-gso-tcpv4", 0)) == -1 ||
+	    (rf->rf_gso6 = vif_fe_bool(x, v, "feature-gso-tcpv6", 0)) == -1 ||
+	    (b = vif_fe_bool(x, v, "feature-no-csum-offload", 0)) == -1 ||
+	    (rf->rf_csum6 = vif_fe_bool(x, v, "feature-ipv6-csum-offload",
+	    0)) == -1 ||
+	    (rf->rf_rx_notify = vif_fe_bool(x, v, "feature-rx-notify",
+	    0)) == -1)
+		return (-1);
+	rf->rf_csum = !b;
+	if (tap_set_offload(dp->dp_tapfd, rf) == -1)
+		log_warn("%s: TUNSETOFFLOAD", v->v_ifname);
+
+	w = x->x_workers[0];
+	for (i = 1; i < x->x_nworkers; i++)
+		if (worker_nvifs(x->x_workers[i]) < worker_nvifs(w))
+			w = x->x_workers[i];
+	if (worker_attach(w, dp) == -1) {
+		vif_error(x, v, errno, "cannot map rings %u/%u or bind event "
+		    "channels %u/%u: %s", dp->dp_tx_ref, dp->dp_rx_ref,
+		    dp->dp_evtchn_tx, dp->dp_evtchn_rx, strerror(errno));
+		return (-1);
+	}
+	v->v_attached = 1;
+	v->v_dp->dp_worker = w;
+	log_info("%s: connected: rings %u/%u, event channel%s %u/%u, sg %d "
+	    "gso %d/%d csum %d/%d rx-notify %d", v->v_ifname, dp->dp_tx_ref,
+	    dp->dp_rx_ref, dp->dp_evtchn_tx == dp->dp_evtchn_rx ? "" : "s",
+	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, rf->rf_sg, rf->rf_gso4,
+	    rf->rf_gso6, rf->rf_csum, rf->rf_csum6, rf->rf_rx_notify);
+	return (0);
+}
+
+/* vif_disconnect: take the data path off its worker (unmap, unbind). */
+static void
+vif_disconnect(struct xnd *x, struct vif *v)
+{
+	struct worker *w;
+
+	if (!v->v_attached)
+		return;
+	w = v->v_dp->dp_worker;
+	worker_detach(w, v->v_dp);
+	v->v_attached = 0;
+	log_info("%s: disconnected (%llu packets in, %llu out)", v->v_ifname,
+	    (unsigned long long)v->v_dp->dp_snap.rs_tx_packets,
+	    (unsigned long long)v->v_dp->dp_snap.rs_rx_packets);
+}
+
+/* vif_destroy: the backend directory is gone: free everything. */
+static void
+vif_destroy(struct xnd *x, struct vif *v)
+{
+	char path[XENNETD_PATH_MAX];
+
+	vif_disconnect(x, v);
+	if (v->v_watching) {
+		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
+		xs_unwatch(x->x_xs, path, v->v_token);
+	}
+	if (v->v_dp->dp_tapfd != -1)
+		close(v->v_dp->dp_tapfd);
+	vif_errpath(x, v, path, sizeof(path));
+	xs_rm(x->x_xs, XBT_NULL, path);
+	log_info("%s: removed", v->v_ifname);
+	TAILQ_REMOVE(&x->x_vifs, v, v_entry);
+	free(v->v_dp);
+	free(v);
+}
+
+/*
+ * vif_errpath: where xenbus drivers report a device's errors:
+ * /local/domain/<us>/error/backend/vif/<domid>/<handle>.
+ */
+static void
+vif_errpath(struct xnd *x, struct vif *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "/local/domain/%u/error%s", x->x_domid,
+	    v->v_bepath + strlen(x->x_root) - strlen("/backend/vif"));
+}
+
+/* vif_set_state: write our XenbusState. */
+static int
+vif_set_state(struct xnd *x, struct vif *v, enum vif_state s)
+{
+	if (v->v_state == s)
+		return (0);
+	log_debug("%s: state %d -> %d", v->v_ifname, v->v_state, s);
+	v->v_state = s;
+	if (store_write(x->x_xs, XBT_NULL, v->v_bepath, "state", "%d", s) ==
+	    -1) {
+		log_warn("%s: cannot write state %d", v->v_ifname, s);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * vif_error: this vif cannot be served: log it, leave the reason where
+ * xenbus drivers leave theirs (error/backend/vif/D/H/error under our
+ * domain) and go Closing.  Other vifs are not affected.
+ */
+static void
+vif_error(struct xnd *x, struct vif *v, int err, const char *fmt, ...)
+{
+	char msg[256], path[XENNETD_PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warnx("vif%u.%u: %s", v->v_domid, v->v_handle, msg);
+	vif_errpath(x, v, path, sizeof(path));
+	store_write(x->x_xs, XBT_NULL, path, "error", "%d %s", err, msg);
+	v->v_failed = 1;
+	vif_disconnect(x, v);
+	if (v->v_state != VIF_CLOSED)
+		vif_set_state(x, v, VIF_CLOSING);
+}
+
+/* vif_shutdown_all: SIGTERM: disconnect every guest cleanly. */
+void
+vif_shutdown_all(struct xnd *x)
+{
+	struct vif *v;
+
+	while ((v = TAILQ_FIRST(&x->x_vifs)) != NULL) {
+		vif_disconnect(x, v);
+		if (v->v_state != VIF_CLOSED && v->v_state != VIF_INITIALISING) {
+			vif_set_state(x, v, VIF_CLOSING);
+			vif_set_state(x, v, VIF_CLOSED);
+		}
+		if (v->v_watching) {
+			char path[XENNETD_PATH_MAX];
+
+			snprintf(path, sizeof(path), "%s/state", v->v_fepath);
+			xs_unwatch(x->x_xs, path, v->v_token);
+		}
+		if (v->v_dp->dp_tapfd != -1)
+			close(v->v_dp->dp_tapfd);
+		TAILQ_REMOVE(&x->x_vifs, v, v_entry);
+		free(v->v_dp);
+		free(v);
+	}
+}
+
+/* vif_hist: "1:n 2:n 4:n ..." of a batch-size histogram. */
+static void
+vif_hist(const uint64_t *h, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i, n;
+
+	buf[0] = '\0';
+	for (i = 0; i < RING_HIST && off < len; i++) {
+		if (h[i] == 0)
+			continue;
+		n = snprintf(buf + off, len - off, "%s%u:%llu",
+		    off ? " " : "", 1U << i, (unsigned long long)h[i]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* vif_log_stats: SIGUSR1: every vif's counters, one block per vif. */
+void
+vif_log_stats(struct xnd *x)
+{
+	char drops[256], th[128], rh[128];
+	const struct ring_stats *s;
+	struct vif *v;
+	size_t off;
+	int i, n;
+
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
+		if (v->v_attached)
+			worker_snapshot(v->v_dp->dp_worker, v->v_dp);
+		s = &v->v_dp->dp_snap;
+		off = 0;
+		drops[0] = '\0';
+		for (i = 0; i < RING_DROP_MAX; i++) {
+			n = snprintf(drops + off, sizeof(drops) - off, "%s%s=%llu",
+			    i ? " " : "", ring_drop_name((enum ring_drop)i),
+			    (unsigned long long)s->rs_drops[i]);
+			if (n < 0 || (size_t)n >= sizeof(drops) - off)
+				break;
+			off += (size_t)n;
+		}
+		vif_hist(s->rs_tx_hist, th, sizeof(th));
+		vif_hist(s->rs_rx_hist, rh, sizeof(rh));
+		log_info("%s: state %d%s: guest-tx %llu pkts %llu bytes "
+		    "(gso %llu), guest-rx %llu pkts %llu bytes (gso %llu)",
+		    v->v_ifname, v->v_state, v->v_attached ? " connected" : "",
+		    (unsigned long long)s->rs_tx_packets,
+		    (unsigned long long)s->rs_tx_bytes,
+		    (unsigned long long)s->rs_tx_gso,
+		    (unsigned long long)s->rs_rx_packets,
+		    (unsigned long long)s->rs_rx_bytes,
+		    (unsigned long long)s->rs_rx_gso);
+		log_info("%s: drops: %s", v->v_ifname, drops);
+		log_info("%s: hypercalls: copy %llu (%llu segs) notify %llu "
+		    "map %llu unmap %llu bind %llu; notifications sent tx %llu "
+		    "rx %llu, received tx %llu rx %llu", v->v_ifname,
+		    (unsigned long long)s->rs_hcalls[HV_CALL_COPY],
+		    (unsigned long long)s->rs_copy_segs,
+		    (unsigned long long)s->rs_hcalls[HV_CALL_NOTIFY],
+		    (unsigned long long)s->rs_hcalls[HV_CALL_MAP],
+		    (unsigned long long)s->rs_hcalls[HV_CALL_UNMAP],
+		    (unsigned long long)s->rs_hcalls[HV_CALL_BIND],
+		    (unsigned long long)s->rs_notify_tx,
+		    (unsigned long long)s->rs_notify_rx,
+		    (unsigned long long)s->rs_events_tx,
+		    (unsigned long long)s->rs_events_rx);
+		log_info("%s: batches: tx passes %llu [%s], rx passes %llu "
+		    "[%s]", v->v_ifname,
+		    (unsigned long long)s->rs_tx_passes, th,
+		    (unsigned long long)s->rs_rx_passes, rh);
+	}
+}

@@ -1,0 +1,362 @@
+/*
+ * Copyright (c) 2026 The xennetd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * xennetd: the Xen network backend (netback) as a dom0 daemon.
+ * main(): options, startup checks, the main thread's event loop
+ * (xenstore watches, signals, worker failure reports).
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "xennetd.h"
+
+static void	usage(void) __attribute__((noreturn));
+static unsigned int parse_num(const char *, const char *, unsigned int,
+		    unsigned int);
+static void	main_xs(evutil_socket_t, short, void *);
+static void	main_fail(evutil_socket_t, short, void *);
+static void	main_signal(evutil_socket_t, short, void *);
+static void	main_pidfile(const char *);
+
+static const struct option longopts[] = {
+	{ "tx-batch",	required_argument,	NULL, 't' },
+	{ "rx-batch",	required_argument,	NULL, 'r' },
+	{ "copy-batch",	required_argument,	NULL, 'c' },
+	{ "notify",	required_argument,	NULL, 'N' },
+	{ "unbatched",	no_argument,		NULL, 'U' },
+	{ "workers",	required_argument,	NULL, 'w' },
+	{ "sim",	no_argument,		NULL, 'S' },
+	{ "sim-dir",	required_argument,	NULL, 's' },
+	{ "pidfile",	required_argument,	NULL, 'p' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+"usage: xennetd [-dhnSUv] [-c copy-batch] [-N batch|packet] [-p pidfile]\n"
+"               [-r rx-batch] [-s sim-dir] [-t tx-batch] [-w workers]\n"
+"  -d                   stay in the foreground, log to stderr\n"
+"  -v                   more verbose (repeat for more)\n"
+"  -n                   check the options and exit\n"
+"  -t, --tx-batch N     guest tx packets per pass, 1-256 (default 64)\n"
+"  -r, --rx-batch N     guest rx frames per pass, 1-256 (default 64)\n"
+"  -c, --copy-batch N   grant-copy segments per hypercall, 1-512 (default 64)\n"
+"  -N, --notify POLICY  'batch': one push and notify per pass (default);\n"
+"                       'packet': push and notify after every packet\n"
+"  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
+"  -w, --workers N      data-path threads (default: one per CPU)\n"
+"  -S, --sim            use the simulated hypervisor (tests, demo)\n"
+"  -s, --sim-dir DIR    its run directory (default $XENNET_SIM_DIR or\n"
+"                       /run/xennetd-sim); implies -S\n"
+"  -p, --pidfile FILE   pid file (default " XENNETD_USER_PIDFILE
+" unless -d)\n");
+	exit(1);
+}
+
+/* parse_num: a decimal option value in [min, max], or exit with usage. */
+static unsigned int
+parse_num(const char *what, const char *s, unsigned int min,
+    unsigned int max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
+	    v < min || v > max) {
+		fprintf(stderr, "xennetd: %s: \"%s\" is not a number in "
+		    "%u..%u\n", what, s, min, max);
+		exit(1);
+	}
+	return ((unsigned int)v);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct xnd x;
+	struct xnd_config *c = &x.x_conf;
+	struct event *ev_xs, *ev_fail, *ev_sig[5];
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+	char why[256], buf[32], *dv, *end;
+	unsigned long u;
+	unsigned int n;
+	const char *err;
+	int ch, i;
+
+	memset(&x, 0, sizeof(x));
+	TAILQ_INIT(&x.x_vifs);
+	c->xc_provider = "xen";
+	ring_config_default(&c->xc_ring);
+	while ((ch = getopt_long(argc, argv, "c:dhnN:p:r:Ss:t:Uvw:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
+			    optarg, 1, RING_COPY_MAX);
+			break;
+		case 'd':
+			c->xc_debug = 1;
+			break;
+		case 'n':
+			c->xc_noaction = 1;
+			break;
+		case 'N':
+			if (strcmp(optarg, "batch") == 0)
+				c->xc_ring.rc_notify = RING_NOTIFY_BATCH;
+			else if (strcmp(optarg, "packet") == 0)
+				c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
+			else {
+				fprintf(stderr, "xennetd: notify: \"%s\" is "
+				    "not 'batch' or 'packet'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'p':
+			c->xc_pidfile = optarg;
+			break;
+		case 'r':
+			c->xc_ring.rc_rx_batch = parse_num("rx-batch", optarg,
+			    1, RING_BATCH_MAX);
+			break;
+		case 's':
+			c->xc_simdir = optarg;
+			/* FALLTHROUGH */
+		case 'S':
+			c->xc_provider = "sim";
+			break;
+		case 't':
+			c->xc_ring.rc_tx_batch = parse_num("tx-batch", optarg,
+			    1, RING_BATCH_MAX);
+			break;
+		case 'U':
+			c->xc_ring.rc_tx_batch = c->xc_ring.rc_rx_batch = 1;
+			c->xc_ring.rc_copy_batch = 1;
+			c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
+			break;
+		case 'v':
+			c->xc_verbose++;
+			break;
+		case 'w':
+			c->xc_workers = (int)parse_num("workers", optarg, 1,
+			    XENNETD_MAX_WORKERS);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (ring_config_check(&c->xc_ring, &err) == -1) {
+		fprintf(stderr, "xennetd: %s\n", err);
+		exit(1);
+	}
+	if (c->xc_noaction) {
+		printf("configuration OK: tx-batch %u rx-batch %u copy-batch "
+		    "%u notify %s, %s hypervisor\n", c->xc_ring.rc_tx_batch,
+		    c->xc_ring.rc_rx_batch, c->xc_ring.rc_copy_batch,
+		    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" :
+		    "packet", c->xc_provider);
+		exit(0);
+	}
+	if (geteuid() != 0)
+		fatalx("need root privileges (tap devices, Xen devices)");
+	if (strcmp(c->xc_provider, "xen") == 0 &&
+	    osdep_kernel_netback(why, sizeof(why)))
+		fatalx("the kernel's xen-netback driver is active (%s): it "
+		    "serves backend/vif devices too.  Unload it (rmmod "
+		    "xen-netback) and keep it from loading (echo 'blacklist "
+		    "xen-netback' > /etc/modprobe.d/xennetd.conf), then start "
+		    "xennetd again", why);
+
+	log_init(c->xc_debug, c->xc_verbose);
+	if (!c->xc_debug) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		if (c->xc_pidfile == NULL)
+			c->xc_pidfile = XENNETD_USER_PIDFILE;
+	}
+	if (c->xc_pidfile != NULL)
+		main_pidfile(c->xc_pidfile);
+	signal(SIGPIPE, SIG_IGN);
+	if (evthread_use_pthreads() == -1)
+		fatalx("libevent has no pthreads support");
+
+	if ((x.x_xs = xs_open(0)) == NULL)
+		fatal("cannot connect to xenstore (XENSTORED_PATH=%s)",
+		    getenv("XENSTORED_PATH") != NULL ?
+		    getenv("XENSTORED_PATH") : "unset");
+	if ((x.x_hv = hv_open(c->xc_provider, c->xc_simdir, 0)) == NULL)
+		fatal("cannot open the %s hypervisor interface",
+		    c->xc_provider);
+	/* Our own domain id: xenstore knows it (relative path "domid"). */
+	if ((dv = xs_read(x.x_xs, XBT_NULL, "domid", &n)) != NULL &&
+	    n > 0 && n < sizeof(buf)) {
+		memcpy(buf, dv, n);
+		buf[n] = '\0';
+		u = strtoul(buf, &end, 10);
+		if (*end != '\0' || u > VIF_DOMID_LIMIT)
+			fatalx("xenstore says our domid is \"%s\"", buf);
+		x.x_domid = (uint32_t)u;
+	} else if (hv_own_domid(x.x_hv, &x.x_domid) == -1)
+		x.x_domid = 0;
+	free(dv);
+	snprintf(x.x_root, sizeof(x.x_root), "/local/domain/%u/backend/vif",
+	    x.x_domid);
+
+	x.x_nworkers = c->xc_workers > 0 ? c->xc_workers : osdep_ncpus();
+	if (x.x_nworkers > XENNETD_MAX_WORKERS)
+		x.x_nworkers = XENNETD_MAX_WORKERS;
+	for (i = 0; i < x.x_nworkers; i++)
+		x.x_workers[i] = worker_start(&x, i);
+
+	if ((x.x_base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if (pipe2(x.x_failpipe, O_CLOEXEC) == -1)
+		fatal("pipe");
+	ev_xs = event_new(x.x_base, xs_fileno(x.x_xs), EV_READ | EV_PERSIST,
+	    main_xs, &x);
+	ev_fail = event_new(x.x_base, x.x_failpipe[0], EV_READ | EV_PERSIST,
+	    main_fail, &x);
+	if (ev_xs == NULL || ev_fail == NULL || event_add(ev_xs, NULL) == -1 ||
+	    event_add(ev_fail, NULL) == -1)
+		fatalx("cannot set up events");
+	for (i = 0; i < 5; i++) {
+		ev_sig[i] = evsignal_new(x.x_base, sigs[i], main_signal, &x);
+		if (ev_sig[i] == NULL || event_add(ev_sig[i], NULL) == -1)
+			fatalx("cannot set up signal events");
+	}
+	if (!xs_watch(x.x_xs, x.x_root, "be") ||
+	    !xs_watch(x.x_xs, "@releaseDomain", "rel"))
+		fatal("cannot watch %s", x.x_root);
+
+	log_info("started: %s hypervisor, domain %u, %d worker%s, tx-batch "
+	    "%u rx-batch %u copy-batch %u notify %s", c->xc_provider,
+	    x.x_domid, x.x_nworkers, x.x_nworkers == 1 ? "" : "s",
+	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
+	    c->xc_ring.rc_copy_batch,
+	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet");
+	event_base_dispatch(x.x_base);
+
+	log_info("shutting down: disconnecting guests");
+	vif_shutdown_all(&x);
+	for (i = 0; i < x.x_nworkers; i++)
+		worker_stop(x.x_workers[i]);
+	xs_unwatch(x.x_xs, x.x_root, "be");
+	xs_unwatch(x.x_xs, "@releaseDomain", "rel");
+	for (i = 0; i < 5; i++)
+		event_free(ev_sig[i]);
+	event_free(ev_xs);
+	event_free(ev_fail);
+	event_base_free(x.x_base);
+	close(x.x_failpipe[0]);
+	close(x.x_failpipe[1]);
+	xs_close(x.x_xs);
+	hv_close(x.x_hv);
+	if (c->xc_pidfile != NULL)
+		unlink(c->xc_pidfile);
+	log_info("exiting");
+	return (0);
+}
+
+/* main_xs: xenstore watch events. */
+static void
+main_xs(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xnd *x = arg;
+	char **w;
+
+	while ((w = xs_check_watch(x->x_xs)) != NULL) {
+		if (strcmp(w[XS_WATCH_TOKEN], "be") == 0)
+			vif_event(x, w[XS_WATCH_PATH]);
+		else if (strcmp(w[XS_WATCH_TOKEN], "rel") == 0)
+			vif_release_event(x);
+		else if (strncmp(w[XS_WATCH_TOKEN], "fe/", 3) == 0)
+			vif_frontend_event(x, w[XS_WATCH_TOKEN]);
+		free(w);
+	}
+	if (errno != EAGAIN) {
+		log_warn("lost the xenstore connection");
+		event_base_loopbreak(x->x_base);
+	}
+}
+
+/* main_fail: a worker disabled a misbehaving guest's vif. */
+static void
+main_fail(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xnd *x = arg;
+	uint32_t domid, handle;
+	char why[128];
+
+	if (worker_read_failure(fd, &domid, &handle, why, sizeof(why)) == 0)
+		vif_worker_failed(x, domid, handle, why);
+}
+
+static void
+main_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct xnd *x = arg;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		event_base_loopbreak(x->x_base);
+		break;
+	case SIGUSR1:
+		vif_log_stats(x);
+		break;
+	case SIGUSR2:
+		log_setverbose(log_getverbose() + 1);
+		log_info("verbosity %d", log_getverbose());
+		break;
+	case SIGHUP:
+		log_info("SIGHUP: no configuration file to reload");
+		break;
+	}
+}
+
+/* main_pidfile: write our pid (startup only). */
+static void
+main_pidfile(const char *path)
+{
+	FILE *f;
+
+	if ((f = fopen(path, "w")) == NULL)
+		fatal("%s", path);
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}

@@ -1,0 +1,182 @@
+/*
+ * Copyright (c) 2026 The xennetd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/* xennetd: the program header. */
+
+#ifndef XENNETD_H
+#define XENNETD_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <net/if.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "hv.h"
+#include "ring.h"
+
+#define XENNETD_USER_PIDFILE	RUNSTATEDIR "/xennetd.pid"
+#define XENNETD_MAX_WORKERS	64
+#define XENNETD_PATH_MAX	256
+#define VIF_DOMID_LIMIT		0x7FEFU	/* DOMID_FIRST_RESERVED - 1 */
+
+struct event_base;
+struct event;
+struct xs_handle;
+struct worker;
+
+/* Global settings, fixed after startup (the data path reads its copy). */
+struct xnd_config {
+	const char		*xc_provider;	/* "xen" or "sim" */
+	const char		*xc_simdir;
+	const char		*xc_pidfile;
+	struct ring_config	 xc_ring;
+	int			 xc_workers;	/* 0: one per CPU */
+	int			 xc_debug;	/* -d */
+	int			 xc_verbose;	/* -v count */
+	int			 xc_noaction;	/* -n */
+};
+
+/* XenbusState values as in xen/io/xenbus.h. */
+enum vif_state {
+	VIF_UNKNOWN = 0,
+	VIF_INITIALISING = 1,
+	VIF_INITWAIT = 2,
+	VIF_INITIALISED = 3,
+	VIF_CONNECTED = 4,
+	VIF_CLOSING = 5,
+	VIF_CLOSED = 6,
+	VIF_RECONFIGURING = 7,
+	VIF_RECONFIGURED = 8
+};
+
+/*
+ * The data path of one vif: owned by the main thread while detached,
+ * by its worker while attached (between worker_attach and
+ * worker_detach); the two never touch it at the same time.
+ */
+struct vif_dp {
+	TAILQ_ENTRY(vif_dp)	 dp_entry;	/* on the worker's list */
+	struct worker		*dp_worker;
+	char			 dp_name[IFNAMSIZ + 16];
+	uint32_t		 dp_domid;
+	uint32_t		 dp_handle;
+	int			 dp_tapfd;
+	struct ring_queue	 dp_rq;
+	struct ring_port	 dp_port;
+	/* connect parameters, set by the main thread before attach */
+	uint32_t		 dp_tx_ref, dp_rx_ref;
+	uint32_t		 dp_evtchn_tx, dp_evtchn_rx;
+	struct ring_features	 dp_feat;
+	/* worker side */
+	struct event		*dp_tx_ev;	/* deferred tx pass */
+	struct event		*dp_rx_ev;	/* deferred rx pass */
+	struct event		*dp_tap_ev;	/* port readable */
+	struct event		*dp_poll_ev;	/* no feature-rx-notify */
+	int			 dp_tap_on;
+	int			 dp_failed;
+	struct ring_stats	 dp_snap;	/* last stats snapshot */
+};
+
+struct vif {
+	TAILQ_ENTRY(vif)	 v_entry;
+	uint32_t		 v_domid;
+	uint32_t		 v_handle;
+	char			 v_bepath[XENNETD_PATH_MAX];
+	char			 v_fepath[XENNETD_PATH_MAX];
+	char			 v_token[64];	/* frontend state watch */
+	char			 v_ifname[IFNAMSIZ];
+	uint8_t			 v_mac[6];
+	unsigned int		 v_mtu;
+	enum vif_state		 v_state;	/* what we last wrote */
+	int			 v_watching;
+	int			 v_attached;	/* data path on a worker */
+	int			 v_failed;	/* guest error: wait for reset */
+	struct vif_dp		*v_dp;
+};
+TAILQ_HEAD(vif_list, vif);
+
+/* The main thread's state. */
+struct xnd {
+	struct xnd_config	 x_conf;
+	struct event_base	*x_base;
+	struct xs_handle	*x_xs;
+	struct hv		*x_hv;		/* dominfo only */
+	uint32_t		 x_domid;	/* our own domain */
+	char			 x_root[XENNETD_PATH_MAX];
+	struct vif_list		 x_vifs;
+	struct worker		*x_workers[XENNETD_MAX_WORKERS];
+	int			 x_nworkers;
+	int			 x_failpipe[2];	/* workers -> main */
+	int			 x_quit;
+};
+
+/* log.c */
+void	log_init(int, int);
+void	log_setverbose(int);
+int	log_getverbose(void);
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...) __attribute__((format(printf, 1, 2)))
+	    __attribute__((noreturn));
+void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2)))
+	    __attribute__((noreturn));
+
+/* store.c */
+int	store_read(struct xs_handle *, const char *, const char *, char *,
+	    size_t);
+int	store_read_uint(struct xs_handle *, const char *, const char *,
+	    unsigned long, unsigned long *);
+int	store_read_bool(struct xs_handle *, const char *, const char *, int);
+int	store_write(struct xs_handle *, uint32_t, const char *, const char *,
+	    const char *, ...) __attribute__((format(printf, 5, 6)));
+int	store_exists(struct xs_handle *, const char *);
+int	store_parse_mac(const char *, uint8_t *);
+
+/* vif.c */
+void	vif_scan_all(struct xnd *);
+void	vif_event(struct xnd *, const char *);
+void	vif_frontend_event(struct xnd *, const char *);
+void	vif_release_event(struct xnd *);
+void	vif_worker_failed(struct xnd *, uint32_t, uint32_t, const char *);
+void	vif_shutdown_all(struct xnd *);
+void	vif_log_stats(struct xnd *);
+
+/* worker.c */
+struct worker *worker_start(struct xnd *, int);
+void	worker_stop(struct worker *);
+int	worker_attach(struct worker *, struct vif_dp *);
+void	worker_detach(struct worker *, struct vif_dp *);
+int	worker_snapshot(struct worker *, struct vif_dp *);
+int	worker_nvifs(struct worker *);
+int	worker_read_failure(int, uint32_t *, uint32_t *, char *, size_t);
+
+/* port-tap.c */
+int	tap_open(const char *, char *, size_t, unsigned int);
+int	tap_set_offload(int, const struct ring_features *);
+int	tap_send(void *, const struct iovec *, int);
+ssize_t	tap_recv(void *, void *, size_t);
+
+/* osdep-linux.c */
+int	osdep_kernel_netback(char *, size_t);
+int	osdep_ncpus(void);
+
+#endif /* XENNETD_H */
