@@ -58,6 +58,7 @@ static void	vif_update(struct xnd *, struct vif *);
 static int	vif_connect(struct xnd *, struct vif *);
 static void	vif_disconnect(struct xnd *, struct vif *);
 static void	vif_destroy(struct xnd *, struct vif *);
+static void	vif_free(struct xnd *, struct vif *);
 static int	vif_set_state(struct xnd *, struct vif *, enum vif_state);
 static void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
@@ -606,15 +607,24 @@ vif_destroy(struct xnd *x, struct vif *v)
 	char path[XENNETD_PATH_MAX];
 
 	vif_disconnect(x, v);
+	vif_errpath(x, v, path, sizeof(path));
+	xs_rm(x->x_xs, XBT_NULL, path);
+	log_info("%s: removed", v->v_ifname);
+	vif_free(x, v);
+}
+
+/* vif_free: drop the watch, close the tap (removing it), free v. */
+static void
+vif_free(struct xnd *x, struct vif *v)
+{
+	char path[XENNETD_PATH_MAX];
+
 	if (v->v_watching) {
 		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
 		xs_unwatch(x->x_xs, path, v->v_token);
 	}
 	if (v->v_dp->dp_tapfd != -1)
 		close(v->v_dp->dp_tapfd);
-	vif_errpath(x, v, path, sizeof(path));
-	xs_rm(x->x_xs, XBT_NULL, path);
-	log_info("%s: removed", v->v_ifname);
 	TAILQ_REMOVE(&x->x_vifs, v, v_entry);
 	free(v->v_dp);
 	free(v);
@@ -682,17 +692,7 @@ vif_shutdown_all(struct xnd *x)
 			vif_set_state(x, v, VIF_CLOSING);
 			vif_set_state(x, v, VIF_CLOSED);
 		}
-		if (v->v_watching) {
-			char path[XENNETD_PATH_MAX];
-
-			snprintf(path, sizeof(path), "%s/state", v->v_fepath);
-			xs_unwatch(x->x_xs, path, v->v_token);
-		}
-		if (v->v_dp->dp_tapfd != -1)
-			close(v->v_dp->dp_tapfd);
-		TAILQ_REMOVE(&x->x_vifs, v, v_entry);
-		free(v->v_dp);
-		free(v);
+		vif_free(x, v);
 	}
 }
 
