@@ -1,0 +1,625 @@
+/*
+ * Copyright (c) 2026 The xennetd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Simulated domains: the files of a domain in the sim run directory (see
+ * hv-sim.h), made and removed as the toolstack would (simdom_create,
+ * simdom_destroy) and used from the inside as the guest would
+ * (simdom_attach, simdom_grant, simdom_ungrant).  hv-sim.c opens the same
+ * files through hv_sim_dom_open to act as the hypervisor.
+ */
+
+#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hv-sim.h"
+
+struct simdom {
+	struct hv_sim_dom	*sm_dom;
+	uint32_t		 sm_next;	/* next ref to try */
+};
+
+static const char *const simdom_files[] = { "info", "mem", "gnttab",
+    "active" };
+
+static int	simdom_mkfile(int, const char *, off_t, const void *, size_t);
+static void	simdom_rmtree(const char *);
+static int	simdom_info_open(const char *, uint32_t,
+		    struct hv_sim_info **);
+static void	simdom_info_close(struct hv_sim_info *);
+static void	*simdom_mapat(int, const char *, size_t, int *);
+
+/*
+ * hv_sim_dir: the run directory to use: simdir if given, else
+ * $XENNET_SIM_DIR, else the default.
+ */
+const char *
+hv_sim_dir(const char *simdir)
+{
+	const char *env;
+
+	if (simdir != NULL && *simdir != '\0')
+		return (simdir);
+	if ((env = getenv(HV_SIM_DIR_ENV)) != NULL && *env != '\0')
+		return (env);
+	return (HV_SIM_DEFAULT_DIR);
+}
+
+/*
+ * hv_sim_path: format "<dir>/<fmt...>" into buf.  Returns 0, or -1 with
+ * ENAMETOOLONG if it does not fit.
+ */
+int
+hv_sim_path(char *buf, size_t len, const char *dir, const char *fmt, ...)
+{
+	va_list ap;
+	int n, m;
+
+	n = snprintf(buf, len, "%s/", dir);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	va_start(ap, fmt);
+	m = vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+	if (m < 0 || (size_t)m >= len - n) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * hv_sim_mkdirs: make the run directory and its evtchn/ subdirectory if
+ * they do not exist yet.  Returns 0 or -1 with errno.
+ */
+int
+hv_sim_mkdirs(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		return (-1);
+	if (hv_sim_path(path, sizeof(path), dir, "evtchn") == -1)
+		return (-1);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST)
+		return (-1);
+	return (0);
+}
+
+/*
+ * hv_sim_mapfd: map len bytes of fd shared and writable.  Returns the
+ * address or NULL with errno.
+ */
+void *
+hv_sim_mapfd(int fd, size_t len)
+{
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return (p == MAP_FAILED ? NULL : p);
+}
+
+/*
+ * simdom_mapat: open name in directory dfd and map it whole, checking
+ * that it is exactly len bytes long (a short file would SIGBUS).  With
+ * fdp the descriptor is kept open and returned there.  Returns the
+ * mapping or NULL with errno.
+ */
+static void *
+simdom_mapat(int dfd, const char *name, size_t len, int *fdp)
+{
+	struct stat st;
+	void *p = NULL;
+	int fd, saved;
+
+	if ((fd = openat(dfd, name, O_RDWR | O_CLOEXEC)) == -1)
+		return (NULL);
+	if (fstat(fd, &st) == -1)
+		goto out;
+	if ((uintmax_t)st.st_size != (uintmax_t)len) {
+		errno = EINVAL;
+		goto out;
+	}
+	p = hv_sim_mapfd(fd, len);
+ out:
+	saved = errno;
+	if (p != NULL && fdp != NULL)
+		*fdp = fd;
+	else
+		close(fd);
+	errno = saved;
+	return (p);
+}
+
+/*
+ * simdom_mkfile: create name in directory dfd with size bytes (sparse)
+ * and, if data is given, len bytes of it at the start.  Returns 0 or -1
+ * with errno.
+ */
+static int
+simdom_mkfile(int dfd, const char *name, off_t size, const void *data,
+    size_t len)
+{
+	int fd, saved, rv = -1;
+
+	fd = openat(dfd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd == -1)
+		return (-1);
+	if (ftruncate(fd, size) == -1)
+		goto out;
+	if (data != NULL && pwrite(fd, data, len, 0) != (ssize_t)len) {
+		if (errno == 0)
+			errno = EIO;
+		goto out;
+	}
+	rv = 0;
+ out:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return (rv);
+}
+
+/*
+ * simdom_rmtree: remove a domain directory and the files it may hold.
+ */
+static void
+simdom_rmtree(const char *path)
+{
+	size_t i;
+	int dfd;
+
+	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		for (i = 0; i < sizeof(simdom_files) / sizeof(simdom_files[0]);
+		    i++)
+			(void)unlinkat(dfd, simdom_files[i], 0);
+		close(dfd);
+	}
+	(void)rmdir(path);
+}
+
+/*
+ * simdom_create: what "xl create" does for memory and grants: make domain
+ * domid with npages pages of zeroed memory and an empty grant table.
+ * Domain 0 always exists and cannot be created.  Returns 0, or -1 with
+ * errno (EEXIST if the domain exists, EINVAL for a bad domid/npages).
+ */
+int
+simdom_create(const char *simdir, uint32_t domid, unsigned int npages)
+{
+	struct hv_sim_info info;
+	char path[PATH_MAX], tmp[PATH_MAX];
+	const char *dir = hv_sim_dir(simdir);
+	struct stat st;
+	int dfd = -1, saved;
+
+	if (domid == 0 || domid >= DOMID_FIRST_RESERVED || npages == 0 ||
+	    npages > HV_SIM_MAX_PAGES) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (hv_sim_mkdirs(dir) == -1 ||
+	    hv_sim_path(path, sizeof(path), dir, "dom%u", domid) == -1 ||
+	    hv_sim_path(tmp, sizeof(tmp), dir, ".new.dom%u.XXXXXX",
+	    domid) == -1)
+		return (-1);
+	if (stat(path, &st) == 0) {
+		errno = EEXIST;
+		return (-1);
+	}
+	if (mkdtemp(tmp) == NULL)
+		return (-1);
+	if ((dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		goto fail;
+	memset(&info, 0, sizeof(info));
+	info.si_magic = HV_SIM_INFO_MAGIC;
+	info.si_domid = domid;
+	info.si_npages = npages;
+	info.si_exists = 1;
+	if (simdom_mkfile(dfd, "info", sizeof(info), &info,
+	    sizeof(info)) == -1 ||
+	    simdom_mkfile(dfd, "mem", (off_t)npages * HV_PAGE_SIZE, NULL,
+	    0) == -1 ||
+	    simdom_mkfile(dfd, "gnttab", HV_SIM_NR_GRANTS *
+	    sizeof(union hv_sim_gnt), NULL, 0) == -1 ||
+	    simdom_mkfile(dfd, "active", HV_SIM_NR_GRANTS *
+	    sizeof(struct hv_sim_pin), NULL, 0) == -1)
+		goto fail;
+	close(dfd);
+	dfd = -1;
+	/* Ports left over by an earlier domain of this id are gone. */
+	if (hv_sim_evtchn_destroy(dir, domid) == -1)
+		goto fail;
+	if (rename(tmp, path) == -1) {
+		if (errno == ENOTEMPTY)
+			errno = EEXIST;
+		goto fail;
+	}
+	return (0);
+ fail:
+	saved = errno;
+	if (dfd != -1)
+		close(dfd);
+	simdom_rmtree(tmp);
+	errno = saved;
+	return (-1);
+}
+
+/*
+ * simdom_info_open: map the info file of domain domid.  Returns 0, or -1
+ * with ESRCH if there is no such domain.
+ */
+static int
+simdom_info_open(const char *dir, uint32_t domid, struct hv_sim_info **infop)
+{
+	char path[PATH_MAX];
+	struct hv_sim_info *info;
+	int fd;
+
+	if (hv_sim_path(path, sizeof(path), dir, "dom%u", domid) == -1)
+		return (-1);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return (-1);
+	}
+	info = simdom_mapat(fd, "info", sizeof(*info), NULL);
+	close(fd);
+	if (info == NULL) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return (-1);
+	}
+	*infop = info;
+	return (0);
+}
+
+static void
+simdom_info_close(struct hv_sim_info *info)
+{
+
+	munmap(info, sizeof(*info));
+}
+
+/*
+ * simdom_destroy: what "xl destroy" does: mark the domain dying (new
+ * grant operations on it fail from now on), close its event channels
+ * (their peers become unbound), then remove its files.  Mappings and
+ * attachments others hold stay valid memory until they let go, as a
+ * dying domain's pages do on Xen.  Returns 0, or -1 with ESRCH if there
+ * is no such domain.
+ */
+int
+simdom_destroy(const char *simdir, uint32_t domid)
+{
+	static unsigned int seq;
+	char path[PATH_MAX], dead[PATH_MAX];
+	const char *dir = hv_sim_dir(simdir);
+	struct hv_sim_info *info;
+
+	if (simdom_info_open(dir, domid, &info) == -1)
+		return (-1);
+	if (__atomic_exchange_n(&info->si_dying, 1, __ATOMIC_SEQ_CST) != 0) {
+		/* Someone else is destroying it. */
+		simdom_info_close(info);
+		errno = ESRCH;
+		return (-1);
+	}
+	(void)hv_sim_evtchn_destroy(dir, domid);
+	if (hv_sim_path(path, sizeof(path), dir, "dom%u", domid) == -1 ||
+	    hv_sim_path(dead, sizeof(dead), dir, ".dead.dom%u.%ld.%u", domid,
+	    (long)getpid(), __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED)) ==
+	    -1 || rename(path, dead) == -1) {
+		simdom_info_close(info);
+		return (-1);
+	}
+	__atomic_store_n(&info->si_exists, 0, __ATOMIC_SEQ_CST);
+	simdom_info_close(info);
+	simdom_rmtree(dead);
+	return (0);
+}
+
+/*
+ * simdom_set_shutdown: the guest has shut down (it still exists until
+ * destroyed).  Returns 0, or -1 with ESRCH.
+ */
+int
+simdom_set_shutdown(const char *simdir, uint32_t domid)
+{
+	struct hv_sim_info *info;
+
+	if (simdom_info_open(hv_sim_dir(simdir), domid, &info) == -1)
+		return (-1);
+	__atomic_store_n(&info->si_shutdown, 1, __ATOMIC_SEQ_CST);
+	simdom_info_close(info);
+	return (0);
+}
+
+/*
+ * hv_sim_dom_info: domain information as hv_dominfo reports it.  No
+ * directory means no domain, except for domain 0 which always exists.
+ * Returns 0, or -1 with errno for other failures.
+ */
+int
+hv_sim_dom_info(const char *dir, uint32_t domid, struct hv_dominfo *di)
+{
+	struct hv_sim_info *info;
+
+	di->hd_domid = domid;
+	di->hd_exists = di->hd_dying = di->hd_shutdown = 0;
+	if (simdom_info_open(dir, domid, &info) == -1) {
+		if (errno != ESRCH)
+			return (-1);
+		di->hd_exists = (domid == 0);
+		return (0);
+	}
+	di->hd_exists = __atomic_load_n(&info->si_exists, __ATOMIC_ACQUIRE);
+	di->hd_dying = __atomic_load_n(&info->si_dying, __ATOMIC_ACQUIRE);
+	di->hd_shutdown = __atomic_load_n(&info->si_shutdown,
+	    __ATOMIC_ACQUIRE);
+	simdom_info_close(info);
+	return (0);
+}
+
+/*
+ * hv_sim_dom_open: open domain domid's files and map them.  Returns 0
+ * with a reference in *domp, or -1 with errno (ESRCH: no such domain or
+ * dying; EINVAL: damaged files).
+ */
+int
+hv_sim_dom_open(const char *dir, uint32_t domid, struct hv_sim_dom **domp)
+{
+	char path[PATH_MAX];
+	struct hv_sim_dom *dom;
+	int dfd, saved;
+
+	if (hv_sim_path(path, sizeof(path), dir, "dom%u", domid) == -1)
+		return (-1);
+	if ((dom = calloc(1, sizeof(*dom))) == NULL)
+		return (-1);
+	dom->sd_domid = domid;
+	dom->sd_refs = 1;
+	dom->sd_memfd = dom->sd_pinfd = -1;
+	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		free(dom);
+		return (-1);
+	}
+	if ((dom->sd_info = simdom_mapat(dfd, "info", sizeof(*dom->sd_info),
+	    NULL)) == NULL)
+		goto fail;
+	dom->sd_npages = dom->sd_info->si_npages;
+	if (dom->sd_info->si_magic != HV_SIM_INFO_MAGIC ||
+	    dom->sd_info->si_domid != domid || dom->sd_npages == 0 ||
+	    dom->sd_npages > HV_SIM_MAX_PAGES) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if (!hv_sim_dom_live(dom)) {
+		errno = ESRCH;
+		goto fail;
+	}
+	if ((dom->sd_gnt = simdom_mapat(dfd, "gnttab", HV_SIM_NR_GRANTS *
+	    sizeof(*dom->sd_gnt), NULL)) == NULL ||
+	    (dom->sd_pin = simdom_mapat(dfd, "active", HV_SIM_NR_GRANTS *
+	    sizeof(*dom->sd_pin), &dom->sd_pinfd)) == NULL ||
+	    (dom->sd_mem = simdom_mapat(dfd, "mem", (size_t)dom->sd_npages *
+	    HV_PAGE_SIZE, &dom->sd_memfd)) == NULL)
+		goto fail;
+	close(dfd);
+	*domp = dom;
+	return (0);
+ fail:
+	saved = errno;
+	if (saved == ENOENT)
+		saved = ESRCH;
+	close(dfd);
+	dom->sd_refs = 1;
+	hv_sim_dom_rele(dom);
+	errno = saved;
+	return (-1);
+}
+
+/*
+ * hv_sim_dom_rele: drop a reference; the last one unmaps everything.
+ */
+void
+hv_sim_dom_rele(struct hv_sim_dom *dom)
+{
+
+	if (dom == NULL || --dom->sd_refs > 0)
+		return;
+	if (dom->sd_mem != NULL)
+		munmap(dom->sd_mem, (size_t)dom->sd_npages * HV_PAGE_SIZE);
+	if (dom->sd_pin != NULL)
+		munmap(dom->sd_pin, HV_SIM_NR_GRANTS * sizeof(*dom->sd_pin));
+	if (dom->sd_gnt != NULL)
+		munmap(dom->sd_gnt, HV_SIM_NR_GRANTS * sizeof(*dom->sd_gnt));
+	if (dom->sd_info != NULL)
+		munmap(dom->sd_info, sizeof(*dom->sd_info));
+	if (dom->sd_memfd != -1)
+		close(dom->sd_memfd);
+	if (dom->sd_pinfd != -1)
+		close(dom->sd_pinfd);
+	free(dom);
+}
+
+/*
+ * hv_sim_dom_live: 1 while the domain exists and is not dying.
+ */
+int
+hv_sim_dom_live(const struct hv_sim_dom *dom)
+{
+
+	return (__atomic_load_n(&dom->sd_info->si_exists, __ATOMIC_ACQUIRE) &&
+	    !__atomic_load_n(&dom->sd_info->si_dying, __ATOMIC_ACQUIRE));
+}
+
+/*
+ * simdom_attach: the guest's view of its own domain: memory and grant
+ * table.  Returns NULL with errno (ESRCH: no such domain).
+ */
+struct simdom *
+simdom_attach(const char *simdir, uint32_t domid)
+{
+	struct simdom *sm;
+	int saved;
+
+	if ((sm = calloc(1, sizeof(*sm))) == NULL)
+		return (NULL);
+	if (hv_sim_dom_open(hv_sim_dir(simdir), domid, &sm->sm_dom) == -1) {
+		saved = errno;
+		free(sm);
+		errno = saved;
+		return (NULL);
+	}
+	sm->sm_next = HV_SIM_FIRST_REF;
+	return (sm);
+}
+
+void
+simdom_detach(struct simdom *sm)
+{
+
+	if (sm == NULL)
+		return;
+	hv_sim_dom_rele(sm->sm_dom);
+	free(sm);
+}
+
+unsigned int
+simdom_npages(struct simdom *sm)
+{
+
+	return (sm == NULL ? 0 : sm->sm_dom->sd_npages);
+}
+
+/*
+ * simdom_page: the guest's page frame, or NULL (EINVAL) beyond memory.
+ */
+void *
+simdom_page(struct simdom *sm, uint32_t frame)
+{
+
+	if (sm == NULL || frame >= sm->sm_dom->sd_npages) {
+		errno = EINVAL;
+		return (NULL);
+	}
+	return (sm->sm_dom->sd_mem + (size_t)frame * HV_PAGE_SIZE);
+}
+
+/*
+ * simdom_grant: grant domid access to frame, as a guest does: claim a
+ * free entry (refs below HV_SIM_FIRST_REF are reserved), fill in domid
+ * and frame, then, after a write barrier, the flags that make it valid.
+ * The frame is not checked, as Xen does not check it before use.  A free
+ * entry is all zero; it is claimed with a compare-and-swap that puts
+ * DOMID_INVALID in it, so several attachments can grant concurrently.
+ * Returns the ref, or -1 with ENOSPC if the table is full.
+ */
+int
+simdom_grant(struct simdom *sm, uint32_t frame, uint16_t domid,
+    int readonly)
+{
+	union hv_sim_gnt *tab, claim, g;
+	uint32_t i, ref;
+	uint64_t zero;
+
+	if (sm == NULL) {
+		errno = EINVAL;
+		return (-1);
+	}
+	tab = sm->sm_dom->sd_gnt;
+	memset(&claim, 0, sizeof(claim));
+	claim.sg_e.domid = DOMID_INVALID;
+	for (i = 0; i < HV_SIM_NR_GRANTS - HV_SIM_FIRST_REF; i++) {
+		ref = sm->sm_next + i;
+		if (ref >= HV_SIM_NR_GRANTS)
+			ref -= HV_SIM_NR_GRANTS - HV_SIM_FIRST_REF;
+		zero = 0;
+		if (__atomic_load_n(&tab[ref].sg_w, __ATOMIC_RELAXED) != 0 ||
+		    !__atomic_compare_exchange_n(&tab[ref].sg_w, &zero,
+		    claim.sg_w, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			continue;
+		memset(&g, 0, sizeof(g));
+		g.sg_e.domid = domid;
+		g.sg_e.frame = frame;
+		__atomic_store_n(&tab[ref].sg_w, g.sg_w, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_RELEASE);	/* wmb() */
+		g.sg_e.flags = GTF_permit_access |
+		    (readonly ? GTF_readonly : 0);
+		__atomic_store_n(&tab[ref].sg_w, g.sg_w, __ATOMIC_RELEASE);
+		sm->sm_next = ref + 1 < HV_SIM_NR_GRANTS ? ref + 1 :
+		    HV_SIM_FIRST_REF;
+		return ((int)ref);
+	}
+	errno = ENOSPC;
+	return (-1);
+}
+
+/*
+ * simdom_ungrant: revoke a grant, as gnttab_end_foreign_access does:
+ * atomically clear the entry unless a mapping has GTF_reading or
+ * GTF_writing set.  Returns 0, or -1 with EBUSY while mapped, EINVAL for
+ * a reserved, out of range or unused ref.
+ */
+int
+simdom_ungrant(struct simdom *sm, uint32_t ref)
+{
+	union hv_sim_gnt *e, g;
+
+	if (sm == NULL || ref < HV_SIM_FIRST_REF || ref >= HV_SIM_NR_GRANTS) {
+		errno = EINVAL;
+		return (-1);
+	}
+	e = &sm->sm_dom->sd_gnt[ref];
+	g.sg_w = __atomic_load_n(&e->sg_w, __ATOMIC_ACQUIRE);
+	do {
+		if (g.sg_e.flags & (GTF_reading | GTF_writing)) {
+			errno = EBUSY;
+			return (-1);
+		}
+		if (g.sg_e.flags == 0) {
+			errno = EINVAL;
+			return (-1);
+		}
+	} while (!__atomic_compare_exchange_n(&e->sg_w, &g.sg_w, 0, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return (0);
+}
+
+/*
+ * simdom_alive: 1 while the domain exists and is not being destroyed.
+ */
+int
+simdom_alive(struct simdom *sm)
+{
+
+	return (sm != NULL && hv_sim_dom_live(sm->sm_dom));
+}
