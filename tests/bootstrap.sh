@@ -1,0 +1,29 @@
+#!/bin/bash
+# Shared by tests/ci.sh and tests/demo.sh: install the Debian 12 build and
+# test dependencies (tests/debian-packages) and build xennetd in ./build
+# with the configure arguments given.  Needs root (apt-get).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+if [ "$(id -u)" != 0 ]; then
+	echo "$0: run as root (apt-get, network namespaces, tap devices)" >&2
+	exit 1
+fi
+pkgs=$(grep -v '^#' tests/debian-packages | tr '\n' ' ')
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+	    missing="$missing $p"
+done
+if [ -n "$(echo $missing)" ]; then
+	echo "== installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -q --no-install-recommends $pkgs >/dev/null
+fi
+echo "== building (configure $*)"
+autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+mkdir -p build
+cd build
+../configure -q "$@"
+make -j2 >/dev/null || make
