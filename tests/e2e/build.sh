@@ -1,0 +1,126 @@
+#!/bin/bash
+# tests/e2e/build.sh: build the boot images of the e2e test from what setup.sh
+# unpacked into $B/root.
+#
+# usage: build.sh OUT [OVERLAY]
+#   OUT/xen            gunzipped Xen (QEMU -kernel needs the ELF, not the .gz)
+#   OUT/vmlinuz        Debian's Linux, the kernel of both dom0 and the domU
+#   OUT/domU.cpio.gz   domU initrd: busybox, xen-netfront, iperf3, domU-init.sh
+#   OUT/dom0.cpio.gz   dom0 initramfs: busybox, Xen modules (xen-netback too,
+#                      for the kernel baseline), xenstored, xenconsoled, xl,
+#                      xenstore tools, the stock hotplug scripts, bash, flock,
+#                      iperf3, the domU kernel+initrd, dom0-init.sh as /init,
+#                      then the OVERLAY tree (a `make install DESTDIR=` staging
+#                      directory plus lab/test.sh) with the shared libraries of
+#                      every ELF file in it.
+# env: E2E_BUILD (default tests/e2e/build), where setup.sh put root/ and kver.
+set -euo pipefail
+E2E=$(cd "$(dirname "$0")" && pwd)
+B=${E2E_BUILD:-$E2E/build}
+OUT=$1
+OVERLAY=${2:-}
+R=$B/root
+KVER=$(cat "$B/kver")
+MODDIR=lib/modules/$KVER
+XENBIN=/usr/lib/xen-4.17/bin
+mkdir -p "$OUT"
+zcat "$R/boot/xen-4.17-amd64.gz" > "$OUT/xen"
+cp "$R/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
+
+# copy_libs DEST FILE...: copy the shared libraries (ldd) that FILEs need
+copy_libs() {
+	local dest=$1 f lib
+	shift
+	for f in "$@"; do
+		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$dest$lib" ] && continue
+			mkdir -p "$dest$(dirname "$lib")"
+			cp -L "$lib" "$dest$lib"
+		done
+	done
+}
+# copy_bin DEST FILE...: copy executables (same path) and their libraries
+copy_bin() {
+	local dest=$1 f
+	shift
+	for f in "$@"; do
+		mkdir -p "$dest$(dirname "$f")"
+		cp -L "$f" "$dest$f"
+	done
+	copy_libs "$dest" "$@"
+}
+# copy_overlay DEST DIR: copy a tree as it is, plus the libraries of its ELFs
+copy_overlay() {
+	local dest=$1 dir=$2 f
+	[ -n "$dir" ] || return 0
+	[ -d "$dir" ] || { echo "overlay $dir: not a directory" >&2; exit 1; }
+	cp -a "$dir/." "$dest/"
+	find "$dir" -type f | while read -r f; do
+		if head -c 4 "$f" | grep -q ELF; then copy_libs "$dest" "$f"; fi
+	done
+}
+# copy_mods DEST MOD...: copy modules and their dependencies, run depmod
+copy_mods() {
+	local dest=$1 m line f
+	shift
+	for m in "$@"; do
+		line=$(grep -E "/$m\.ko(\.xz|\.zst)?:" "$R/$MODDIR/modules.dep") ||
+		    { echo "no module $m" >&2; exit 1; }
+		for f in ${line/:/}; do
+			mkdir -p "$dest/$MODDIR/$(dirname "$f")"
+			cp "$R/$MODDIR/$f" "$dest/$MODDIR/$f"
+		done
+	done
+	cp "$R/$MODDIR"/modules.{order,builtin,builtin.modinfo} \
+	    "$dest/$MODDIR/" 2>/dev/null || true
+	depmod -b "$dest" "$KVER"
+}
+# base_tree DIR: an empty root with busybox
+base_tree() {
+	local d=$1
+	rm -rf "$d"
+	mkdir -p "$d"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root} \
+	    "$d"/{lib64,lib/x86_64-linux-gnu}
+	cp /bin/busybox "$d/bin/busybox"
+	echo 'root:x:0:0:root:/root:/bin/sh' > "$d/etc/passwd"
+	echo 'root:x:0:' > "$d/etc/group"
+	printf '127.0.0.1 localhost\n' > "$d/etc/hosts"
+}
+# mkcpio DIR FILE: newc cpio of DIR, gzipped
+mkcpio() {
+	(cd "$1" && find . | LC_ALL=C sort |
+	    cpio -o -H newc -R 0:0 --quiet | gzip -6) > "$2"
+}
+
+# domU initrd
+U=$OUT/domU-root
+base_tree "$U"
+copy_mods "$U" xen-netfront
+copy_bin "$U" /usr/bin/iperf3
+install -m 755 "$E2E/domU-init.sh" "$U/init"
+mkcpio "$U" "$OUT/domU.cpio.gz"
+
+# dom0 initramfs
+D=$OUT/dom0-root
+base_tree "$D"
+copy_mods "$D" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
+    xen-netback bridge tun
+copy_bin "$D" $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xl \
+    $XENBIN/xen-init-dom0 $XENBIN/libxl-save-helper $XENBIN/xenstore-control \
+    /usr/bin/xenstore /usr/bin/xenstore-{chmod,exists,list,ls,read,rm,watch,write} \
+    /usr/bin/iperf3 /usr/bin/flock /usr/bin/bash
+ln -sf /usr/bin/bash "$D/bin/bash"
+# glibc dlopen()s libgcc_s for pthread_cancel; ldd does not list it, and
+# without it xl aborts once the domain is built
+cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$D/lib/x86_64-linux-gnu/"
+mkdir -p "$D"/etc/xen "$D"/var/lib/xen/images "$D"/var/log/xen/console \
+    "$D"/var/lib/xenstored "$D"/var/lock "$D"/var/tmp
+cp -a /etc/xen/scripts "$D/etc/xen/"
+cp /etc/xen/xl.conf "$D/etc/xen/"
+cp "$E2E/domU.cfg" "$D/etc/xen/domU.cfg"
+cp "$OUT/vmlinuz" "$D/var/lib/xen/images/vmlinuz"
+cp "$OUT/domU.cpio.gz" "$D/var/lib/xen/images/domU.cpio.gz"
+install -m 755 "$E2E/dom0-init.sh" "$D/init"
+copy_overlay "$D" "$OVERLAY"
+mkcpio "$D" "$OUT/dom0.cpio.gz"
+rm -rf "$U" "$D"

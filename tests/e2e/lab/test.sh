@@ -1,0 +1,390 @@
+# tests/e2e/lab/test.sh: the dom0 side of the real-Xen end-to-end test.
+# Sourced by dom0-init.sh (busybox sh) once xenstored and xenbr0 are up, with
+# BACKEND (xennetd, or kernel for the xen-netback baseline), IPERF_T, up()
+# and lab() set.  /lab/env (written by t_xen.sh) sets XENNETD, the path of
+# the installed daemon.  Reports, parsed by t_xen.sh:
+#   LAB: CHECK <id> ok|fail|skip <text>   one per check, in a fixed order
+#   LAB: NOTE <id> <text>                 diagnostics, always shown
+#   LAB: LOG <id> <text>                  log excerpts, shown if <id> failed
+#   LAB: METRIC <name>=<value>            numbers for the summary line
+# xennetd runs as `xennetd -d -v`, its stderr in /var/log/xennetd.log.
+
+# Lines of the xennetd log that match 'error|warn' (any case) but are
+# expected; an extended regular expression, empty for none.
+XN_ALLOW=''
+XNLOG=/var/log/xennetd.log
+MAC=00:16:3e:00:00:02
+DOMU_IP=10.0.0.2
+BEVIF=/local/domain/0/backend/vif
+XNPID=""
+DOMID=""
+[ -r /lab/env ] && . /lab/env
+
+e2e_check() {		# ID ok|fail|skip TEXT
+	local id=$1 res=$2
+	shift 2
+	lab "CHECK $id $res $*"
+}
+e2e_note() {		# ID TEXT
+	local id=$1
+	shift
+	lab "NOTE $id $*"
+}
+e2e_log() {		# ID FILE [LINES]: tail of FILE for the host
+	tail -n "${3:-25}" "$2" 2>/dev/null | sed "s|^|LAB: LOG $1 |"
+}
+e2e_dt() {		# T0 T1: seconds between two up() values
+	echo "$1 $2" | awk '{ printf "%.2f", $2 - $1 }'
+}
+e2e_wait() {		# SECONDS CMD...: poll CMD every 0.1 s until it succeeds
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" 2> /dev/null && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+e2e_xl() {		# NAME ARGS...: timeout 60 xl -vv ARGS, output with
+			# dom0 uptime stamps in /tmp/xl-NAME.log, status in E2E_RC
+	local name=$1 u l
+	shift
+	{ timeout 60 xl -vv "$@"; echo $? > /tmp/xl-$name.rc; } 2>&1 |
+	    while IFS= read -r l; do
+		read -r u _ < /proc/uptime
+		echo "$u $l"
+	done > /tmp/xl-$name.log
+	read -r E2E_RC < /tmp/xl-$name.rc
+}
+e2e_xs_dump() {		# ID: backend and frontend vif trees, xennetd log tail
+	xenstore-ls -fp $BEVIF 2>&1 | sed "s|^|LAB: LOG $1 xs |"
+	[ -n "$DOMID" ] && xenstore-ls -fp /local/domain/$DOMID/device/vif \
+	    2>&1 | sed "s|^|LAB: LOG $1 xs |"
+	[ "$BACKEND" = xennetd ] && e2e_log "$1" $XNLOG
+}
+e2e_xennetd_only() {	# ID TEXT: skip a daemon check in kernel mode
+	local id=$1
+	shift
+	[ "$BACKEND" = xennetd ] && return 0
+	e2e_check "$id" skip "$* # SKIP kernel netback baseline"
+	return 1
+}
+e2e_alive() {		# xennetd runs (a zombie does not count: not reaped yet)
+	local st
+	[ -n "$XNPID" ] || return 1
+	st=$(sed 's/.*) //' /proc/$XNPID/stat 2> /dev/null | cut -c1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+e2e_dead() { ! e2e_alive; }
+e2e_domu_said() {	# PATTERN: the domU console log has a matching line
+	grep -q "$1" /var/log/xen/console/guest-domu1.log
+}
+e2e_bridged() {		# TAP: TAP exists and is a port of xenbr0
+	[ -e "/sys/class/net/xenbr0/brif/$1" ]
+}
+e2e_gone() {		# DEVID: backend dir and tap of vif DOMID.DEVID gone
+	! xenstore-exists $BEVIF/$DOMID/$1 && [ ! -e /sys/class/net/vif$DOMID.$1 ]
+}
+e2e_fe_connected() {	# DEVID: frontend in state 4
+	[ "$(xenstore-read /local/domain/$DOMID/device/vif/$1/state)" = 4 ]
+}
+e2e_ping() {		# ID WAIT: ping the domU until a reply (<= WAIT s), then 10
+	local id=$1 i=0 t0 first=no rx
+	t0=$(up)
+	while [ $i -lt "$2" ]; do
+		i=$((i + 1))
+		ping -c 1 -W 1 $DOMU_IP > /dev/null 2>&1 && { first=yes; break; }
+	done
+	E2E_PING_T=$(up)
+	ping -c 10 -i 0.2 -W 2 $DOMU_IP > /tmp/ping.$id 2>&1
+	rx=$(awk '/transmitted/ { print $4 }' /tmp/ping.$id)
+	if [ $first = yes ] && [ "${rx:-0}" -ge 9 ]; then
+		e2e_check $id ok "ping dom0->domU: $rx/10 replies, first" \
+		    "after $(e2e_dt "$t0" "$E2E_PING_T") s"
+		return 0
+	fi
+	e2e_check $id fail "ping dom0->domU: first reply: $first" \
+	    "(waited $(e2e_dt "$t0" "$E2E_PING_T") s), then ${rx:-0}/10"
+	e2e_log $id /tmp/ping.$id
+	ip neigh show | sed "s|^|LAB: LOG $id neigh |"
+	e2e_xs_dump $id
+	return 1
+}
+e2e_domu_ping() {	# ID N WAIT: the domU's ping#N to dom0 succeeded
+	local id=$1 line
+	e2e_wait "$3" e2e_domu_said "ping#$2 "
+	line=$(grep "ping#$2 " /var/log/xen/console/guest-domu1.log)
+	case $line in
+	*first=ok*received=5/5*|*first=ok*received=4/5*)
+		e2e_check $id ok "ping domU->dom0 #$2: ${line#*dom0 }";;
+	*)
+		e2e_check $id fail "ping domU->dom0 #$2:" \
+		    "${line:-no report from the domU in $3 s}"
+		e2e_log $id /var/log/xen/console/guest-domu1.log 40;;
+	esac
+}
+e2e_iperf() {		# ID DIRECTION-FLAG: iperf3 from dom0 to the domU's server
+	local id=$1 rc mbps
+	timeout $((IPERF_T + 30)) iperf3 -c $DOMU_IP -t "$IPERF_T" -f m $2 \
+	    --connect-timeout 5000 > /tmp/iperf.$id 2>&1
+	rc=$?
+	mbps=$(awk '/receiver/ { for (i = 1; i < NF; i++)
+	    if ($(i + 1) == "Mbits/sec") print $i }' /tmp/iperf.$id)
+	lab "METRIC ${id}_mbps=${mbps:-0}"
+	if [ $rc = 0 ] && [ -n "$mbps" ]; then
+		e2e_check $id ok "iperf3 $IPERF_T s ${3}: $mbps Mbit/s"
+	else
+		e2e_check $id fail "iperf3 $IPERF_T s ${3}: rc=$rc"
+		e2e_log $id /tmp/iperf.$id
+		[ "$BACKEND" = xennetd ] && e2e_log $id $XNLOG
+	fi
+	grep -E 'sender|receiver' /tmp/iperf.$id | sed "s|^|LAB: NOTE $id |"
+}
+e2e_counters() {	# ID: SIGUSR1 to xennetd; echo the lines it logged
+	local n0 n1
+	n0=$(wc -l < $XNLOG)
+	kill -USR1 "$XNPID" 2> /dev/null
+	sleep 1
+	n1=$(wc -l < $XNLOG)
+	tail -n $((n1 - n0)) $XNLOG | sed "s|^|LAB: NOTE $1 |"
+	[ "$n1" -gt "$n0" ]
+}
+
+
+e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
+	if [ "$BACKEND" = kernel ]; then
+		if modprobe xen-netback && grep -q '^xen_netback ' /proc/modules
+		then
+			e2e_check xennetd_start ok "kernel xen-netback loaded" \
+			    "(baseline run)"
+			return 0
+		fi
+		e2e_check xennetd_start fail "modprobe xen-netback failed"
+		return 1
+	fi
+	if [ -z "${XENNETD:-}" ] || [ ! -x "$XENNETD" ]; then
+		e2e_check xennetd_start fail "xennetd is not installed in the" \
+		    "dom0 (no daemon/xennetd in the build tree?)"
+		return 1
+	fi
+	mkdir -p /usr/local/var/run /usr/local/etc
+	"$XENNETD" -d -v > $XNLOG 2>&1 &
+	XNPID=$!
+	sleep 2
+	if e2e_alive; then
+		e2e_check xennetd_start ok "xennetd -d -v running (pid $XNPID)"
+		return 0
+	fi
+	wait "$XNPID"
+	e2e_check xennetd_start fail "xennetd exited with status $?"
+	e2e_log xennetd_start $XNLOG
+	return 1
+}
+
+e2e_create() {		# 2. xl create with the stock vif-bridge
+	local t0 t1 rc
+	t0=$(up)
+	e2e_xl create create /etc/xen/domU.cfg
+	rc=$E2E_RC
+	t1=$(up)
+	E2E_CREATE_T=$t0
+	DOMID=$(xl domid domu1 2> /dev/null)
+	TAP=vif$DOMID.0
+	lab "METRIC xl_create_s=$(e2e_dt $t0 $t1)"
+	if [ $rc = 0 ] && [ -n "$DOMID" ]; then
+		e2e_check xl_create ok "xl create (stock vif-bridge): domid" \
+		    "$DOMID in $(e2e_dt $t0 $t1) s"
+		return 0
+	fi
+	e2e_check xl_create fail "xl create: rc=$rc after $(e2e_dt $t0 $t1) s"
+	grep -iE 'error|fail|timed out|hotplug|wanted state' \
+	    /tmp/xl-create.log | tail -n 30 |
+	    sed 's|^|LAB: LOG xl_create |'
+	e2e_xs_dump xl_create
+	return 1
+}
+
+e2e_traffic() {		# 3, 4. bridge port, ping both ways, iperf3 both ways
+	local w
+	if e2e_wait 10 e2e_bridged $TAP; then
+		e2e_check vif_bridge ok "$TAP is a port of xenbr0"
+	else
+		e2e_check vif_bridge fail "$TAP is not a port of xenbr0" \
+		    "(ports: $(ls /sys/class/net/xenbr0/brif | tr '\n' ' '))"
+		e2e_xs_dump vif_bridge
+	fi
+	if e2e_ping ping_dom0_domU 60; then w=60; else w=5; fi
+	lab "METRIC first_ping_s=$(e2e_dt $E2E_CREATE_T $E2E_PING_T)"
+	e2e_domu_ping ping_domU_dom0 1 $w
+	e2e_iperf iperf_dom0_domU "" "dom0->domU"
+	e2e_iperf iperf_domU_dom0 -R "domU->dom0"
+	e2e_xennetd_only counters "SIGUSR1 logs counters" || return 0
+	if e2e_counters counters; then
+		e2e_check counters ok "SIGUSR1: xennetd logged its counters"
+	else
+		e2e_check counters fail "SIGUSR1: xennetd logged nothing"
+	fi
+}
+
+e2e_replug() {		# 5. network-detach, network-attach, traffic again
+	local t0 t1 rc gone devid tap2 w
+	t0=$(up)
+	e2e_xl detach network-detach domu1 0
+	rc=$E2E_RC
+	e2e_wait 10 e2e_gone 0
+	gone=$?
+	t1=$(up)
+	lab "METRIC detach_s=$(e2e_dt $t0 $t1)"
+	if [ $rc = 0 ] && [ $gone = 0 ]; then
+		e2e_check net_detach ok "xl network-detach: backend dir and" \
+		    "$TAP gone after $(e2e_dt $t0 $t1) s"
+	else
+		e2e_check net_detach fail "xl network-detach: rc=$rc, left:" \
+		    "$(xenstore-exists $BEVIF/$DOMID/0 2> /dev/null &&
+		    echo backend/vif/$DOMID/0) $(ls -d /sys/class/net/$TAP \
+		    2> /dev/null)"
+		e2e_log net_detach /tmp/xl-detach.log
+		e2e_xs_dump net_detach
+	fi
+	e2e_wait 5 e2e_domu_said "dev#1 .* gone" && e2e_note net_detach \
+	    "$(grep -o 'dev#1 .* gone.*' /var/log/xen/console/guest-domu1.log)"
+	t0=$(up)
+	e2e_xl attach network-attach domu1 mac=$MAC bridge=xenbr0
+	rc=$E2E_RC
+	devid=$(xl network-list domu1 2> /dev/null | awk 'NR == 2 { print $1 }')
+	tap2=vif$DOMID.$devid
+	e2e_note net_attach "xl network-attach: rc=$rc in" \
+	    "$(e2e_dt $t0 $(up)) s, new devid ${devid:-none}"
+	lab "METRIC devid_after_attach=${devid:-none}"
+	if [ $rc = 0 ] && [ -n "$devid" ] &&
+	    e2e_wait 20 e2e_fe_connected "$devid" &&
+	    e2e_wait 5 e2e_bridged $tap2; then
+		t1=$(up)
+		e2e_check net_attach ok "xl network-attach: devid $devid" \
+		    "connected, $tap2 on xenbr0 after $(e2e_dt $t0 $t1) s"
+	else
+		t1=$(up)
+		e2e_check net_attach fail "xl network-attach: rc=$rc devid" \
+		    "${devid:-none}, frontend state $(xenstore-read \
+		    /local/domain/$DOMID/device/vif/$devid/state 2>&1)"
+		e2e_log net_attach /tmp/xl-attach.log
+		e2e_xs_dump net_attach
+	fi
+	lab "METRIC attach_s=$(e2e_dt $t0 $t1)"
+	if e2e_ping ping_attach_dom0_domU 30; then w=60; else w=5; fi
+	e2e_domu_ping ping_attach_domU_dom0 2 $w
+}
+
+e2e_clean() {		# nothing left of the domain's vifs (of any vif if
+			# the domain never got an id)
+	[ -z "$(xenstore-list $BEVIF/$DOMID 2> /dev/null)" ] &&
+	    ! ls -d /sys/class/net/vif$DOMID* > /dev/null 2>&1
+}
+
+e2e_destroy() {		# 6. xl destroy and what is left behind
+	local t0 t1 rc dt
+	[ "$BACKEND" = xennetd ] && e2e_counters counters_end > /dev/null
+	t0=$(up)
+	e2e_xl destroy destroy domu1
+	rc=$E2E_RC
+	t1=$(up)
+	dt=$(e2e_dt $t0 $t1)
+	lab "METRIC xl_destroy_s=$dt"
+	if [ $rc = 0 ] && [ "$(echo $dt | awk '{ print ($1 < 2) }')" = 1 ]
+	then
+		e2e_check xl_destroy ok "xl destroy in $dt s"
+	else
+		e2e_check xl_destroy fail "xl destroy: rc=$rc in $dt s" \
+		    "(limit 2 s)"
+		e2e_log xl_destroy /tmp/xl-destroy.log
+		e2e_xs_dump xl_destroy
+	fi
+	if e2e_xennetd_only xennetd_alive "xennetd still running"; then
+		sleep 0.5
+		if e2e_alive; then
+			e2e_check xennetd_alive ok "xennetd still running" \
+			    "after xl destroy"
+		else
+			wait "$XNPID"
+			e2e_check xennetd_alive fail "xennetd died (status $?)"
+			e2e_log xennetd_alive $XNLOG
+		fi
+	fi
+	if e2e_wait 2 e2e_clean; then
+		e2e_check cleanup ok "backend/vif/$DOMID empty, no" \
+		    "vif$DOMID* interface left"
+	else
+		e2e_check cleanup fail "left: backend/vif/$DOMID: [$(xenstore-list \
+		    $BEVIF/$DOMID 2>&1 | tr '\n' ' ')] interfaces: [$(cd \
+		    /sys/class/net && ls -d vif$DOMID* 2>&1 | tr '\n' ' ')]"
+		e2e_xs_dump cleanup
+	fi
+}
+
+e2e_stop() {		# SIGTERM, the log, refusal beside xen-netback
+	local rc n t0
+	if e2e_xennetd_only xennetd_sigterm "xennetd exits on SIGTERM"; then
+		kill -TERM "$XNPID" 2> /dev/null
+		if e2e_wait 5 e2e_dead; then
+			wait "$XNPID"
+			rc=$?
+			[ $rc = 0 ] && r=ok || r=fail
+			e2e_check xennetd_sigterm $r "SIGTERM: xennetd exited" \
+			    "with status $rc"
+		else
+			e2e_check xennetd_sigterm fail "SIGTERM: xennetd still" \
+			    "running after 5 s"
+			kill -KILL "$XNPID" 2> /dev/null
+		fi
+	fi
+	if e2e_xennetd_only xennetd_log "xennetd log: no error/warn lines"
+	then
+		grep -iE 'error|warn' $XNLOG > /tmp/xnlog.bad
+		if [ -n "$XN_ALLOW" ]; then
+			grep -vE "$XN_ALLOW" /tmp/xnlog.bad > /tmp/xnlog.bad2
+			mv /tmp/xnlog.bad2 /tmp/xnlog.bad
+		fi
+		n=$(wc -l < /tmp/xnlog.bad)
+		if [ "$n" = 0 ]; then
+			e2e_check xennetd_log ok "xennetd log: no unexpected" \
+			    "error/warn lines ($(wc -l < $XNLOG) lines)"
+		else
+			e2e_check xennetd_log fail "xennetd log: $n error/warn" \
+			    "lines"
+			e2e_log xennetd_log /tmp/xnlog.bad
+		fi
+	fi
+	if e2e_xennetd_only xennetd_refuse "xennetd refuses to run beside" \
+	    "xen-netback"; then
+		modprobe xen-netback
+		t0=$(up)
+		timeout 10 "$XENNETD" -d -v > /tmp/refuse.log 2>&1
+		rc=$?
+		if [ $rc != 0 ] && [ $rc != 124 ]; then
+			e2e_check xennetd_refuse ok "with xen-netback loaded" \
+			    "xennetd exits (status $rc, $(e2e_dt $t0 $(up)) s)"
+			e2e_note xennetd_refuse "$(tail -n 1 /tmp/refuse.log)"
+		else
+			e2e_check xennetd_refuse fail "with xen-netback" \
+			    "loaded: xennetd status $rc (124: still running" \
+			    "after 10 s)"
+			e2e_log xennetd_refuse /tmp/refuse.log
+		fi
+	fi
+}
+
+if e2e_start; then
+	if e2e_create; then
+		e2e_traffic
+		e2e_replug
+	fi
+	e2e_destroy
+	e2e_stop
+fi
+# the xl logs, the whole daemon log and the domU console, for the run log
+for f in /tmp/xl-*.log; do
+	[ -e "$f" ] && sed "s|^|LAB: XL ${f#/tmp/xl-} |" "$f"
+done
+[ -e $XNLOG ] && sed 's|^|LAB: XNLOG |' $XNLOG
+sed 's|^|LAB: DOMU |' /var/log/xen/console/guest-domu1.log 2> /dev/null

@@ -1,0 +1,162 @@
+#!/bin/bash
+# tests/e2e/t_xen.sh: end-to-end test of xennetd on real Xen (TAP).
+#
+# Boots Xen 4.17 + Debian's Linux as PV dom0 under QEMU (TCG), with xennetd
+# installed from this build tree (make install DESTDIR=<stage>), and lets the
+# dom0 run lab/test.sh: xennetd -d -v, xl create of a PV domU (real
+# xen-netfront, stock vif-bridge), ping and iperf3 both ways, network-detach
+# and -attach, xl destroy, SIGUSR1/SIGTERM, the daemon log.  The dom0 prints
+# "LAB: CHECK <id> ok|fail|skip <text>" lines; this script turns them into TAP.
+#
+# env: E2E_BACKEND=xennetd|kernel  kernel: the same test against the kernel
+#                                  xen-netback (baseline, proves the harness)
+#      IPERF_T=10                  iperf3 seconds per direction
+#      E2E_BUILD=DIR               cache (downloads, logs), default
+#                                  $top_builddir/tests/e2e/build
+#      E2E_TIMEOUT=280             QEMU hard limit, seconds
+# Skips only when QEMU cannot run or the Debian packages cannot be had.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+E2E=$top_srcdir/tests/e2e
+B=${E2E_BUILD:-$top_builddir/tests/e2e/build}
+BACKEND=${E2E_BACKEND:-xennetd}
+IPERF_T=${IPERF_T:-10}
+export E2E_BUILD=$B
+export TIMEOUT=${E2E_TIMEOUT:-280}
+# the dom0's checks, in the order lab/test.sh reports them
+CHECKS="xennetd_start xl_create vif_bridge ping_dom0_domU ping_domU_dom0
+iperf_dom0_domU iperf_domU_dom0 counters net_detach net_attach
+ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy xennetd_alive cleanup
+xennetd_sigterm xennetd_log xennetd_refuse"
+T_START=$SECONDS
+
+case $BACKEND in
+xennetd|kernel) ;;
+*) echo "E2E_BACKEND must be xennetd or kernel" >&2; exit 2;;
+esac
+mkdir -p "$B/logs" || exit 1
+# one QEMU at a time: it takes both cores
+exec 9> "$B/lock"
+flock -w 900 9 || { echo "cannot lock $B/lock" >&2; exit 1; }
+WORK=$(mktemp -d "$B/run.XXXXXX") || exit 1
+BOOTPID=""
+# t_xen_cleanup: stop a QEMU still running, remove the work dir
+t_xen_cleanup() {
+	[ -n "$BOOTPID" ] && kill -- -"$BOOTPID" 2> /dev/null
+	rm -rf "$WORK"
+}
+trap t_xen_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# diag_file FILE [LINES]: the tail of FILE as TAP diagnostics
+diag_file() {
+	tail -n "${2:-20}" "$1" | sed 's/^/#   /'
+}
+
+# 1. packages and QEMU
+"$E2E/setup.sh" > "$WORK/setup.log" 2>&1
+case $? in
+0)	;;
+2)	skip_all "cannot get the Debian packages:" \
+	    "$(tail -n 1 "$WORK/setup.log")";;
+*)	ok 1 "setup: download and unpack Xen and Linux"
+	diag_file "$WORK/setup.log"
+	done_testing;;
+esac
+timeout 3 qemu-system-x86_64 -accel tcg -machine none -nodefaults \
+    -no-user-config -display none -monitor none -serial none \
+    > "$WORK/qemu-probe.log" 2>&1
+[ $? = 124 ] || skip_all "QEMU cannot run: $(head -n 1 "$WORK/qemu-probe.log")"
+ok 0 "setup: Xen 4.17 and Linux $(cat "$B/kver") in $B"
+
+# 2. the daemon, installed into the overlay of the dom0 root
+STAGE=$WORK/stage
+mkdir -p "$STAGE/lab"
+cp "$E2E/lab/test.sh" "$STAGE/lab/test.sh"
+# install TARGET: make TARGET DESTDIR=$STAGE in the build tree
+install() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -C "$top_builddir" "$1" DESTDIR="$STAGE" \
+	    > "$WORK/install.log" 2>&1
+}
+# find_xennetd: the installed daemon's path inside the stage
+find_xennetd() {
+	(cd "$STAGE" && find . -path '*/sbin/xennetd' -type f | head -n 1)
+}
+if [ "$BACKEND" = xennetd ]; then
+	install install
+	rc=$?
+	XN=$(find_xennetd)
+	if [ $rc = 0 ] && [ -n "$XN" ]; then
+		ok 0 "make install DESTDIR=stage: ${XN#.}"
+	else
+		ok 1 "make install DESTDIR=stage: status $rc"
+		diag_file "$WORK/install.log" 10
+		# the rest of the tree may not build: still test the daemon
+		[ -z "$XN" ] && install install-exec && XN=$(find_xennetd)
+		[ -n "$XN" ] && diag "make install-exec installed ${XN#.}"
+	fi
+	echo "XENNETD=${XN#.}" > "$STAGE/lab/env"
+else
+	ok 0 "make install # SKIP kernel netback baseline"
+fi
+
+# 3. boot images
+if ! "$E2E/build.sh" "$WORK/img" "$STAGE" > "$WORK/build.log" 2>&1; then
+	ok 1 "build the boot images"
+	diag_file "$WORK/build.log"
+	done_testing
+fi
+MIB=$(($(stat -c %s "$WORK/img/dom0.cpio.gz") / 1048576))
+ok 0 "build the boot images (dom0 initramfs $MIB MiB)"
+
+# 4. boot and let the dom0 run the test
+LOG=$B/logs/run-$BACKEND-$(date +%Y%m%d-%H%M%S).log
+setsid "$E2E/boot.sh" "$WORK/img" "$LOG" "e2e.backend=$BACKEND" \
+    "e2e.iperf_t=$IPERF_T" &
+BOOTPID=$!
+wait "$BOOTPID"
+rc=$?
+BOOTPID=""
+ls -t "$B"/logs/run-*.log | tail -n +21 | xargs -r rm -f
+sed -n 's/^ *[0-9.]* LAB: //p' "$LOG" > "$WORK/lab"
+WALL=$(sed -n 's/^host: qemu rc=.* wall=\([0-9]*\)ms/\1/p' "$LOG")
+WALL=$(( ${WALL:-0} / 1000 ))
+if [ $rc = 0 ] && grep -q '^DONE ' "$WORK/lab"; then
+	ok 0 "Xen and dom0 booted, dom0 test ran to its end (QEMU $WALL s)"
+else
+	BOOTED="Xen and dom0 booted, dom0 test ran to its end"
+	ok 1 "$BOOTED: QEMU status $rc after $WALL s"
+	grep -v ' LAB: \(XNLOG\|DOMU\) ' "$LOG" | diag_file /dev/stdin 30
+fi
+
+# 5. the dom0's checks
+for id in $CHECKS; do
+	line=$(grep -m 1 "^CHECK $id " "$WORK/lab")
+	read -r _ _ res _ <<< "$line"
+	text=${line#CHECK $id $res }
+	case $res in
+	ok|skip) ok 0 "$id: $text";;
+	fail)	ok 1 "$id: $text"
+		sed -n "s/^LOG $id /#   /p" "$WORK/lab";;
+	*)	ok 1 "$id: no result from the dom0";;
+	esac
+	sed -n "s/^NOTE $id /# /p" "$WORK/lab"
+done
+
+# metric NAME: a value the dom0 reported
+metric() {
+	local v
+	v=$(sed -n "s/^METRIC $1=//p" "$WORK/lab" | tail -n 1)
+	echo "${v:--}"
+}
+diag "summary: backend=$BACKEND" \
+    "iperf3 ${IPERF_T}s dom0->domU $(metric iperf_dom0_domU_mbps) Mbit/s," \
+    "domU->dom0 $(metric iperf_domU_dom0_mbps) Mbit/s;" \
+    "xl create $(metric xl_create_s) s, first ping $(metric first_ping_s) s" \
+    "after create, detach $(metric detach_s) s, attach $(metric attach_s) s" \
+    "(devid $(metric devid_after_attach)), xl destroy" \
+    "$(metric xl_destroy_s) s; QEMU $WALL s, total $((SECONDS - T_START)) s"
+diag "log: $LOG"
+done_testing
