@@ -304,12 +304,13 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			log_warnx("vif%u.%u: ignoring invalid mtu %lu", domid,
 			    handle, u);
 	}
-	if (store_read(x->x_xs, bepath, "vifname", buf, IFNAMSIZ) == 0 &&
-	    buf[0] != '\0' && strcspn(buf, "/: \t\n%") == strlen(buf))
-		snprintf(v->v_ifname, sizeof(v->v_ifname), "%s", buf);
-	else
-		snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid,
-		    handle);
+	/*
+	 * Linux hotplug contract (vif-common.sh): the device is always
+	 * created as vif<domid>.<handle>; when the toolstack set a vifname
+	 * the script renames it (and fails if that name exists already), so
+	 * we neither use nor write vifname.  The tap fd survives a rename.
+	 */
+	snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid, handle);
 	snprintf(v->v_dp->dp_name, sizeof(v->v_dp->dp_name), "%s",
 	    v->v_ifname);
 
@@ -338,8 +339,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 }
 
 /*
- * vif_advertise: vifname and our features, in one transaction (retried
- * when xenstore reports a conflict).
+ * vif_advertise: our features, in one transaction (retried when
+ * xenstore reports a conflict).
  */
 static int
 vif_advertise(struct xnd *x, struct vif *v)
@@ -358,9 +359,6 @@ vif_advertise(struct xnd *x, struct vif *v)
 	for (try = 0; try < VIF_TX_RETRIES; try++) {
 		if ((t = xs_transaction_start(x->x_xs)) == XBT_NULL)
 			return (-1);
-		if (store_write(x->x_xs, t, v->v_bepath, "vifname", "%s",
-		    v->v_ifname) == -1)
-			goto abort;
 		for (i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
 			eq = strchr(features[i], '=');
 			snprintf(key, sizeof(key), "%.*s",

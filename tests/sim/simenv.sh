@@ -1,0 +1,86 @@
+# A simulated Xen host for the demo and the integration tests: source it.
+#
+#   simenv_start                 dom0 network namespace with bridge xenbr0
+#                                (10.0.0.1/24, fd00::1/64), xenstored-sim,
+#                                xennetd in sim mode (extra args: $XND_ARGS)
+#   simenv_guest NAME DOMID N    xl-sim create + netfront-sim guest stack in
+#                                namespace $SE_PFX-NAME, eth0 10.0.0.N/24,
+#                                fd00::N/64, mac 00:16:3e:00:00:N(hex)
+#   simenv_attach DOMID N        xl-sim network-attach (second vif)
+#   in_dom0 CMD / in_guest NAME CMD
+#   simenv_stop                  kill everything, remove namespaces and files
+#
+# Needs: $top_builddir (built tree), root, iproute2.  Names are unique per
+# process ($SE_PFX) so several runs can coexist.
+SE_PFX=xn$$
+SE_DIR=
+SE_NS0=$SE_PFX-dom0
+SE_PIDS=""
+SE_GUESTS=""
+: "${SIM:=$top_builddir/tests/sim}"
+XENNETD=$top_builddir/daemon/xennetd
+
+in_dom0() { ip netns exec "$SE_NS0" "$@"; }
+in_guest() { local g=$1; shift; ip netns exec "$SE_PFX-$g" "$@"; }
+
+# se_wait SECONDS CMD...: poll CMD every 0.1 s
+se_wait() {
+	local t=$(( $1 * 10 )); shift
+	while [ $t -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1; t=$((t - 1))
+	done
+	return 1
+}
+
+simenv_start() {
+	SE_DIR=$(mktemp -d /tmp/xennetd-sim.XXXXXX)
+	export XENNET_SIM_DIR=$SE_DIR/sim
+	export XENSTORED_PATH=$SE_DIR/xs.sock
+	mkdir -p "$XENNET_SIM_DIR"
+	ip netns add "$SE_NS0" || return 1
+	in_dom0 ip link set lo up
+	in_dom0 ip link add xenbr0 address 02:00:00:00:00:01 type bridge
+	in_dom0 ip link set xenbr0 type bridge stp_state 0 forward_delay 0 2>/dev/null
+	in_dom0 ip addr add 10.0.0.1/24 dev xenbr0
+	in_dom0 ip -6 addr add fd00::1/64 dev xenbr0 nodad
+	in_dom0 ip link set xenbr0 up
+	"$SIM/xenstored-sim" -s "$XENSTORED_PATH" > "$SE_DIR/xenstored.log" 2>&1 &
+	SE_PIDS="$SE_PIDS $!"
+	se_wait 10 test -S "$XENSTORED_PATH" || return 1
+	se_wait 10 xenstore-read /local/domain/0/domid || return 1
+	in_dom0 "$XENNETD" -d -v -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} \
+	    > "$SE_DIR/xennetd.log" 2>&1 &
+	XND_PID=$!
+	SE_PIDS="$SE_PIDS $XND_PID"
+	se_wait 10 grep -q started "$SE_DIR/xennetd.log"
+}
+
+# simenv_guest NAME DOMID N [netfront-sim options...]
+simenv_guest() {
+	local name=$1 domid=$2 n=$3 mac; shift 3
+	mac=$(printf '00:16:3e:00:00:%02x' "$n")
+	in_dom0 "$SIM/xl-sim" create -n "$name" -d "$domid" \
+	    --vif "mac=$mac,bridge=xenbr0" > "$SE_DIR/xl-$name.log" 2>&1 ||
+	    return 1
+	"$SIM/netfront-sim" --xs "$XENSTORED_PATH" --simdir "$XENNET_SIM_DIR" \
+	    --domid "$domid" --netns "$SE_PFX-$name" --ip "10.0.0.$n/24" \
+	    --ip6 "fd00::$n/64" "$@" > "$SE_DIR/nf-$name.log" 2>&1 &
+	SE_PIDS="$SE_PIDS $!"
+	SE_GUESTS="$SE_GUESTS $name"
+	eval "SE_NFPID_$name=$!"
+	se_wait 20 in_guest "$name" ping -c 1 -W 1 10.0.0.1
+}
+
+simenv_stop() {
+	local p g
+	[ -n "$SE_DIR" ] || return 0
+	for p in $SE_PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.3
+	for p in $SE_PIDS; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	for g in $SE_GUESTS; do ip netns del "$SE_PFX-$g" 2>/dev/null; done
+	ip netns del "$SE_NS0" 2>/dev/null
+	rm -rf "$SE_DIR"
+	SE_DIR=
+}
