@@ -47,6 +47,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,7 @@ static void	 hv_sim_doorbell(struct hv_sim *, const char *, uint32_t);
 static void	 hv_sim_own_add(struct hv_sim *, uint32_t);
 static void	 hv_sim_own_del(struct hv_sim *, uint32_t);
 static int	 hv_sim_deliverable(struct hv_sim *, uint32_t);
+static void	 hv_sim_reap(struct hv_sim *);
 
 const struct hv_ops hv_sim_ops = {
 	.ho_name = "sim",
@@ -190,7 +192,7 @@ hv_sim_open(const char *simdir, uint32_t domid)
 	static unsigned int nhandles;
 	struct hv_sim *hs;
 	const char *dir = hv_sim_dir(simdir);
-	int saved;
+	int saved, sndbuf = 1 << 20;
 
 	if (domid >= DOMID_FIRST_RESERVED) {
 		errno = EINVAL;
@@ -219,10 +221,17 @@ hv_sim_open(const char *simdir, uint32_t domid)
 	if ((hs->hs_sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
 		goto fail;
+	/*
+	 * A doorbell not yet read is charged to the sender's buffer: a large
+	 * one lets many stuck peers hold one without blocking the others.
+	 */
+	(void)setsockopt(hs->hs_sock, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+	    sizeof(sndbuf));
 	(void)unlink(hs->hs_addr.sun_path);	/* left by a dead process */
 	if (bind(hs->hs_sock, (struct sockaddr *)&hs->hs_addr,
 	    sizeof(hs->hs_addr)) == -1)
 		goto fail;
+	hv_sim_reap(hs);
 	return (hs);
  fail:
 	saved = errno;
@@ -308,8 +317,9 @@ hv_sim_grow(void *arrp, unsigned int *capp, size_t size, unsigned int need)
 
 /*
  * hv_sim_dom_get: the live domain domid (DOMID_SELF: ours), from the
- * cache or opened now.  A cached domain found dying is dropped: the id
- * may have been reused.  Returns NULL with ESRCH if there is none.
+ * cache or opened now.  Dead domains are dropped from the cache on a
+ * miss (the id may have been reused).  Returns NULL with ESRCH if there
+ * is none.
  */
 static struct hv_sim_dom *
 hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
@@ -321,13 +331,18 @@ hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
 		domid = hs->hs_domid;
 	for (i = 0; i < hs->hs_ndoms; i++) {
 		dom = hs->hs_doms[i];
-		if (dom->sd_domid != domid)
-			continue;
-		if (hv_sim_dom_live(dom))
+		if (dom->sd_domid == domid && hv_sim_dom_live(dom))
 			return (dom);
+	}
+	/* Miss: drop every dead domain, so its memory can be freed. */
+	for (i = 0; i < hs->hs_ndoms; ) {
+		dom = hs->hs_doms[i];
+		if (hv_sim_dom_live(dom)) {
+			i++;
+			continue;
+		}
 		hs->hs_doms[i] = hs->hs_doms[--hs->hs_ndoms];
 		hv_sim_dom_rele(dom);
-		break;
 	}
 	if (hv_sim_grow(&hs->hs_doms, &hs->hs_domcap, sizeof(*hs->hs_doms),
 	    hs->hs_ndoms + 1) == -1)
@@ -780,9 +795,9 @@ hv_sim_evf_unlock(struct hv_sim_evf *a, struct hv_sim_evf *b)
 }
 
 /*
- * hv_sim_evf_get: the port file of domain domid: ours, or a cached one
- * (dropped and reopened if its domain was destroyed).  Returns NULL with
- * errno if the domain has no port file.
+ * hv_sim_evf_get: the port file of domain domid: ours, or a cached one.
+ * Files of destroyed domains are dropped from the cache on a miss.
+ * Returns NULL with errno if the domain has no port file.
  */
 static struct hv_sim_evf *
 hv_sim_evf_get(struct hv_sim *hs, uint32_t domid)
@@ -794,13 +809,17 @@ hv_sim_evf_get(struct hv_sim *hs, uint32_t domid)
 		return (hs->hs_ev);
 	for (i = 0; i < hs->hs_nevs; i++) {
 		ev = hs->hs_evs[i];
-		if (ev->ef_domid != domid)
-			continue;
-		if (!hv_sim_evf_dead(ev))
+		if (ev->ef_domid == domid && !hv_sim_evf_dead(ev))
 			return (ev);
+	}
+	for (i = 0; i < hs->hs_nevs; ) {
+		ev = hs->hs_evs[i];
+		if (!hv_sim_evf_dead(ev)) {
+			i++;
+			continue;
+		}
 		hs->hs_evs[i] = hs->hs_evs[--hs->hs_nevs];
 		hv_sim_evf_close(ev);
-		break;
 	}
 	if (hv_sim_grow(&hs->hs_evs, &hs->hs_evcap, sizeof(*hs->hs_evs),
 	    hs->hs_nevs + 1) == -1)
@@ -936,6 +955,29 @@ hv_sim_port_close(const char *dir, struct hv_sim_evf *ev, uint32_t port)
 	if (peer != ev)
 		hv_sim_evf_close(peer);
 	return (0);
+}
+
+/*
+ * hv_sim_reap: close the ports of our domain whose owner process has
+ * died, as the evtchn driver does when a process exits.
+ */
+static void
+hv_sim_reap(struct hv_sim *hs)
+{
+	struct hs_snap sn;
+	unsigned int dom, n;
+	long pid;
+	uint32_t p;
+
+	for (p = 1; p < HV_SIM_NR_PORTS; p++) {
+		hv_sim_port_read(&hs->hs_ev->ef_port[p], &sn);
+		if (sn.sn_state == HV_SIM_PORT_FREE ||
+		    sscanf(sn.sn_owner, "h%u.%ld.%u", &dom, &pid, &n) != 3 ||
+		    pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+			(void)hv_sim_port_close(hs->hs_dir, hs->hs_ev, p);
+	}
 }
 
 /*

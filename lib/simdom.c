@@ -252,9 +252,6 @@ simdom_create(const char *simdir, uint32_t domid, unsigned int npages)
 		goto fail;
 	close(dfd);
 	dfd = -1;
-	/* Ports left over by an earlier domain of this id are gone. */
-	if (hv_sim_evtchn_destroy(dir, domid) == -1)
-		goto fail;
 	if (rename(tmp, path) == -1) {
 		if (errno == ENOTEMPTY)
 			errno = EEXIST;

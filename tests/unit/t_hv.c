@@ -480,6 +480,7 @@ t_evtchn(struct hv *b, struct hv *g)
 static void
 t_fork(struct hv *b)
 {
+	struct hv *g2;
 	int fds[2], bp = -1, gp = -1, st = -1;
 	char c = 0;
 	pid_t pid;
@@ -505,10 +506,9 @@ t_fork(struct hv *b)
 		    hv_evtchn_pending(g) == gp &&
 		    hv_evtchn_notify(g, gp) == 0)
 			rc = 0;
-		/* Wait for the parent's go before closing. */
+		/* Wait for the parent's go, then die without hv_close. */
 		if (read(fds[0], &c, 1) != 1)
 			rc = 1;
-		hv_close(g);
 		_exit(rc);
 	}
 	if (read(fds[0], &gp, sizeof(gp)) != sizeof(gp))
@@ -523,8 +523,17 @@ t_fork(struct hv *b)
 	(void)write(fds[1], &c, 1);
 	ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
 	    WEXITSTATUS(st) == 0, "child guest saw the event");
-	ok(hv_evtchn_notify(b, bp) == 0,
-	    "notify after the child closed its handle: 0");
+	ok(hv_evtchn_notify(b, bp) == 0, "notify after the child died: 0");
+	g2 = hv_open("sim", simdir, GUEST);
+	ok(g2 != NULL && hv_evtchn_alloc_unbound(g2, 0) == gp,
+	    "the dead child's port is reaped by the next hv_open");
+	hv_evtchn_unbind(b, bp);
+	bp = hv_evtchn_bind(b, GUEST, gp);
+	ok(bp > 0 && hv_evtchn_notify(b, bp) == 0 && g2 != NULL &&
+	    readable(hv_evtchn_fd(g2), 1000) && hv_evtchn_pending(g2) == gp,
+	    "the new guest handle's port works");
+	hv_close(g2);
+	hv_evtchn_pending(b);
 	hv_evtchn_unbind(b, bp);
 	close(fds[0]);
 	close(fds[1]);
