@@ -44,6 +44,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -96,6 +97,7 @@ struct hv_sim {
 	struct hs_map		*hs_maps;
 	unsigned int		 hs_nmaps;
 	unsigned int		 hs_mapcap;
+	int			 hs_logfd;	/* maps/<hs_name> */
 
 	/* Event channels. */
 	int			 hs_sock;
@@ -142,6 +144,8 @@ static void	 hv_sim_unpin_all(struct hv_sim_dom *, const uint32_t *,
 static int	 hv_sim_gntst_errno(int16_t);
 static int	 hv_sim_remap(uint8_t *, const uint32_t *, unsigned int,
 		    int, int);
+static void	 hv_sim_maplog(struct hv_sim *);
+static int	 hv_sim_dead_owner(const char *);
 
 static int	 hv_sim_evf_open(const char *, uint32_t, int,
 		    struct hv_sim_evf **);
@@ -202,6 +206,7 @@ hv_sim_open(const char *simdir, uint32_t domid)
 		return (NULL);
 	hs->hs_domid = domid;
 	hs->hs_sock = -1;
+	hs->hs_logfd = -1;
 	if (strlen(dir) >= sizeof(hs->hs_dir)) {
 		errno = ENAMETOOLONG;
 		goto fail;
@@ -251,6 +256,7 @@ static void
 hv_sim_close(void *p)
 {
 	struct hv_sim *hs = p;
+	char path[PATH_MAX];
 	struct hs_map *m;
 	unsigned int i;
 
@@ -262,6 +268,12 @@ hv_sim_close(void *p)
 	}
 	close(hs->hs_sock);
 	(void)unlink(hs->hs_addr.sun_path);
+	if (hs->hs_logfd != -1) {
+		close(hs->hs_logfd);
+		if (hv_sim_path(path, sizeof(path), hs->hs_dir, "maps/%s",
+		    hs->hs_name) == 0)
+			(void)unlink(path);
+	}
 	for (i = 0; i < hs->hs_nevs; i++)
 		hv_sim_evf_close(hs->hs_evs[i]);
 	hv_sim_evf_close(hs->hs_ev);
@@ -634,6 +646,7 @@ hv_sim_map(void *p, uint32_t domid, const uint32_t *refs, unsigned int count,
 	m->hm_dom = dom;
 	m->hm_refs = copy;
 	dom->sd_refs++;
+	hv_sim_maplog(hs);
 	return (addr);
  fail:
 	saved = errno;
@@ -654,7 +667,7 @@ static int
 hv_sim_unmap(void *p, void *addr, unsigned int count)
 {
 	struct hv_sim *hs = p;
-	struct hs_map *m;
+	struct hs_map m;
 	unsigned int i;
 
 	for (i = 0; i < hs->hs_nmaps; i++)
@@ -664,13 +677,117 @@ hv_sim_unmap(void *p, void *addr, unsigned int count)
 		errno = EINVAL;
 		return (-1);
 	}
-	m = &hs->hs_maps[i];
-	munmap(m->hm_addr, (size_t)m->hm_count * HV_PAGE_SIZE);
-	hv_sim_unpin_all(m->hm_dom, m->hm_refs, m->hm_count, m->hm_rw);
-	hv_sim_dom_rele(m->hm_dom);
-	free(m->hm_refs);
+	/* Forget it in the log first: dying in between leaks a pin. */
+	m = hs->hs_maps[i];
 	hs->hs_maps[i] = hs->hs_maps[--hs->hs_nmaps];
+	hv_sim_maplog(hs);
+	munmap(m.hm_addr, (size_t)m.hm_count * HV_PAGE_SIZE);
+	hv_sim_unpin_all(m.hm_dom, m.hm_refs, m.hm_count, m.hm_rw);
+	hv_sim_dom_rele(m.hm_dom);
+	free(m.hm_refs);
 	return (0);
+}
+
+/*
+ * hv_sim_maplog: rewrite maps/<handle> with every grant this handle has
+ * pinned, for hv_sim_reap_maps.  Best effort: without a log a crash only
+ * leaks the pins, as it did before.
+ */
+static void
+hv_sim_maplog(struct hv_sim *hs)
+{
+	char path[PATH_MAX];
+	struct hv_sim_maprec *rec;
+	unsigned int i, j, n = 0;
+	size_t len;
+
+	if (hs->hs_logfd == -1) {
+		if (hv_sim_path(path, sizeof(path), hs->hs_dir, "maps/%s",
+		    hs->hs_name) == -1 ||
+		    (hs->hs_logfd = open(path, O_RDWR | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0644)) == -1)
+			return;
+	}
+	for (i = 0; i < hs->hs_nmaps; i++)
+		n += hs->hs_maps[i].hm_count;
+	if ((rec = calloc(n + 1, sizeof(*rec))) == NULL)
+		return;
+	for (n = 0, i = 0; i < hs->hs_nmaps; i++)
+		for (j = 0; j < hs->hs_maps[i].hm_count; j++, n++) {
+			rec[n].mr_gen = hs->hs_maps[i].hm_dom->sd_gen;
+			rec[n].mr_domid = hs->hs_maps[i].hm_dom->sd_domid;
+			rec[n].mr_ref = hs->hs_maps[i].hm_refs[j];
+			rec[n].mr_rw = hs->hs_maps[i].hm_rw;
+		}
+	len = n * sizeof(*rec);
+	if (len == 0 || pwrite(hs->hs_logfd, rec, len, 0) == (ssize_t)len)
+		(void)ftruncate(hs->hs_logfd, (off_t)len);
+	free(rec);
+}
+
+/*
+ * hv_sim_dead_owner: 1 if name is a handle name ("h<domid>.<pid>.<n>")
+ * of another process that no longer exists.
+ */
+static int
+hv_sim_dead_owner(const char *name)
+{
+	unsigned int dom, n;
+	long pid;
+
+	if (sscanf(name, "h%u.%ld.%u", &dom, &pid, &n) != 3 || pid <= 0 ||
+	    pid == (long)getpid())
+		return (0);
+	return (kill((pid_t)pid, 0) == -1 && errno == ESRCH);
+}
+
+/*
+ * hv_sim_reap_maps: release the pins held by handles of dead processes
+ * (their mappings died with them, as gntdev's do): claim each such log
+ * by renaming it, unpin what it lists in the same incarnation of the
+ * domain, remove it.  Returns the number of pins released, or -1 with
+ * errno if maps/ cannot be read.
+ */
+int
+hv_sim_reap_maps(const char *dir)
+{
+	char path[PATH_MAX], claim[PATH_MAX];
+	struct hv_sim_maprec rec;
+	struct hv_sim_dom *dom;
+	struct dirent *de;
+	DIR *d;
+	int fd, released = 0;
+
+	if (hv_sim_path(path, sizeof(path), dir, "maps") == -1 ||
+	    (d = opendir(path)) == NULL)
+		return (-1);
+	while ((de = readdir(d)) != NULL) {
+		if (!hv_sim_dead_owner(de->d_name) ||
+		    hv_sim_path(path, sizeof(path), dir, "maps/%s",
+		    de->d_name) == -1 ||
+		    hv_sim_path(claim, sizeof(claim), dir, "maps/.reap.%s.%ld",
+		    de->d_name, (long)getpid()) == -1 ||
+		    rename(path, claim) == -1)
+			continue;
+		if ((fd = open(claim, O_RDONLY | O_CLOEXEC)) != -1) {
+			while (read(fd, &rec, sizeof(rec)) == sizeof(rec)) {
+				if (rec.mr_ref >= HV_SIM_NR_GRANTS ||
+				    hv_sim_dom_open(dir, rec.mr_domid,
+				    &dom) == -1)
+					continue;
+				if (dom->sd_gen == rec.mr_gen) {
+					hv_sim_unpin_all(dom, &rec.mr_ref, 1,
+					    rec.mr_rw);
+					released++;
+				}
+				hv_sim_dom_rele(dom);
+			}
+			close(fd);
+		}
+		(void)unlink(claim);
+	}
+	closedir(d);
+	return (released);
 }
 
 /* ---- event channels ---- */
@@ -958,26 +1075,35 @@ hv_sim_port_close(const char *dir, struct hv_sim_evf *ev, uint32_t port)
 }
 
 /*
- * hv_sim_reap: close the ports of our domain whose owner process has
- * died, as the evtchn driver does when a process exits.
+ * hv_sim_reap: clean up after dead processes, as the kernel does when a
+ * process exits: close the ports of our domain they owned, release
+ * their grant mappings and remove their sockets.
  */
 static void
 hv_sim_reap(struct hv_sim *hs)
 {
+	char path[PATH_MAX];
 	struct hs_snap sn;
-	unsigned int dom, n;
-	long pid;
+	struct dirent *de;
 	uint32_t p;
+	DIR *d;
 
 	for (p = 1; p < HV_SIM_NR_PORTS; p++) {
 		hv_sim_port_read(&hs->hs_ev->ef_port[p], &sn);
-		if (sn.sn_state == HV_SIM_PORT_FREE ||
-		    sscanf(sn.sn_owner, "h%u.%ld.%u", &dom, &pid, &n) != 3 ||
-		    pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+		if (sn.sn_state != HV_SIM_PORT_FREE &&
+		    hv_sim_dead_owner(sn.sn_owner))
 			(void)hv_sim_port_close(hs->hs_dir, hs->hs_ev, p);
 	}
+	(void)hv_sim_reap_maps(hs->hs_dir);
+	if (hv_sim_path(path, sizeof(path), hs->hs_dir, "evtchn") == -1 ||
+	    (d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (hv_sim_dead_owner(de->d_name) &&
+		    hv_sim_path(path, sizeof(path), hs->hs_dir, "evtchn/%s",
+		    de->d_name) == 0)
+			(void)unlink(path);
+	closedir(d);
 }
 
 /*

@@ -34,6 +34,10 @@
  *                            the unix datagram socket of one hv handle;
  *                            a datagram is a doorbell, the event itself
  *                            is the port's pending flag
+ *   <simdir>/maps/h<d>.<pid>.<n>
+ *                            struct hv_sim_maprec[]: the grants one hv
+ *                            handle has mapped, so that those of a dead
+ *                            process can be unpinned (hv_sim_reap_maps)
  *
  * A domain directory is built under a temporary name and renamed into
  * place, and renamed away before it is emptied, so nobody sees half a
@@ -70,6 +74,8 @@ struct hv_sim_info {
 	uint32_t	si_exists;	/* 0 once destroyed */
 	uint32_t	si_dying;	/* set first by simdom_destroy */
 	uint32_t	si_shutdown;
+	uint32_t	si_pad;
+	uint64_t	si_gen;		/* this incarnation of the domid */
 };
 
 /* dom<d>/gnttab: one v1 entry, also readable as one atomic word. */
@@ -82,6 +88,15 @@ union hv_sim_gnt {
 struct hv_sim_pin {
 	uint32_t	pn_rd;		/* mappings of the grant */
 	uint32_t	pn_wr;		/* writable ones among them */
+};
+
+/* maps/<handle>: one pinned grant */
+struct hv_sim_maprec {
+	uint64_t	mr_gen;		/* si_gen of the granting domain */
+	uint32_t	mr_domid;
+	uint32_t	mr_ref;
+	uint32_t	mr_rw;
+	uint32_t	mr_pad;
 };
 
 /* Event channel port states (Xen's ECS_FREE, _UNBOUND, _INTERDOMAIN). */
@@ -116,6 +131,7 @@ struct hv_sim_port {
 /* An open domain: files mapped, reference counted. */
 struct hv_sim_dom {
 	uint32_t		 sd_domid;
+	uint64_t		 sd_gen;
 	unsigned int		 sd_refs;
 	unsigned int		 sd_npages;
 	int			 sd_memfd;
@@ -139,5 +155,6 @@ int		 hv_sim_dom_info(const char *, uint32_t, struct hv_dominfo *);
 
 /* hv-sim.c */
 int		 hv_sim_evtchn_destroy(const char *, uint32_t);
+int		 hv_sim_reap_maps(const char *);
 
 #endif /* XENNET_HV_SIM_H */

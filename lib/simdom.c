@@ -33,11 +33,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hv-sim.h"
 
 struct simdom {
+	char			 sm_dir[PATH_MAX];
 	struct hv_sim_dom	*sm_dom;
 	uint32_t		 sm_next;	/* next ref to try */
 };
@@ -51,6 +53,7 @@ static int	simdom_info_open(const char *, uint32_t,
 		    struct hv_sim_info **);
 static void	simdom_info_close(struct hv_sim_info *);
 static void	*simdom_mapat(int, const char *, size_t, int *);
+static int	 simdom_revoke(union hv_sim_gnt *);
 
 /*
  * hv_sim_dir: the run directory to use: simdir if given, else
@@ -94,20 +97,25 @@ hv_sim_path(char *buf, size_t len, const char *dir, const char *fmt, ...)
 }
 
 /*
- * hv_sim_mkdirs: make the run directory and its evtchn/ subdirectory if
- * they do not exist yet.  Returns 0 or -1 with errno.
+ * hv_sim_mkdirs: make the run directory and its evtchn/ and maps/
+ * subdirectories if they do not exist yet.  Returns 0 or -1 with errno.
  */
 int
 hv_sim_mkdirs(const char *dir)
 {
+	static const char *const subdirs[] = { "evtchn", "maps" };
 	char path[PATH_MAX];
+	size_t i;
 
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
 		return (-1);
-	if (hv_sim_path(path, sizeof(path), dir, "evtchn") == -1)
-		return (-1);
-	if (mkdir(path, 0755) == -1 && errno != EEXIST)
-		return (-1);
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		if (hv_sim_path(path, sizeof(path), dir, "%s",
+		    subdirs[i]) == -1)
+			return (-1);
+		if (mkdir(path, 0755) == -1 && errno != EEXIST)
+			return (-1);
+	}
 	return (0);
 }
 
@@ -212,9 +220,11 @@ simdom_rmtree(const char *path)
 int
 simdom_create(const char *simdir, uint32_t domid, unsigned int npages)
 {
+	static unsigned int seq;
 	struct hv_sim_info info;
 	char path[PATH_MAX], tmp[PATH_MAX];
 	const char *dir = hv_sim_dir(simdir);
+	struct timespec ts;
 	struct stat st;
 	int dfd = -1, saved;
 
@@ -241,6 +251,10 @@ simdom_create(const char *simdir, uint32_t domid, unsigned int npages)
 	info.si_domid = domid;
 	info.si_npages = npages;
 	info.si_exists = 1;
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	info.si_gen = ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec) ^
+	    ((uint64_t)getpid() << 40) ^ ((uint64_t)__atomic_fetch_add(&seq,
+	    1, __ATOMIC_RELAXED) << 32);
 	if (simdom_mkfile(dfd, "info", sizeof(info), &info,
 	    sizeof(info)) == -1 ||
 	    simdom_mkfile(dfd, "mem", (off_t)npages * HV_PAGE_SIZE, NULL,
@@ -412,6 +426,7 @@ hv_sim_dom_open(const char *dir, uint32_t domid, struct hv_sim_dom **domp)
 	    NULL)) == NULL)
 		goto fail;
 	dom->sd_npages = dom->sd_info->si_npages;
+	dom->sd_gen = dom->sd_info->si_gen;
 	if (dom->sd_info->si_magic != HV_SIM_INFO_MAGIC ||
 	    dom->sd_info->si_domid != domid || dom->sd_npages == 0 ||
 	    dom->sd_npages > HV_SIM_MAX_PAGES) {
@@ -490,7 +505,14 @@ simdom_attach(const char *simdir, uint32_t domid)
 
 	if ((sm = calloc(1, sizeof(*sm))) == NULL)
 		return (NULL);
-	if (hv_sim_dom_open(hv_sim_dir(simdir), domid, &sm->sm_dom) == -1) {
+	if (strlen(hv_sim_dir(simdir)) >= sizeof(sm->sm_dir)) {
+		free(sm);
+		errno = ENAMETOOLONG;
+		return (NULL);
+	}
+	memcpy(sm->sm_dir, hv_sim_dir(simdir), strlen(hv_sim_dir(simdir)) +
+	    1);
+	if (hv_sim_dom_open(sm->sm_dir, domid, &sm->sm_dom) == -1) {
 		saved = errno;
 		free(sm);
 		errno = saved;
@@ -581,21 +603,14 @@ simdom_grant(struct simdom *sm, uint32_t frame, uint16_t domid,
 }
 
 /*
- * simdom_ungrant: revoke a grant, as gnttab_end_foreign_access does:
- * atomically clear the entry unless a mapping has GTF_reading or
- * GTF_writing set.  Returns 0, or -1 with EBUSY while mapped, EINVAL for
- * a reserved, out of range or unused ref.
+ * simdom_revoke: clear a grant entry unless it is mapped.  Returns 0 or
+ * -1 with EBUSY or EINVAL (unused).
  */
-int
-simdom_ungrant(struct simdom *sm, uint32_t ref)
+static int
+simdom_revoke(union hv_sim_gnt *e)
 {
-	union hv_sim_gnt *e, g;
+	union hv_sim_gnt g;
 
-	if (sm == NULL || ref < HV_SIM_FIRST_REF || ref >= HV_SIM_NR_GRANTS) {
-		errno = EINVAL;
-		return (-1);
-	}
-	e = &sm->sm_dom->sd_gnt[ref];
 	g.sg_w = __atomic_load_n(&e->sg_w, __ATOMIC_ACQUIRE);
 	do {
 		if (g.sg_e.flags & (GTF_reading | GTF_writing)) {
@@ -609,6 +624,35 @@ simdom_ungrant(struct simdom *sm, uint32_t ref)
 	} while (!__atomic_compare_exchange_n(&e->sg_w, &g.sg_w, 0, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	return (0);
+}
+
+/*
+ * simdom_ungrant: revoke a grant, as gnttab_end_foreign_access does:
+ * atomically clear the entry unless a mapping has GTF_reading or
+ * GTF_writing set.  If it is mapped, mappings left by dead processes are
+ * released first (on Xen they die with the process) and the revoke is
+ * tried once more.  Returns 0, or -1 with EBUSY while mapped, EINVAL for
+ * a reserved, out of range or unused ref.
+ */
+int
+simdom_ungrant(struct simdom *sm, uint32_t ref)
+{
+	union hv_sim_gnt *e;
+
+	if (sm == NULL || ref < HV_SIM_FIRST_REF || ref >= HV_SIM_NR_GRANTS) {
+		errno = EINVAL;
+		return (-1);
+	}
+	e = &sm->sm_dom->sd_gnt[ref];
+	if (simdom_revoke(e) == 0)
+		return (0);
+	if (errno != EBUSY)
+		return (-1);
+	if (hv_sim_reap_maps(sm->sm_dir) <= 0) {
+		errno = EBUSY;
+		return (-1);
+	}
+	return (simdom_revoke(e));
 }
 
 /*

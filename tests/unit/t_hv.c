@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -53,6 +54,7 @@ static int	 rm_entry(const char *, const struct stat *, int,
 		    struct FTW *);
 static double	 now_ms(void);
 static int	 readable(int, int);
+static int	 handle_files(const char *);
 static void	 seg_from_guest(hv_copy_seg *, uint32_t, uint32_t, uint16_t,
 		    void *, uint16_t);
 static void	 seg_to_guest(hv_copy_seg *, uint32_t, uint32_t, uint16_t,
@@ -63,7 +65,7 @@ static void	 t_copy(struct hv *, struct simdom *);
 static void	 t_counts(struct hv *, struct simdom *);
 static void	 t_map(struct hv *, struct simdom *);
 static void	 t_evtchn(struct hv *, struct hv *);
-static void	 t_fork(struct hv *);
+static void	 t_fork(struct hv *, struct simdom *);
 static void	 t_dying(struct hv *);
 static void	 t_destroy(struct hv *, struct hv *, struct simdom *);
 static void	 t_cost(struct hv *, struct simdom *);
@@ -113,6 +115,31 @@ readable(int fd, int ms)
 	pfd.events = POLLIN;
 	pfd.revents = 0;
 	return (poll(&pfd, 1, ms) == 1 && (pfd.revents & POLLIN));
+}
+
+/*
+ * Files named after a handle of this process (h<domid>.<pid>.<n>) in
+ * simdir/sub.
+ */
+static int
+handle_files(const char *sub)
+{
+	char path[4096];
+	struct dirent *de;
+	unsigned int dom, k;
+	long pid;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", simdir, sub);
+	if ((d = opendir(path)) == NULL)
+		return (-1);
+	while ((de = readdir(d)) != NULL)
+		if (sscanf(de->d_name, "h%u.%ld.%u", &dom, &pid, &k) == 3 &&
+		    pid == (long)getpid())
+			n++;
+	closedir(d);
+	return (n);
 }
 
 static void
@@ -476,11 +503,16 @@ t_evtchn(struct hv *b, struct hv *g)
 	ok(hv_evtchn_notify(b, p) == 0, "notify after the peer closed: 0");
 }
 
-/* The guest in another process: event channels across processes. */
+/*
+ * The guest in another process: event channels across processes; the
+ * child also maps a grant as a second backend, then dies without
+ * cleaning up.
+ */
 static void
-t_fork(struct hv *b)
+t_fork(struct hv *b, struct simdom *sm)
 {
 	struct hv *g2;
+	uint32_t ref;
 	int fds[2], bp = -1, gp = -1, st = -1;
 	char c = 0;
 	pid_t pid;
@@ -489,6 +521,7 @@ t_fork(struct hv *b)
 		ok(0, "pipe: %s", strerror(errno));
 		return;
 	}
+	ref = simdom_grant(sm, 50, 0, 0);
 	fflush(stdout);
 	if ((pid = fork()) == -1) {
 		ok(0, "fork: %s", strerror(errno));
@@ -498,9 +531,12 @@ t_fork(struct hv *b)
 	}
 	if (pid == 0) {
 		struct hv *g = hv_open("sim", simdir, GUEST);
+		struct hv *b2 = hv_open("sim", simdir, 0);
 		int rc = 1;
 
-		if (g != NULL && (gp = hv_evtchn_alloc_unbound(g, 0)) > 0 &&
+		if (g != NULL && b2 != NULL &&
+		    hv_map(b2, GUEST, &ref, 1, 1) != NULL &&
+		    (gp = hv_evtchn_alloc_unbound(g, 0)) > 0 &&
 		    write(fds[1], &gp, sizeof(gp)) == sizeof(gp) &&
 		    readable(hv_evtchn_fd(g), 5000) &&
 		    hv_evtchn_pending(g) == gp &&
@@ -520,9 +556,13 @@ t_fork(struct hv *b)
 	ok(bp > 0 && hv_evtchn_notify(b, bp) == 0 &&
 	    readable(hv_evtchn_fd(b), 5000) && hv_evtchn_pending(b) == bp,
 	    "notify to another process and back");
+	ok(simdom_ungrant(sm, ref) == -1 && errno == EBUSY,
+	    "grant mapped by the live child: EBUSY");
 	(void)write(fds[1], &c, 1);
 	ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
 	    WEXITSTATUS(st) == 0, "child guest saw the event");
+	ok(simdom_ungrant(sm, ref) == 0,
+	    "once the child died, its mapping is reaped and ungrant works");
 	ok(hv_evtchn_notify(b, bp) == 0, "notify after the child died: 0");
 	g2 = hv_open("sim", simdir, GUEST);
 	ok(g2 != NULL && hv_evtchn_alloc_unbound(g2, 0) == gp,
@@ -732,14 +772,18 @@ main(void)
 	t_counts(b, sm);
 	t_map(b, sm);
 	t_evtchn(b, g);
-	t_fork(b);
+	t_fork(b, sm);
 	t_dying(b);
 	t_cost(b, sm);
 	t_bench(b, sm);
 	t_destroy(b, g, sm);
 
+	ok(handle_files("maps") == 1 && handle_files("evtchn") == 2,
+	    "each open handle has a socket, the mapper a map log");
 	simdom_detach(sm);
 	hv_close(g);
 	hv_close(b);
+	ok(handle_files("maps") == 0 && handle_files("evtchn") == 0,
+	    "hv_close removes them");
 	return (done_testing());
 }
