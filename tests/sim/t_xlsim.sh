@@ -38,7 +38,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/t_xlsim.XXXXXX") || exit 1
 PIDS=""
 NS=""
 cleanup() {
-	for p in $PIDS $(cat "$T"/*.wpid 2>/dev/null); do
+	for p in $PIDS $(cat "$T"/*.wpid "$T"/ns/*.wpid 2>/dev/null); do
 		kill "$p" 2>/dev/null
 	done
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
@@ -453,7 +453,7 @@ else
 	NS=xlsim$$
 fi
 if [ -n "$why" ]; then
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		skip "stock vif-bridge: $why"
 	done
 else
@@ -504,6 +504,17 @@ else
 	    "$rc"
 	like "... with the script's error" "Cannot rename interface" \
 	    "$T/st4.out"
+	# tests/sim/vif-sim with links: onto the bridge and off again
+	run vs1 INNS env -u VIF_SIM_NOLINK $XL create -n v1 \
+	    --vif bridge=xenbr0,script=vif-sim
+	is "vif-sim: vif1.0 on xenbr0, connected" "0 yes connected" \
+	    "$rc $(ip netns exec "$NS" test -e \
+	    /sys/class/net/xenbr0/brif/vif1.0 && echo yes) \
+$(xsr $BEV/1/0/hotplug-status)"
+	run vs2 INNS env -u VIF_SIM_NOLINK $XL destroy v1
+	is "vif-sim: offline takes it off the bridge" "0 no" \
+	    "$rc $(ip netns exec "$NS" test -e \
+	    /sys/class/net/xenbr0/brif/vif1.0 && echo yes || echo no)"
 	stop_backend "$T/ns"
 fi
 

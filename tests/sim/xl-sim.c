@@ -132,7 +132,6 @@ enum xlsim_site {
 	S_AO_KILL,
 	S_AO_FORK,
 	S_EXEC_STATUS,
-	S_EXEC_CANNOT,
 	S_CREATE_MAKE,
 	S_CREATE_MAKE_FAIL,
 	S_CREATE_ADD_DEVS,
@@ -182,7 +181,6 @@ static const struct xlsim_sitedef xlsim_sites[] = {
 	[S_AO_FORK] = { "libxl_aoutils.c", 593, "libxl__async_exec_start" },
 	[S_EXEC_STATUS] = { "libxl_exec.c", 118,
 	    "libxl_report_child_exitstatus" },
-	[S_EXEC_CANNOT] = { "libxl_exec.c", 94, "libxl__exec" },
 	[S_CREATE_MAKE] = { "libxl_create.c", 706, "libxl__domain_make" },
 	[S_CREATE_MAKE_FAIL] = { "libxl_create.c", 1294,
 	    "initiate_domain_create" },
@@ -361,6 +359,7 @@ static int	 xlsim_dev_remove_txn(xs_transaction_t, void *);
 static int	 xlsim_dev_destroy_txn(xs_transaction_t, void *);
 static void	 xlsim_dev_guest_close(struct xlsim_dev *);
 static int	 xlsim_run(struct xlsim_dev *, int);
+static void	 xlsim_run_fail(struct xlsim_dev *, int);
 static char	**xlsim_hotplug_env(const struct xlsim_dev *, const char *);
 static void	 xlsim_sigchld(int);
 static int	 xlsim_list_ids(const char *, int *, int);
@@ -1449,8 +1448,7 @@ static void
 xlsim_dev_hotplug(struct xlsim_dev *dv)
 {
 	char path[XLSIM_PATHLEN], *script, **env, *argv[4];
-	char cannot[XLSIM_VALLEN + 64];
-	const char *cmd;
+	char cannot[XLSIM_VALLEN + 64], cmd[8], typeif[] = "type_if=vif";
 	int nullfd;
 	pid_t pid;
 
@@ -1468,7 +1466,8 @@ xlsim_dev_hotplug(struct xlsim_dev *dv)
 		xlsim_dev_done(dv, XLSIM_ERROR_FAIL);
 		return;
 	}
-	cmd = dv->dv_action == XLSIM_ADD ? "online" : "offline";
+	snprintf(cmd, sizeof(cmd), "%s",
+	    dv->dv_action == XLSIM_ADD ? "online" : "offline");
 	env = xlsim_hotplug_env(dv, script);
 	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (env == NULL || nullfd == -1) {
@@ -1484,8 +1483,8 @@ xlsim_dev_hotplug(struct xlsim_dev *dv)
 	xlsim_log(XLSIM_DEBUG, S_AO_FORK, -1, -1, "forking to execute: %s ",
 	    dv->dv_what);
 	argv[0] = script;
-	argv[1] = (char *)(uintptr_t)cmd;
-	argv[2] = (char *)(uintptr_t)"type_if=vif";
+	argv[1] = cmd;
+	argv[2] = typeif;
 	argv[3] = NULL;
 	fflush(stderr);
 	pid = fork();
@@ -1777,16 +1776,13 @@ xlsim_run(struct xlsim_dev *devs, int n)
 			if (errno == EINTR)
 				continue;
 			xlsim_log(XLSIM_ERROR, S_XLSIM, -1, errno, "poll");
-			for (i = 0; i < n; i++)
-				if (devs[i].dv_phase != XLSIM_PH_DONE)
-					xlsim_dev_done(&devs[i],
-					    XLSIM_ERROR_FAIL);
+			xlsim_run_fail(devs, n);
 			return (-1);
 		}
 		if (pfd[1].revents & POLLIN)
 			while (read(xlsim_sigpipe[0], buf, sizeof(buf)) > 0)
 				continue;
-		if ((pfd[0].revents & POLLIN) == 0)
+		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
 			continue;
 		while ((vec = xs_check_watch(xlsim_xs)) != NULL) {
 			if (sscanf(vec[XS_WATCH_TOKEN], "xlsim:%p:%u", &key,
@@ -1798,6 +1794,29 @@ xlsim_run(struct xlsim_dev *devs, int n)
 						xlsim_dev_check(&devs[i]);
 			free(vec);
 		}
+		if (errno != EAGAIN) {
+			xlsim_log(XLSIM_ERROR, S_XLSIM, -1, errno,
+			    "lost the xenstore connection");
+			xlsim_run_fail(devs, n);
+			return (-1);
+		}
+	}
+}
+
+/* xlsim_run_fail: end every device still in progress with a failure. */
+static void
+xlsim_run_fail(struct xlsim_dev *devs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (devs[i].dv_pid > 0) {
+			kill(devs[i].dv_pid, SIGKILL);
+			(void)waitpid(devs[i].dv_pid, NULL, 0);
+			devs[i].dv_pid = -1;
+		}
+		if (devs[i].dv_phase != XLSIM_PH_DONE)
+			xlsim_dev_done(&devs[i], XLSIM_ERROR_FAIL);
 	}
 }
 
