@@ -297,6 +297,11 @@ run det2 $XL network-detach g1 00:16:3e:99:99:99
 is "detach of an unknown MAC fails" "1 Unknown device 00:16:3e:99:99:99." \
     "$rc $(cat "$T/det2.out")"
 
+run dupdev $XL network-attach g1 devid=0 script=vif-sim
+is "attach of an existing devid fails" 1 "$rc"
+like "... with libxl's message" "device already exists in xenstore" \
+    "$T/dupdev.out"
+
 # bad specs
 run bad1 $XL network-attach g1 foo=bar
 ok $((rc == 0)) "unknown vif key: attach fails"

@@ -124,7 +124,6 @@ enum xlsim_site {
 	S_DEV_SCRIPT_ERROR,
 	S_DEV_AOCOMPLETE,
 	S_DEV_EXISTS,
-	S_DEV_XS_FAIL,
 	S_EV_TIMEDOUT,
 	S_EV_REMOVED,
 	S_EV_OK,
@@ -163,7 +162,7 @@ static const struct xlsim_sitedef xlsim_sites[] = {
 	[S_DEV_BACKEND_CB] = { "libxl_device.c", 1181,
 	    "device_backend_callback" },
 	[S_DEV_NO_HOTPLUG] = { "libxl_device.c", 1254, "device_hotplug" },
-	[S_DEV_NO_SCRIPT] = { "libxl_linux.c", 122, "libxl__hotplug_nic" },
+	[S_DEV_NO_SCRIPT] = { "libxl_linux.c", 120, "libxl__hotplug_nic" },
 	[S_DEV_CALL_HOTPLUG] = { "libxl_device.c", 1269, "device_hotplug" },
 	[S_DEV_SCRIPT_ERROR] = { "libxl_device.c", 1337,
 	    "device_hotplug_child_death_cb" },
@@ -171,8 +170,6 @@ static const struct xlsim_sitedef xlsim_sites[] = {
 	    "device_addrm_aocomplete" },
 	[S_DEV_EXISTS] = { "libxl_device.c", 1998,
 	    "libxl__device_add_async" },
-	[S_DEV_XS_FAIL] = { "libxl_device.c", 263,
-	    "libxl__device_generic_add" },
 	[S_EV_TIMEDOUT] = { "libxl_event.c", 1038, "devstate_callback" },
 	[S_EV_REMOVED] = { "libxl_event.c", 1043, "devstate_callback" },
 	[S_EV_OK] = { "libxl_event.c", 1051, "devstate_callback" },
@@ -181,7 +178,7 @@ static const struct xlsim_sitedef xlsim_sites[] = {
 	[S_AO_FORK] = { "libxl_aoutils.c", 593, "libxl__async_exec_start" },
 	[S_EXEC_STATUS] = { "libxl_exec.c", 118,
 	    "libxl_report_child_exitstatus" },
-	[S_CREATE_MAKE] = { "libxl_create.c", 706, "libxl__domain_make" },
+	[S_CREATE_MAKE] = { "libxl_create.c", 709, "libxl__domain_make" },
 	[S_CREATE_MAKE_FAIL] = { "libxl_create.c", 1294,
 	    "initiate_domain_create" },
 	[S_CREATE_ADD_DEVS] = { "libxl_create.c", 1919,
@@ -1219,7 +1216,7 @@ xlsim_dev_add_txn(xs_transaction_t t, void *arg)
 		goto fail;
 	return (0);
 fail:
-	xlsim_log(XLSIM_ERROR, S_DEV_XS_FAIL, (int)dv->dv_domid, errno,
+	xlsim_log(XLSIM_ERROR, S_XLSIM, (int)dv->dv_domid, errno,
 	    "writing device %s to xenstore failed", dv->dv_be);
 	return (XLSIM_ERROR_FAIL);
 }
@@ -2009,8 +2006,8 @@ xlsim_domain_make_txn(xs_transaction_t t, void *arg)
 		goto fail;
 	return (0);
 fail:
-	xlsim_log(XLSIM_ERROR, S_CREATE_MAKE, (int)ma->ma_domid, errno,
-	    "domain creation xenstore transaction failed at %s", path);
+	xlsim_log(XLSIM_ERROR, S_XLSIM, (int)ma->ma_domid, errno,
+	    "domain creation: writing %s failed", path);
 	return (XLSIM_ERROR_FAIL);
 }
 
