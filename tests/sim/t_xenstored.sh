@@ -81,6 +81,11 @@ lines() {
 	echo $(cat "$1")
 }
 
+# has_lines FILE N: true if FILE has at least N lines (for wait_for).
+has_lines() {
+	[ "$(wc -l <"$1")" -ge "$2" ]
+}
+
 # A client that sends raw xs_wire.h messages and prints the replies.
 cat >"$T/xsraw.py" <<'PYEOF'
 import codecs, socket, struct, sys, time
@@ -234,7 +239,7 @@ is "SET_PERMS with a bad permission letter: EINVAL" "ERROR EINVAL" \
     raw "$S" 14 0 '/perm/pub\0' 'q0\0'
 
 # Watches with the stock xenstore-watch.
-xenstore-watch -n 4 /wt >"$T/watch.out" 2>&1 &
+xenstore-watch -n 5 /wt >"$T/watch.out" 2>&1 &
 BG_PIDS="$BG_PIDS $!"
 wait_for 5 grep -qx /wt "$T/watch.out"
 ok $? "xenstore-watch gets the initial event"
@@ -242,26 +247,34 @@ xenstore-write /wt/a 1
 xenstore-write /other 1
 xenstore-write /wt/b/c 2
 xenstore-rm /wt
-wait_for 5 test "$(wc -l <"$T/watch.out")" -ge 4
-is "events for writes below the path and its removal, none for others" \
-    "/wt /wt/a /wt/b/c /wt" lines "$T/watch.out"
+xenstore-write /wt/z 3
+wait_for 5 has_lines "$T/watch.out" 5
+is "events for writes below the path and one for its removal" \
+    "/wt /wt/a /wt/b/c /wt /wt/z" lines "$T/watch.out"
 check "libxenstore: xs_watch, xs_fileno, xs_read_watch, xs_unwatch" \
     "$TXP" watch /wl
 as_guest xenstore-watch -n 2 data >"$T/gwatch.out" 2>&1 &
 BG_PIDS="$BG_PIDS $!"
 wait_for 5 grep -qx data "$T/gwatch.out"
 xenstore-write /local/domain/5/data/y 3
-wait_for 5 test "$(wc -l <"$T/gwatch.out")" -ge 2
+wait_for 5 has_lines "$T/gwatch.out" 2
 is "a relative watch gets relative event paths" "data data/y" \
     lines "$T/gwatch.out"
 xenstore-write /rmw/a/b 1
-xenstore-watch -n 2 /rmw/a/b >"$T/rmw.out" 2>&1 &
+xenstore-watch -n 3 /rmw/a/b >"$T/rmw.out" 2>&1 &
+BG_PIDS="$BG_PIDS $!"
+xenstore-watch -n 3 /rmw >"$T/rmw2.out" 2>&1 &
 BG_PIDS="$BG_PIDS $!"
 wait_for 5 grep -qx /rmw/a/b "$T/rmw.out"
-xenstore-rm /rmw
-wait_for 5 test "$(wc -l <"$T/rmw.out")" -ge 2
+wait_for 5 grep -qx /rmw "$T/rmw2.out"
+is "RM outside a transaction" "RM OK" raw "$S" 13 0 '/rmw\0'
+xenstore-write /rmw/a/b 2
+wait_for 5 has_lines "$T/rmw.out" 3
+wait_for 5 has_lines "$T/rmw2.out" 3
 is "removing an ancestor fires the watch on a removed child" \
-    "/rmw/a/b /rmw/a/b" lines "$T/rmw.out"
+    "/rmw/a/b /rmw/a/b /rmw/a/b" lines "$T/rmw.out"
+is "a watch on the removed node gets its path only, not the children's" \
+    "/rmw /rmw /rmw/a/b" lines "$T/rmw2.out"
 
 # Domains: introduce and release through libxenstore.
 xenstore-watch -n 2 @introduceDomain >"$T/intro.out" 2>&1 &
@@ -272,7 +285,7 @@ wait_for 5 grep -qx @introduceDomain "$T/intro.out"
 wait_for 5 grep -qx @releaseDomain "$T/rel.out"
 is "domain 7 is not introduced yet" "F" "$TXP" introduced 7
 check "xs_introduce_domain 7" "$TXP" introduce 7
-wait_for 5 test "$(wc -l <"$T/intro.out")" -ge 2
+wait_for 5 has_lines "$T/intro.out" 2
 ok $? "@introduceDomain fires on introduction"
 is "xs_is_domain_introduced says T" "T" "$TXP" introduced 7
 check "the socket of domain 7 exists" test -S "$S.d7"
@@ -280,7 +293,7 @@ is "xs_get_domain_path" "/local/domain/7" "$TXP" domainpath 7
 xenstore-write /local/domain/7/dev x && xenstore-chmod /local/domain/7 n7
 XENSTORED_PATH=$S.d7 xenstore-write own 1
 check "xs_release_domain 7" "$TXP" release 7
-wait_for 5 test "$(wc -l <"$T/rel.out")" -ge 2
+wait_for 5 has_lines "$T/rel.out" 2
 ok $? "@releaseDomain fires on release"
 is "xs_is_domain_introduced says F after release" "F" "$TXP" introduced 7
 fails "the socket of domain 7 is removed" test -e "$S.d7"

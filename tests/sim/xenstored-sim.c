@@ -25,8 +25,8 @@
  * permission-checked, relative paths under /local/domain/N.  Without -F
  * it forks once the sockets exist, the parent writing the pid file and
  * exiting, so that the socket is usable as soon as the command returns.
- * SIGTERM and SIGINT make it close everything, remove its sockets and pid
- * file and exit 0.  -D logs every request and reply to stderr.
+ * SIGTERM, SIGINT and SIGHUP make it close everything, remove its sockets
+ * and pid file and exit 0.  -D logs every request and reply to stderr.
  *
  * This file: options, the sockets, the connections and their buffers,
  * the domains and the poll loop.
@@ -247,7 +247,7 @@ xsd_printable(const char *buf, size_t len)
 	return (out);
 }
 
-/* xsd_on_signal: SIGTERM/SIGINT: wake the loop up to exit. */
+/* xsd_on_signal: SIGTERM/SIGINT/SIGHUP: wake the loop up to exit. */
 static void
 xsd_on_signal(int sig)
 {
@@ -262,7 +262,8 @@ xsd_on_signal(int sig)
 /*
  * xsd_signals
  * Ignore SIGPIPE (a peer that goes away is seen by write()), and make
- * SIGTERM and SIGINT write to a pipe the loop polls.  Returns 0 or -1.
+ * SIGTERM, SIGINT and SIGHUP write to a pipe the loop polls.  Returns 0
+ * or -1.
  */
 static int
 xsd_signals(void)
@@ -281,7 +282,8 @@ xsd_signals(void)
 		return (-1);
 	sa.sa_handler = xsd_on_signal;
 	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGINT, &sa, NULL) == -1)
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGHUP, &sa, NULL) == -1)
 		return (-1);
 	return (0);
 }
@@ -316,7 +318,8 @@ xsd_daemonize(void)
 	if ((pid = fork()) == -1)
 		return (-1);
 	if (pid > 0) {
-		if (xsd_pidpath != NULL && xsd_pidfile(xsd_pidpath, pid) == -1) {
+		if (xsd_pidpath != NULL &&
+		    xsd_pidfile(xsd_pidpath, pid) == -1) {
 			xsd_log("%s: %s", xsd_pidpath, strerror(errno));
 			(void)kill(pid, SIGTERM);
 			_exit(1);
@@ -622,7 +625,10 @@ conn_read(struct conn *c)
 		return;
 	}
 	if (n == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (errno == ECONNRESET)
+			conn_kill(c, NULL);
+		else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR)
 			conn_kill(c, strerror(errno));
 		return;
 	}
@@ -731,7 +737,9 @@ conn_flush(struct conn *c)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			if (errno == EPIPE || errno == ECONNRESET)
+				conn_kill(c, NULL);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK)
 				conn_kill(c, strerror(errno));
 			return;
 		}

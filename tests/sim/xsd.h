@@ -30,7 +30,8 @@
 #ifndef XSD_H
 #define XSD_H
 
-#include <errno.h>		/* before xs_wire.h: it then defines xsd_errors */
+/* errno.h first: xs_wire.h defines xsd_errors[] only after it. */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
