@@ -266,7 +266,15 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 			return (ring_fatal(rq, "rx req_prod beyond the ring"));
 		if (prod - cons < need)
 			break;
-		if (used + sizeof(vh) + RING_FRAME_MAX > rq->rq_arena_size) {
+		/*
+		 * Complete the pending frames when the arena or rq_rxrsps
+		 * (one ring's worth of entries) might not hold one more: a
+		 * frontend that posts while we work, e.g. netfront refilling
+		 * on each notify-packet kick, lets one pass consume more
+		 * than a ring's worth of requests.
+		 */
+		if (used + sizeof(vh) + RING_FRAME_MAX > rq->rq_arena_size ||
+		    nrsp + need > XN_RX_RING_SIZE) {
 			rq->rq_rx.req_cons = cons;
 			notify |= ring_rx_complete(rq, done, nrsp);
 			done = nrsp = 0;
