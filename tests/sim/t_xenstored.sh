@@ -379,6 +379,17 @@ else
 	ok 0 "no sanitizer report"
 fi
 
+# Without -p nor -F it stays in the foreground: $! is the daemon.
+"$XSD" -s "$S" 2>"$T/xsd3.log" &
+XSD_PID=$!
+wait_for 10 test -S "$S"
+is "without -p it serves in the foreground" "Domain-0" \
+    xenstore-read /local/domain/0/name
+kill -TERM "$XSD_PID"
+wait "$XSD_PID"
+ok $? "and \$! is the daemon, which exits 0 on SIGTERM"
+XSD_PID=
+
 # Daemon mode: the socket and the pid file exist when the command returns.
 "$XSD" -s "$S" -p "$T/daemon.pid" 2>"$T/xsd2.log"
 ok $? "daemon mode returns 0"

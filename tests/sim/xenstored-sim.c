@@ -22,9 +22,12 @@
  * It serves the xs_wire.h protocol on the unix socket given with -s, to
  * privileged (dom0) clients, and, for every introduced domain N (XS_INTRODUCE
  * or -I N), on "<socket>.dN", whose clients act as domain N: unprivileged,
- * permission-checked, relative paths under /local/domain/N.  Without -F
- * it forks once the sockets exist, the parent writing the pid file and
- * exiting, so that the socket is usable as soon as the command returns.
+ * permission-checked, relative paths under /local/domain/N.
+ *
+ * With a pid file (-p) and without -F it goes to the background once the
+ * sockets exist, the parent writing the pid file and exiting, so that
+ * the socket is usable as soon as the command returns.  Without -p it
+ * stays in the foreground (the caller's $! is the daemon), as with -F.
  * SIGTERM, SIGINT and SIGHUP make it close everything, remove its sockets
  * and pid file and exit 0.  -D logs every request and reply to stderr.
  *
@@ -166,7 +169,7 @@ main(int argc, char *argv[])
 			xsd_cleanup();
 			exit(1);
 		}
-	if (!xsd_foreground) {
+	if (!xsd_foreground && xsd_pidpath != NULL) {
 		if (xsd_daemonize() == -1) {
 			xsd_log("cannot daemonize: %s", strerror(errno));
 			xsd_cleanup();
@@ -305,7 +308,7 @@ xsd_pidfile(const char *path, pid_t pid)
 /*
  * xsd_daemonize
  * Go to the background: the parent writes the child's pid to the pid
- * file (so that it exists when the command returns) and exits; the child
+ * file -p (so that it exists when the command returns) and exits; the child
  * starts a new session with stdin and stdout (and stderr unless -D) on
  * /dev/null.  Returns 0 in the child, -1 with errno on failure.
  */
@@ -318,15 +321,14 @@ xsd_daemonize(void)
 	if ((pid = fork()) == -1)
 		return (-1);
 	if (pid > 0) {
-		if (xsd_pidpath != NULL &&
-		    xsd_pidfile(xsd_pidpath, pid) == -1) {
+		if (xsd_pidfile(xsd_pidpath, pid) == -1) {
 			xsd_log("%s: %s", xsd_pidpath, strerror(errno));
 			(void)kill(pid, SIGTERM);
 			_exit(1);
 		}
 		_exit(0);
 	}
-	xsd_pid_written = (xsd_pidpath != NULL);
+	xsd_pid_written = 1;
 	(void)setsid();
 	if ((fd = open("/dev/null", O_RDWR)) == -1)
 		return (-1);
