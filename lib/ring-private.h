@@ -28,6 +28,7 @@ struct ring_txpkt {
 	RING_IDX	tp_first;	/* ring index of its first slot */
 	uint8_t		tp_nslots;	/* data + extra slots */
 	uint8_t		tp_nextra;	/* extra slots after the first */
+	uint8_t		tp_nignored;	/* extras we skip (mcast, hash) */
 	uint8_t		tp_status;	/* TXP_* */
 	uint16_t	tp_flags;	/* NETTXF_* of the first slot */
 	uint16_t	tp_gso_size;

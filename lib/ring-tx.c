@@ -90,7 +90,7 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 			p->tp_gso_type = ex.u.gso.type;
 			p->tp_gso_size = ex.u.gso.size;
 		} else
-			rq->rq_stats.rs_tx_extra_ignored++;
+			p->tp_nignored++;
 		more = ex.flags & XEN_NETIF_EXTRA_FLAG_MORE;
 	}
 
@@ -131,7 +131,14 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 	if ((uint32_t)reqs[0].offset + (reqs[0].size - rest) > XN_RING_PAGE)
 		return (ring_fatal(rq, "tx slot crosses a page"));
 	p->tp_len = reqs[0].size;
-	if (p->tp_len < 14) {
+	if (p->tp_len == 0 && p->tp_nignored > 0) {
+		/*
+		 * netif.h "feature-multicast-control": filter updates come as
+		 * MCAST_ADD/DEL extras on a dummy request.  We do not filter;
+		 * acknowledge it as Linux does.
+		 */
+		p->tp_status = TXP_DROPPED;
+	} else if (p->tp_len < 14) {
 		p->tp_status = TXP_ERROR;
 		rq->rq_stats.rs_drops[RING_DROP_TX_SIZE]++;
 	} else if (nd > RING_TX_SLOTS_MAX) {
@@ -308,10 +315,8 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 	while (n < rq->rq_cfg.rc_tx_batch && cons != prod) {
 		p = &rq->rq_txpkts[n];
 		rv = ring_tx_parse(rq, cons, prod, p, reqs);
-		if (rv == -1) {
-			rq->rq_nsegs = 0;
+		if (rv == -1)
 			return (-1);
-		}
 		if (rv == 0) {
 			incomplete = 1;
 			break;
@@ -322,6 +327,7 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 			break;
 		}
 		rq->rq_bad[n] = 0;
+		rq->rq_stats.rs_tx_extra_ignored += p->tp_nignored;
 		if (p->tp_status == TXP_OK) {
 			p->tp_off = used;
 			used += (p->tp_len + 63) & ~(size_t)63;

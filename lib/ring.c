@@ -224,6 +224,7 @@ int
 ring_fatal(struct ring_queue *rq, const char *why)
 {
 	rq->rq_error = why;
+	rq->rq_nsegs = 0;	/* the pass is abandoned */
 	return (-1);
 }
 
