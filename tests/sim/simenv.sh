@@ -49,8 +49,9 @@ simenv_start() {
 	SE_PIDS="$SE_PIDS $!"
 	se_wait 10 test -S "$XENSTORED_PATH" || return 1
 	se_wait 10 xenstore-read /local/domain/0/domid || return 1
-	in_dom0 "$XENNETD" -d -v -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} \
-	    > "$SE_DIR/xennetd.log" 2>&1 &
+	# not through in_dom0: $! must be xennetd itself (ip execs it)
+	ip netns exec "$SE_NS0" "$XENNETD" -d -v -S -s "$XENNET_SIM_DIR" \
+	    ${XND_ARGS:-} > "$SE_DIR/xennetd.log" 2>&1 &
 	XND_PID=$!
 	SE_PIDS="$SE_PIDS $XND_PID"
 	se_wait 10 grep -q started "$SE_DIR/xennetd.log"
