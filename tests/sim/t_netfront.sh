@@ -125,6 +125,23 @@ ok $RC "device removed: netfront-sim exits 0"
 grep -q "exiting: device removed" "$T/n1.err"; ok $? "says device removed"
 stop_be "$B1"
 
+# ---- 1b. --persist: the device goes away and comes back ----
+start_be b1p 16
+B1P=$BEPID
+start_nf n1p 16 --persist
+N1P=$NFPID
+wait_for 10 xs_is "$(be 16)/state" 4
+ctl b1p "remove 16"
+wait_for 5 grep -q "waiting for it to come back" "$T/n1p.err"
+ok $? "--persist: survives the removal of its device"
+ctl b1p "add 16"
+wait_for 10 xs_is "$(be 16)/state" 4
+ok $? "--persist: connects to the re-added device"
+kill "$N1P"; wait_exit "$N1P" 10
+ok $RC "--persist: SIGTERM exits 0"
+[ "$(stat "$T/n1p.out" connects)" = 2 ]; ok $? "two connections counted"
+stop_be "$B1P"
+
 # ---- 2. loopback generator -> sink, mixed sizes up to 64 KiB ----
 start_be b2 6
 B2=$BEPID
@@ -158,6 +175,19 @@ ctl b2 stats
 wait_for 5 grep -q "^be 6 fwd_packets $N" "$T/b2.out"
 ok $? "backend forwarded $N packets"
 stop_be "$B2"
+
+# ---- 2b. paced generator: --rate and --duration ----
+start_be b2r 17
+B2R=$BEPID
+timeout 20 "$NF" --xs "$XS" --simdir "$T/sim" --domid 17 --gen --sink \
+    --rate 2000 --duration 1 --size 200 >"$T/n2r.out" 2>"$T/n2r.err"
+ok $? "--rate 2000 --duration 1 run exits 0"
+p=$(field "$T/n2r.out" gen packets)
+s=$(field "$T/n2r.out" gen seconds)
+[ "${p:-0}" -ge 1800 ] && [ "${p:-0}" -le 2200 ]
+ok $? "about 2000 frames sent in 1 s ($p in $s s)"
+[ "$(field "$T/n2r.out" sink packets)" = "$p" ]; ok $? "sink got them all"
+stop_be "$B2R"
 
 # ---- 3. no scatter-gather: large frames dropped locally ----
 start_be b3 7
@@ -226,6 +256,7 @@ ctl b7 "destroy 11"
 wait_exit "$N7" 10
 ok $RC "domain destroyed: exit 0"
 grep -q "exiting: domain destroyed" "$T/n7.err"; ok $? "says domain destroyed"
+grep -q "^sink: packets=0 " "$T/n7.out"; ok $? "sink summary printed at exit"
 stop_be "$B7"
 
 # ---- 7. two guests, two queues each: 12 -> 13 ----
@@ -255,7 +286,8 @@ if [ "$(id -u)" = 0 ] && ip netns add "nfprobe.$$" 2>/dev/null; then
 	NETNS="$A $B"
 	start_be b9 14 15
 	B9=$BEPID
-	start_nf n9a 14 --netns "$A" --ip 10.77.0.1/24 --ip6 fd77::1/64
+	start_nf n9a 14 --netns "$A" --ip 10.77.0.1/24 --ip6 fd77::1/64 \
+	    --queues 2
 	N9A=$NFPID
 	start_nf n9b 15 --netns "$B" --ip 10.77.0.2/24 --ip6 fd77::2/64
 	N9B=$NFPID

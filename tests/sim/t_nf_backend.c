@@ -35,6 +35,7 @@
  *	close D		backend state Closing (xl network-detach)
  *	cycle D		Closing, then InitWait after frontend Closed
  *	remove D	remove the frontend and backend dirs
+ *	add D		write them again (after remove)
  *	destroy D	disconnect, destroy the domain, remove its dirs
  *	stats		print counters on stdout
  *	quit		exit
@@ -126,6 +127,7 @@ static int	b_read_uint(const char *, const char *, unsigned int *);
 static int	b_perms(const char *, uint32_t, uint32_t, int);
 static int	b_toolstack(struct bvif *);
 static int	b_devdirs(struct bvif *);
+static int	b_attach(struct bvif *);
 static void	b_set_state(struct bvif *, int);
 static void	b_update(struct bvif *);
 static int	b_connect(struct bvif *);
@@ -278,16 +280,14 @@ b_devdirs(struct bvif *v)
 }
 
 /*
- * b_toolstack: xl create for domain d with one vif: domain, introduce,
- * frontend dir (guest-owned, mtu read-only), backend dir with our
- * features, state InitWait.  Returns 0 or -1.
+ * b_toolstack: xl create for domain d with one vif: domain, its xenstore
+ * dirs, introduce, then the vif (b_attach).  Returns 0 or -1.
  */
 static int
 b_toolstack(struct bvif *v)
 {
 	uint32_t d = v->v_domid;
 	char path[128];
-	int tries, r;
 
 	if (simdom_create(b_simdir, d, b_npages) == -1) {
 		b_log("simdom_create %u: %s", d, strerror(errno));
@@ -305,6 +305,22 @@ b_toolstack(struct bvif *v)
 		b_log("introduce %u: %s", d, strerror(errno));
 		return (-1);
 	}
+	return (b_attach(v));
+}
+
+/*
+ * b_attach: xl network-attach of vif 0: the device dirs in one
+ * transaction, then, as the backend, its features and InitWait.
+ * Returns 0 or -1.
+ */
+static int
+b_attach(struct bvif *v)
+{
+	uint32_t d = v->v_domid;
+	int tries, r, e;
+
+	v->v_state = XenbusStateInitialising;
+	v->v_gone = 0;
 	snprintf(v->v_fe, sizeof(v->v_fe), "/local/domain/%u/device/vif/0", d);
 	snprintf(v->v_be, sizeof(v->v_be), "/local/domain/0/backend/vif/%u/0",
 	    d);
@@ -319,12 +335,12 @@ b_toolstack(struct bvif *v)
 			b_xt = XBT_NULL;
 			break;
 		}
+		e = errno;
 		if (r == -1)
 			xs_transaction_end(b_xs, b_xt, true);
 		b_xt = XBT_NULL;
-		if (errno != EAGAIN || tries == 20) {
-			b_log("device dirs of domain %u: %s", d,
-			    strerror(errno));
+		if (e != EAGAIN || tries == 20) {
+			b_log("device dirs of domain %u: %s", d, strerror(e));
 			return (-1);
 		}
 	}
@@ -830,6 +846,11 @@ b_command(char *line)
 			return;
 		v->v_cycle = cmd[1] == 'y';
 		b_set_state(v, XenbusStateClosing);
+	} else if (strcmp(cmd, "add") == 0) {
+		if ((v = b_find(arg)) == NULL || !v->v_gone)
+			return;
+		if (b_attach(v) == -1)
+			b_log("add %s failed", arg);
 	} else if (strcmp(cmd, "remove") == 0 || strcmp(cmd, "destroy") == 0) {
 		if ((v = b_find(arg)) == NULL)
 			return;
@@ -946,7 +967,6 @@ main(int argc, char **argv)
 	for (; optind < argc; optind++) {
 		b_vif[b_nvif].v_domid = (uint32_t)strtoul(argv[optind], NULL,
 		    10);
-		b_vif[b_nvif].v_state = XenbusStateInitialising;
 		if (b_toolstack(&b_vif[b_nvif]) == -1)
 			return (1);
 		b_nvif++;
