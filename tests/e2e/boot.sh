@@ -29,7 +29,7 @@ timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
     -accel "$ACCEL" -cpu "$CPU" -m "$MEM" -smp "$SMP" \
     -nodefaults -no-user-config -display none -serial stdio -monitor none \
     -no-reboot -kernel "$IMG/xen" -append "$XEN_CMD" \
-    -initrd "$IMG/vmlinuz $DOM0_CMD,$IMG/dom0.cpio.gz" < /dev/null 2>&1 |
+    -initrd "$IMG/vmlinuz $DOM0_CMD,$IMG/dom0.cpio" < /dev/null 2>&1 |
 while IFS= read -r line; do
 	now=${EPOCHREALTIME/./}
 	printf '%9.3f %s\n' "$(( (now - start_us) / 1000 ))e-3" "${line//$'\r'/}"

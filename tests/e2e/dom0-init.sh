@@ -4,7 +4,8 @@
 # bridge xenbr0 10.0.0.1/24, then sources /lab/test.sh (from the overlay, see
 # build.sh) and powers off.  Reports are "LAB: ..." lines on the console.
 # Kernel command line: e2e.backend=xennetd|kernel e2e.iperf_t=SECONDS
-# e2e.deadline=SECONDS (watchdog: power off after that many seconds).
+# e2e.destroy_max=SECONDS (xl destroy limit) e2e.deadline=SECONDS (watchdog:
+# power off after that many seconds).
 /bin/busybox --install -s
 export PATH=/usr/lib/xen-4.17/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
@@ -20,11 +21,13 @@ up() { cut -d' ' -f1 /proc/uptime; }
 lab() { echo "LAB: $*"; }
 BACKEND=xennetd
 IPERF_T=10
+DESTROY_MAX=2
 DEADLINE=250
 for a in $(cat /proc/cmdline); do
 	case $a in
 	e2e.backend=*) BACKEND=${a#*=};;
 	e2e.iperf_t=*) IPERF_T=${a#*=};;
+	e2e.destroy_max=*) DESTROY_MAX=${a#*=};;
 	e2e.deadline=*) DEADLINE=${a#*=};;
 	esac
 done

@@ -12,16 +12,26 @@
 #                                  xen-netback (baseline, proves the harness)
 #      IPERF_T=10                  iperf3 seconds per direction
 #      E2E_BUILD=DIR               cache (downloads, logs), default
-#                                  $top_builddir/tests/e2e/build
+#                                  $top_srcdir/tests/e2e/build if writable,
+#                                  else $top_builddir/tests/e2e/build
 #      E2E_TIMEOUT=280             QEMU hard limit, seconds
+#      E2E_DESTROY_MAX=2           limit for `xl destroy`, seconds
 # Skips only when QEMU cannot run or the Debian packages cannot be had.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
 E2E=$top_srcdir/tests/e2e
-B=${E2E_BUILD:-$top_builddir/tests/e2e/build}
+# the cache lives in the source tree (tests/e2e/build, ignored by git) so
+# that it survives a new build directory; in the build tree if read-only
+if [ -z "${E2E_BUILD:-}" ]; then
+	E2E_BUILD=$top_srcdir/tests/e2e/build
+	mkdir -p "$E2E_BUILD" 2> /dev/null && [ -w "$E2E_BUILD" ] ||
+	    E2E_BUILD=$top_builddir/tests/e2e/build
+fi
+B=$E2E_BUILD
 BACKEND=${E2E_BACKEND:-xennetd}
 IPERF_T=${IPERF_T:-10}
+DESTROY_MAX=${E2E_DESTROY_MAX:-2}
 export E2E_BUILD=$B
 export TIMEOUT=${E2E_TIMEOUT:-280}
 # the dom0's checks, in the order lab/test.sh reports them
@@ -108,13 +118,13 @@ if ! "$E2E/build.sh" "$WORK/img" "$STAGE" > "$WORK/build.log" 2>&1; then
 	diag_file "$WORK/build.log"
 	done_testing
 fi
-MIB=$(($(stat -c %s "$WORK/img/dom0.cpio.gz") / 1048576))
+MIB=$(($(stat -c %s "$WORK/img/dom0.cpio") / 1048576))
 ok 0 "build the boot images (dom0 initramfs $MIB MiB)"
 
 # 4. boot and let the dom0 run the test
 LOG=$B/logs/run-$BACKEND-$(date +%Y%m%d-%H%M%S).log
 setsid "$E2E/boot.sh" "$WORK/img" "$LOG" "e2e.backend=$BACKEND" \
-    "e2e.iperf_t=$IPERF_T" &
+    "e2e.iperf_t=$IPERF_T" "e2e.destroy_max=$DESTROY_MAX" &
 BOOTPID=$!
 wait "$BOOTPID"
 rc=$?

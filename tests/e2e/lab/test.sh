@@ -1,13 +1,14 @@
 # tests/e2e/lab/test.sh: the dom0 side of the real-Xen end-to-end test.
 # Sourced by dom0-init.sh (busybox sh) once xenstored and xenbr0 are up, with
-# BACKEND (xennetd, or kernel for the xen-netback baseline), IPERF_T, up()
-# and lab() set.  /lab/env (written by t_xen.sh) sets XENNETD, the path of
+# BACKEND (xennetd, or kernel for the xen-netback baseline), IPERF_T,
+# DESTROY_MAX (xl destroy limit, s), up() and lab() set.  /lab/env (written by t_xen.sh) sets XENNETD, the path of
 # the installed daemon.  Reports, parsed by t_xen.sh:
 #   LAB: CHECK <id> ok|fail|skip <text>   one per check, in a fixed order
 #   LAB: NOTE <id> <text>                 diagnostics, always shown
 #   LAB: LOG <id> <text>                  log excerpts, shown if <id> failed
 #   LAB: METRIC <name>=<value>            numbers for the summary line
-# xennetd runs as `xennetd -d -v`, its stderr in /var/log/xennetd.log.
+# xennetd runs as `xennetd -d -v`, its stderr in /var/log/xennetd.log with
+# a dom0 uptime stamp on every line.
 
 # Lines of the xennetd log that match 'error|warn' (any case) but are
 # expected; an extended regular expression, empty for none.
@@ -48,14 +49,45 @@ e2e_wait() {		# SECONDS CMD...: poll CMD every 0.1 s until it succeeds
 }
 e2e_xl() {		# NAME ARGS...: timeout 60 xl -vv ARGS, output with
 			# dom0 uptime stamps in /tmp/xl-NAME.log, status in E2E_RC
-	local name=$1 u l
+	local name=$1
 	shift
 	{ timeout 60 xl -vv "$@"; echo $? > /tmp/xl-$name.rc; } 2>&1 |
-	    while IFS= read -r l; do
+	    e2e_stamp > /tmp/xl-$name.log
+	read -r E2E_RC < /tmp/xl-$name.rc
+}
+e2e_stamp() {		# copy stdin to stdout, each line after the dom0 uptime
+	local u l
+	while IFS= read -r l; do
 		read -r u _ < /proc/uptime
 		echo "$u $l"
-	done > /tmp/xl-$name.log
-	read -r E2E_RC < /tmp/xl-$name.rc
+	done
+}
+e2e_watch_log() {	# stamp xenstore-watch output; add state values
+	local u l v
+	while IFS= read -r l; do
+		read -r u _ < /proc/uptime
+		case $l in
+		*/state|*/online|*/hotplug-status)
+			v=$(xenstore-read "$l" 2> /dev/null || echo "(gone)");;
+		*)	v="";;
+		esac
+		echo "$u $l $v"
+	done
+}
+e2e_watch_start() {	# NAME: log xenstore events (/local/domain, domain
+			# deaths) with uptime stamps to /tmp/watch-NAME.log
+	local k
+	: > /tmp/watch-$1.log
+	for k in /local/domain @releaseDomain; do
+		( xenstore-watch $k & echo $! >> /tmp/watch.pids; wait ) |
+		    e2e_watch_log >> /tmp/watch-$1.log &
+	done
+	sleep 0.2
+}
+e2e_watch_stop() {	# stop the watchers
+	sleep 0.2
+	kill $(cat /tmp/watch.pids) 2> /dev/null
+	rm -f /tmp/watch.pids
 }
 e2e_xs_dump() {		# ID: backend and frontend vif trees, xennetd log tail
 	xenstore-ls -fp $BEVIF 2>&1 | sed "s|^|LAB: LOG $1 xs |"
@@ -77,6 +109,10 @@ e2e_alive() {		# xennetd runs (a zombie does not count: not reaped yet)
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 e2e_dead() { ! e2e_alive; }
+e2e_xn_status() {	# xennetd's exit status, once it is gone
+	e2e_wait 2 test -s /tmp/xennetd.rc
+	cat /tmp/xennetd.rc 2> /dev/null || echo unknown
+}
 e2e_domu_said() {	# PATTERN: the domU console log has a matching line
 	grep -q "$1" /var/log/xen/console/guest-domu1.log
 }
@@ -169,15 +205,21 @@ e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
 		return 1
 	fi
 	mkdir -p /usr/local/var/run /usr/local/etc
-	"$XENNETD" -d -v > $XNLOG 2>&1 &
-	XNPID=$!
+	# its log lines get dom0 uptime stamps like the xl logs; the
+	# subshell reaps it and keeps its exit status in /tmp/xennetd.rc
+	rm -f /tmp/xennetd.pid /tmp/xennetd.rc
+	( "$XENNETD" -d -v 2>&1 & echo $! > /tmp/xennetd.pid
+	  wait $!
+	  echo $? > /tmp/xennetd.rc ) | e2e_stamp > $XNLOG &
+	e2e_wait 5 test -s /tmp/xennetd.pid
+	read -r XNPID < /tmp/xennetd.pid
 	sleep 2
 	if e2e_alive; then
 		e2e_check xennetd_start ok "xennetd -d -v running (pid $XNPID)"
 		return 0
 	fi
-	wait "$XNPID"
-	e2e_check xennetd_start fail "xennetd exited with status $?"
+	e2e_check xennetd_start fail "xennetd exited with status" \
+	    "$(e2e_xn_status)"
 	e2e_log xennetd_start $XNLOG
 	return 1
 }
@@ -229,12 +271,14 @@ e2e_traffic() {		# 3, 4. bridge port, ping both ways, iperf3 both ways
 
 e2e_replug() {		# 5. network-detach, network-attach, traffic again
 	local t0 t1 rc gone devid tap2 w
+	e2e_watch_start detach
 	t0=$(up)
 	e2e_xl detach network-detach domu1 0
 	rc=$E2E_RC
 	e2e_wait 10 e2e_gone 0
 	gone=$?
 	t1=$(up)
+	e2e_watch_stop
 	lab "METRIC detach_s=$(e2e_dt $t0 $t1)"
 	if [ $rc = 0 ] && [ $gone = 0 ]; then
 		e2e_check net_detach ok "xl network-detach: backend dir and" \
@@ -282,22 +326,51 @@ e2e_clean() {		# nothing left of the domain's vifs (of any vif if
 	    ! ls -d /sys/class/net/vif$DOMID* > /dev/null 2>&1
 }
 
+e2e_destroy_timeline() {	# T0 T1: where the time of xl destroy went, from
+				# the watch events and the xennetd log stamps
+	local closed=""
+	[ "$BACKEND" = xennetd ] && closed=$(awk -v t0=$1 \
+	    '$1 >= t0 && /-> 6$/ { print $1; exit }' $XNLOG)
+	awk -v t0=$1 -v t1=$2 -v be=$BEVIF/$DOMID/0 -v closed="$closed" '
+	function at(t) { return (t == "" ? "?" : sprintf("+%.2f", t - t0)) }
+	$1 < t0 { next }
+	first == "" && $2 ~ "^/local/domain/" { first = $1 }
+	ask == "" && ($2 == be "/state" || $2 == be "/online") { ask = $1 }
+	gone == "" && $2 == be { gone = $1 }
+	$2 == "@releaseDomain" { rel = $1 }
+	END {
+		printf "timeline (s after xl destroy started): first xenstore " \
+		    "change %s, libxl closes the vif %s, ", at(first), at(ask)
+		if (closed != "")
+			printf "xennetd Closed %s, ", at(closed)
+		printf "backend dir removed %s (vif-bridge offline ran " \
+		    "before), domain released %s, xl exited %s\n", at(gone),
+		    at(rel), at(t1)
+	}' /tmp/watch-destroy.log
+}
+
 e2e_destroy() {		# 6. xl destroy and what is left behind
 	local t0 t1 rc dt
 	[ "$BACKEND" = xennetd ] && e2e_counters counters_end > /dev/null
+	e2e_watch_start destroy
 	t0=$(up)
 	e2e_xl destroy destroy domu1
 	rc=$E2E_RC
 	t1=$(up)
+	e2e_watch_stop
+	e2e_note xl_destroy "$(e2e_destroy_timeline $t0 $t1)"
 	dt=$(e2e_dt $t0 $t1)
 	lab "METRIC xl_destroy_s=$dt"
-	if [ $rc = 0 ] && [ "$(echo $dt | awk '{ print ($1 < 2) }')" = 1 ]
+	if [ $rc = 0 ] &&
+	    [ "$(echo $dt $DESTROY_MAX | awk '{ print ($1 < $2) }')" = 1 ]
 	then
-		e2e_check xl_destroy ok "xl destroy in $dt s"
+		e2e_check xl_destroy ok "xl destroy in $dt s (limit" \
+		    "$DESTROY_MAX s)"
 	else
 		e2e_check xl_destroy fail "xl destroy: rc=$rc in $dt s" \
-		    "(limit 2 s)"
+		    "(limit $DESTROY_MAX s)"
 		e2e_log xl_destroy /tmp/xl-destroy.log
+		e2e_log xl_destroy /tmp/watch-destroy.log 40
 		e2e_xs_dump xl_destroy
 	fi
 	if e2e_xennetd_only xennetd_alive "xennetd still running"; then
@@ -306,8 +379,8 @@ e2e_destroy() {		# 6. xl destroy and what is left behind
 			e2e_check xennetd_alive ok "xennetd still running" \
 			    "after xl destroy"
 		else
-			wait "$XNPID"
-			e2e_check xennetd_alive fail "xennetd died (status $?)"
+			e2e_check xennetd_alive fail "xennetd died (status" \
+			    "$(e2e_xn_status))"
 			e2e_log xennetd_alive $XNLOG
 		fi
 	fi
@@ -327,8 +400,7 @@ e2e_stop() {		# SIGTERM, the log, refusal beside xen-netback
 	if e2e_xennetd_only xennetd_sigterm "xennetd exits on SIGTERM"; then
 		kill -TERM "$XNPID" 2> /dev/null
 		if e2e_wait 5 e2e_dead; then
-			wait "$XNPID"
-			rc=$?
+			rc=$(e2e_xn_status)
 			[ $rc = 0 ] && r=ok || r=fail
 			e2e_check xennetd_sigterm $r "SIGTERM: xennetd exited" \
 			    "with status $rc"
@@ -383,8 +455,8 @@ if e2e_start; then
 	e2e_stop
 fi
 # the xl logs, the whole daemon log and the domU console, for the run log
-for f in /tmp/xl-*.log; do
-	[ -e "$f" ] && sed "s|^|LAB: XL ${f#/tmp/xl-} |" "$f"
+for f in /tmp/xl-*.log /tmp/watch-*.log; do
+	[ -e "$f" ] && sed "s|^|LAB: XL ${f#/tmp/} |" "$f"
 done
 [ -e $XNLOG ] && sed 's|^|LAB: XNLOG |' $XNLOG
 sed 's|^|LAB: DOMU |' /var/log/xen/console/guest-domu1.log 2> /dev/null
