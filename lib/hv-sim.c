@@ -48,10 +48,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hv-priv.h"
@@ -129,7 +129,7 @@ static int	 hv_sim_evtchn_notify(void *, uint32_t);
 static int	 hv_sim_evtchn_pending(void *);
 static int	 hv_sim_evtchn_unmask(void *, uint32_t);
 
-static int	 hv_sim_grow(void *, unsigned int *, size_t, unsigned int);
+static void	*hv_sim_grow(void *, unsigned int *, size_t, unsigned int);
 static struct hv_sim_dom *hv_sim_dom_get(struct hv_sim *, uint32_t);
 static int16_t	 hv_sim_gnt_check(struct hv_sim *, struct hv_sim_dom *,
 		    uint32_t, int, union hv_sim_gnt *);
@@ -145,7 +145,7 @@ static int	 hv_sim_gntst_errno(int16_t);
 static int	 hv_sim_remap(uint8_t *, const uint32_t *, unsigned int,
 		    int, int);
 static void	 hv_sim_maplog(struct hv_sim *);
-static int	 hv_sim_dead_owner(const char *);
+static int	 hv_sim_dead_owner(const char *, const char *);
 
 static int	 hv_sim_evf_open(const char *, uint32_t, int,
 		    struct hv_sim_evf **);
@@ -303,26 +303,25 @@ hv_sim_dominfo(void *p, uint32_t domid, struct hv_dominfo *info)
 }
 
 /*
- * hv_sim_grow: make the array *arrp (of *capp elements of size each)
- * hold at least need elements.  Returns 0 or -1 with ENOMEM.
+ * hv_sim_grow: make the array arr (of *capp elements of size each) hold
+ * at least need elements.  Returns the array, maybe moved, or NULL with
+ * ENOMEM (arr is then unchanged).
  */
-static int
-hv_sim_grow(void *arrp, unsigned int *capp, size_t size, unsigned int need)
+static void *
+hv_sim_grow(void *arr, unsigned int *capp, size_t size, unsigned int need)
 {
-	void **arr = arrp;
 	unsigned int cap;
 	void *n;
 
 	if (need <= *capp)
-		return (0);
+		return (arr);
 	cap = *capp == 0 ? 8 : *capp * 2;
 	while (cap < need)
 		cap *= 2;
-	if ((n = reallocarray(*arr, cap, size)) == NULL)
-		return (-1);
-	*arr = n;
+	if ((n = reallocarray(arr, cap, size)) == NULL)
+		return (NULL);
 	*capp = cap;
-	return (0);
+	return (n);
 }
 
 /* ---- grants ---- */
@@ -338,6 +337,7 @@ hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
 {
 	struct hv_sim_dom *dom;
 	unsigned int i;
+	void *arr;
 
 	if (domid == DOMID_SELF)
 		domid = hs->hs_domid;
@@ -356,9 +356,10 @@ hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
 		hs->hs_doms[i] = hs->hs_doms[--hs->hs_ndoms];
 		hv_sim_dom_rele(dom);
 	}
-	if (hv_sim_grow(&hs->hs_doms, &hs->hs_domcap, sizeof(*hs->hs_doms),
-	    hs->hs_ndoms + 1) == -1)
+	if ((arr = hv_sim_grow(hs->hs_doms, &hs->hs_domcap,
+	    sizeof(*hs->hs_doms), hs->hs_ndoms + 1)) == NULL)
 		return (NULL);
+	hs->hs_doms = arr;
 	if (hv_sim_dom_open(hs->hs_dir, domid, &dom) == -1)
 		return (NULL);
 	hs->hs_doms[hs->hs_ndoms++] = dom;
@@ -602,7 +603,7 @@ hv_sim_map(void *p, uint32_t domid, const uint32_t *refs, unsigned int count,
 	struct hv_sim_dom *dom;
 	struct hs_map *m;
 	uint32_t *frames = NULL, *copy = NULL;
-	void *addr = MAP_FAILED;
+	void *arr, *addr = MAP_FAILED;
 	size_t len = (size_t)count * HV_PAGE_SIZE;
 	unsigned int i;
 	int16_t st = GNTST_okay;
@@ -610,9 +611,11 @@ hv_sim_map(void *p, uint32_t domid, const uint32_t *refs, unsigned int count,
 
 	if ((dom = hv_sim_dom_get(hs, domid)) == NULL)
 		return (NULL);
-	if (hv_sim_grow(&hs->hs_maps, &hs->hs_mapcap, sizeof(*hs->hs_maps),
-	    hs->hs_nmaps + 1) == -1 ||
-	    (frames = calloc(count, sizeof(*frames))) == NULL ||
+	if ((arr = hv_sim_grow(hs->hs_maps, &hs->hs_mapcap,
+	    sizeof(*hs->hs_maps), hs->hs_nmaps + 1)) == NULL)
+		return (NULL);
+	hs->hs_maps = arr;
+	if ((frames = calloc(count, sizeof(*frames))) == NULL ||
 	    (copy = calloc(count, sizeof(*copy))) == NULL)
 		goto fail;
 	memcpy(copy, refs, count * sizeof(*copy));
@@ -727,18 +730,30 @@ hv_sim_maplog(struct hv_sim *hs)
 
 /*
  * hv_sim_dead_owner: 1 if name is a handle name ("h<domid>.<pid>.<n>")
- * of another process that no longer exists.
+ * whose socket nobody has bound any more: the handle's process died
+ * without hv_close.  Asking the socket rather than the pid also works
+ * across pid namespaces.
  */
 static int
-hv_sim_dead_owner(const char *name)
+hv_sim_dead_owner(const char *dir, const char *name)
 {
+	struct sockaddr_un sun;
 	unsigned int dom, n;
 	long pid;
+	int s, dead;
 
-	if (sscanf(name, "h%u.%ld.%u", &dom, &pid, &n) != 3 || pid <= 0 ||
-	    pid == (long)getpid())
+	if (sscanf(name, "h%u.%ld.%u", &dom, &pid, &n) != 3)
 		return (0);
-	return (kill((pid_t)pid, 0) == -1 && errno == ESRCH);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (hv_sim_path(sun.sun_path, sizeof(sun.sun_path), dir, "evtchn/%s",
+	    name) == -1 ||
+	    (s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return (0);
+	dead = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == -1 &&
+	    (errno == ECONNREFUSED || errno == ENOENT);
+	close(s);
+	return (dead);
 }
 
 /*
@@ -762,7 +777,7 @@ hv_sim_reap_maps(const char *dir)
 	    (d = opendir(path)) == NULL)
 		return (-1);
 	while ((de = readdir(d)) != NULL) {
-		if (!hv_sim_dead_owner(de->d_name) ||
+		if (!hv_sim_dead_owner(dir, de->d_name) ||
 		    hv_sim_path(path, sizeof(path), dir, "maps/%s",
 		    de->d_name) == -1 ||
 		    hv_sim_path(claim, sizeof(claim), dir, "maps/.reap.%s.%ld",
@@ -921,6 +936,7 @@ hv_sim_evf_get(struct hv_sim *hs, uint32_t domid)
 {
 	struct hv_sim_evf *ev;
 	unsigned int i;
+	void *arr;
 
 	if (domid == hs->hs_domid)
 		return (hs->hs_ev);
@@ -938,9 +954,10 @@ hv_sim_evf_get(struct hv_sim *hs, uint32_t domid)
 		hs->hs_evs[i] = hs->hs_evs[--hs->hs_nevs];
 		hv_sim_evf_close(ev);
 	}
-	if (hv_sim_grow(&hs->hs_evs, &hs->hs_evcap, sizeof(*hs->hs_evs),
-	    hs->hs_nevs + 1) == -1)
+	if ((arr = hv_sim_grow(hs->hs_evs, &hs->hs_evcap,
+	    sizeof(*hs->hs_evs), hs->hs_nevs + 1)) == NULL)
 		return (NULL);
+	hs->hs_evs = arr;
 	if (hv_sim_evf_open(hs->hs_dir, domid, 0, &ev) == -1)
 		return (NULL);
 	hs->hs_evs[hs->hs_nevs++] = ev;
@@ -949,16 +966,22 @@ hv_sim_evf_get(struct hv_sim *hs, uint32_t domid)
 
 /*
  * hv_sim_port_read: a consistent snapshot of a port's link fields
- * (seqlock reader: retry while a writer is inside).
+ * (seqlock reader: retry while a writer is inside).  A writer killed
+ * inside leaves the count odd: after about a second of retries the
+ * values are taken as they are.
  */
 static void
 hv_sim_port_read(struct hv_sim_port *po, struct hs_snap *sn)
 {
+	static const struct timespec pause = { 0, 100000 };
 	uint64_t owner[HV_SIM_OWNER_LEN / 8];
 	uint32_t s1, s2;
+	unsigned int tries;
 	size_t i;
 
-	for (;;) {
+	for (tries = 0; tries < 11000; tries++) {
+		if (tries >= 1000)
+			(void)nanosleep(&pause, NULL);
 		s1 = __atomic_load_n(&po->po_seq, __ATOMIC_ACQUIRE);
 		sn->sn_state = __atomic_load_n(&po->po_state,
 		    __ATOMIC_RELAXED);
@@ -990,6 +1013,7 @@ hv_sim_port_write(struct hv_sim_port *po, uint32_t state, uint32_t rdomid,
 	uint32_t seq = __atomic_load_n(&po->po_seq, __ATOMIC_RELAXED);
 	size_t i;
 
+	seq += seq & 1;		/* odd: the last writer died inside */
 	__atomic_store_n(&po->po_seq, seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n(&po->po_state, state, __ATOMIC_RELAXED);
@@ -1082,16 +1106,23 @@ hv_sim_port_close(const char *dir, struct hv_sim_evf *ev, uint32_t port)
 static void
 hv_sim_reap(struct hv_sim *hs)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], last[HV_SIM_OWNER_LEN] = "";
 	struct hs_snap sn;
 	struct dirent *de;
 	uint32_t p;
+	int dead = 0;
 	DIR *d;
 
 	for (p = 1; p < HV_SIM_NR_PORTS; p++) {
 		hv_sim_port_read(&hs->hs_ev->ef_port[p], &sn);
-		if (sn.sn_state != HV_SIM_PORT_FREE &&
-		    hv_sim_dead_owner(sn.sn_owner))
+		if (sn.sn_state == HV_SIM_PORT_FREE)
+			continue;
+		/* Ports of one owner are usually together: ask once. */
+		if (strcmp(sn.sn_owner, last) != 0) {
+			memcpy(last, sn.sn_owner, sizeof(last));
+			dead = hv_sim_dead_owner(hs->hs_dir, last);
+		}
+		if (dead)
 			(void)hv_sim_port_close(hs->hs_dir, hs->hs_ev, p);
 	}
 	(void)hv_sim_reap_maps(hs->hs_dir);
@@ -1099,7 +1130,7 @@ hv_sim_reap(struct hv_sim *hs)
 	    (d = opendir(path)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL)
-		if (hv_sim_dead_owner(de->d_name) &&
+		if (hv_sim_dead_owner(hs->hs_dir, de->d_name) &&
 		    hv_sim_path(path, sizeof(path), hs->hs_dir, "evtchn/%s",
 		    de->d_name) == 0)
 			(void)unlink(path);
