@@ -715,7 +715,6 @@ nf_cleanup(struct nf *nf)
 		hv_close(nf->nf_hv);
 	if (nf->nf_dom != NULL)
 		simdom_detach(nf->nf_dom);
-	free(nf->nf_frames);
 	for (i = 0; i < 2; i++)
 		if (nf_sigpipe[i] >= 0)
 			close(nf_sigpipe[i]);

@@ -39,6 +39,7 @@
 
 #define NF_RING_MASK	(NF_RING - 1)
 
+static uint8_t	*nf_frame_claim(struct nf *, uint32_t);
 static int	nf_buf_get(struct nf *, struct nf_buf *, int);
 static int	nf_buf_revoke(struct nf *, struct nf_buf *);
 static void	nf_buf_forget(struct nf *, struct nf_buf *);
@@ -49,50 +50,75 @@ static int	nf_rx_offload(struct nf_queue *, struct xn_vnet_hdr *,
 		    uint16_t, const struct netif_extra_info *, size_t);
 
 /*
- * nf_mem_init: set up the frame allocator over the domain's memory.
- * Returns 0, or -1 with errno.
+ * The guest's page allocator.  Every netfront-sim attached to a domain
+ * (one per vif) shares its memory, so the allocator state lives in that
+ * memory, like a kernel's page map: the first frames hold one claim
+ * octet per frame, taken and released with atomic operations.
+ */
+
+/* nf_frame_claim: the claim octet of frame f. */
+static uint8_t *
+nf_frame_claim(struct nf *nf, uint32_t f)
+{
+
+	return ((uint8_t *)simdom_page(nf->nf_dom, f / NF_PAGE) + f % NF_PAGE);
+}
+
+/*
+ * nf_mem_init: set up the frame allocator over the domain's memory: the
+ * frames of the claim map itself are marked used.  Returns 0, or -1
+ * with errno.
  */
 int
 nf_mem_init(struct nf *nf)
 {
+	uint32_t f, nmap;
 
 	nf->nf_nframes = simdom_npages(nf->nf_dom);
-	nf->nf_frames = calloc(nf->nf_nframes ? nf->nf_nframes : 1, 1);
-	if (nf->nf_frames == NULL)
+	nmap = (nf->nf_nframes + NF_PAGE - 1) / NF_PAGE;
+	if (nf->nf_nframes <= nmap) {
+		errno = ENOMEM;
 		return (-1);
+	}
+	for (f = 0; f < nmap; f++)
+		__atomic_store_n(nf_frame_claim(nf, f), 1, __ATOMIC_RELAXED);
+	nf->nf_frame_hint = nmap + nf->nf_o.o_handle * 1024;
 	return (0);
 }
 
 /*
- * nf_buf_get: take a free page of our memory and grant it to the backend
- * (read-only if ro).  Returns 0, or -1 with errno (ENOMEM: the domain has
- * no free page left).
+ * nf_buf_get: claim a free page of our memory and grant it to the
+ * backend (read-only if ro).  Returns 0, or -1 with errno (ENOMEM: the
+ * domain has no free page left).
  */
 static int
 nf_buf_get(struct nf *nf, struct nf_buf *b, int ro)
 {
-	unsigned int i, f;
+	unsigned int i;
+	uint32_t f = 0;
+	uint8_t zero;
 	int ref;
 
 	b->b_gref = -1;
 	b->b_va = NULL;
 	for (i = 0; i < nf->nf_nframes; i++) {
 		f = (nf->nf_frame_hint + i) % nf->nf_nframes;
-		if (nf->nf_frames[f] == 0)
+		zero = 0;
+		if (__atomic_compare_exchange_n(nf_frame_claim(nf, f), &zero,
+		    1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 			break;
 	}
 	if (i == nf->nf_nframes) {
 		errno = ENOMEM;
 		return (-1);
 	}
-	if ((b->b_va = simdom_page(nf->nf_dom, f)) == NULL)
-		return (-1);
-	ref = simdom_grant(nf->nf_dom, f, (uint16_t)nf->nf_be_id, ro);
-	if (ref < 0) {
+	if ((b->b_va = simdom_page(nf->nf_dom, f)) == NULL ||
+	    (ref = simdom_grant(nf->nf_dom, f, (uint16_t)nf->nf_be_id,
+	    ro)) < 0) {
 		b->b_va = NULL;
+		nf_frame_free(nf, f);
 		return (-1);
 	}
-	nf->nf_frames[f] = 1;
 	nf->nf_frame_hint = f + 1;
 	b->b_frame = f;
 	b->b_gref = ref;
@@ -100,12 +126,13 @@ nf_buf_get(struct nf *nf, struct nf_buf *b, int ro)
 	return (0);
 }
 
+/* nf_frame_free: release frame f. */
 static void
 nf_frame_free(struct nf *nf, uint32_t f)
 {
 
 	if (f < nf->nf_nframes)
-		nf->nf_frames[f] = 0;
+		__atomic_store_n(nf_frame_claim(nf, f), 0, __ATOMIC_RELEASE);
 }
 
 /*

@@ -138,9 +138,8 @@ struct nf {
 	struct xs_handle *nf_xs;
 	struct hv	*nf_hv;
 	struct simdom	*nf_dom;
-	uint8_t		*nf_frames;	/* 1 per frame in use */
-	unsigned int	 nf_nframes;
-	unsigned int	 nf_frame_hint;
+	unsigned int	 nf_nframes;	/* the domain's memory */
+	unsigned int	 nf_frame_hint;	/* next frame to try */
 
 	/* xenbus */
 	enum nf_phase	 nf_phase;
