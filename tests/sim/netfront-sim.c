@@ -226,7 +226,8 @@ nf_usage(void)
 "  handshake:  --queues N --no-sg --no-gso --no-csum --no-split\n"
 "              --no-rx-notify --no-rx-copy --persist --tx-offset N\n"
 "              --close-timeout S\n"
-"  guest stack: --netns NAME [--ip ADDR/PREFIX] [--ip6 ADDR/PREFIX]\n"
+"  guest stack: --netns NAME [--ifname eth0] [--ip ADDR/PREFIX]\n"
+"              [--ip6 ADDR/PREFIX]\n"
 "  generator:  --gen [--size N | --sizes A,B,..] [--count N]\n"
 "              [--duration S] [--rate PPS] [--dst-mac MAC]\n"
 "  sink:       --sink [--count N] [--duration S] [--linger MS]\n"
@@ -301,7 +302,7 @@ enum {
 	OPT_XS = 256, OPT_SIMDIR, OPT_DOMID, OPT_HANDLE, OPT_QUEUES,
 	OPT_NO_SG, OPT_NO_GSO, OPT_NO_CSUM, OPT_NO_SPLIT, OPT_NO_RX_NOTIFY,
 	OPT_NO_RX_COPY, OPT_PERSIST, OPT_TX_OFFSET, OPT_CLOSE_TIMEOUT,
-	OPT_NETNS, OPT_IP, OPT_IP6, OPT_GEN, OPT_SINK, OPT_SIZE, OPT_SIZES,
+	OPT_NETNS, OPT_IFNAME, OPT_IP, OPT_IP6, OPT_GEN, OPT_SINK, OPT_SIZE, OPT_SIZES,
 	OPT_COUNT, OPT_DURATION, OPT_RATE, OPT_DST, OPT_LINGER,
 	OPT_NO_VERIFY, OPT_STATS
 };
@@ -322,6 +323,7 @@ static const struct option nf_longopts[] = {
 	{ "tx-offset", required_argument, NULL, OPT_TX_OFFSET },
 	{ "close-timeout", required_argument, NULL, OPT_CLOSE_TIMEOUT },
 	{ "netns", required_argument, NULL, OPT_NETNS },
+	{ "ifname", required_argument, NULL, OPT_IFNAME },
 	{ "ip", required_argument, NULL, OPT_IP },
 	{ "ip6", required_argument, NULL, OPT_IP6 },
 	{ "gen", no_argument, NULL, OPT_GEN },
@@ -353,6 +355,7 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 	o->o_sizes[0] = 1514;
 	o->o_nsizes = 1;
 	o->o_linger_ms = 1000;
+	o->o_ifname = "eth0";
 	memset(o->o_dst, 0xff, sizeof(o->o_dst));
 	o->o_simdir = getenv("XENNET_SIM_DIR");
 	while ((c = getopt_long(argc, argv, "hv", nf_longopts, NULL)) != -1) {
@@ -407,6 +410,14 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 			break;
 		case OPT_NETNS:
 			o->o_netns = optarg;
+			break;
+		case OPT_IFNAME:
+			if (strlen(optarg) == 0 || strlen(optarg) >= 16 ||
+			    strchr(optarg, '/') != NULL) {
+				nf_warnx("--ifname: bad interface name");
+				exit(1);
+			}
+			o->o_ifname = optarg;
 			break;
 		case OPT_IP:
 			o->o_ip = optarg;

@@ -16,7 +16,7 @@
 
 /*
  * netfront-sim: the guest's network stack (--netns NAME).  A tap named
- * eth0 with IFF_VNET_HDR is created inside the namespace (setns there,
+ * eth0 (--ifname) with IFF_VNET_HDR is created inside the namespace (setns there,
  * create, configure, setns back: the fd keeps working), carries the
  * vif's MAC and MTU, and its carrier follows the connection.  Frames the
  * guest kernel sends (with GSO/checksum offload as negotiated) go to the
@@ -125,10 +125,11 @@ nf_tap_create(struct nf *nf, struct nf_tap *t)
 		return (-1);
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "eth0");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nf->nf_o.o_ifname);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (ioctl(t->t_fd, TUNSETIFF, &ifr) == -1) {
-		nf_warn("TUNSETIFF eth0 in netns %s", nf->nf_o.o_netns);
+		nf_warn("TUNSETIFF %s in netns %s", nf->nf_o.o_ifname,
+		    nf->nf_o.o_netns);
 		return (-1);
 	}
 	snprintf(t->t_name, sizeof(t->t_name), "%s", ifr.ifr_name);

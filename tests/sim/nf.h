@@ -91,6 +91,7 @@ struct nf_opts {
 	unsigned int	 o_tx_offset;	/* first slot's offset */
 	unsigned int	 o_close_timeout; /* s to wait for backend unmap */
 	const char	*o_netns;
+	const char	*o_ifname;	/* tap in the netns: eth0 */
 	const char	*o_ip, *o_ip6;
 	/* generator / sink */
 	unsigned int	 o_sizes[16];

@@ -289,7 +289,8 @@ if [ "$(id -u)" = 0 ] && ip netns add "nfprobe.$$" 2>/dev/null; then
 	start_nf n9a 14 --netns "$A" --ip 10.77.0.1/24 --ip6 fd77::1/64 \
 	    --queues 2
 	N9A=$NFPID
-	start_nf n9b 15 --netns "$B" --ip 10.77.0.2/24 --ip6 fd77::2/64
+	start_nf n9b 15 --netns "$B" --ip 10.77.0.2/24 --ip6 fd77::2/64 \
+	    --ifname eth7
 	N9B=$NFPID
 	wait_for 10 xs_is "$(be 14)/state" 4 && wait_for 10 xs_is "$(be 15)/state" 4
 	ok $? "two guests with a network stack connected"
@@ -297,6 +298,8 @@ if [ "$(id -u)" = 0 ] && ip netns add "nfprobe.$$" 2>/dev/null; then
 	ok $? "eth0 in netns $A carries the vif's MAC"
 	wait_for 5 sh -c "ip -n $A link show eth0 | grep -q 'state UP'"
 	ok $? "eth0 carrier up once connected"
+	ip -n "$B" link show eth7 >/dev/null 2>&1
+	ok $? "--ifname eth7: the tap in netns $B is eth7"
 	if command -v iperf3 >/dev/null; then
 		ip netns exec "$B" iperf3 -s -D -1 -p 5201 \
 		    --pidfile "$T/iperf4.pid" >/dev/null 2>&1
