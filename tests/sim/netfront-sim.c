@@ -55,7 +55,7 @@ static const char *nf_stat_names[NF_STAT_MAX] = {
 	"rx_err_slots", "rx_err_extra", "rx_err_gso", "rx_err_nosg",
 	"rx_err_csum", "rx_id_mismatch", "rx_rsp_overflow", "rx_partial",
 	"rx_extra_other", "rx_drop_port", "rx_notify",
-	"events", "events_tx", "events_rx", "connects"
+	"events", "events_tx", "events_rx", "connects", "revoke_busy"
 };
 
 static int nf_verbose;

@@ -147,8 +147,10 @@ nf_buf_revoke(struct nf *nf, struct nf_buf *b)
 	if (b->b_gref < 0)
 		return (0);
 	if (simdom_ungrant(nf->nf_dom, (uint32_t)b->b_gref) == -1) {
-		if (errno == EBUSY)
+		if (errno == EBUSY) {
+			nf->nf_st[NF_REVOKE_BUSY]++;
 			return (1);
+		}
 		nf_warn("ungrant ref %d", b->b_gref);
 	}
 	nf_frame_free(nf, b->b_frame);

@@ -142,6 +142,37 @@ ok $RC "--persist: SIGTERM exits 0"
 [ "$(stat "$T/n1p.out" connects)" = 2 ]; ok $? "two connections counted"
 stop_be "$B1P"
 
+# ---- 1c. a backend slow to unmap: EBUSY retried; close timeout ----
+start_be b1d --unmap-delay 400 18
+B1D=$BEPID
+start_nf n1d 18
+N1D=$NFPID
+wait_for 10 xs_is "$(be 18)/state" 4
+ctl b1d "cycle 18"
+wait_for 10 grep -q "reconnecting" "$T/n1d.err" &&
+    wait_for 10 xs_is "$(be 18)/state" 4
+ok $? "reconnects after waiting for the backend to unmap"
+kill "$N1D"; wait_exit "$N1D" 10
+ok $RC "shutdown waits for the unmap too, exits 0"
+[ "$(stat "$T/n1d.out" revoke_busy)" -gt 0 ]
+ok $? "revocation met EBUSY and was retried ($(stat "$T/n1d.out" revoke_busy))"
+! grep -q "going Closed anyway" "$T/n1d.err"; ok $? "no close timeout"
+stop_be "$B1D"
+
+start_be b1e --unmap-delay 60000 19
+B1E=$BEPID
+start_nf n1e 19 --close-timeout 1 -v
+N1E=$NFPID
+wait_for 10 xs_is "$(be 19)/state" 4
+ctl b1e "cycle 19"
+wait_for 10 grep -q "going Closed anyway" "$T/n1e.err"
+ok $? "--close-timeout 1: Closed although the backend still maps"
+wait_for 10 grep -q "revoked .* leftover grants, 0 still mapped" "$T/n1e.err"
+ok $? "leftover grants revoked once the backend unmapped"
+wait_for 10 xs_is "$(be 19)/state" 4; ok $? "and connected again"
+kill "$N1E"; wait_exit "$N1E" 70
+stop_be "$B1E"
+
 # ---- 2. loopback generator -> sink, mixed sizes up to 64 KiB ----
 start_be b2 6
 B2=$BEPID

@@ -20,7 +20,7 @@
  *
  *	t_nf_backend --xs SOCK --simdir DIR [--ctl FIFO] [--max-queues N]
  *	    [--no-split] [--no-sg] [--no-gso] [--no-rx-copy] [--npages N]
- *	    [-v] DOMID [DOMID]
+ *	    [--unmap-delay MS] [-v] DOMID [DOMID]
  *
  * Toolstack part (what xl create does for a vif): create each simulated
  * domain, introduce it to xenstored, write its frontend dir (owned by the
@@ -30,6 +30,8 @@
  * of the other guest (two domids) or back to itself (one), with grant
  * copies, GSO and checksum flags carried over, answering rx requests in
  * their own slot.  A full rx ring stops tx consumption (no loss).
+ * --unmap-delay keeps a closing frontend's rings mapped for MS ms after
+ * it went Closing (or until it is Closed), to test grant revocation.
  *
  * Commands, one per line on the --ctl FIFO:
  *	close D		backend state Closing (xl network-detach)
@@ -55,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenstore.h>
@@ -98,6 +101,7 @@ struct bvif {
 	int		 v_state;	/* our (backend) state */
 	int		 v_cycle;	/* InitWait again after Closed */
 	int		 v_gone;	/* removed / destroyed */
+	double		 v_unmap_at;	/* delayed b_disconnect */
 	unsigned int	 v_nq;
 	struct bq	 v_q[B_MAXQ];
 	int		 v_sg, v_gso4, v_gso6, v_csum, v_rx_notify;
@@ -112,6 +116,7 @@ static const char *b_simdir;
 static struct bvif b_vif[B_MAXVIF];
 static unsigned int b_nvif, b_maxq = 4, b_npages = 4096;
 static int b_verbose, b_split = 1, b_sg = 1, b_gso = 1, b_rx_copy = 1;
+static unsigned int b_unmap_delay;	/* ms */
 static volatile sig_atomic_t b_stop;
 static uint8_t b_pkt[B_PKT];
 
@@ -133,6 +138,7 @@ static void	b_update(struct bvif *);
 static int	b_connect(struct bvif *);
 static void	b_disconnect(struct bvif *);
 static void	b_events(void);
+static double	b_now(void);
 static int	b_rearm(RING_IDX *, RING_IDX *);
 static int	b_tx(struct bvif *, unsigned int);
 static int	b_forward(struct bvif *, struct bq *,
@@ -174,7 +180,8 @@ b_usage(void)
 
 	fprintf(stderr, "usage: t_nf_backend --xs SOCK --simdir DIR "
 	    "[--ctl FIFO] [--max-queues N]\n\t[--no-split] [--no-sg] "
-	    "[--no-gso] [--no-rx-copy] [--npages N] [-v] DOMID [DOMID]\n");
+	    "[--no-gso] [--no-rx-copy] [--npages N] [--unmap-delay MS]\n"
+	    "\t[-v] DOMID [DOMID]\n");
 	exit(1);
 }
 
@@ -400,7 +407,11 @@ b_update(struct bvif *v)
 		}
 		break;
 	case XenbusStateClosing:
-		b_disconnect(v);
+		/* --unmap-delay: keep the grants mapped for a while */
+		if (b_unmap_delay > 0 && v->v_nq > 0 && v->v_unmap_at == 0)
+			v->v_unmap_at = b_now() + b_unmap_delay / 1000.0;
+		else if (b_unmap_delay == 0)
+			b_disconnect(v);
 		b_set_state(v, XenbusStateClosing);
 		break;
 	case XenbusStateClosed:
@@ -526,6 +537,17 @@ b_disconnect(struct bvif *v)
 	if (v->v_nq > 0)
 		b_log("dom%u: disconnected", v->v_domid);
 	v->v_nq = 0;
+	v->v_unmap_at = 0;
+}
+
+/* b_now: CLOCK_MONOTONIC in seconds. */
+static double
+b_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
 
 /* b_events: mark the queues whose ports fired (any port: all of them). */
@@ -614,7 +636,7 @@ b_forward(struct bvif *v, struct bq *q, const netif_tx_request_t *req,
 	if (req[0].flags & NETTXF_csum_blank)
 		v->v_st[B_TX_CSUM_BLANK]++;
 
-	if (p == NULL || p->v_nq == 0) {
+	if (p == NULL || p->v_nq == 0 || p->v_state != XenbusStateConnected) {
 		v->v_st[B_DROP_NOPEER]++;
 		return (-1);
 	}
@@ -895,6 +917,7 @@ main(int argc, char **argv)
 		{ "no-sg", no_argument, NULL, 'G' },
 		{ "no-gso", no_argument, NULL, 'O' },
 		{ "no-rx-copy", no_argument, NULL, 'R' },
+		{ "unmap-delay", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *xs = NULL, *ctl = NULL;
@@ -935,6 +958,10 @@ main(int argc, char **argv)
 			break;
 		case 'R':
 			b_rx_copy = 0;
+			break;
+		case 'U':
+			b_unmap_delay = (unsigned int)strtoul(optarg, NULL,
+			    10);
 			break;
 		case 'v':
 			b_verbose++;
@@ -1016,8 +1043,16 @@ main(int argc, char **argv)
 			}
 		}
 		blocked = 0;
+		for (i = 0; i < b_nvif; i++) {
+			if (b_vif[i].v_unmap_at > 0 &&
+			    b_now() >= b_vif[i].v_unmap_at)
+				b_disconnect(&b_vif[i]);
+			if (b_vif[i].v_unmap_at > 0)
+				blocked = 1;	/* wake up for it */
+		}
 		for (i = 0; i < b_nvif; i++)
-			for (k = 0; k < b_vif[i].v_nq; k++)
+			for (k = 0; k < b_vif[i].v_nq &&
+			    b_vif[i].v_state == XenbusStateConnected; k++)
 				if (b_vif[i].v_q[k].q_work || timeout != 1000) {
 					b_vif[i].v_q[k].q_work = 0;
 					c = b_tx(&b_vif[i], k);
