@@ -37,7 +37,8 @@ export TIMEOUT=${E2E_TIMEOUT:-280}
 # the dom0's checks, in the order lab/test.sh reports them
 CHECKS="xennetd_start xl_create vif_bridge ping_dom0_domU ping_domU_dom0
 iperf_dom0_domU iperf_domU_dom0 counters net_detach net_attach
-ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy xennetd_alive cleanup
+ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy destroy_close
+xennetd_alive cleanup
 xennetd_sigterm xennetd_log xennetd_refuse"
 T_START=$SECONDS
 

@@ -138,6 +138,7 @@ e2e_ping() {		# ID WAIT: ping the domU until a reply (<= WAIT s), then 10
 	if [ $first = yes ] && [ "${rx:-0}" -ge 9 ]; then
 		e2e_check $id ok "ping dom0->domU: $rx/10 replies, first" \
 		    "after $(e2e_dt "$t0" "$E2E_PING_T") s"
+		e2e_note $id "$(grep round-trip /tmp/ping.$id)"
 		return 0
 	fi
 	e2e_check $id fail "ping dom0->domU: first reply: $first" \
@@ -327,26 +328,31 @@ e2e_clean() {		# nothing left of the domain's vifs (of any vif if
 }
 
 e2e_destroy_timeline() {	# T0 T1: where the time of xl destroy went, from
-				# the watch events and the xennetd log stamps
-	local closed=""
-	[ "$BACKEND" = xennetd ] && closed=$(awk -v t0=$1 \
+				# the watch events and the xennetd log stamps;
+				# sets E2E_ASK and E2E_CLOSED (uptimes, or "")
+	E2E_CLOSED=""
+	[ "$BACKEND" = xennetd ] && E2E_CLOSED=$(awk -v t0=$1 \
 	    '$1 >= t0 && /-> 6$/ { print $1; exit }' $XNLOG)
-	awk -v t0=$1 -v t1=$2 -v be=$BEVIF/$DOMID/0 -v closed="$closed" '
-	function at(t) { return (t == "" ? "?" : sprintf("+%.2f", t - t0)) }
+	set -- $1 $2 $(awk -v t0=$1 -v be=$BEVIF/$DOMID/0 '
+	function p(t) { return (t == "" ? "-" : t) }
 	$1 < t0 { next }
 	first == "" && $2 ~ "^/local/domain/" { first = $1 }
 	ask == "" && ($2 == be "/state" || $2 == be "/online") { ask = $1 }
 	gone == "" && $2 == be { gone = $1 }
 	$2 == "@releaseDomain" { rel = $1 }
-	END {
+	END { print p(first), p(ask), p(gone), p(rel) }' /tmp/watch-destroy.log)
+	E2E_ASK=${4#-}
+	echo "$@ ${E2E_CLOSED:--}" | awk '
+	function at(t) { return (t == "-" ? "?" : sprintf("+%.2f", t - $1)) }
+	{
 		printf "timeline (s after xl destroy started): first xenstore " \
-		    "change %s, libxl closes the vif %s, ", at(first), at(ask)
-		if (closed != "")
-			printf "xennetd Closed %s, ", at(closed)
+		    "change %s, libxl closes the vif %s, ", at($3), at($4)
+		if ($7 != "-")
+			printf "xennetd Closed %s, ", at($7)
 		printf "backend dir removed %s (vif-bridge offline ran " \
-		    "before), domain released %s, xl exited %s\n", at(gone),
-		    at(rel), at(t1)
-	}' /tmp/watch-destroy.log
+		    "before), domain released %s, xl exited %s\n", at($5),
+		    at($6), at($2)
+	}'
 }
 
 e2e_destroy() {		# 6. xl destroy and what is left behind
@@ -358,7 +364,8 @@ e2e_destroy() {		# 6. xl destroy and what is left behind
 	rc=$E2E_RC
 	t1=$(up)
 	e2e_watch_stop
-	e2e_note xl_destroy "$(e2e_destroy_timeline $t0 $t1)"
+	e2e_destroy_timeline $t0 $t1 > /tmp/destroy.timeline
+	e2e_note xl_destroy "$(cat /tmp/destroy.timeline)"
 	dt=$(e2e_dt $t0 $t1)
 	lab "METRIC xl_destroy_s=$dt"
 	if [ $rc = 0 ] &&
@@ -372,6 +379,22 @@ e2e_destroy() {		# 6. xl destroy and what is left behind
 		e2e_log xl_destroy /tmp/xl-destroy.log
 		e2e_log xl_destroy /tmp/watch-destroy.log 40
 		e2e_xs_dump xl_destroy
+	fi
+	if e2e_xennetd_only destroy_close "xennetd answers libxl's close" \
+	    "within 1 s"; then
+		dt=$(echo "$E2E_ASK $E2E_CLOSED" | awk 'NF == 2 {
+		    printf "%.2f", $2 - $1 }')
+		if [ -n "$dt" ] &&
+		    [ "$(echo $dt | awk '{ print ($1 < 1) }')" = 1 ]; then
+			e2e_check destroy_close ok "xennetd went Closed" \
+			    "$dt s after libxl closed the vif"
+		else
+			e2e_check destroy_close fail "xennetd did not go Closed" \
+			    "within 1 s of libxl's request (${dt:-no" \
+			    "Closed/request seen})"
+			e2e_log destroy_close /tmp/watch-destroy.log 40
+			e2e_log destroy_close $XNLOG
+		fi
 	fi
 	if e2e_xennetd_only xennetd_alive "xennetd still running"; then
 		sleep 0.5
@@ -455,7 +478,7 @@ if e2e_start; then
 	e2e_stop
 fi
 # the xl logs, the whole daemon log and the domU console, for the run log
-for f in /tmp/xl-*.log /tmp/watch-*.log; do
+for f in /tmp/xl-*.log /tmp/watch-*.log /tmp/iperf.*; do
 	[ -e "$f" ] && sed "s|^|LAB: XL ${f#/tmp/} |" "$f"
 done
 [ -e $XNLOG ] && sed 's|^|LAB: XNLOG |' $XNLOG
