@@ -130,6 +130,7 @@ static int	 hv_sim_evtchn_pending(void *);
 static int	 hv_sim_evtchn_unmask(void *, uint32_t);
 
 static void	*hv_sim_grow(void *, unsigned int *, size_t, unsigned int);
+static void	 hv_sim_prune(struct hv_sim *);
 static struct hv_sim_dom *hv_sim_dom_get(struct hv_sim *, uint32_t);
 static int16_t	 hv_sim_gnt_check(struct hv_sim *, struct hv_sim_dom *,
 		    uint32_t, int, union hv_sim_gnt *);
@@ -327,6 +328,28 @@ hv_sim_grow(void *arr, unsigned int *capp, size_t size, unsigned int need)
 /* ---- grants ---- */
 
 /*
+ * hv_sim_prune: drop every dead domain from the cache, so its memory
+ * and files go once no mapping holds them (a dying Xen domain lives
+ * until its last foreign mapping is gone, not longer).
+ */
+static void
+hv_sim_prune(struct hv_sim *hs)
+{
+	struct hv_sim_dom *dom;
+	unsigned int i;
+
+	for (i = 0; i < hs->hs_ndoms; ) {
+		dom = hs->hs_doms[i];
+		if (hv_sim_dom_live(dom)) {
+			i++;
+			continue;
+		}
+		hs->hs_doms[i] = hs->hs_doms[--hs->hs_ndoms];
+		hv_sim_dom_rele(dom);
+	}
+}
+
+/*
  * hv_sim_dom_get: the live domain domid (DOMID_SELF: ours), from the
  * cache or opened now.  Dead domains are dropped from the cache on a
  * miss (the id may have been reused).  Returns NULL with ESRCH if there
@@ -346,16 +369,7 @@ hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
 		if (dom->sd_domid == domid && hv_sim_dom_live(dom))
 			return (dom);
 	}
-	/* Miss: drop every dead domain, so its memory can be freed. */
-	for (i = 0; i < hs->hs_ndoms; ) {
-		dom = hs->hs_doms[i];
-		if (hv_sim_dom_live(dom)) {
-			i++;
-			continue;
-		}
-		hs->hs_doms[i] = hs->hs_doms[--hs->hs_ndoms];
-		hv_sim_dom_rele(dom);
-	}
+	hv_sim_prune(hs);
 	if ((arr = hv_sim_grow(hs->hs_doms, &hs->hs_domcap,
 	    sizeof(*hs->hs_doms), hs->hs_ndoms + 1)) == NULL)
 		return (NULL);
@@ -688,6 +702,7 @@ hv_sim_unmap(void *p, void *addr, unsigned int count)
 	hv_sim_unpin_all(m.hm_dom, m.hm_refs, m.hm_count, m.hm_rw);
 	hv_sim_dom_rele(m.hm_dom);
 	free(m.hm_refs);
+	hv_sim_prune(hs);
 	return (0);
 }
 
