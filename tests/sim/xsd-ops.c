@@ -476,8 +476,18 @@ op_rm_node(struct tx *tx, const char *name)
 	if ((root = strdup(name)) == NULL)
 		return (ENOMEM);
 	op_rm_tree(tx, n, root);
-	if (tree_kid_del(parent, path_base(root)) == -1)
-		xsd_log("rm %s: not listed in its parent", root);
+	/*
+	 * A transaction's copies are taken at first access, so its view can
+	 * be inconsistent when others changed the store meanwhile; the
+	 * commit then fails with EAGAIN.  In the store it is a bug.
+	 */
+	if (tree_kid_del(parent, path_base(root)) == -1) {
+		if (tx != NULL)
+			xsd_debug("rm %s: not listed in its parent (tx %u)",
+			    root, tx->t_id);
+		else
+			xsd_log("rm %s: not listed in its parent", root);
+	}
 	tree_touch(tx, parent);
 	free(root);
 	return (0);
