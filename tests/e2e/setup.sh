@@ -17,8 +17,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Host tools.  xen-utils-4.17 and xenstore-utils do nothing on a non-Xen host:
 # they are the source of the binaries copied into the dom0 initramfs.
-HOSTPKGS="qemu-system-x86 busybox-static iperf3 cpio kmod util-linux bash xz-utils
-iproute2 xen-utils-4.17 xenstore-utils libxen-dev"
+HOSTPKGS="qemu-system-x86 busybox-static iperf3 cpio kmod util-linux bash
+xz-utils iproute2 xen-utils-4.17 xenstore-utils libxen-dev"
 
 # cannot MSG: report a download/installation problem, exit 2
 cannot() {
@@ -81,7 +81,10 @@ for d in xen-hypervisor-4.17-amd64_*.deb "$KPKG"_*.deb; do
 	dpkg-deb -x "$d" "$B/root" || exit 1
 done
 KVER=${KPKG#linux-image-}
-[ -e "$B/root/boot/vmlinuz-$KVER" ] || { echo "setup: no vmlinuz-$KVER"; exit 1; }
+[ -e "$B/root/boot/vmlinuz-$KVER" ] || {
+	echo "setup: no vmlinuz-$KVER"
+	exit 1
+}
 ls "$B"/root/boot/xen-4.17-amd64.gz >/dev/null || exit 1
 depmod -b "$B/root" "$KVER" || exit 1
 echo "$KVER" > "$B/kver"

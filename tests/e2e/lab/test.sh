@@ -1,8 +1,9 @@
 # tests/e2e/lab/test.sh: the dom0 side of the real-Xen end-to-end test.
 # Sourced by dom0-init.sh (busybox sh) once xenstored and xenbr0 are up, with
 # BACKEND (xennetd, or kernel for the xen-netback baseline), IPERF_T,
-# DESTROY_MAX (xl destroy limit, s), up() and lab() set.  /lab/env (written by t_xen.sh) sets XENNETD, the path of
-# the installed daemon.  Reports, parsed by t_xen.sh:
+# DESTROY_MAX (xl destroy limit, s), up() and lab() set.  /lab/env (written
+# by t_xen.sh) sets XENNETD, the path of the installed daemon.  Reports,
+# parsed by t_xen.sh:
 #   LAB: CHECK <id> ok|fail|skip <text>   one per check, in a fixed order
 #   LAB: NOTE <id> <text>                 diagnostics, always shown
 #   LAB: LOG <id> <text>                  log excerpts, shown if <id> failed
