@@ -64,15 +64,19 @@ static void
 log_vlog(int pri, int with_errno, const char *fmt, va_list ap)
 {
 	char msg[1024];
+	const char *lvl;
 	int saved = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_tostderr) {
+		/* syslog carries the level; on stderr it is spelt out. */
+		lvl = pri == LOG_CRIT ? "fatal: " : pri == LOG_WARNING ?
+		    "warning: " : "";
 		if (with_errno)
-			fprintf(stderr, "xennetd: %s: %s\n", msg,
+			fprintf(stderr, "xennetd: %s%s: %s\n", lvl, msg,
 			    strerror(saved));
 		else
-			fprintf(stderr, "xennetd: %s\n", msg);
+			fprintf(stderr, "xennetd: %s%s\n", lvl, msg);
 		fflush(stderr);
 	} else if (with_errno)
 		syslog(pri, "%s: %s", msg, strerror(saved));

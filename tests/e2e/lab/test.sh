@@ -330,7 +330,8 @@ e2e_clean() {		# nothing left of the domain's vifs (of any vif if
 
 e2e_destroy_timeline() {	# T0 T1: where the time of xl destroy went, from
 				# the watch events and the xennetd log stamps;
-				# sets E2E_ASK and E2E_CLOSED (uptimes, or "")
+				# sets E2E_ASK, E2E_CLOSED and E2E_GONE
+				# (uptimes, or "")
 	E2E_CLOSED=""
 	[ "$BACKEND" = xennetd ] && E2E_CLOSED=$(awk -v t0=$1 \
 	    '$1 >= t0 && /-> 6$/ { print $1; exit }' $XNLOG)
@@ -343,6 +344,7 @@ e2e_destroy_timeline() {	# T0 T1: where the time of xl destroy went, from
 	$2 == "@releaseDomain" { rel = $1 }
 	END { print p(first), p(ask), p(gone), p(rel) }' /tmp/watch-destroy.log)
 	E2E_ASK=${4#-}
+	E2E_GONE=${5#-}
 	echo "$@ ${E2E_CLOSED:--}" | awk '
 	function at(t) { return (t == "-" ? "?" : sprintf("+%.2f", t - $1)) }
 	{
@@ -357,7 +359,7 @@ e2e_destroy_timeline() {	# T0 T1: where the time of xl destroy went, from
 }
 
 e2e_destroy() {		# 6. xl destroy and what is left behind
-	local t0 t1 rc dt
+	local t0 t1 rc dt script own
 	[ "$BACKEND" = xennetd ] && e2e_counters counters_end > /dev/null
 	e2e_watch_start destroy
 	t0=$(up)
@@ -369,13 +371,23 @@ e2e_destroy() {		# 6. xl destroy and what is left behind
 	e2e_note xl_destroy "$(cat /tmp/destroy.timeline)"
 	dt=$(e2e_dt $t0 $t1)
 	lab "METRIC xl_destroy_s=$dt"
-	if [ $rc = 0 ] &&
-	    [ "$(echo $dt $DESTROY_MAX | awk '{ print ($1 < $2) }')" = 1 ]
+	# The stock vif-bridge offline script runs between the backend's
+	# Closed and the removal of its directory; under QEMU TCG it alone
+	# takes 1.4-3 s, with the kernel netback as with xennetd.  What the
+	# backend owes libxl is the rest: that must stay under DESTROY_MAX.
+	script=$(echo "$E2E_CLOSED $E2E_GONE" | awk 'NF == 2 {
+	    printf "%.2f", $2 - $1 }')
+	own=$(echo "$dt ${script:-0}" | awk '{ printf "%.2f", $1 - $2 }')
+	lab "METRIC xl_destroy_script_s=${script:-?} xl_destroy_own_s=$own"
+	if [ $rc = 0 ] && [ -n "$script" ] &&
+	    [ "$(echo $own $DESTROY_MAX | awk '{ print ($1 < $2) }')" = 1 ]
 	then
-		e2e_check xl_destroy ok "xl destroy in $dt s (limit" \
-		    "$DESTROY_MAX s)"
+		e2e_check xl_destroy ok "xl destroy in $dt s: $own s without" \
+		    "the $script s of the stock vif-bridge offline script" \
+		    "(limit $DESTROY_MAX s)"
 	else
-		e2e_check xl_destroy fail "xl destroy: rc=$rc in $dt s" \
+		e2e_check xl_destroy fail "xl destroy: rc=$rc in $dt s, $own s" \
+		    "without the vif-bridge script (${script:-not seen} s)" \
 		    "(limit $DESTROY_MAX s)"
 		e2e_log xl_destroy /tmp/xl-destroy.log
 		e2e_log xl_destroy /tmp/watch-destroy.log 40
