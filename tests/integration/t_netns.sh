@@ -38,6 +38,22 @@ for size in 56 1472 8000; do
 	done
 done
 
+# --- guest driver reload: the frontend closes, a new instance reconnects ---
+kill -TERM "$SE_NFPID_g1"
+se_wait 15 sh -c "! kill -0 $SE_NFPID_g1 2>/dev/null"
+ok $? "g1's netfront closed its device and exited"
+be1=/local/domain/0/backend/vif/1/0
+se_wait 5 sh -c "[ \"\$(xenstore-read $be1/state)\" = 6 ]"
+ok $? "xennetd answered with Closed (6)"
+"$SIM/netfront-sim" --xs "$XENSTORED_PATH" --simdir "$XENNET_SIM_DIR" \
+    --domid 1 --netns "$SE_PFX-g1" --ip 10.0.0.2/24 --ip6 fd00::2/64 \
+    > "$SE_DIR/nf-g1-reload.log" 2>&1 &
+SE_PIDS="$SE_PIDS $!"
+se_wait 20 in_guest g1 ping -c 1 -W 1 10.0.0.3
+ok $? "reloaded g1 frontend reconnected (Initialising -> InitWait -> Connected), reaches g2"
+[ "$(xenstore-read $be1/state)" = 4 ]
+ok $? "backend vif1.0 Connected again"
+
 # --- iperf3 ---
 # iperf_run NAME SERVER-NS-CMD CLIENT-NS-CMD SERVER-IP [-R]: 0 on success,
 # prints Gbit/s received.

@@ -235,6 +235,14 @@ nf_xs_probe(struct nf *nf)
 	    sizeof(buf)) == -1 ||
 	    nf_xs_read(nf, nf->nf_fe_path, "state", buf, sizeof(buf)) == -1)
 		return (-1);
+	/*
+	 * A new driver instance that finds the device in another state
+	 * (driver reload, kexec) announces itself with Initialising, as
+	 * Linux's xenbus_reset_state() does, so a Closed backend reconnects.
+	 */
+	if (atoi(buf) != XenbusStateInitialising &&
+	    nf_xs_state(nf, XenbusStateInitialising) == -1)
+		return (-1);
 	nf->nf_be_id = nf_xs_uint(nf, nf->nf_fe_path, "backend-id", 0);
 	if (nf_xs_read(nf, nf->nf_fe_path, "mac", buf, sizeof(buf)) == -1 ||
 	    nf_parse_mac(buf, nf->nf_mac) == -1) {
