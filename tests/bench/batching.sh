@@ -131,6 +131,7 @@ bench_keep() {
 	local f
 	mkdir -p "$BENCH_LOGS" || return 1
 	cp "$SE_DIR/xennetd.log" "$BENCH_LOGS/$1.xennetd.log"
+	in_dom0 ip -s link show > "$BENCH_LOGS/$1.links"
 	for f in gen.out gen.err sink.out sink.err; do
 		cp "$B_TMP/$f" "$BENCH_LOGS/$1.$f"
 	done
@@ -272,9 +273,12 @@ header() {
 	echo "  hypercall, paid by xennetd only (1000 ~ a real hypercall)"
 	echo "- loss: (sent - delivered) / sent; latency: one-way, at the"
 	echo "  sink, with the rings full (mostly queueing)"
-	echo "- hc/pkt: hypercalls of both vifs / packets delivered; CPU"
-	echo "  s/Mpkt: xennetd utime+stime while the generator ran, per"
-	echo "  million packets delivered"
+	echo "- hc/pkt: hypercalls of both vifs / packets delivered (a lost"
+	echo "  frame's tx copy counts too); CPU s/Mpkt: xennetd"
+	echo "  utime+stime while the generator ran, per million packets"
+	echo "  delivered"
+	echo "- one run per case on a shared machine: expect noise, loss in"
+	echo "  particular (the receiving tap's queue overflowing) varies"
 	echo
 }
 
