@@ -71,17 +71,17 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 	/* netif.h "Extra Info": follows the first slot while FLAG_MORE. */
 	more = reqs[0].flags & NETTXF_extra_info;
 	while (more) {
-		/* Each extra type at most once: bounded by the type count. */
-		if (nextra >= XEN_NETIF_EXTRA_TYPE_MAX - 1)
+		/* Bounded: no frontend needs more than one of each type. */
+		if (nextra >= RING_TX_EXTRA_MAX)
 			return (ring_fatal(rq, "too many tx extra-info slots"));
 		if (i == prod)
 			return (0);
 		memcpy(&ex, RING_GET_REQUEST(&rq->rq_tx, i), sizeof(ex));
 		i++;
 		nextra++;
-		if (ex.type == XEN_NETIF_EXTRA_TYPE_NONE ||
-		    ex.type >= XEN_NETIF_EXTRA_TYPE_MAX)
-			return (ring_fatal(rq, "invalid tx extra-info type"));
+		/* netif.h: type NONE is "never used - invalid". */
+		if (ex.type == XEN_NETIF_EXTRA_TYPE_NONE)
+			return (ring_fatal(rq, "tx extra-info of type NONE"));
 		if (ex.type == XEN_NETIF_EXTRA_TYPE_GSO) {
 			if (ex.u.gso.size == 0 ||
 			    (ex.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4 &&
@@ -89,7 +89,7 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 				p->tp_status = TXP_ERROR;
 			p->tp_gso_type = ex.u.gso.type;
 			p->tp_gso_size = ex.u.gso.size;
-		} else
+		} else	/* mcast, hash, or a type newer than our netif.h */
 			p->tp_nignored++;
 		more = ex.flags & XEN_NETIF_EXTRA_FLAG_MORE;
 	}

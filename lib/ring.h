@@ -35,6 +35,8 @@
 
 /* netif.h: "XEN_NETIF_NR_SLOTS_MIN": a backend must accept 18 slots. */
 #define RING_TX_SLOTS_MAX	XEN_NETIF_NR_SLOTS_MIN
+/* Extra-info slots we follow after a first tx slot (unknown types skipped). */
+#define RING_TX_EXTRA_MAX	8
 /* More than this many slots in one packet is a malicious frontend. */
 #define RING_TX_SLOTS_FATAL	20
 /* Largest frame we move: netif.h XEN_NETIF_MAX_TX_SIZE and a GSO frame. */
