@@ -23,7 +23,16 @@ if [ -n "$(echo $missing)" ]; then
 fi
 echo "== building (configure $*)"
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+# A build made with other configure arguments (say the ASan one of CI)
+# has objects make would not rebuild: start that build over.
+if [ -f build/.configure-args ] &&
+    [ "$(cat build/.configure-args)" != "$*" ]; then
+	rm -rf build
+fi
 mkdir -p build
 cd build
-../configure -q "$@"
+if [ ! -f Makefile ] || [ ! -f .configure-args ]; then
+	../configure -q "$@"
+	echo "$*" > .configure-args
+fi
 make -j2 >/dev/null || make
