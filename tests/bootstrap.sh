@@ -23,16 +23,14 @@ if [ -n "$(echo $missing)" ]; then
 fi
 echo "== building (configure $*)"
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
-# A build made with other configure arguments (say the ASan one of CI)
-# has objects make would not rebuild: start that build over.
-if [ -f build/.configure-args ] &&
-    [ "$(cat build/.configure-args)" != "$*" ]; then
+# A build made with other configure arguments (say the ASan one of CI),
+# or of unknown origin, has objects make would not rebuild: start over.
+want="args: $*"
+if [ "$(cat build/.configure-args 2>/dev/null)" != "$want" ]; then
 	rm -rf build
+	mkdir build
+	(cd build && ../configure -q "$@") || exit 1
+	echo "$want" > build/.configure-args
 fi
-mkdir -p build
 cd build
-if [ ! -f Makefile ] || [ ! -f .configure-args ]; then
-	../configure -q "$@"
-	echo "$*" > .configure-args
-fi
 make -j2 >/dev/null || make
