@@ -250,6 +250,7 @@ static struct vif *
 vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 {
 	char bepath[XENNETD_PATH_MAX], buf[XENNETD_PATH_MAX], prefix[64];
+	char bridge[IFNAMSIZ];
 	unsigned long u;
 	struct vif *v;
 	int st;
@@ -331,8 +332,14 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		log_warn("vif%u.%u: cannot watch %s", domid, handle, buf);
 	else
 		v->v_watching = 1;
-	log_info("%s: new vif for domain %u handle %u, mtu %u", v->v_ifname,
-	    domid, handle, v->v_mtu);
+	/* For the operator only: the hotplug script acts on these. */
+	if (store_read(x->x_xs, bepath, "bridge", bridge, sizeof(bridge)) ==
+	    -1)
+		snprintf(bridge, sizeof(bridge), "-");
+	if (store_read(x->x_xs, bepath, "script", buf, sizeof(buf)) == -1)
+		snprintf(buf, sizeof(buf), "-");
+	log_info("%s: new vif for domain %u handle %u, mtu %u, bridge %s, "
+	    "script %s", v->v_ifname, domid, handle, v->v_mtu, bridge, buf);
 	vif_set_state(x, v, VIF_INITWAIT);
 	vif_update(x, v);
 	return (v);

@@ -80,7 +80,14 @@ simenv_stop() {
 	sleep 0.3
 	for p in $SE_PIDS; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	for g in $SE_GUESTS; do ip netns del "$SE_PFX-$g" 2>/dev/null; done
+	# whatever still runs in our namespaces (iperf3 -D servers...)
+	for g in $SE_GUESTS; do
+		p=$(ip netns pids "$SE_PFX-$g" 2>/dev/null)
+		[ -n "$p" ] && kill -9 $p 2>/dev/null
+		ip netns del "$SE_PFX-$g" 2>/dev/null
+	done
+	p=$(ip netns pids "$SE_NS0" 2>/dev/null)
+	[ -n "$p" ] && kill -9 $p 2>/dev/null
 	ip netns del "$SE_NS0" 2>/dev/null
 	rm -rf "$SE_DIR"
 	SE_DIR=
