@@ -366,6 +366,7 @@ static int	 xlsim_domid_alloc(int);
 static int	 xlsim_domain_make_txn(xs_transaction_t, void *);
 static int	 xlsim_domain_post_txn(xs_transaction_t, void *);
 static int	 xlsim_domain_destroy(uint32_t);
+static int	 xlsim_destroy_report(uint32_t, const char *, int64_t);
 static int	 xlsim_devices_destroy(uint32_t);
 static void	 xlsim_lex_next(struct xlsim_lex *);
 static int	 xlsim_cfg_error(struct xlsim_lex *, const char *);
@@ -2644,13 +2645,32 @@ xlsim_cmd_detach(int argc, char **argv)
 	return (0);
 }
 
+/*
+ * The common end of destroy and shutdown: destroy domain domid, under -v
+ * say how long the command what took since t0 (ms), and print xl's
+ * message when the destroy failed.  Returns the exit status, 0 or 1.
+ */
+static int
+xlsim_destroy_report(uint32_t domid, const char *what, int64_t t0)
+{
+	int rc;
+
+	rc = xlsim_domain_destroy(domid);
+	if (xlsim_verbose)
+		fprintf(stderr, "xl-sim: %s of domain %u took %.2f s\n",
+		    what, domid, (double)(xlsim_now() - t0) / 1000);
+	if (rc != 0) {
+		fprintf(stderr, "destroy failed (rc=%d)\n", rc);
+		return (1);
+	}
+	return (0);
+}
+
 /* destroy DOM: xl destroy.  Exit 0 or 1. */
 static int
 xlsim_cmd_destroy(int argc, char **argv)
 {
 	uint32_t domid;
-	int64_t t0;
-	int rc;
 
 	if (argc != 2)
 		xlsim_usage();
@@ -2662,16 +2682,7 @@ xlsim_cmd_destroy(int argc, char **argv)
 		    "hardware domain and toolstack.\n\n");
 		return (1);
 	}
-	t0 = xlsim_now();
-	rc = xlsim_domain_destroy(domid);
-	if (xlsim_verbose)
-		fprintf(stderr, "xl-sim: destroy of domain %u took %.2f s\n",
-		    domid, (double)(xlsim_now() - t0) / 1000);
-	if (rc != 0) {
-		fprintf(stderr, "destroy failed (rc=%d)\n", rc);
-		return (1);
-	}
-	return (0);
+	return (xlsim_destroy_report(domid, "destroy", xlsim_now()));
 }
 
 /*
@@ -2686,7 +2697,7 @@ xlsim_cmd_shutdown(int argc, char **argv)
 {
 	struct xlsim_dev *devs;
 	char path[XLSIM_PATHLEN], dir[XLSIM_DEVPATH];
-	int ids[XLSIM_MAX_NICS * 4], n, i, nd = 0, rc;
+	int ids[XLSIM_MAX_NICS * 4], n, i, nd = 0;
 	uint32_t domid;
 	int64_t t0;
 	long st;
@@ -2742,15 +2753,7 @@ xlsim_cmd_shutdown(int argc, char **argv)
 	if (simdom_set_shutdown(xlsim_simdir, domid) == -1)
 		xlsim_log(XLSIM_WARN, S_XLSIM, (int)domid, errno,
 		    "simdom_set_shutdown failed");
-	rc = xlsim_domain_destroy(domid);
-	if (xlsim_verbose)
-		fprintf(stderr, "xl-sim: shutdown of domain %u took %.2f s\n",
-		    domid, (double)(xlsim_now() - t0) / 1000);
-	if (rc != 0) {
-		fprintf(stderr, "destroy failed (rc=%d)\n", rc);
-		return (1);
-	}
-	return (0);
+	return (xlsim_destroy_report(domid, "shutdown", t0));
 }
 
 /* list: xl list's columns, from xenstore and the simulated domains. */
