@@ -164,6 +164,7 @@ static int	 hv_sim_port_close(const char *, struct hv_sim_evf *,
 static void	 hv_sim_doorbell(struct hv_sim *, const char *, uint32_t);
 static void	 hv_sim_own_add(struct hv_sim *, uint32_t);
 static void	 hv_sim_own_del(struct hv_sim *, uint32_t);
+static int	 hv_sim_own_check(const struct hv_sim *, uint32_t);
 static int	 hv_sim_deliverable(struct hv_sim *, uint32_t);
 static void	 hv_sim_reap(struct hv_sim *);
 
@@ -1228,6 +1229,27 @@ hv_sim_own_del(struct hv_sim *hs, uint32_t port)
 		}
 }
 
+/*
+ * hv_sim_own_check: the check the Linux evtchn driver makes of a port
+ * passed to unbind, notify or unmask.  Returns 0 if the port was bound
+ * through this handle, else -1 with EINVAL (out of range) or ENOTCONN
+ * (not ours).
+ */
+static int
+hv_sim_own_check(const struct hv_sim *hs, uint32_t port)
+{
+
+	if (port >= HV_SIM_NR_PORTS) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (!(hs->hs_pflags[port] & HS_OWNED)) {
+		errno = ENOTCONN;
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 hv_sim_evtchn_fd(void *p)
 {
@@ -1332,14 +1354,8 @@ hv_sim_evtchn_unbind(void *p, uint32_t port)
 {
 	struct hv_sim *hs = p;
 
-	if (port >= HV_SIM_NR_PORTS) {
-		errno = EINVAL;
+	if (hv_sim_own_check(hs, port) == -1)
 		return (-1);
-	}
-	if (!(hs->hs_pflags[port] & HS_OWNED)) {
-		errno = ENOTCONN;
-		return (-1);
-	}
 	hv_sim_own_del(hs, port);
 	if (hv_sim_evf_dead(hs->hs_ev))
 		return (0);	/* closed when the domain died */
@@ -1362,14 +1378,8 @@ hv_sim_evtchn_notify(void *p, uint32_t port)
 	struct hv_sim_port *rpo;
 	struct hs_snap sn;
 
-	if (port >= HV_SIM_NR_PORTS) {
-		errno = EINVAL;
+	if (hv_sim_own_check(hs, port) == -1)
 		return (-1);
-	}
-	if (!(hs->hs_pflags[port] & HS_OWNED)) {
-		errno = ENOTCONN;
-		return (-1);
-	}
 	hv_sim_port_read(&hs->hs_ev->ef_port[port], &sn);
 	if (sn.sn_state == HV_SIM_PORT_UNBOUND)
 		return (0);
@@ -1453,12 +1463,8 @@ hv_sim_evtchn_unmask(void *p, uint32_t port)
 {
 	struct hv_sim *hs = p;
 
-	if (port >= HV_SIM_NR_PORTS) {
-		errno = EINVAL;
-		return (-1);
-	}
-	if (!(hs->hs_pflags[port] & HS_OWNED))
-		return (0);
+	if (hv_sim_own_check(hs, port) == -1)
+		return (errno == ENOTCONN ? 0 : -1);
 	hs->hs_pflags[port] &= ~HS_MASKED;
 	if (hv_sim_deliverable(hs, port))
 		hv_sim_doorbell(hs, hs->hs_name, port);
