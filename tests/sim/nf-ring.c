@@ -48,6 +48,8 @@ static int	nf_rx_packet(struct nf_queue *, RING_IDX, RING_IDX,
 		    RING_IDX *);
 static int	nf_rx_offload(struct nf_queue *, struct xn_vnet_hdr *,
 		    uint16_t, const struct netif_extra_info *, size_t);
+static int	nf_rsp_overflow(struct nf_queue *, const char *, RING_IDX,
+		    RING_IDX, RING_IDX, enum nf_stat);
 
 /*
  * The guest's page allocator.  Every netfront-sim attached to a domain
@@ -477,6 +479,27 @@ nf_tx_push(struct nf_queue *q)
 }
 
 /*
+ * nf_rsp_overflow: check the rsp_prod just read from q's ring dir ("tx"
+ * or "rx"), whose requests from rsp_cons cons up to req_prod_pvt pvt are
+ * outstanding.  A backend that answered more than that is broken: warn,
+ * count it in counter st and disable the queue.  Returns 1 if it did so,
+ * else 0.
+ */
+static int
+nf_rsp_overflow(struct nf_queue *q, const char *dir, RING_IDX prod,
+    RING_IDX cons, RING_IDX pvt, enum nf_stat st)
+{
+
+	if (prod - cons <= pvt - cons)
+		return (0);
+	nf_warnx("q%u: %s: backend produced %u responses for %u requests; "
+	    "queue disabled", q->q_idx, dir, prod - cons, pvt - cons);
+	q->q_nf->nf_st[st]++;
+	q->q_broken = 1;
+	return (1);
+}
+
+/*
  * nf_tx_gc: consume tx responses and recycle their pages; re-arm
  * rsp_event (RING_FINAL_CHECK_FOR_RESPONSES) so the next response
  * raises an event.
@@ -494,16 +517,9 @@ nf_tx_gc(struct nf_queue *q)
 			return;
 		prod = q->q_tx.sring->rsp_prod;
 		xen_rmb();
-		if (prod - q->q_tx.rsp_cons > q->q_tx.req_prod_pvt -
-		    q->q_tx.rsp_cons) {
-			nf_warnx("q%u: tx: backend produced %u responses for "
-			    "%u requests; queue disabled", q->q_idx,
-			    prod - q->q_tx.rsp_cons,
-			    q->q_tx.req_prod_pvt - q->q_tx.rsp_cons);
-			nf->nf_st[NF_TX_RSP_OVERFLOW]++;
-			q->q_broken = 1;
+		if (nf_rsp_overflow(q, "tx", prod, q->q_tx.rsp_cons,
+		    q->q_tx.req_prod_pvt, NF_TX_RSP_OVERFLOW))
 			return;
-		}
 		for (cons = q->q_tx.rsp_cons; cons != prod; cons++) {
 			rsp = *RING_GET_RESPONSE(&q->q_tx, cons);
 			if (rsp.status == NETIF_RSP_NULL)
@@ -575,16 +591,9 @@ nf_rx_poll(struct nf_queue *q)
 			return;
 		prod = q->q_rx.sring->rsp_prod;
 		xen_rmb();
-		if (prod - q->q_rx.rsp_cons > q->q_rx.req_prod_pvt -
-		    q->q_rx.rsp_cons) {
-			nf_warnx("q%u: rx: backend produced %u responses for "
-			    "%u requests; queue disabled", q->q_idx,
-			    prod - q->q_rx.rsp_cons,
-			    q->q_rx.req_prod_pvt - q->q_rx.rsp_cons);
-			nf->nf_st[NF_RX_RSP_OVERFLOW]++;
-			q->q_broken = 1;
+		if (nf_rsp_overflow(q, "rx", prod, q->q_rx.rsp_cons,
+		    q->q_rx.req_prod_pvt, NF_RX_RSP_OVERFLOW))
 			return;
-		}
 		while (q->q_rx.rsp_cons != prod) {
 			r = nf_rx_packet(q, q->q_rx.rsp_cons, prod, &end);
 			if (r == 1) {
