@@ -27,7 +27,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -40,18 +39,14 @@
 #include "hv.h"
 #include "hv-sim.h"
 #include "../tap.h"
+#include "rundir.h"
 
 #define GUEST		5
 #define OTHER		6
 #define NPAGES		64
 
 static char	 simdir[] = "/tmp/t_hv.XXXXXX";
-static int	 simdir_made;
 
-static void	 cleanup(void);
-static void	 on_signal(int);
-static int	 rm_entry(const char *, const struct stat *, int,
-		    struct FTW *);
 static double	 now_ms(void);
 static int	 readable(int, int);
 static int	 handle_files(const char *);
@@ -70,31 +65,6 @@ static void	 t_dying(struct hv *);
 static void	 t_destroy(struct hv *, struct hv *, struct simdom *);
 static void	 t_cost(struct hv *, struct simdom *);
 static void	 t_bench(struct hv *, struct simdom *);
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-
-	(void)remove(path);
-	return (0);
-}
-
-static void
-cleanup(void)
-{
-
-	if (simdir_made)
-		(void)nftw(simdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-on_signal(int sig)
-{
-
-	cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 static double
 now_ms(void)
@@ -756,16 +726,10 @@ main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	unsetenv("XENNET_SIM_HCALL_NS");
-	if (mkdtemp(simdir) == NULL) {
+	if (rundir_mkdir(simdir) == -1) {
 		skip_all("mkdtemp failed");
 		return (0);
 	}
-	simdir_made = 1;
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGSEGV, on_signal);
-	signal(SIGABRT, on_signal);
 
 	t_setup(&b, &g, &sm);
 	t_copy(b, sm);

@@ -31,21 +31,18 @@
 #include <sys/uio.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 #include "hv.h"
 #include "ring.h"
 #include "xenring.h"
 #include "../tap.h"
+#include "rundir.h"
 
 #define GUEST		7
 #define NPAGES		1024
@@ -99,7 +96,6 @@ struct refill {
 };
 
 static char		 simdir[] = "/tmp/t_ring.XXXXXX";
-static int		 simdir_made;
 static struct simdom	*gsd;
 static struct hv	*bhv, *ghv;
 static uint32_t		 txring_ref, rxring_ref, bad_ref;
@@ -107,10 +103,6 @@ static uint32_t		 txgref[NSLOT], rxgref[NSLOT];
 static const struct ring_features feat_all = { 1, 1, 1, 1, 1, 1 };
 static const struct ring_features feat_nosg = { 0, 0, 0, 1, 0, 1 };
 
-static void	 cleanup(void);
-static void	 on_signal(int);
-static int	 rm_entry(const char *, const struct stat *, int,
-		    struct FTW *);
 static int	 setup(void);
 static void	 fill(uint8_t *, size_t, unsigned int);
 static uint32_t	 csum_add(uint32_t, const uint8_t *, size_t);
@@ -173,33 +165,7 @@ static void	 refill_hook(void *);
 static void	 bump_hook(void *);
 static void	 t_rx_refill(void);
 
-/* ---- housekeeping ---- */
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-
-	(void)remove(path);
-	return (0);
-}
-
-static void
-cleanup(void)
-{
-
-	if (simdir_made)
-		(void)nftw(simdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	simdir_made = 0;
-}
-
-static void
-on_signal(int sig)
-{
-
-	cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
+/* ---- housekeeping (the run directory: rundir.h) ---- */
 
 /*
  * setup: the guest domain with its pages granted to dom0 (ring pages
@@ -2152,20 +2118,10 @@ int
 main(void)
 {
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGABRT, on_signal);
-	signal(SIGSEGV, on_signal);
-	signal(SIGBUS, on_signal);
-	if (mkdtemp(simdir) == NULL) {
+	if (rundir_mkdir(simdir) == -1) {
 		skip_all("mkdtemp failed");
 		return (0);
 	}
-	simdir_made = 1;
-	atexit(cleanup);
-#ifdef __SANITIZE_ADDRESS__
-	__sanitizer_set_death_callback(cleanup);	/* it skips atexit */
-#endif
 	if (setup() == -1) {
 		printf("Bail out! sim setup: %s\n", strerror(errno));
 		return (1);
