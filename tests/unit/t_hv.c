@@ -50,6 +50,8 @@ static char	 simdir[] = "/tmp/t_hv.XXXXXX";
 static double	 now_ms(void);
 static int	 readable(int, int);
 static int	 handle_files(const char *);
+static void	 seg_guest(hv_copy_seg *, int, uint32_t, uint32_t,
+		    uint16_t, void *, uint16_t);
 static void	 seg_from_guest(hv_copy_seg *, uint32_t, uint32_t, uint16_t,
 		    void *, uint16_t);
 static void	 seg_to_guest(hv_copy_seg *, uint32_t, uint32_t, uint16_t,
@@ -112,19 +114,35 @@ handle_files(const char *sub)
 	return (n);
 }
 
+/*
+ * seg_guest: fill s for a copy of len octets between grant ref of domid
+ * (at offset off) and our buf, to the guest if to_guest, else from it.
+ * The status is preset to 1: the call must overwrite it.
+ */
+static void
+seg_guest(hv_copy_seg *s, int to_guest, uint32_t domid, uint32_t ref,
+    uint16_t off, void *buf, uint16_t len)
+{
+	union xengnttab_copy_ptr *gp, *lp;
+
+	memset(s, 0, sizeof(*s));
+	gp = to_guest ? &s->dest : &s->source;
+	lp = to_guest ? &s->source : &s->dest;
+	gp->foreign.domid = (uint16_t)domid;
+	gp->foreign.ref = ref;
+	gp->foreign.offset = off;
+	lp->virt = buf;
+	s->len = len;
+	s->flags = to_guest ? GNTCOPY_dest_gref : GNTCOPY_source_gref;
+	s->status = 1;
+}
+
 static void
 seg_from_guest(hv_copy_seg *s, uint32_t domid, uint32_t ref, uint16_t off,
     void *buf, uint16_t len)
 {
 
-	memset(s, 0, sizeof(*s));
-	s->source.foreign.domid = domid;
-	s->source.foreign.ref = ref;
-	s->source.foreign.offset = off;
-	s->dest.virt = buf;
-	s->len = len;
-	s->flags = GNTCOPY_source_gref;
-	s->status = 1;	/* must be overwritten */
+	seg_guest(s, 0, domid, ref, off, buf, len);
 }
 
 static void
@@ -132,14 +150,7 @@ seg_to_guest(hv_copy_seg *s, uint32_t domid, uint32_t ref, uint16_t off,
     void *buf, uint16_t len)
 {
 
-	memset(s, 0, sizeof(*s));
-	s->dest.foreign.domid = domid;
-	s->dest.foreign.ref = ref;
-	s->dest.foreign.offset = off;
-	s->source.virt = buf;
-	s->len = len;
-	s->flags = GNTCOPY_dest_gref;
-	s->status = 1;
+	seg_guest(s, 1, domid, ref, off, buf, len);
 }
 
 /* One segment in one call: its status, or 99 if the call failed. */
