@@ -130,6 +130,7 @@ static int	b_write(const char *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static int	b_read_uint(const char *, const char *, unsigned int *);
 static int	b_perms(const char *, uint32_t, uint32_t, int);
+static int	b_mkdir(const char *, uint32_t, uint32_t);
 static int	b_toolstack(struct bvif *);
 static int	b_devdirs(struct bvif *);
 static int	b_attach(struct bvif *);
@@ -251,6 +252,20 @@ b_perms(const char *path, uint32_t owner, uint32_t other, int perm)
 }
 
 /*
+ * b_mkdir: make directory path (in transaction b_xt, if any) owned by
+ * owner and readable by other, as the toolstack makes a domain's and a
+ * device's directories.  Returns 0 or -1.
+ */
+static int
+b_mkdir(const char *path, uint32_t owner, uint32_t other)
+{
+
+	if (!xs_mkdir(b_xs, b_xt, path))
+		return (-1);
+	return (b_perms(path, owner, other, XS_PERM_READ));
+}
+
+/*
  * b_devdirs: the frontend dir (guest-owned, mtu read-only) and the
  * backend dir of vif 0, inside transaction b_xt.  Returns 0 or -1.
  */
@@ -260,9 +275,7 @@ b_devdirs(struct bvif *v)
 	uint32_t d = v->v_domid;
 	char path[128];
 
-	if (!xs_mkdir(b_xs, b_xt, v->v_fe) || b_perms(v->v_fe, d, 0,
-	    XS_PERM_READ) == -1 || !xs_mkdir(b_xs, b_xt, v->v_be) ||
-	    b_perms(v->v_be, 0, d, XS_PERM_READ) == -1)
+	if (b_mkdir(v->v_fe, d, 0) == -1 || b_mkdir(v->v_be, 0, d) == -1)
 		return (-1);
 	if (b_write(v->v_be, "frontend", "%s", v->v_fe) == -1 ||
 	    b_write(v->v_be, "frontend-id", "%u", d) == -1 ||
@@ -301,12 +314,10 @@ b_toolstack(struct bvif *v)
 		return (-1);
 	}
 	snprintf(path, sizeof(path), "/local/domain/%u", d);
-	if (!xs_mkdir(b_xs, XBT_NULL, path) || b_perms(path, 0, d,
-	    XS_PERM_READ) == -1)
+	if (b_mkdir(path, 0, d) == -1)
 		return (-1);
 	snprintf(path, sizeof(path), "/local/domain/%u/device", d);
-	if (!xs_mkdir(b_xs, XBT_NULL, path) || b_perms(path, d, 0,
-	    XS_PERM_READ) == -1)
+	if (b_mkdir(path, d, 0) == -1)
 		return (-1);
 	if (!xs_introduce_domain(b_xs, d, 0, 1)) {
 		b_log("introduce %u: %s", d, strerror(errno));
