@@ -140,6 +140,8 @@ static unsigned int frx_rsps(struct tvif *, netif_rx_response_t *,
 		    RING_IDX *, unsigned int);
 static int	 frx_frame(struct tvif *, RING_IDX *, uint8_t *, size_t *,
 		    struct netif_extra_info *, unsigned int *);
+static int	 run_passes(struct tvif *, int (*)(struct ring_queue *,
+		    const struct ring_port *), unsigned int *);
 static int	 run_tx(struct tvif *, unsigned int *);
 static int	 run_rx(struct tvif *, unsigned int *);
 static int	 rsps_all(const netif_tx_response_t *, unsigned int,
@@ -638,21 +640,17 @@ ftx_rsps(struct tvif *v, netif_tx_response_t *r, unsigned int max)
 	return (n);
 }
 
-/* Post n rx buffers (poisoned pages) with scrambled ids, and push. */
+/*
+ * Post n rx buffers (poisoned pages, each slot its own granted page)
+ * with scrambled ids, and push.
+ */
 static void
 frx_post(struct tvif *v, unsigned int n)
 {
-	netif_rx_request_t *r;
 	unsigned int k;
-	RING_IDX i;
 
-	for (k = 0; k < n; k++) {
-		i = v->v_rx.req_prod_pvt++;
-		memset(rxpage(i), POISON, XN_RING_PAGE);
-		r = RING_GET_REQUEST(&v->v_rx, i);
-		r->id = rxid(i);
-		r->gref = rxgref[i % NSLOT];
-	}
+	for (k = 0; k < n; k++)
+		frx_post_ref(v, rxgref[v->v_rx.req_prod_pvt % NSLOT]);
 	RING_PUSH_REQUESTS(&v->v_rx);
 }
 
@@ -741,32 +739,39 @@ frx_frame(struct tvif *v, RING_IDX *at, uint8_t *f, size_t *len,
 	return (rv);
 }
 
-/* Run tx passes until the engine says idle (0) or fails (-1). */
+/*
+ * Run passes of the engine's pass (ring_tx or ring_rx) until it says
+ * idle (0) or fails (-1), 1001 at most; their number in *passes if not
+ * NULL.  Returns what the last pass returned.
+ */
 static int
-run_tx(struct tvif *v, unsigned int *passes)
+run_passes(struct tvif *v, int (*pass)(struct ring_queue *,
+    const struct ring_port *), unsigned int *passes)
 {
 	unsigned int n = 0;
 	int rv;
 
-	while ((rv = ring_tx(&v->v_q, &v->v_rp)) == 1 && n < 1000)
+	while ((rv = pass(&v->v_q, &v->v_rp)) == 1 && n < 1000)
 		n++;
 	if (passes != NULL)
 		*passes = n + 1;
 	return (rv);
 }
 
+/* Run tx passes until the engine says idle (0) or fails (-1). */
+static int
+run_tx(struct tvif *v, unsigned int *passes)
+{
+
+	return (run_passes(v, ring_tx, passes));
+}
+
 /* Run rx passes until the engine says idle (0) or fails (-1). */
 static int
 run_rx(struct tvif *v, unsigned int *passes)
 {
-	unsigned int n = 0;
-	int rv;
 
-	while ((rv = ring_rx(&v->v_q, &v->v_rp)) == 1 && n < 1000)
-		n++;
-	if (passes != NULL)
-		*passes = n + 1;
-	return (rv);
+	return (run_passes(v, ring_rx, passes));
 }
 
 /* 1 if the n responses have ids id, id+1, ... and all this status. */
