@@ -47,11 +47,14 @@
 #define VIF_HANDLE_MAX	0xFFFFU
 #define VIF_EVTCHN_MAX	((1UL << 17) - 1)	/* FIFO ABI port limit */
 #define VIF_TX_RETRIES	16
+#define VIF_ALL		UINT32_MAX	/* vif_update_domain: every domain */
 
 static struct vif *vif_find(struct xnd *, uint32_t, uint32_t);
 static int	vif_parse(struct xnd *, const char *, uint32_t *, uint32_t *,
 		    int *);
+static void	vif_scan_all(struct xnd *);
 static void	vif_scan_domain(struct xnd *, uint32_t);
+static void	vif_update_domain(struct xnd *, uint32_t);
 static struct vif *vif_create(struct xnd *, uint32_t, uint32_t);
 static int	vif_advertise(struct xnd *, struct vif *);
 static void	vif_update(struct xnd *, struct vif *);
@@ -132,8 +135,8 @@ vif_parse(struct xnd *x, const char *path, uint32_t *domid,
 	return (2);
 }
 
-/* vif_scan_all: look at every backend/vif/<domid>/<handle> there is. */
-void
+/* vif_scan_all: pick up every backend/vif/<domid>/<handle> there is. */
+static void
 vif_scan_all(struct xnd *x)
 {
 	unsigned int n, i;
@@ -154,7 +157,6 @@ vif_scan_domain(struct xnd *x, uint32_t domid)
 	char path[XENNETD_PATH_MAX];
 	unsigned int n, i;
 	uint32_t handle;
-	struct vif *v;
 	char **d;
 
 	snprintf(path, sizeof(path), "%s/%u", x->x_root, domid);
@@ -163,12 +165,26 @@ vif_scan_domain(struct xnd *x, uint32_t domid)
 	for (i = 0; i < n; i++) {
 		if (vif_num(d[i], strlen(d[i]), VIF_HANDLE_MAX, &handle) == -1)
 			continue;
-		if ((v = vif_find(x, domid, handle)) != NULL)
-			vif_update(x, v);
-		else
+		if (vif_find(x, domid, handle) == NULL)
 			vif_create(x, domid, handle);
 	}
 	free(d);
+}
+
+/*
+ * vif_update_domain: re-derive every known vif of domid (VIF_ALL: of
+ * every domain); vif_update may free the vif it is given.
+ */
+static void
+vif_update_domain(struct xnd *x, uint32_t domid)
+{
+	struct vif *v, *next;
+
+	for (v = TAILQ_FIRST(&x->x_vifs); v != NULL; v = next) {
+		next = TAILQ_NEXT(v, v_entry);
+		if (domid == VIF_ALL || v->v_domid == domid)
+			vif_update(x, v);
+	}
 }
 
 /* vif_event: a change at or below x_root. */
@@ -182,15 +198,12 @@ vif_event(struct xnd *x, const char *path)
 	switch ((n = vif_parse(x, path, &domid, &handle, &below))) {
 	case 0:
 		vif_scan_all(x);
+		vif_update_domain(x, VIF_ALL);
 		break;
 	case 1:
-		/* The domain's directory went or came: check its vifs. */
+		/* The domain's directory went or came. */
 		vif_scan_domain(x, domid);
-		TAILQ_FOREACH(v, &x->x_vifs, v_entry)
-			if (v->v_domid == domid) {
-				vif_update(x, v);
-				break;	/* vif_update may free v */
-			}
+		vif_update_domain(x, domid);
 		break;
 	case 2:
 		if ((v = vif_find(x, domid, handle)) != NULL)
@@ -220,12 +233,7 @@ vif_frontend_event(struct xnd *x, const char *token)
 void
 vif_release_event(struct xnd *x)
 {
-	struct vif *v, *next;
-
-	for (v = TAILQ_FIRST(&x->x_vifs); v != NULL; v = next) {
-		next = TAILQ_NEXT(v, v_entry);
-		vif_update(x, v);
-	}
+	vif_update_domain(x, VIF_ALL);
 }
 
 /* vif_worker_failed: a worker disabled a vif whose guest misbehaved. */

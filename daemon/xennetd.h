@@ -152,7 +152,6 @@ int	store_exists(struct xs_handle *, const char *);
 int	store_parse_mac(const char *, uint8_t *);
 
 /* vif.c */
-void	vif_scan_all(struct xnd *);
 void	vif_event(struct xnd *, const char *);
 void	vif_frontend_event(struct xnd *, const char *);
 void	vif_release_event(struct xnd *);
