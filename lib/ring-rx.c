@@ -310,7 +310,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		if (rq->rq_cfg.rc_notify == RING_NOTIFY_PACKET) {
 			rq->rq_rx.req_cons = cons;
 			if (ring_rx_complete(rq, done, nrsp))
-				ring_notify(rq, rq->rq_port_rx);
+				ring_notify(rq, 1);
 			done = nrsp;
 		}
 	}
@@ -318,7 +318,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 	if (done < nrsp)
 		notify |= ring_rx_complete(rq, done, nrsp);
 	if (notify)
-		ring_notify(rq, rq->rq_port_rx);
+		ring_notify(rq, 1);
 	if (nframes > 0)
 		ring_hist_add(st->rs_rx_hist, nframes);
 	return (nframes == rq->rq_cfg.rc_rx_batch ? 1 : 0);

@@ -338,7 +338,7 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 		if (rq->rq_cfg.rc_notify == RING_NOTIFY_PACKET) {
 			rq->rq_tx.req_cons = cons;
 			if (ring_tx_complete(rq, port, done, n))
-				ring_notify(rq, rq->rq_port_tx);
+				ring_notify(rq, 0);
 			done = n;
 		}
 	}
@@ -346,7 +346,7 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 	if (done < n)
 		notify = ring_tx_complete(rq, port, done, n);
 	if (notify)
-		ring_notify(rq, rq->rq_port_tx);
+		ring_notify(rq, 0);
 	if (n > 0)
 		ring_hist_add(rq->rq_stats.rs_tx_hist, n);
 

@@ -288,16 +288,20 @@ ring_copy_settle(struct ring_queue *rq)
 	return (rv == -1 ? -1 : 0);
 }
 
-/* ring_notify: kick the frontend on port; counts it. */
+/*
+ * ring_notify: kick the frontend about its tx (rx == 0) or rx ring;
+ * counted by direction even when both share one event channel.
+ */
 int
-ring_notify(struct ring_queue *rq, int port)
+ring_notify(struct ring_queue *rq, int rx)
 {
 	rq->rq_stats.rs_hcalls[HV_CALL_NOTIFY]++;
-	if (port == rq->rq_port_tx)
-		rq->rq_stats.rs_notify_tx++;
-	else
+	if (rx)
 		rq->rq_stats.rs_notify_rx++;
-	return (hv_evtchn_notify(rq->rq_hv, port));
+	else
+		rq->rq_stats.rs_notify_tx++;
+	return (hv_evtchn_notify(rq->rq_hv, rx ? rq->rq_port_rx :
+	    rq->rq_port_tx));
 }
 
 /* ring_hist_add: count a batch of n in its power-of-two bucket. */
