@@ -150,10 +150,9 @@ int
 store_parse_mac(const char *s, uint8_t *mac)
 {
 	unsigned int i, hi, lo;
-	int c;
 
 	for (i = 0; i < 6; i++) {
-		if ((c = s[0]) == '\0' || s[1] == '\0')
+		if (s[0] == '\0' || s[1] == '\0')
 			return (-1);
 		if (sscanf(s, "%1x%1x", &hi, &lo) != 2)
 			return (-1);

@@ -50,8 +50,7 @@
 #define VIF_ALL		UINT32_MAX	/* vif_update_domain: every domain */
 
 static struct vif *vif_find(struct xnd *, uint32_t, uint32_t);
-static int	vif_parse(struct xnd *, const char *, uint32_t *, uint32_t *,
-		    int *);
+static int	vif_parse(struct xnd *, const char *, uint32_t *, uint32_t *);
 static void	vif_scan_all(struct xnd *);
 static void	vif_scan_domain(struct xnd *, uint32_t);
 static void	vif_update_domain(struct xnd *, uint32_t);
@@ -107,12 +106,11 @@ vif_num(const char *s, size_t len, unsigned long max, uint32_t *out)
  */
 static int
 vif_parse(struct xnd *x, const char *path, uint32_t *domid,
-    uint32_t *handle, int *below)
+    uint32_t *handle)
 {
 	size_t rl = strlen(x->x_root);
 	const char *p, *q;
 
-	*below = 0;
 	if (strncmp(path, x->x_root, rl) != 0)
 		return (-1);
 	p = path + rl;
@@ -131,7 +129,6 @@ vif_parse(struct xnd *x, const char *path, uint32_t *domid,
 	if (vif_num(p, q == NULL ? strlen(p) : (size_t)(q - p),
 	    VIF_HANDLE_MAX, handle) == -1)
 		return (-1);
-	*below = q != NULL;
 	return (2);
 }
 
@@ -193,9 +190,7 @@ vif_event(struct xnd *x, const char *path)
 {
 	uint32_t domid, handle;
 	struct vif *v;
-	int below, n;
-
-	switch ((n = vif_parse(x, path, &domid, &handle, &below))) {
+	switch (vif_parse(x, path, &domid, &handle)) {
 	case 0:
 		vif_scan_all(x);
 		vif_update_domain(x, VIF_ALL);
@@ -292,6 +287,16 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	snprintf(v->v_fepath, sizeof(v->v_fepath), "%s", buf);
 	TAILQ_INSERT_TAIL(&x->x_vifs, v, v_entry);
 
+	/*
+	 * Linux hotplug contract (vif-common.sh): the device is always
+	 * created as vif<domid>.<handle>; when the toolstack set a vifname
+	 * the script renames it (and fails if that name exists already), so
+	 * we neither use nor write vifname.  The tap fd survives a rename.
+	 */
+	snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid, handle);
+	snprintf(v->v_dp->dp_name, sizeof(v->v_dp->dp_name), "%s",
+	    v->v_ifname);
+
 	/* Only the frontend of this very domain is acceptable. */
 	snprintf(prefix, sizeof(prefix), "/local/domain/%u/", domid);
 	if (store_read_uint(x->x_xs, bepath, "frontend-id", VIF_DOMID_MAX,
@@ -313,16 +318,6 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			log_warnx("vif%u.%u: ignoring invalid mtu %lu", domid,
 			    handle, u);
 	}
-	/*
-	 * Linux hotplug contract (vif-common.sh): the device is always
-	 * created as vif<domid>.<handle>; when the toolstack set a vifname
-	 * the script renames it (and fails if that name exists already), so
-	 * we neither use nor write vifname.  The tap fd survives a rename.
-	 */
-	snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid, handle);
-	snprintf(v->v_dp->dp_name, sizeof(v->v_dp->dp_name), "%s",
-	    v->v_ifname);
-
 	if ((v->v_dp->dp_tapfd = tap_open(v->v_ifname, v->v_ifname,
 	    sizeof(v->v_ifname), v->v_mtu)) == -1) {
 		vif_error(x, v, errno, "cannot create tap %s: %s",
@@ -346,8 +341,10 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		snprintf(bridge, sizeof(bridge), "-");
 	if (store_read(x->x_xs, bepath, "script", buf, sizeof(buf)) == -1)
 		snprintf(buf, sizeof(buf), "-");
-	log_info("%s: new vif for domain %u handle %u, mtu %u, bridge %s, "
-	    "script %s", v->v_ifname, domid, handle, v->v_mtu, bridge, buf);
+	log_info("%s: new vif for domain %u handle %u, mac "
+	    "%02x:%02x:%02x:%02x:%02x:%02x, mtu %u, bridge %s, script %s",
+	    v->v_ifname, domid, handle, v->v_mac[0], v->v_mac[1], v->v_mac[2],
+	    v->v_mac[3], v->v_mac[4], v->v_mac[5], v->v_mtu, bridge, buf);
 	vif_set_state(x, v, VIF_INITWAIT);
 	vif_update(x, v);
 	return (v);
