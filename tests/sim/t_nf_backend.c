@@ -120,6 +120,8 @@ static unsigned int b_unmap_delay;	/* ms */
 static volatile sig_atomic_t b_stop;
 static uint8_t b_pkt[B_PKT];
 
+static void	b_vlog(const char *, va_list)
+		    __attribute__((format(printf, 1, 0)));
 static void	b_log(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 static void	b_debug(const char *, ...)
@@ -149,16 +151,23 @@ static void	b_command(char *);
 static void	b_stats(void);
 static struct bvif *b_find(const char *);
 
+/* b_vlog: one "t_nf_backend: ..." line on stderr. */
+static void
+b_vlog(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "t_nf_backend: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+}
+
 static void
 b_log(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "t_nf_backend: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	b_vlog(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
 }
 
 static void
@@ -168,11 +177,9 @@ b_debug(const char *fmt, ...)
 
 	if (!b_verbose)
 		return;
-	fprintf(stderr, "t_nf_backend: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	b_vlog(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
 }
 
 static void
