@@ -26,8 +26,6 @@
  * statistics.  See nf.h for the other files.
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

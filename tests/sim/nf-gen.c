@@ -28,8 +28,6 @@
  * longer lost).
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -28,8 +28,6 @@
  *   check it and count mismatches).
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

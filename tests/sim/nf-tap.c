@@ -24,8 +24,6 @@
  * header.  Linux only (tun/tap, network namespaces).
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

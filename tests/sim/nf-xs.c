@@ -31,8 +31,6 @@
  * retries grant revocation and checks the domain is still alive.
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -44,8 +44,6 @@
  * Counters are printed at exit (SIGTERM too) as "be D name value".
  */
 
-#include "config.h"
-
 #include <sys/stat.h>
 
 #include <errno.h>

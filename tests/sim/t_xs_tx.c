@@ -35,8 +35,6 @@
  * the reason on stderr), 2 for usage errors.
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>

@@ -35,8 +35,6 @@
  * the domains and the poll loop.
  */
 
-#include "config.h"
-
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>

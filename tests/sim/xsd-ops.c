@@ -22,8 +22,6 @@
  * dispatcher sends back as an XS_ERROR reply.
  */
 
-#include "config.h"
-
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -23,8 +23,6 @@
  * the tx is not NULL (see xsd-tx.c) and on the store itself otherwise.
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

@@ -28,8 +28,6 @@
  * transaction fire.
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

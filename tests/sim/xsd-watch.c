@@ -25,8 +25,6 @@
  * (default "n0": dom0 only), settable with SET_PERMS.
  */
 
-#include "config.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
