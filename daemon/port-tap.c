@@ -17,8 +17,9 @@
 
 /*
  * The tap port (Linux tun/tap).  One tap per vif, named like the kernel
- * netback's interface (vif<domid>.<handle> or the toolstack's vifname),
- * so the stock hotplug scripts (vif-bridge) find and enslave it.  Frames
+ * netback's interface, vif<domid>.<handle>, so the stock hotplug scripts
+ * (vif-bridge) find and enslave it; they rename it to the toolstack's
+ * vifname themselves (see vif.c).  Frames
  * carry a virtio_net_hdr (IFF_VNET_HDR) so checksum and GSO offloads
  * pass between the guest and the host stack untouched.  The tap lives as
  * long as its descriptor: closing it removes the interface.

@@ -69,25 +69,19 @@ int
 store_read_uint(struct xs_handle *xs, const char *dir, const char *key,
     unsigned long max, unsigned long *val)
 {
-	char buf[32], *end;
-	unsigned long v;
+	char buf[32];
+	unsigned long long v;
 
 	if (store_read(xs, dir, key, buf, sizeof(buf)) == -1) {
 		if (errno == E2BIG)
 			errno = EINVAL;
 		return (-1);
 	}
-	if (buf[0] < '0' || buf[0] > '9') {
+	if (num_parse(buf, max, &v) == -1) {
 		errno = EINVAL;
 		return (-1);
 	}
-	errno = 0;
-	v = strtoul(buf, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max) {
-		errno = EINVAL;
-		return (-1);
-	}
-	*val = v;
+	*val = (unsigned long)v;
 	return (0);
 }
 

@@ -61,7 +61,7 @@ static int	vif_connect(struct xnd *, struct vif *);
 static void	vif_disconnect(struct xnd *, struct vif *);
 static void	vif_destroy(struct xnd *, struct vif *);
 static void	vif_free(struct xnd *, struct vif *);
-static int	vif_set_state(struct xnd *, struct vif *, enum vif_state);
+static int	vif_set_state(struct xnd *, struct vif *, XenbusState);
 static void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 static int	vif_read_state(struct xnd *, const char *);
@@ -79,21 +79,13 @@ vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
 	return (NULL);
 }
 
-/* vif_num: strict decimal <= max; 0 or -1. */
+/* vif_num: the len bytes at s as a decimal number <= max; 0 or -1. */
 static int
 vif_num(const char *s, size_t len, unsigned long max, uint32_t *out)
 {
-	unsigned long v = 0;
-	size_t i;
+	unsigned long long v;
 
-	if (len == 0 || len > 10)
-		return (-1);
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return (-1);
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v > max)
+	if (num_parsen(s, len, max, &v) == -1)
 		return (-1);
 	*out = (uint32_t)v;
 	return (0);
@@ -264,11 +256,11 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		return (NULL);	/* not written yet, or gone */
 	st = vif_read_state(x, bepath);
 	if ((store_read_uint(x->x_xs, bepath, "online", 1, &u) == 0 &&
-	    u == 0) || st == VIF_CLOSING) {
+	    u == 0) || st == XenbusStateClosing) {
 		/* Being removed before we ever served it: just answer. */
-		if (st != VIF_CLOSED)
+		if (st != XenbusStateClosed)
 			store_write(x->x_xs, XBT_NULL, bepath, "state", "%d",
-			    VIF_CLOSED);
+			    XenbusStateClosed);
 		return (NULL);
 	}
 	if ((v = calloc(1, sizeof(*v))) == NULL ||
@@ -282,7 +274,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	v->v_dp->dp_domid = domid;
 	v->v_dp->dp_handle = handle;
 	v->v_dp->dp_tapfd = -1;
-	v->v_state = VIF_INITIALISING;
+	v->v_state = XenbusStateInitialising;
 	snprintf(v->v_bepath, sizeof(v->v_bepath), "%s", bepath);
 	snprintf(v->v_fepath, sizeof(v->v_fepath), "%s", buf);
 	TAILQ_INSERT_TAIL(&x->x_vifs, v, v_entry);
@@ -345,7 +337,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	    "%02x:%02x:%02x:%02x:%02x:%02x, mtu %u, bridge %s, script %s",
 	    v->v_ifname, domid, handle, v->v_mac[0], v->v_mac[1], v->v_mac[2],
 	    v->v_mac[3], v->v_mac[4], v->v_mac[5], v->v_mtu, bridge, buf);
-	vif_set_state(x, v, VIF_INITWAIT);
+	vif_set_state(x, v, XenbusStateInitWait);
 	vif_update(x, v);
 	return (v);
 }
@@ -391,15 +383,15 @@ abort:
 	return (-1);
 }
 
-/* vif_read_state: a XenbusState key; VIF_UNKNOWN if missing or bad. */
+/* vif_read_state: a XenbusState key; XenbusStateUnknown if missing or bad. */
 static int
 vif_read_state(struct xnd *x, const char *dir)
 {
 	unsigned long u;
 
-	if (store_read_uint(x->x_xs, dir, "state", VIF_RECONFIGURED, &u) ==
-	    -1)
-		return (VIF_UNKNOWN);
+	if (store_read_uint(x->x_xs, dir, "state", XenbusStateReconfigured,
+	    &u) == -1)
+		return (XenbusStateUnknown);
 	return ((int)u);
 }
 
@@ -434,13 +426,14 @@ vif_update(struct xnd *x, struct vif *v)
 		online = 1;
 	be = vif_read_state(x, v->v_bepath);
 	if (vif_dead(x, v) || online == 0 ||
-	    (be == VIF_CLOSING && v->v_state != VIF_CLOSING)) {
+	    (be == XenbusStateClosing && v->v_state != XenbusStateClosing)) {
 		/* Toolstack teardown (xl destroy/network-detach) or death. */
 		vif_disconnect(x, v);
-		if (v->v_state != VIF_CLOSED) {
-			if (be != VIF_CLOSING && v->v_state != VIF_CLOSING)
-				vif_set_state(x, v, VIF_CLOSING);
-			vif_set_state(x, v, VIF_CLOSED);
+		if (v->v_state != XenbusStateClosed) {
+			if (be != XenbusStateClosing &&
+			    v->v_state != XenbusStateClosing)
+				vif_set_state(x, v, XenbusStateClosing);
+			vif_set_state(x, v, XenbusStateClosed);
 		}
 		return;
 	}
@@ -448,40 +441,42 @@ vif_update(struct xnd *x, struct vif *v)
 		return;		/* failed at creation; wait for removal */
 	fe = vif_read_state(x, v->v_fepath);
 	switch (fe) {
-	case VIF_CLOSING:
+	case XenbusStateClosing:
 		vif_disconnect(x, v);
-		if (v->v_state != VIF_CLOSING && v->v_state != VIF_CLOSED)
-			vif_set_state(x, v, VIF_CLOSING);
+		if (v->v_state != XenbusStateClosing &&
+		    v->v_state != XenbusStateClosed)
+			vif_set_state(x, v, XenbusStateClosing);
 		break;
-	case VIF_CLOSED:
-	case VIF_UNKNOWN:
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
 		vif_disconnect(x, v);
-		if (v->v_state == VIF_CONNECTED)
-			vif_set_state(x, v, VIF_CLOSING);
-		if (v->v_state == VIF_CLOSING)
-			vif_set_state(x, v, VIF_CLOSED);
+		if (v->v_state == XenbusStateConnected)
+			vif_set_state(x, v, XenbusStateClosing);
+		if (v->v_state == XenbusStateClosing)
+			vif_set_state(x, v, XenbusStateClosed);
 		break;
-	case VIF_INITIALISING:
+	case XenbusStateInitialising:
 		/* The frontend restarted (driver reload, kexec, resume). */
-		if (v->v_state == VIF_CLOSING || v->v_state == VIF_CLOSED ||
-		    v->v_state == VIF_CONNECTED) {
+		if (v->v_state == XenbusStateClosing ||
+		    v->v_state == XenbusStateClosed ||
+		    v->v_state == XenbusStateConnected) {
 			vif_disconnect(x, v);
 			v->v_failed = 0;
 			log_info("%s: frontend reinitialising, waiting for it "
 			    "to reconnect", v->v_ifname);
-			vif_set_state(x, v, VIF_INITWAIT);
+			vif_set_state(x, v, XenbusStateInitWait);
 		}
 		break;
-	case VIF_INITIALISED:
-	case VIF_CONNECTED:
-		if (v->v_state != VIF_INITWAIT || v->v_failed)
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (v->v_state != XenbusStateInitWait || v->v_failed)
 			break;
 		/* libxl: wait for the hotplug script before connecting. */
 		if (store_read(x->x_xs, v->v_bepath, "hotplug-status", hp,
 		    sizeof(hp)) == -1 || strcmp(hp, "connected") != 0)
 			break;
 		if (vif_connect(x, v) == 0)
-			vif_set_state(x, v, VIF_CONNECTED);
+			vif_set_state(x, v, XenbusStateConnected);
 		break;
 	default:
 		break;
@@ -653,15 +648,17 @@ vif_errpath(struct xnd *x, struct vif *v, char *buf, size_t len)
 
 /* vif_set_state: write our XenbusState. */
 static int
-vif_set_state(struct xnd *x, struct vif *v, enum vif_state s)
+vif_set_state(struct xnd *x, struct vif *v, XenbusState s)
 {
 	if (v->v_state == s)
 		return (0);
-	log_debug("%s: state %d -> %d", v->v_ifname, v->v_state, s);
+	log_debug("%s: state %s -> %s", v->v_ifname,
+	    xenbus_state_name(v->v_state), xenbus_state_name(s));
 	v->v_state = s;
 	if (store_write(x->x_xs, XBT_NULL, v->v_bepath, "state", "%d", s) ==
 	    -1) {
-		log_warn("%s: cannot write state %d", v->v_ifname, s);
+		log_warn("%s: cannot write state %s", v->v_ifname,
+		    xenbus_state_name(s));
 		return (-1);
 	}
 	return (0);
@@ -686,8 +683,8 @@ vif_error(struct xnd *x, struct vif *v, int err, const char *fmt, ...)
 	store_write(x->x_xs, XBT_NULL, path, "error", "%d %s", err, msg);
 	v->v_failed = 1;
 	vif_disconnect(x, v);
-	if (v->v_state != VIF_CLOSED)
-		vif_set_state(x, v, VIF_CLOSING);
+	if (v->v_state != XenbusStateClosed)
+		vif_set_state(x, v, XenbusStateClosing);
 }
 
 /* vif_shutdown_all: SIGTERM: disconnect every guest cleanly. */
@@ -698,9 +695,10 @@ vif_shutdown_all(struct xnd *x)
 
 	while ((v = TAILQ_FIRST(&x->x_vifs)) != NULL) {
 		vif_disconnect(x, v);
-		if (v->v_state != VIF_CLOSED && v->v_state != VIF_INITIALISING) {
-			vif_set_state(x, v, VIF_CLOSING);
-			vif_set_state(x, v, VIF_CLOSED);
+		if (v->v_state != XenbusStateClosed &&
+		    v->v_state != XenbusStateInitialising) {
+			vif_set_state(x, v, XenbusStateClosing);
+			vif_set_state(x, v, XenbusStateClosed);
 		}
 		vif_free(x, v);
 	}
@@ -751,9 +749,10 @@ vif_log_stats(struct xnd *x)
 		}
 		vif_hist(s->rs_tx_hist, th, sizeof(th));
 		vif_hist(s->rs_rx_hist, rh, sizeof(rh));
-		log_info("%s: state %d%s: guest-tx %llu pkts %llu bytes "
+		log_info("%s: state %s%s: guest-tx %llu pkts %llu bytes "
 		    "(gso %llu), guest-rx %llu pkts %llu bytes (gso %llu)",
-		    v->v_ifname, v->v_state, v->v_attached ? " connected" : "",
+		    v->v_ifname, xenbus_state_name(v->v_state),
+		    v->v_attached ? " attached" : "",
 		    (unsigned long long)s->rs_tx_packets,
 		    (unsigned long long)s->rs_tx_bytes,
 		    (unsigned long long)s->rs_tx_gso,

@@ -90,13 +90,9 @@ static unsigned int
 parse_num(const char *what, const char *s, unsigned int min,
     unsigned int max)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
-	    v < min || v > max) {
+	if (num_parse(s, max, &v) == -1 || v < min) {
 		fprintf(stderr, "xennetd: %s: \"%s\" is not a number in "
 		    "%u..%u\n", what, s, min, max);
 		exit(1);
@@ -111,8 +107,8 @@ main(int argc, char *argv[])
 	struct xnd_config *c = &x.x_conf;
 	struct event *ev_xs, *ev_fail, *ev_sig[5];
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
-	char why[256], buf[32], *dv, *end;
-	unsigned long u;
+	char why[256], buf[32], *dv;
+	unsigned long long u;
 	unsigned int n;
 	const char *err;
 	int ch, i;
@@ -227,8 +223,7 @@ main(int argc, char *argv[])
 	    n > 0 && n < sizeof(buf)) {
 		memcpy(buf, dv, n);
 		buf[n] = '\0';
-		u = strtoul(buf, &end, 10);
-		if (*end != '\0' || u > VIF_DOMID_LIMIT)
+		if (num_parse(buf, VIF_DOMID_LIMIT, &u) == -1)
 			fatalx("xenstore says our domid is \"%s\"", buf);
 		x.x_domid = (uint32_t)u;
 	} else if (hv_own_domid(x.x_hv, &x.x_domid) == -1)

@@ -29,7 +29,9 @@
 #include <stdint.h>
 
 #include "hv.h"
+#include "num.h"
 #include "ring.h"
+#include "xenbus.h"
 
 #define XENNETD_USER_PIDFILE	RUNSTATEDIR "/xennetd.pid"
 #define XENNETD_MAX_WORKERS	64
@@ -51,19 +53,6 @@ struct xnd_config {
 	int			 xc_debug;	/* -d */
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
-};
-
-/* XenbusState values as in xen/io/xenbus.h. */
-enum vif_state {
-	VIF_UNKNOWN = 0,
-	VIF_INITIALISING = 1,
-	VIF_INITWAIT = 2,
-	VIF_INITIALISED = 3,
-	VIF_CONNECTED = 4,
-	VIF_CLOSING = 5,
-	VIF_CLOSED = 6,
-	VIF_RECONFIGURING = 7,
-	VIF_RECONFIGURED = 8
 };
 
 /*
@@ -104,7 +93,7 @@ struct vif {
 	char			 v_ifname[IFNAMSIZ];
 	uint8_t			 v_mac[6];
 	unsigned int		 v_mtu;
-	enum vif_state		 v_state;	/* what we last wrote */
+	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
 	int			 v_attached;	/* data path on a worker */
 	int			 v_failed;	/* guest error: wait for reset */

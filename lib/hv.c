@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "hv-priv.h"
+#include "num.h"
 
 #define HV_COST_ENV	"XENNET_SIM_HCALL_NS"
 
@@ -68,19 +69,16 @@ static int
 hv_cost_env(unsigned long *ns)
 {
 	const char *s;
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
 	*ns = 0;
 	if ((s = getenv(HV_COST_ENV)) == NULL || *s == '\0')
 		return (0);
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || *s == '-') {
+	if (num_parse(s, ULONG_MAX, &v) == -1) {
 		errno = EINVAL;
 		return (-1);
 	}
-	*ns = v;
+	*ns = (unsigned long)v;
 	return (0);
 }
 

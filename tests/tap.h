@@ -44,6 +44,8 @@ done_testing(void)
 	return (tap_failed ? 1 : 0);
 }
 
+static void	skip_all(const char *) __attribute__((unused));
+
 static void
 skip_all(const char *why)
 {
