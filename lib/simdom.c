@@ -16,20 +16,18 @@
 
 /*
  * Simulated domains: the files of a domain in the sim run directory (see
- * hv-sim.h), made and removed as the toolstack would (simdom_create,
+ * simrun.h), made and removed as the toolstack would (simdom_create,
  * simdom_destroy) and used from the inside as the guest would
  * (simdom_attach, simdom_grant, simdom_ungrant).  hv-sim.c opens the same
- * files through hv_sim_dom_open to act as the hypervisor.
+ * files through simrun_dom_open to act as the hypervisor.
  */
 
 #include <sys/types.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +35,11 @@
 #include <unistd.h>
 
 #include "hv-sim.h"
+#include "simrun.h"
 
 struct simdom {
 	char			 sm_dir[PATH_MAX];
-	struct hv_sim_dom	*sm_dom;
+	struct simrun_dom	*sm_dom;
 	uint32_t		 sm_next;	/* next ref to try */
 };
 
@@ -49,120 +48,7 @@ static const char *const simdom_files[] = { "info", "mem", "gnttab",
 
 static int	simdom_mkfile(int, const char *, off_t, const void *, size_t);
 static void	simdom_rmtree(const char *);
-static int	simdom_info_open(const char *, uint32_t,
-		    struct hv_sim_info **);
-static void	simdom_info_close(struct hv_sim_info *);
-static void	*simdom_mapat(int, const char *, size_t, int *);
-static int	 simdom_revoke(union hv_sim_gnt *);
-
-/*
- * hv_sim_dir: the run directory to use: simdir if given, else
- * $XENNET_SIM_DIR, else the default.
- */
-const char *
-hv_sim_dir(const char *simdir)
-{
-	const char *env;
-
-	if (simdir != NULL && *simdir != '\0')
-		return (simdir);
-	if ((env = getenv(HV_SIM_DIR_ENV)) != NULL && *env != '\0')
-		return (env);
-	return (HV_SIM_DEFAULT_DIR);
-}
-
-/*
- * hv_sim_path: format "<dir>/<fmt...>" into buf.  Returns 0, or -1 with
- * ENAMETOOLONG if it does not fit.
- */
-int
-hv_sim_path(char *buf, size_t len, const char *dir, const char *fmt, ...)
-{
-	va_list ap;
-	int n, m;
-
-	n = snprintf(buf, len, "%s/", dir);
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	va_start(ap, fmt);
-	m = vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-	if (m < 0 || (size_t)m >= len - n) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	return (0);
-}
-
-/*
- * hv_sim_mkdirs: make the run directory and its evtchn/ and maps/
- * subdirectories if they do not exist yet.  Returns 0 or -1 with errno.
- */
-int
-hv_sim_mkdirs(const char *dir)
-{
-	static const char *const subdirs[] = { "evtchn", "maps" };
-	char path[PATH_MAX];
-	size_t i;
-
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-		return (-1);
-	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
-		if (hv_sim_path(path, sizeof(path), dir, "%s",
-		    subdirs[i]) == -1)
-			return (-1);
-		if (mkdir(path, 0755) == -1 && errno != EEXIST)
-			return (-1);
-	}
-	return (0);
-}
-
-/*
- * hv_sim_mapfd: map len bytes of fd shared and writable.  Returns the
- * address or NULL with errno.
- */
-void *
-hv_sim_mapfd(int fd, size_t len)
-{
-	void *p;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	return (p == MAP_FAILED ? NULL : p);
-}
-
-/*
- * simdom_mapat: open name in directory dfd and map it whole, checking
- * that it is exactly len bytes long (a short file would SIGBUS).  With
- * fdp the descriptor is kept open and returned there.  Returns the
- * mapping or NULL with errno.
- */
-static void *
-simdom_mapat(int dfd, const char *name, size_t len, int *fdp)
-{
-	struct stat st;
-	void *p = NULL;
-	int fd, saved;
-
-	if ((fd = openat(dfd, name, O_RDWR | O_CLOEXEC)) == -1)
-		return (NULL);
-	if (fstat(fd, &st) == -1)
-		goto out;
-	if ((uintmax_t)st.st_size != (uintmax_t)len) {
-		errno = EINVAL;
-		goto out;
-	}
-	p = hv_sim_mapfd(fd, len);
- out:
-	saved = errno;
-	if (p != NULL && fdp != NULL)
-		*fdp = fd;
-	else
-		close(fd);
-	errno = saved;
-	return (p);
-}
+static int	 simdom_revoke(union simrun_gnt *);
 
 /*
  * simdom_mkfile: create name in directory dfd with size bytes (sparse)
@@ -221,21 +107,21 @@ int
 simdom_create(const char *simdir, uint32_t domid, unsigned int npages)
 {
 	static unsigned int seq;
-	struct hv_sim_info info;
+	struct simrun_info info;
 	char path[PATH_MAX], tmp[PATH_MAX];
-	const char *dir = hv_sim_dir(simdir);
+	const char *dir = simrun_dir(simdir);
 	struct timespec ts;
 	struct stat st;
 	int dfd = -1, saved;
 
 	if (domid == 0 || domid >= DOMID_FIRST_RESERVED || npages == 0 ||
-	    npages > HV_SIM_MAX_PAGES) {
+	    npages > SIMRUN_MAX_PAGES) {
 		errno = EINVAL;
 		return (-1);
 	}
-	if (hv_sim_mkdirs(dir) == -1 ||
-	    hv_sim_path(path, sizeof(path), dir, "dom%u", domid) == -1 ||
-	    hv_sim_path(tmp, sizeof(tmp), dir, ".new.dom%u.XXXXXX",
+	if (simrun_mkdirs(dir) == -1 ||
+	    simrun_path(path, sizeof(path), dir, "dom%u", domid) == -1 ||
+	    simrun_path(tmp, sizeof(tmp), dir, ".new.dom%u.XXXXXX",
 	    domid) == -1)
 		return (-1);
 	if (stat(path, &st) == 0) {
@@ -247,7 +133,7 @@ simdom_create(const char *simdir, uint32_t domid, unsigned int npages)
 	if ((dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		goto fail;
 	memset(&info, 0, sizeof(info));
-	info.si_magic = HV_SIM_INFO_MAGIC;
+	info.si_magic = SIMRUN_INFO_MAGIC;
 	info.si_domid = domid;
 	info.si_npages = npages;
 	info.si_exists = 1;
@@ -259,10 +145,10 @@ simdom_create(const char *simdir, uint32_t domid, unsigned int npages)
 	    sizeof(info)) == -1 ||
 	    simdom_mkfile(dfd, "mem", (off_t)npages * HV_PAGE_SIZE, NULL,
 	    0) == -1 ||
-	    simdom_mkfile(dfd, "gnttab", HV_SIM_NR_GRANTS *
-	    sizeof(union hv_sim_gnt), NULL, 0) == -1 ||
-	    simdom_mkfile(dfd, "active", HV_SIM_NR_GRANTS *
-	    sizeof(struct hv_sim_pin), NULL, 0) == -1)
+	    simdom_mkfile(dfd, "gnttab", SIMRUN_NR_GRANTS *
+	    sizeof(union simrun_gnt), NULL, 0) == -1 ||
+	    simdom_mkfile(dfd, "active", SIMRUN_NR_GRANTS *
+	    sizeof(struct simrun_pin), NULL, 0) == -1)
 		goto fail;
 	close(dfd);
 	dfd = -1;
@@ -282,42 +168,6 @@ simdom_create(const char *simdir, uint32_t domid, unsigned int npages)
 }
 
 /*
- * simdom_info_open: map the info file of domain domid.  Returns 0, or -1
- * with ESRCH if there is no such domain.
- */
-static int
-simdom_info_open(const char *dir, uint32_t domid, struct hv_sim_info **infop)
-{
-	char path[PATH_MAX];
-	struct hv_sim_info *info;
-	int fd;
-
-	if (hv_sim_path(path, sizeof(path), dir, "dom%u", domid) == -1)
-		return (-1);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			errno = ESRCH;
-		return (-1);
-	}
-	info = simdom_mapat(fd, "info", sizeof(*info), NULL);
-	close(fd);
-	if (info == NULL) {
-		if (errno == ENOENT)
-			errno = ESRCH;
-		return (-1);
-	}
-	*infop = info;
-	return (0);
-}
-
-static void
-simdom_info_close(struct hv_sim_info *info)
-{
-
-	munmap(info, sizeof(*info));
-}
-
-/*
  * simdom_destroy: what "xl destroy" does: mark the domain dying (new
  * grant operations on it fail from now on), close its event channels
  * (their peers become unbound), then remove its files.  Mappings and
@@ -330,27 +180,27 @@ simdom_destroy(const char *simdir, uint32_t domid)
 {
 	static unsigned int seq;
 	char path[PATH_MAX], dead[PATH_MAX];
-	const char *dir = hv_sim_dir(simdir);
-	struct hv_sim_info *info;
+	const char *dir = simrun_dir(simdir);
+	struct simrun_info *info;
 
-	if (simdom_info_open(dir, domid, &info) == -1)
+	if (simrun_info_open(dir, domid, &info) == -1)
 		return (-1);
 	if (__atomic_exchange_n(&info->si_dying, 1, __ATOMIC_SEQ_CST) != 0) {
 		/* Someone else is destroying it. */
-		simdom_info_close(info);
+		simrun_info_close(info);
 		errno = ESRCH;
 		return (-1);
 	}
 	(void)hv_sim_evtchn_destroy(dir, domid);
-	if (hv_sim_path(path, sizeof(path), dir, "dom%u", domid) == -1 ||
-	    hv_sim_path(dead, sizeof(dead), dir, ".dead.dom%u.%ld.%u", domid,
+	if (simrun_path(path, sizeof(path), dir, "dom%u", domid) == -1 ||
+	    simrun_path(dead, sizeof(dead), dir, ".dead.dom%u.%ld.%u", domid,
 	    (long)getpid(), __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED)) ==
 	    -1 || rename(path, dead) == -1) {
-		simdom_info_close(info);
+		simrun_info_close(info);
 		return (-1);
 	}
 	__atomic_store_n(&info->si_exists, 0, __ATOMIC_SEQ_CST);
-	simdom_info_close(info);
+	simrun_info_close(info);
 	simdom_rmtree(dead);
 	return (0);
 }
@@ -362,135 +212,13 @@ simdom_destroy(const char *simdir, uint32_t domid)
 int
 simdom_set_shutdown(const char *simdir, uint32_t domid)
 {
-	struct hv_sim_info *info;
+	struct simrun_info *info;
 
-	if (simdom_info_open(hv_sim_dir(simdir), domid, &info) == -1)
+	if (simrun_info_open(simrun_dir(simdir), domid, &info) == -1)
 		return (-1);
 	__atomic_store_n(&info->si_shutdown, 1, __ATOMIC_SEQ_CST);
-	simdom_info_close(info);
+	simrun_info_close(info);
 	return (0);
-}
-
-/*
- * hv_sim_dom_info: domain information as hv_dominfo reports it.  No
- * directory means no domain, except for domain 0 which always exists.
- * Returns 0, or -1 with errno for other failures.
- */
-int
-hv_sim_dom_info(const char *dir, uint32_t domid, struct hv_dominfo *di)
-{
-	struct hv_sim_info *info;
-
-	di->hd_domid = domid;
-	di->hd_exists = di->hd_dying = di->hd_shutdown = 0;
-	if (simdom_info_open(dir, domid, &info) == -1) {
-		if (errno != ESRCH)
-			return (-1);
-		di->hd_exists = (domid == 0);
-		return (0);
-	}
-	di->hd_exists = __atomic_load_n(&info->si_exists, __ATOMIC_ACQUIRE);
-	di->hd_dying = __atomic_load_n(&info->si_dying, __ATOMIC_ACQUIRE);
-	di->hd_shutdown = __atomic_load_n(&info->si_shutdown,
-	    __ATOMIC_ACQUIRE);
-	simdom_info_close(info);
-	return (0);
-}
-
-/*
- * hv_sim_dom_open: open domain domid's files and map them.  Returns 0
- * with a reference in *domp, or -1 with errno (ESRCH: no such domain or
- * dying; EINVAL: damaged files).
- */
-int
-hv_sim_dom_open(const char *dir, uint32_t domid, struct hv_sim_dom **domp)
-{
-	char path[PATH_MAX];
-	struct hv_sim_dom *dom;
-	int dfd, saved;
-
-	if (hv_sim_path(path, sizeof(path), dir, "dom%u", domid) == -1)
-		return (-1);
-	if ((dom = calloc(1, sizeof(*dom))) == NULL)
-		return (-1);
-	dom->sd_domid = domid;
-	dom->sd_refs = 1;
-	dom->sd_memfd = dom->sd_pinfd = -1;
-	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			errno = ESRCH;
-		free(dom);
-		return (-1);
-	}
-	if ((dom->sd_info = simdom_mapat(dfd, "info", sizeof(*dom->sd_info),
-	    NULL)) == NULL)
-		goto fail;
-	dom->sd_npages = dom->sd_info->si_npages;
-	dom->sd_gen = dom->sd_info->si_gen;
-	if (dom->sd_info->si_magic != HV_SIM_INFO_MAGIC ||
-	    dom->sd_info->si_domid != domid || dom->sd_npages == 0 ||
-	    dom->sd_npages > HV_SIM_MAX_PAGES) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if (!hv_sim_dom_live(dom)) {
-		errno = ESRCH;
-		goto fail;
-	}
-	if ((dom->sd_gnt = simdom_mapat(dfd, "gnttab", HV_SIM_NR_GRANTS *
-	    sizeof(*dom->sd_gnt), NULL)) == NULL ||
-	    (dom->sd_pin = simdom_mapat(dfd, "active", HV_SIM_NR_GRANTS *
-	    sizeof(*dom->sd_pin), &dom->sd_pinfd)) == NULL ||
-	    (dom->sd_mem = simdom_mapat(dfd, "mem", (size_t)dom->sd_npages *
-	    HV_PAGE_SIZE, &dom->sd_memfd)) == NULL)
-		goto fail;
-	close(dfd);
-	*domp = dom;
-	return (0);
- fail:
-	saved = errno;
-	if (saved == ENOENT)
-		saved = ESRCH;
-	close(dfd);
-	dom->sd_refs = 1;
-	hv_sim_dom_rele(dom);
-	errno = saved;
-	return (-1);
-}
-
-/*
- * hv_sim_dom_rele: drop a reference; the last one unmaps everything.
- */
-void
-hv_sim_dom_rele(struct hv_sim_dom *dom)
-{
-
-	if (dom == NULL || --dom->sd_refs > 0)
-		return;
-	if (dom->sd_mem != NULL)
-		munmap(dom->sd_mem, (size_t)dom->sd_npages * HV_PAGE_SIZE);
-	if (dom->sd_pin != NULL)
-		munmap(dom->sd_pin, HV_SIM_NR_GRANTS * sizeof(*dom->sd_pin));
-	if (dom->sd_gnt != NULL)
-		munmap(dom->sd_gnt, HV_SIM_NR_GRANTS * sizeof(*dom->sd_gnt));
-	if (dom->sd_info != NULL)
-		munmap(dom->sd_info, sizeof(*dom->sd_info));
-	if (dom->sd_memfd != -1)
-		close(dom->sd_memfd);
-	if (dom->sd_pinfd != -1)
-		close(dom->sd_pinfd);
-	free(dom);
-}
-
-/*
- * hv_sim_dom_live: 1 while the domain exists and is not dying.
- */
-int
-hv_sim_dom_live(const struct hv_sim_dom *dom)
-{
-
-	return (__atomic_load_n(&dom->sd_info->si_exists, __ATOMIC_ACQUIRE) &&
-	    !__atomic_load_n(&dom->sd_info->si_dying, __ATOMIC_ACQUIRE));
 }
 
 /*
@@ -505,20 +233,20 @@ simdom_attach(const char *simdir, uint32_t domid)
 
 	if ((sm = calloc(1, sizeof(*sm))) == NULL)
 		return (NULL);
-	if (strlen(hv_sim_dir(simdir)) >= sizeof(sm->sm_dir)) {
+	if (strlen(simrun_dir(simdir)) >= sizeof(sm->sm_dir)) {
 		free(sm);
 		errno = ENAMETOOLONG;
 		return (NULL);
 	}
-	memcpy(sm->sm_dir, hv_sim_dir(simdir), strlen(hv_sim_dir(simdir)) +
+	memcpy(sm->sm_dir, simrun_dir(simdir), strlen(simrun_dir(simdir)) +
 	    1);
-	if (hv_sim_dom_open(sm->sm_dir, domid, &sm->sm_dom) == -1) {
+	if (simrun_dom_open(sm->sm_dir, domid, &sm->sm_dom) == -1) {
 		saved = errno;
 		free(sm);
 		errno = saved;
 		return (NULL);
 	}
-	sm->sm_next = HV_SIM_FIRST_REF;
+	sm->sm_next = SIMRUN_FIRST_REF;
 	return (sm);
 }
 
@@ -528,7 +256,7 @@ simdom_detach(struct simdom *sm)
 
 	if (sm == NULL)
 		return;
-	hv_sim_dom_rele(sm->sm_dom);
+	simrun_dom_rele(sm->sm_dom);
 	free(sm);
 }
 
@@ -555,7 +283,7 @@ simdom_page(struct simdom *sm, uint32_t frame)
 
 /*
  * simdom_grant: grant domid access to frame, as a guest does: claim a
- * free entry (refs below HV_SIM_FIRST_REF are reserved), fill in domid
+ * free entry (refs below SIMRUN_FIRST_REF are reserved), fill in domid
  * and frame, then, after a write barrier, the flags that make it valid.
  * The frame is not checked, as Xen does not check it before use.  A free
  * entry is all zero; it is claimed with a compare-and-swap that puts
@@ -566,7 +294,7 @@ int
 simdom_grant(struct simdom *sm, uint32_t frame, uint16_t domid,
     int readonly)
 {
-	union hv_sim_gnt *tab, claim, g;
+	union simrun_gnt *tab, claim, g;
 	uint32_t i, ref;
 	uint64_t zero;
 
@@ -577,10 +305,10 @@ simdom_grant(struct simdom *sm, uint32_t frame, uint16_t domid,
 	tab = sm->sm_dom->sd_gnt;
 	memset(&claim, 0, sizeof(claim));
 	claim.sg_e.domid = DOMID_INVALID;
-	for (i = 0; i < HV_SIM_NR_GRANTS - HV_SIM_FIRST_REF; i++) {
+	for (i = 0; i < SIMRUN_NR_GRANTS - SIMRUN_FIRST_REF; i++) {
 		ref = sm->sm_next + i;
-		if (ref >= HV_SIM_NR_GRANTS)
-			ref -= HV_SIM_NR_GRANTS - HV_SIM_FIRST_REF;
+		if (ref >= SIMRUN_NR_GRANTS)
+			ref -= SIMRUN_NR_GRANTS - SIMRUN_FIRST_REF;
 		zero = 0;
 		if (__atomic_load_n(&tab[ref].sg_w, __ATOMIC_RELAXED) != 0 ||
 		    !__atomic_compare_exchange_n(&tab[ref].sg_w, &zero,
@@ -594,8 +322,8 @@ simdom_grant(struct simdom *sm, uint32_t frame, uint16_t domid,
 		g.sg_e.flags = GTF_permit_access |
 		    (readonly ? GTF_readonly : 0);
 		__atomic_store_n(&tab[ref].sg_w, g.sg_w, __ATOMIC_RELEASE);
-		sm->sm_next = ref + 1 < HV_SIM_NR_GRANTS ? ref + 1 :
-		    HV_SIM_FIRST_REF;
+		sm->sm_next = ref + 1 < SIMRUN_NR_GRANTS ? ref + 1 :
+		    SIMRUN_FIRST_REF;
 		return ((int)ref);
 	}
 	errno = ENOSPC;
@@ -607,9 +335,9 @@ simdom_grant(struct simdom *sm, uint32_t frame, uint16_t domid,
  * -1 with EBUSY or EINVAL (unused).
  */
 static int
-simdom_revoke(union hv_sim_gnt *e)
+simdom_revoke(union simrun_gnt *e)
 {
-	union hv_sim_gnt g;
+	union simrun_gnt g;
 
 	g.sg_w = __atomic_load_n(&e->sg_w, __ATOMIC_ACQUIRE);
 	do {
@@ -637,9 +365,9 @@ simdom_revoke(union hv_sim_gnt *e)
 int
 simdom_ungrant(struct simdom *sm, uint32_t ref)
 {
-	union hv_sim_gnt *e;
+	union simrun_gnt *e;
 
-	if (sm == NULL || ref < HV_SIM_FIRST_REF || ref >= HV_SIM_NR_GRANTS) {
+	if (sm == NULL || ref < SIMRUN_FIRST_REF || ref >= SIMRUN_NR_GRANTS) {
 		errno = EINVAL;
 		return (-1);
 	}
@@ -662,5 +390,5 @@ int
 simdom_alive(struct simdom *sm)
 {
 
-	return (sm != NULL && hv_sim_dom_live(sm->sm_dom));
+	return (sm != NULL && simrun_dom_live(sm->sm_dom));
 }
