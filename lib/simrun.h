@@ -19,8 +19,8 @@
  * of its shared files, and opening a simulated domain.  Both sides of the
  * simulation use it: the sim provider (hv-sim.c: the hypervisor side,
  * grant copy/map and event channels) and the simulated domains' guest
- * and toolstack side (simdom.c).  It calls neither.  Every process that
- * uses the same run directory sees the same machine:
+ * and toolstack side (tests/sim/simdom.c).  It calls neither.  Every
+ * process that uses the same run directory sees the same machine:
  *
  *   <simdir>/dom<d>/info     struct simrun_info: exists/dying/shutdown
  *   <simdir>/dom<d>/mem      npages pages of guest memory

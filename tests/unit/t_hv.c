@@ -38,6 +38,7 @@
 
 #include "hv.h"
 #include "simrun.h"
+#include "../sim/simdom.h"
 #include "../tap.h"
 #include "rundir.h"
 

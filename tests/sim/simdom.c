@@ -15,11 +15,13 @@
  */
 
 /*
- * Simulated domains: the files of a domain in the sim run directory (see
- * simrun.h), made and removed as the toolstack would (simdom_create,
- * simdom_destroy) and used from the inside as the guest would
- * (simdom_attach, simdom_grant, simdom_ungrant).  hv-sim.c opens the same
- * files through simrun_dom_open to act as the hypervisor.
+ * Simulated domains (simdom.h), for the simulators' toolkit: the files
+ * of a domain in the sim run directory (lib/simrun.h), made and removed
+ * as the toolstack would (simdom_create, simdom_destroy) and used from
+ * the inside as the guest would (simdom_attach, simdom_grant,
+ * simdom_ungrant).  The sim provider (lib/hv-sim.c) opens the same files
+ * through simrun_dom_open to act as the hypervisor, and is called here
+ * only through its toolstack hooks (lib/hv-sim.h).
  */
 
 #include <sys/types.h>
@@ -35,6 +37,7 @@
 #include <unistd.h>
 
 #include "hv-sim.h"
+#include "simdom.h"
 #include "simrun.h"
 
 struct simdom {
