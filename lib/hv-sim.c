@@ -15,8 +15,9 @@
  */
 
 /*
- * The "sim" provider: the hypervisor side of simulated domains (files
- * described in hv-sim.h).
+ * The "sim" provider: the hypervisor side of simulated domains, on the
+ * run directory described in simrun.h.  Besides the hv_sim_ops table it
+ * offers the simulated toolstack the two hooks of hv-sim.h.
  *
  * Grants follow Xen's grant_table.c: a copy checks each grant side for a
  * live domain (GNTST_bad_domain), a ref in range (GNTST_bad_gntref), an
@@ -56,6 +57,7 @@
 
 #include "hv-priv.h"
 #include "hv-sim.h"
+#include "simrun.h"
 
 /* hs_pflags[] bits */
 #define HS_OWNED	0x01
@@ -65,8 +67,8 @@
 struct hv_sim_evf {
 	uint32_t		 ef_domid;
 	int			 ef_fd;
-	struct hv_sim_evhdr	*ef_hdr;
-	struct hv_sim_port	*ef_port;
+	struct simrun_evhdr	*ef_hdr;
+	struct simrun_port	*ef_port;
 };
 
 /* A consistent copy of a port's link fields. */
@@ -74,7 +76,7 @@ struct hs_snap {
 	uint32_t	sn_state;
 	uint32_t	sn_rdomid;
 	uint32_t	sn_rport;
-	char		sn_owner[HV_SIM_OWNER_LEN];
+	char		sn_owner[SIMRUN_OWNER_LEN];
 };
 
 /* One hv_map of this handle. */
@@ -82,7 +84,7 @@ struct hs_map {
 	uint8_t			*hm_addr;
 	unsigned int		 hm_count;
 	int			 hm_rw;
-	struct hv_sim_dom	*hm_dom;
+	struct simrun_dom	*hm_dom;
 	uint32_t		*hm_refs;
 };
 
@@ -91,7 +93,7 @@ struct hv_sim {
 	uint32_t		 hs_domid;
 
 	/* Grants. */
-	struct hv_sim_dom	**hs_doms;	/* domains seen, cached */
+	struct simrun_dom	**hs_doms;	/* domains seen, cached */
 	unsigned int		 hs_ndoms;
 	unsigned int		 hs_domcap;
 	struct hs_map		*hs_maps;
@@ -101,14 +103,14 @@ struct hv_sim {
 
 	/* Event channels. */
 	int			 hs_sock;
-	char			 hs_name[HV_SIM_OWNER_LEN];
+	char			 hs_name[SIMRUN_OWNER_LEN];
 	struct sockaddr_un	 hs_addr;
 	struct hv_sim_evf	*hs_ev;		/* our domain's ports */
 	struct hv_sim_evf	**hs_evs;	/* other domains', cached */
 	unsigned int		 hs_nevs;
 	unsigned int		 hs_evcap;
-	uint8_t			 hs_pflags[HV_SIM_NR_PORTS];
-	uint16_t		 hs_owned[HV_SIM_NR_PORTS];
+	uint8_t			 hs_pflags[SIMRUN_NR_PORTS];
+	uint16_t		 hs_owned[SIMRUN_NR_PORTS];
 	unsigned int		 hs_nowned;
 	unsigned int		 hs_rr;		/* pending() round robin */
 };
@@ -131,16 +133,16 @@ static int	 hv_sim_evtchn_unmask(void *, uint32_t);
 
 static void	*hv_sim_grow(void *, unsigned int *, size_t, unsigned int);
 static void	 hv_sim_prune(struct hv_sim *);
-static struct hv_sim_dom *hv_sim_dom_get(struct hv_sim *, uint32_t);
-static int16_t	 hv_sim_gnt_check(struct hv_sim *, struct hv_sim_dom *,
-		    uint32_t, int, union hv_sim_gnt *);
+static struct simrun_dom *hv_sim_dom_get(struct hv_sim *, uint32_t);
+static int16_t	 hv_sim_gnt_check(struct hv_sim *, struct simrun_dom *,
+		    uint32_t, int, union simrun_gnt *);
 static int16_t	 hv_sim_copy_side(struct hv_sim *, uint16_t, uint32_t, int,
 		    uint8_t **);
 static int16_t	 hv_sim_copy_one(struct hv_sim *, hv_copy_seg *);
-static int16_t	 hv_sim_pin(struct hv_sim *, struct hv_sim_dom *, uint32_t,
+static int16_t	 hv_sim_pin(struct hv_sim *, struct simrun_dom *, uint32_t,
 		    int, uint32_t *);
-static void	 hv_sim_unpin(struct hv_sim_dom *, uint32_t, int);
-static void	 hv_sim_unpin_all(struct hv_sim_dom *, const uint32_t *,
+static void	 hv_sim_unpin(struct simrun_dom *, uint32_t, int);
+static void	 hv_sim_unpin_all(struct simrun_dom *, const uint32_t *,
 		    unsigned int, int);
 static int	 hv_sim_gntst_errno(int16_t);
 static int	 hv_sim_remap(uint8_t *, const uint32_t *, unsigned int,
@@ -155,8 +157,8 @@ static int	 hv_sim_evf_dead(const struct hv_sim_evf *);
 static void	 hv_sim_evf_lock(struct hv_sim_evf *, struct hv_sim_evf *);
 static void	 hv_sim_evf_unlock(struct hv_sim_evf *, struct hv_sim_evf *);
 static struct hv_sim_evf *hv_sim_evf_get(struct hv_sim *, uint32_t);
-static void	 hv_sim_port_read(struct hv_sim_port *, struct hs_snap *);
-static void	 hv_sim_port_write(struct hv_sim_port *, uint32_t, uint32_t,
+static void	 hv_sim_port_read(struct simrun_port *, struct hs_snap *);
+static void	 hv_sim_port_write(struct simrun_port *, uint32_t, uint32_t,
 		    uint32_t, const char *);
 static int	 hv_sim_port_alloc(struct hv_sim_evf *);
 static int	 hv_sim_port_close(const char *, struct hv_sim_evf *,
@@ -197,7 +199,7 @@ hv_sim_open(const char *simdir, uint32_t domid)
 {
 	static unsigned int nhandles;
 	struct hv_sim *hs;
-	const char *dir = hv_sim_dir(simdir);
+	const char *dir = simrun_dir(simdir);
 	int saved, sndbuf = 1 << 20;
 
 	if (domid >= DOMID_FIRST_RESERVED) {
@@ -214,7 +216,7 @@ hv_sim_open(const char *simdir, uint32_t domid)
 		goto fail;
 	}
 	memcpy(hs->hs_dir, dir, strlen(dir) + 1);
-	if (hv_sim_mkdirs(dir) == -1)
+	if (simrun_mkdirs(dir) == -1)
 		goto fail;
 	if (hv_sim_evf_open(dir, domid, 1, &hs->hs_ev) == -1)
 		goto fail;
@@ -222,7 +224,7 @@ hv_sim_open(const char *simdir, uint32_t domid)
 	    (long)getpid(), __atomic_fetch_add(&nhandles, 1,
 	    __ATOMIC_RELAXED));
 	hs->hs_addr.sun_family = AF_UNIX;
-	if (hv_sim_path(hs->hs_addr.sun_path, sizeof(hs->hs_addr.sun_path),
+	if (simrun_path(hs->hs_addr.sun_path, sizeof(hs->hs_addr.sun_path),
 	    dir, "evtchn/%s", hs->hs_name) == -1)
 		goto fail;
 	if ((hs->hs_sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK |
@@ -272,7 +274,7 @@ hv_sim_close(void *p)
 	(void)unlink(hs->hs_addr.sun_path);
 	if (hs->hs_logfd != -1) {
 		close(hs->hs_logfd);
-		if (hv_sim_path(path, sizeof(path), hs->hs_dir, "maps/%s",
+		if (simrun_path(path, sizeof(path), hs->hs_dir, "maps/%s",
 		    hs->hs_name) == 0)
 			(void)unlink(path);
 	}
@@ -280,7 +282,7 @@ hv_sim_close(void *p)
 		hv_sim_evf_close(hs->hs_evs[i]);
 	hv_sim_evf_close(hs->hs_ev);
 	for (i = 0; i < hs->hs_ndoms; i++)
-		hv_sim_dom_rele(hs->hs_doms[i]);
+		simrun_dom_rele(hs->hs_doms[i]);
 	free(hs->hs_evs);
 	free(hs->hs_doms);
 	free(hs->hs_maps);
@@ -301,7 +303,7 @@ hv_sim_dominfo(void *p, uint32_t domid, struct hv_dominfo *info)
 {
 	struct hv_sim *hs = p;
 
-	return (hv_sim_dom_info(hs->hs_dir, domid, info));
+	return (simrun_dom_info(hs->hs_dir, domid, info));
 }
 
 /*
@@ -336,17 +338,17 @@ hv_sim_grow(void *arr, unsigned int *capp, size_t size, unsigned int need)
 static void
 hv_sim_prune(struct hv_sim *hs)
 {
-	struct hv_sim_dom *dom;
+	struct simrun_dom *dom;
 	unsigned int i;
 
 	for (i = 0; i < hs->hs_ndoms; ) {
 		dom = hs->hs_doms[i];
-		if (hv_sim_dom_live(dom)) {
+		if (simrun_dom_live(dom)) {
 			i++;
 			continue;
 		}
 		hs->hs_doms[i] = hs->hs_doms[--hs->hs_ndoms];
-		hv_sim_dom_rele(dom);
+		simrun_dom_rele(dom);
 	}
 }
 
@@ -356,10 +358,10 @@ hv_sim_prune(struct hv_sim *hs)
  * miss (the id may have been reused).  Returns NULL with ESRCH if there
  * is none.
  */
-static struct hv_sim_dom *
+static struct simrun_dom *
 hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
 {
-	struct hv_sim_dom *dom;
+	struct simrun_dom *dom;
 	unsigned int i;
 	void *arr;
 
@@ -367,7 +369,7 @@ hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
 		domid = hs->hs_domid;
 	for (i = 0; i < hs->hs_ndoms; i++) {
 		dom = hs->hs_doms[i];
-		if (dom->sd_domid == domid && hv_sim_dom_live(dom))
+		if (dom->sd_domid == domid && simrun_dom_live(dom))
 			return (dom);
 	}
 	hv_sim_prune(hs);
@@ -375,7 +377,7 @@ hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
 	    sizeof(*hs->hs_doms), hs->hs_ndoms + 1)) == NULL)
 		return (NULL);
 	hs->hs_doms = arr;
-	if (hv_sim_dom_open(hs->hs_dir, domid, &dom) == -1)
+	if (simrun_dom_open(hs->hs_dir, domid, &dom) == -1)
 		return (NULL);
 	hs->hs_doms[hs->hs_ndoms++] = dom;
 	return (dom);
@@ -387,11 +389,11 @@ hv_sim_dom_get(struct hv_sim *hs, uint32_t domid)
  * *g.  Returns GNTST_okay or the GNTST_* code of the refusal.
  */
 static int16_t
-hv_sim_gnt_check(struct hv_sim *hs, struct hv_sim_dom *dom, uint32_t ref,
-    int write, union hv_sim_gnt *g)
+hv_sim_gnt_check(struct hv_sim *hs, struct simrun_dom *dom, uint32_t ref,
+    int write, union simrun_gnt *g)
 {
 
-	if (ref >= HV_SIM_NR_GRANTS)
+	if (ref >= SIMRUN_NR_GRANTS)
 		return (GNTST_bad_gntref);
 	g->sg_w = __atomic_load_n(&dom->sd_gnt[ref].sg_w, __ATOMIC_ACQUIRE);
 	if ((g->sg_e.flags & GTF_type_mask) != GTF_permit_access ||
@@ -412,8 +414,8 @@ static int16_t
 hv_sim_copy_side(struct hv_sim *hs, uint16_t domid, uint32_t ref, int write,
     uint8_t **page)
 {
-	struct hv_sim_dom *dom;
-	union hv_sim_gnt g;
+	struct simrun_dom *dom;
+	union simrun_gnt g;
 	int16_t st;
 
 	if ((dom = hv_sim_dom_get(hs, domid)) == NULL)
@@ -517,10 +519,10 @@ hv_sim_gntst_errno(int16_t st)
  * table's lock.  The frame is returned in *frame.  Returns a GNTST code.
  */
 static int16_t
-hv_sim_pin(struct hv_sim *hs, struct hv_sim_dom *dom, uint32_t ref, int rw,
+hv_sim_pin(struct hv_sim *hs, struct simrun_dom *dom, uint32_t ref, int rw,
     uint32_t *frame)
 {
-	union hv_sim_gnt g, n;
+	union simrun_gnt g, n;
 	int16_t st;
 
 	do {
@@ -544,10 +546,10 @@ hv_sim_pin(struct hv_sim *hs, struct hv_sim_dom *dom, uint32_t ref, int rw,
  * caller holds the active table's lock.
  */
 static void
-hv_sim_unpin(struct hv_sim_dom *dom, uint32_t ref, int rw)
+hv_sim_unpin(struct simrun_dom *dom, uint32_t ref, int rw)
 {
-	struct hv_sim_pin *pn = &dom->sd_pin[ref];
-	union hv_sim_gnt g, n;
+	struct simrun_pin *pn = &dom->sd_pin[ref];
+	union simrun_gnt g, n;
 	uint16_t clear = 0;
 
 	if (pn->pn_rd > 0)
@@ -568,7 +570,7 @@ hv_sim_unpin(struct hv_sim_dom *dom, uint32_t ref, int rw)
 }
 
 static void
-hv_sim_unpin_all(struct hv_sim_dom *dom, const uint32_t *refs,
+hv_sim_unpin_all(struct simrun_dom *dom, const uint32_t *refs,
     unsigned int count, int rw)
 {
 	unsigned int i;
@@ -615,7 +617,7 @@ hv_sim_map(void *p, uint32_t domid, const uint32_t *refs, unsigned int count,
     int rw)
 {
 	struct hv_sim *hs = p;
-	struct hv_sim_dom *dom;
+	struct simrun_dom *dom;
 	struct hs_map *m;
 	uint32_t *frames = NULL, *copy = NULL;
 	void *arr, *addr = MAP_FAILED;
@@ -701,7 +703,7 @@ hv_sim_unmap(void *p, void *addr, unsigned int count)
 	hv_sim_maplog(hs);
 	munmap(m.hm_addr, (size_t)m.hm_count * HV_PAGE_SIZE);
 	hv_sim_unpin_all(m.hm_dom, m.hm_refs, m.hm_count, m.hm_rw);
-	hv_sim_dom_rele(m.hm_dom);
+	simrun_dom_rele(m.hm_dom);
 	free(m.hm_refs);
 	hv_sim_prune(hs);
 	return (0);
@@ -716,12 +718,12 @@ static void
 hv_sim_maplog(struct hv_sim *hs)
 {
 	char path[PATH_MAX];
-	struct hv_sim_maprec *rec;
+	struct simrun_maprec *rec;
 	unsigned int i, j, n = 0;
 	size_t len;
 
 	if (hs->hs_logfd == -1) {
-		if (hv_sim_path(path, sizeof(path), hs->hs_dir, "maps/%s",
+		if (simrun_path(path, sizeof(path), hs->hs_dir, "maps/%s",
 		    hs->hs_name) == -1 ||
 		    (hs->hs_logfd = open(path, O_RDWR | O_CREAT | O_TRUNC |
 		    O_CLOEXEC, 0644)) == -1)
@@ -762,7 +764,7 @@ hv_sim_dead_owner(const char *dir, const char *name)
 		return (0);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (hv_sim_path(sun.sun_path, sizeof(sun.sun_path), dir, "evtchn/%s",
+	if (simrun_path(sun.sun_path, sizeof(sun.sun_path), dir, "evtchn/%s",
 	    name) == -1 ||
 	    (s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return (0);
@@ -783,27 +785,27 @@ int
 hv_sim_reap_maps(const char *dir)
 {
 	char path[PATH_MAX], claim[PATH_MAX];
-	struct hv_sim_maprec rec;
-	struct hv_sim_dom *dom;
+	struct simrun_maprec rec;
+	struct simrun_dom *dom;
 	struct dirent *de;
 	DIR *d;
 	int fd, released = 0;
 
-	if (hv_sim_path(path, sizeof(path), dir, "maps") == -1 ||
+	if (simrun_path(path, sizeof(path), dir, "maps") == -1 ||
 	    (d = opendir(path)) == NULL)
 		return (-1);
 	while ((de = readdir(d)) != NULL) {
 		if (!hv_sim_dead_owner(dir, de->d_name) ||
-		    hv_sim_path(path, sizeof(path), dir, "maps/%s",
+		    simrun_path(path, sizeof(path), dir, "maps/%s",
 		    de->d_name) == -1 ||
-		    hv_sim_path(claim, sizeof(claim), dir, "maps/.reap.%s.%ld",
+		    simrun_path(claim, sizeof(claim), dir, "maps/.reap.%s.%ld",
 		    de->d_name, (long)getpid()) == -1 ||
 		    rename(path, claim) == -1)
 			continue;
 		if ((fd = open(claim, O_RDONLY | O_CLOEXEC)) != -1) {
 			while (read(fd, &rec, sizeof(rec)) == sizeof(rec)) {
-				if (rec.mr_ref >= HV_SIM_NR_GRANTS ||
-				    hv_sim_dom_open(dir, rec.mr_domid,
+				if (rec.mr_ref >= SIMRUN_NR_GRANTS ||
+				    simrun_dom_open(dir, rec.mr_domid,
 				    &dom) == -1)
 					continue;
 				if (dom->sd_gen == rec.mr_gen) {
@@ -811,7 +813,7 @@ hv_sim_reap_maps(const char *dir)
 					    rec.mr_rw);
 					released++;
 				}
-				hv_sim_dom_rele(dom);
+				simrun_dom_rele(dom);
 			}
 			close(fd);
 		}
@@ -835,11 +837,11 @@ hv_sim_evf_open(const char *dir, uint32_t domid, int create,
 	char path[PATH_MAX];
 	struct hv_sim_evf *ev;
 	struct stat st;
-	size_t len = sizeof(struct hv_sim_evhdr) +
-	    HV_SIM_NR_PORTS * sizeof(struct hv_sim_port);
+	size_t len = sizeof(struct simrun_evhdr) +
+	    SIMRUN_NR_PORTS * sizeof(struct simrun_port);
 	int fd, saved;
 
-	if (hv_sim_path(path, sizeof(path), dir, "evtchn/d%u", domid) == -1)
+	if (simrun_path(path, sizeof(path), dir, "evtchn/d%u", domid) == -1)
 		return (-1);
 	fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
 	if (fd == -1)
@@ -863,17 +865,17 @@ hv_sim_evf_open(const char *dir, uint32_t domid, int create,
 		errno = EINVAL;
 		goto fail;
 	}
-	if ((ev->ef_hdr = hv_sim_mapfd(fd, len)) == NULL)
+	if ((ev->ef_hdr = simrun_mapfd(fd, len)) == NULL)
 		goto fail;
-	ev->ef_port = (struct hv_sim_port *)(ev->ef_hdr + 1);
+	ev->ef_port = (struct simrun_port *)(ev->ef_hdr + 1);
 	if (ev->ef_hdr->eh_magic == 0) {
 		ev->ef_hdr->eh_domid = domid;
-		ev->ef_hdr->eh_nports = HV_SIM_NR_PORTS;
-		ev->ef_hdr->eh_magic = HV_SIM_EV_MAGIC;
+		ev->ef_hdr->eh_nports = SIMRUN_NR_PORTS;
+		ev->ef_hdr->eh_magic = SIMRUN_EV_MAGIC;
 	}
-	if (ev->ef_hdr->eh_magic != HV_SIM_EV_MAGIC ||
+	if (ev->ef_hdr->eh_magic != SIMRUN_EV_MAGIC ||
 	    ev->ef_hdr->eh_domid != domid ||
-	    ev->ef_hdr->eh_nports != HV_SIM_NR_PORTS) {
+	    ev->ef_hdr->eh_nports != SIMRUN_NR_PORTS) {
 		errno = EINVAL;
 		goto fail;
 	}
@@ -900,8 +902,8 @@ hv_sim_evf_close(struct hv_sim_evf *ev)
 
 	if (ev == NULL)
 		return;
-	munmap(ev->ef_hdr, sizeof(struct hv_sim_evhdr) +
-	    HV_SIM_NR_PORTS * sizeof(struct hv_sim_port));
+	munmap(ev->ef_hdr, sizeof(struct simrun_evhdr) +
+	    SIMRUN_NR_PORTS * sizeof(struct simrun_port));
 	close(ev->ef_fd);
 	free(ev);
 }
@@ -987,10 +989,10 @@ hv_sim_evf_get(struct hv_sim *hs, uint32_t domid)
  * values are taken as they are.
  */
 static void
-hv_sim_port_read(struct hv_sim_port *po, struct hs_snap *sn)
+hv_sim_port_read(struct simrun_port *po, struct hs_snap *sn)
 {
 	static const struct timespec pause = { 0, 100000 };
-	uint64_t owner[HV_SIM_OWNER_LEN / 8];
+	uint64_t owner[SIMRUN_OWNER_LEN / 8];
 	uint32_t s1, s2;
 	unsigned int tries;
 	size_t i;
@@ -1005,7 +1007,7 @@ hv_sim_port_read(struct hv_sim_port *po, struct hs_snap *sn)
 		    __ATOMIC_RELAXED);
 		sn->sn_rport = __atomic_load_n(&po->po_rport,
 		    __ATOMIC_RELAXED);
-		for (i = 0; i < HV_SIM_OWNER_LEN / 8; i++)
+		for (i = 0; i < SIMRUN_OWNER_LEN / 8; i++)
 			owner[i] = __atomic_load_n(&po->po_owner[i],
 			    __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -1022,10 +1024,10 @@ hv_sim_port_read(struct hv_sim_port *po, struct hs_snap *sn)
  * caller holds the file's lock).  owner NULL keeps the owner.
  */
 static void
-hv_sim_port_write(struct hv_sim_port *po, uint32_t state, uint32_t rdomid,
+hv_sim_port_write(struct simrun_port *po, uint32_t state, uint32_t rdomid,
     uint32_t rport, const char *owner)
 {
-	uint64_t words[HV_SIM_OWNER_LEN / 8];
+	uint64_t words[SIMRUN_OWNER_LEN / 8];
 	uint32_t seq = __atomic_load_n(&po->po_seq, __ATOMIC_RELAXED);
 	size_t i;
 
@@ -1038,7 +1040,7 @@ hv_sim_port_write(struct hv_sim_port *po, uint32_t state, uint32_t rdomid,
 	if (owner != NULL) {
 		memset(words, 0, sizeof(words));
 		memcpy(words, owner, strnlen(owner, sizeof(words) - 1));
-		for (i = 0; i < HV_SIM_OWNER_LEN / 8; i++)
+		for (i = 0; i < SIMRUN_OWNER_LEN / 8; i++)
 			__atomic_store_n(&po->po_owner[i], words[i],
 			    __ATOMIC_RELAXED);
 	}
@@ -1055,9 +1057,9 @@ hv_sim_port_alloc(struct hv_sim_evf *ev)
 {
 	uint32_t p;
 
-	for (p = 1; p < HV_SIM_NR_PORTS; p++)
+	for (p = 1; p < SIMRUN_NR_PORTS; p++)
 		if (__atomic_load_n(&ev->ef_port[p].po_state,
-		    __ATOMIC_RELAXED) == HV_SIM_PORT_FREE) {
+		    __ATOMIC_RELAXED) == SIMRUN_PORT_FREE) {
 			__atomic_store_n(&ev->ef_port[p].po_pending, 0,
 			    __ATOMIC_RELAXED);
 			return ((int)p);
@@ -1075,14 +1077,14 @@ hv_sim_port_alloc(struct hv_sim_evf *ev)
 static int
 hv_sim_port_close(const char *dir, struct hv_sim_evf *ev, uint32_t port)
 {
-	struct hv_sim_port *po = &ev->ef_port[port];
+	struct simrun_port *po = &ev->ef_port[port];
 	struct hv_sim_evf *peer;
 	struct hs_snap sn, now;
 
 	for (;;) {
 		hv_sim_port_read(po, &sn);
 		peer = NULL;
-		if (sn.sn_state == HV_SIM_PORT_INTERDOMAIN) {
+		if (sn.sn_state == SIMRUN_PORT_INTERDOMAIN) {
 			if (sn.sn_rdomid == ev->ef_domid)
 				peer = ev;
 			else if (hv_sim_evf_open(dir, sn.sn_rdomid, 0,
@@ -1099,14 +1101,14 @@ hv_sim_port_close(const char *dir, struct hv_sim_evf *ev, uint32_t port)
 		if (peer != ev)
 			hv_sim_evf_close(peer);
 	}
-	if (peer != NULL && sn.sn_rport < HV_SIM_NR_PORTS) {
+	if (peer != NULL && sn.sn_rport < SIMRUN_NR_PORTS) {
 		hv_sim_port_read(&peer->ef_port[sn.sn_rport], &now);
-		if (now.sn_state == HV_SIM_PORT_INTERDOMAIN &&
+		if (now.sn_state == SIMRUN_PORT_INTERDOMAIN &&
 		    now.sn_rdomid == ev->ef_domid && now.sn_rport == port)
 			hv_sim_port_write(&peer->ef_port[sn.sn_rport],
-			    HV_SIM_PORT_UNBOUND, ev->ef_domid, 0, NULL);
+			    SIMRUN_PORT_UNBOUND, ev->ef_domid, 0, NULL);
 	}
-	hv_sim_port_write(po, HV_SIM_PORT_FREE, 0, 0, "");
+	hv_sim_port_write(po, SIMRUN_PORT_FREE, 0, 0, "");
 	__atomic_store_n(&po->po_pending, 0, __ATOMIC_RELAXED);
 	hv_sim_evf_unlock(ev, peer);
 	if (peer != ev)
@@ -1122,16 +1124,16 @@ hv_sim_port_close(const char *dir, struct hv_sim_evf *ev, uint32_t port)
 static void
 hv_sim_reap(struct hv_sim *hs)
 {
-	char path[PATH_MAX], last[HV_SIM_OWNER_LEN] = "";
+	char path[PATH_MAX], last[SIMRUN_OWNER_LEN] = "";
 	struct hs_snap sn;
 	struct dirent *de;
 	uint32_t p;
 	int dead = 0;
 	DIR *d;
 
-	for (p = 1; p < HV_SIM_NR_PORTS; p++) {
+	for (p = 1; p < SIMRUN_NR_PORTS; p++) {
 		hv_sim_port_read(&hs->hs_ev->ef_port[p], &sn);
-		if (sn.sn_state == HV_SIM_PORT_FREE)
+		if (sn.sn_state == SIMRUN_PORT_FREE)
 			continue;
 		/* Ports of one owner are usually together: ask once. */
 		if (strcmp(sn.sn_owner, last) != 0) {
@@ -1142,12 +1144,12 @@ hv_sim_reap(struct hv_sim *hs)
 			(void)hv_sim_port_close(hs->hs_dir, hs->hs_ev, p);
 	}
 	(void)hv_sim_reap_maps(hs->hs_dir);
-	if (hv_sim_path(path, sizeof(path), hs->hs_dir, "evtchn") == -1 ||
+	if (simrun_path(path, sizeof(path), hs->hs_dir, "evtchn") == -1 ||
 	    (d = opendir(path)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL)
 		if (hv_sim_dead_owner(hs->hs_dir, de->d_name) &&
-		    hv_sim_path(path, sizeof(path), hs->hs_dir, "evtchn/%s",
+		    simrun_path(path, sizeof(path), hs->hs_dir, "evtchn/%s",
 		    de->d_name) == 0)
 			(void)unlink(path);
 	closedir(d);
@@ -1166,7 +1168,7 @@ hv_sim_evtchn_destroy(const char *dir, uint32_t domid)
 	struct hv_sim_evf *ev;
 	uint32_t p;
 
-	if (hv_sim_path(path, sizeof(path), dir, "evtchn/d%u", domid) == -1)
+	if (simrun_path(path, sizeof(path), dir, "evtchn/d%u", domid) == -1)
 		return (-1);
 	if (hv_sim_evf_open(dir, domid, 0, &ev) == -1) {
 		if (errno == ENOENT || errno == ESRCH)
@@ -1178,9 +1180,9 @@ hv_sim_evtchn_destroy(const char *dir, uint32_t domid)
 	hv_sim_evf_lock(ev, NULL);
 	__atomic_store_n(&ev->ef_hdr->eh_dead, 1, __ATOMIC_SEQ_CST);
 	hv_sim_evf_unlock(ev, NULL);
-	for (p = 1; p < HV_SIM_NR_PORTS; p++)
+	for (p = 1; p < SIMRUN_NR_PORTS; p++)
 		if (__atomic_load_n(&ev->ef_port[p].po_state,
-		    __ATOMIC_RELAXED) != HV_SIM_PORT_FREE)
+		    __ATOMIC_RELAXED) != SIMRUN_PORT_FREE)
 			(void)hv_sim_port_close(dir, ev, p);
 	(void)unlink(path);
 	hv_sim_evf_close(ev);
@@ -1201,7 +1203,7 @@ hv_sim_doorbell(struct hv_sim *hs, const char *owner, uint32_t port)
 		return;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (hv_sim_path(sun.sun_path, sizeof(sun.sun_path), hs->hs_dir,
+	if (simrun_path(sun.sun_path, sizeof(sun.sun_path), hs->hs_dir,
 	    "evtchn/%s", owner) == -1)
 		return;
 	(void)sendto(hs->hs_sock, &port, sizeof(port), MSG_DONTWAIT,
@@ -1239,7 +1241,7 @@ static int
 hv_sim_own_check(const struct hv_sim *hs, uint32_t port)
 {
 
-	if (port >= HV_SIM_NR_PORTS) {
+	if (port >= SIMRUN_NR_PORTS) {
 		errno = EINVAL;
 		return (-1);
 	}
@@ -1280,7 +1282,7 @@ hv_sim_evtchn_alloc_unbound(void *p, uint32_t remote)
 		return (-1);
 	}
 	if ((port = hv_sim_port_alloc(ev)) != -1)
-		hv_sim_port_write(&ev->ef_port[port], HV_SIM_PORT_UNBOUND,
+		hv_sim_port_write(&ev->ef_port[port], SIMRUN_PORT_UNBOUND,
 		    remote, 0, hs->hs_name);
 	hv_sim_evf_unlock(ev, NULL);
 	if (port != -1)
@@ -1305,13 +1307,13 @@ hv_sim_evtchn_bind(void *p, uint32_t domid, uint32_t rport)
 
 	if (domid == DOMID_SELF)
 		domid = hs->hs_domid;
-	if (hv_sim_dom_info(hs->hs_dir, domid, &di) == -1)
+	if (simrun_dom_info(hs->hs_dir, domid, &di) == -1)
 		return (-1);
 	if (!di.hd_exists || di.hd_dying) {
 		errno = ESRCH;
 		return (-1);
 	}
-	if (rport == 0 || rport >= HV_SIM_NR_PORTS) {
+	if (rport == 0 || rport >= SIMRUN_NR_PORTS) {
 		errno = EINVAL;
 		return (-1);
 	}
@@ -1324,14 +1326,14 @@ hv_sim_evtchn_bind(void *p, uint32_t domid, uint32_t rport)
 	hv_sim_port_read(&peer->ef_port[rport], &sn);
 	if (hv_sim_evf_dead(hs->hs_ev) || hv_sim_evf_dead(peer))
 		errno = ESRCH;
-	else if (sn.sn_state != HV_SIM_PORT_UNBOUND ||
+	else if (sn.sn_state != SIMRUN_PORT_UNBOUND ||
 	    sn.sn_rdomid != hs->hs_domid)
 		errno = EINVAL;
 	else if ((lport = hv_sim_port_alloc(hs->hs_ev)) != -1) {
 		hv_sim_port_write(&hs->hs_ev->ef_port[lport],
-		    HV_SIM_PORT_INTERDOMAIN, domid, rport, hs->hs_name);
+		    SIMRUN_PORT_INTERDOMAIN, domid, rport, hs->hs_name);
 		hv_sim_port_write(&peer->ef_port[rport],
-		    HV_SIM_PORT_INTERDOMAIN, hs->hs_domid, (uint32_t)lport,
+		    SIMRUN_PORT_INTERDOMAIN, hs->hs_domid, (uint32_t)lport,
 		    NULL);
 		__atomic_store_n(&hs->hs_ev->ef_port[lport].po_pending, 1,
 		    __ATOMIC_RELEASE);
@@ -1375,24 +1377,24 @@ hv_sim_evtchn_notify(void *p, uint32_t port)
 {
 	struct hv_sim *hs = p;
 	struct hv_sim_evf *peer;
-	struct hv_sim_port *rpo;
+	struct simrun_port *rpo;
 	struct hs_snap sn;
 
 	if (hv_sim_own_check(hs, port) == -1)
 		return (-1);
 	hv_sim_port_read(&hs->hs_ev->ef_port[port], &sn);
-	if (sn.sn_state == HV_SIM_PORT_UNBOUND)
+	if (sn.sn_state == SIMRUN_PORT_UNBOUND)
 		return (0);
-	if (sn.sn_state != HV_SIM_PORT_INTERDOMAIN) {
+	if (sn.sn_state != SIMRUN_PORT_INTERDOMAIN) {
 		errno = ENOTCONN;
 		return (-1);
 	}
-	if (sn.sn_rport >= HV_SIM_NR_PORTS ||
+	if (sn.sn_rport >= SIMRUN_NR_PORTS ||
 	    (peer = hv_sim_evf_get(hs, sn.sn_rdomid)) == NULL)
 		return (0);
 	rpo = &peer->ef_port[sn.sn_rport];
 	hv_sim_port_read(rpo, &sn);
-	if (sn.sn_state != HV_SIM_PORT_INTERDOMAIN ||
+	if (sn.sn_state != SIMRUN_PORT_INTERDOMAIN ||
 	    sn.sn_rdomid != hs->hs_domid || sn.sn_rport != port)
 		return (0);
 	if (__atomic_exchange_n(&rpo->po_pending, 1, __ATOMIC_ACQ_REL) == 0)

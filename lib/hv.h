@@ -22,8 +22,10 @@
  *
  *   "xen"  libxengnttab, libxenevtchn and libxenctrl (hv-xen.c);
  *   "sim"  simulated domains whose memory and grant tables are files in
- *          a run directory and whose event channels are unix datagram
- *          sockets (hv-sim.c), with Xen's checks and GNTST_* codes.
+ *          a run directory (simrun.h) and whose event channels are unix
+ *          datagram sockets (hv-sim.c), with Xen's checks and GNTST_*
+ *          codes.  The guests and toolstack that make and use those
+ *          domains are not here but in tests/sim (simdom.h).
  *
  * Every call that stands for a hypercall is counted in the handle
  * (struct hv_counts) and the sim provider can burn a synthetic cost per
@@ -119,31 +121,5 @@ int		 hv_evtchn_unbind(struct hv *, int port);
 int		 hv_evtchn_notify(struct hv *, int port);
 int		 hv_evtchn_pending(struct hv *);
 int		 hv_evtchn_unmask(struct hv *, int port);
-
-/*
- * Simulated domains (sim provider only: the toolstack and guest side).
- * A domain is <simdir>/dom<domid>/ with "mem" (npages pages), "gnttab"
- * (grant_entry_v1[HV_SIM_NR_GRANTS]) and "info" (exists/dying/shutdown).
- */
-#define HV_SIM_NR_GRANTS	4096
-
-struct simdom;
-
-int		 simdom_create(const char *simdir, uint32_t domid,
-		    unsigned int npages);	/* toolstack: xl create */
-int		 simdom_destroy(const char *simdir, uint32_t domid);
-						/* toolstack: xl destroy */
-int		 simdom_set_shutdown(const char *simdir, uint32_t domid);
-struct simdom	*simdom_attach(const char *simdir, uint32_t domid);
-						/* the guest itself */
-void		 simdom_detach(struct simdom *);
-unsigned int	 simdom_npages(struct simdom *);
-void		*simdom_page(struct simdom *, uint32_t frame);
-/* Grant frame to domid (GTF_permit_access [| GTF_readonly]); ref or -1. */
-int		 simdom_grant(struct simdom *, uint32_t frame,
-		    uint16_t domid, int readonly);
-/* Revoke; -1 with EBUSY while the backend has it mapped. */
-int		 simdom_ungrant(struct simdom *, uint32_t ref);
-int		 simdom_alive(struct simdom *);	/* 0 once destroyed */
 
 #endif /* XENNET_HV_H */

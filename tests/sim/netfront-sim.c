@@ -18,7 +18,7 @@
  * netfront-sim: a simulated Xen guest with a network frontend that
  * behaves like Linux 6.1 xen-netfront, for testing and benchmarking a
  * netback (xennetd) without Xen.  It attaches to a simulated domain
- * (lib/hv.h simdom_*), talks xenstore as that domain, and moves frames
+ * (simdom.h), talks xenstore as that domain, and moves frames
  * between the netif rings and either a tap "eth0" inside a network
  * namespace (the guest's network stack) or a packet generator/sink.
  *

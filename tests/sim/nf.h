@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "hv.h"
+#include "simdom.h"
 #include "xenring.h"
 
 #define NF_PAGE			HV_PAGE_SIZE

@@ -63,6 +63,7 @@
 
 #include "hv.h"
 #include "ring.h"
+#include "simdom.h"
 #include "xenring.h"
 
 #define B_MAXVIF	2

@@ -16,7 +16,7 @@
 
 /*
  * xl-sim: a toolstack simulator for the xennetd tests.  It does to
- * xenstore, and to the simulated hypervisor (lib/hv.h simdom_*), what
+ * xenstore, and to the simulated hypervisor (simdom.h), what
  * Xen 4.17's xl and libxl do for a PV domain's vifs:
  *
  *   create          domain nodes (/local/domain/<d>, /vm/<uuid>,
@@ -65,7 +65,7 @@
 
 #include <xenstore.h>
 
-#include "hv.h"
+#include "simdom.h"
 
 extern char **environ;
 

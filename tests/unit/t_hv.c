@@ -37,7 +37,8 @@
 #include <unistd.h>
 
 #include "hv.h"
-#include "hv-sim.h"
+#include "simrun.h"
+#include "../sim/simdom.h"
 #include "../tap.h"
 #include "rundir.h"
 
@@ -214,8 +215,8 @@ t_copy(struct hv *b, struct simdom *sm)
 	rw = simdom_grant(sm, 4, 0, 0);
 	other = simdom_grant(sm, 3, 7, 0);
 	badpg = simdom_grant(sm, NPAGES + 10, 0, 0);
-	ok(ro >= HV_SIM_FIRST_REF && rw > ro && other > rw && badpg > other,
-	    "grants use refs from %d up (%d %d %d %d)", HV_SIM_FIRST_REF, ro,
+	ok(ro >= SIMRUN_FIRST_REF && rw > ro && other > rw && badpg > other,
+	    "grants use refs from %d up (%d %d %d %d)", SIMRUN_FIRST_REF, ro,
 	    rw, other, badpg);
 
 	memset(buf, 0, sizeof(buf));
@@ -237,13 +238,13 @@ t_copy(struct hv *b, struct simdom *sm)
 			good = 0;
 	ok(good && pg[3999] == 0, "copy local->guest: the guest sees them");
 
-	seg_from_guest(&s[0], GUEST, HV_SIM_NR_GRANTS, 0, buf, 10);
+	seg_from_guest(&s[0], GUEST, SIMRUN_NR_GRANTS, 0, buf, 10);
 	ok(copy1(b, &s[0]) == GNTST_bad_gntref, "ref beyond the table: "
 	    "GNTST_bad_gntref");
 	seg_from_guest(&s[0], GUEST, 4000, 0, buf, 10);
 	ok(copy1(b, &s[0]) == GNTST_permission_denied,
 	    "ref not granted: GNTST_permission_denied");
-	seg_from_guest(&s[0], GUEST, HV_SIM_FIRST_REF - 1, 0, buf, 10);
+	seg_from_guest(&s[0], GUEST, SIMRUN_FIRST_REF - 1, 0, buf, 10);
 	ok(copy1(b, &s[0]) == GNTST_permission_denied,
 	    "reserved ref: GNTST_permission_denied");
 	seg_from_guest(&s[0], GUEST, other, 0, buf, 10);
@@ -387,7 +388,7 @@ t_map(struct hv *b, struct simdom *sm)
 	refs[0] = 4000;
 	ok(hv_map(b, GUEST, refs, 1, 0) == NULL && errno == EPERM,
 	    "map of an ungranted ref: EPERM");
-	refs[0] = HV_SIM_NR_GRANTS + 1;
+	refs[0] = SIMRUN_NR_GRANTS + 1;
 	ok(hv_map(b, GUEST, refs, 1, 0) == NULL && errno == EINVAL,
 	    "map of a ref beyond the table: EINVAL");
 	ok(hv_map(b, 9, refs, 1, 0) == NULL && errno == ESRCH,
@@ -565,7 +566,7 @@ static void
 t_dying(struct hv *b)
 {
 	char path[4096];
-	struct hv_sim_info *info = NULL;
+	struct simrun_info *info = NULL;
 	struct hv_dominfo di;
 	struct simdom *sm;
 	hv_copy_seg s;

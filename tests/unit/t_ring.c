@@ -41,6 +41,7 @@
 #include "hv.h"
 #include "ring.h"
 #include "xenring.h"
+#include "../sim/simdom.h"
 #include "../tap.h"
 #include "rundir.h"
 
