@@ -43,8 +43,8 @@ struct hv_ops {
 	int		 (*ho_evtchn_alloc_unbound)(void *, uint32_t);
 	int		 (*ho_evtchn_unbind)(void *, uint32_t);
 	int		 (*ho_evtchn_notify)(void *, uint32_t);
-	int		 (*ho_evtchn_pending)(void *);
-	int		 (*ho_evtchn_unmask)(void *, uint32_t);
+	int		 (*ho_evtchn_pending)(void *, int *, unsigned int);
+	int		 (*ho_evtchn_unmask)(void *, const int *, unsigned int);
 };
 
 extern const struct hv_ops hv_xen_ops;	/* hv-xen.c */

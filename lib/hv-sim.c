@@ -128,8 +128,8 @@ static int	 hv_sim_evtchn_bind(void *, uint32_t, uint32_t);
 static int	 hv_sim_evtchn_alloc_unbound(void *, uint32_t);
 static int	 hv_sim_evtchn_unbind(void *, uint32_t);
 static int	 hv_sim_evtchn_notify(void *, uint32_t);
-static int	 hv_sim_evtchn_pending(void *);
-static int	 hv_sim_evtchn_unmask(void *, uint32_t);
+static int	 hv_sim_evtchn_pending(void *, int *, unsigned int);
+static int	 hv_sim_evtchn_unmask(void *, const int *, unsigned int);
 
 static void	*hv_sim_grow(void *, unsigned int *, size_t, unsigned int);
 static void	 hv_sim_prune(struct hv_sim *);
@@ -1415,23 +1415,22 @@ hv_sim_deliverable(struct hv_sim *hs, uint32_t port)
 }
 
 /*
- * hv_sim_evtchn_pending: drain the doorbells, then deliver the next
- * unmasked port with an event (round robin over our ports): clear its
- * pending flag and mask it.  If more remain, ring our own doorbell so the
- * fd stays readable.  Returns the port, or -1 with EAGAIN.
+ * hv_sim_evtchn_pending: drain the doorbells, then deliver up to max
+ * unmasked ports with an event (round robin over our ports): clear each
+ * one's pending flag and mask it.  If more remain, ring our own doorbell
+ * so the fd stays readable.  Returns how many, or -1 with EAGAIN.
  */
 static int
-hv_sim_evtchn_pending(void *p)
+hv_sim_evtchn_pending(void *p, int *ports, unsigned int max)
 {
 	struct hv_sim *hs = p;
 	uint32_t buf[16], port;
-	unsigned int i, k, n = hs->hs_nowned;
-	int found = -1;
+	unsigned int i, k, n = hs->hs_nowned, got = 0, start = hs->hs_rr;
 
 	while (recv(hs->hs_sock, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
 		;
-	for (k = 0; k < n; k++) {
-		i = (hs->hs_rr + k) % n;
+	for (k = 0; k < n && got < max; k++) {
+		i = (start + k) % n;
 		port = hs->hs_owned[i];
 		if (!hv_sim_deliverable(hs, port) ||
 		    __atomic_exchange_n(&hs->hs_ev->ef_port[port].po_pending,
@@ -1439,10 +1438,9 @@ hv_sim_evtchn_pending(void *p)
 			continue;
 		hs->hs_pflags[port] |= HS_MASKED;
 		hs->hs_rr = i + 1;
-		found = (int)port;
-		break;
+		ports[got++] = (int)port;
 	}
-	if (found == -1) {
+	if (got == 0) {
 		errno = EAGAIN;
 		return (-1);
 	}
@@ -1451,24 +1449,32 @@ hv_sim_evtchn_pending(void *p)
 			hv_sim_doorbell(hs, hs->hs_name, hs->hs_owned[k]);
 			break;
 		}
-	return (found);
+	return ((int)got);
 }
 
 /*
- * hv_sim_evtchn_unmask: unmask a port of this handle; an event that came
- * while it was masked is raised again.  Like the Linux driver, a port
+ * hv_sim_evtchn_unmask: unmask n ports of this handle; an event that came
+ * while one was masked is raised again.  Like the Linux driver, a port
  * that is not ours is ignored.  Returns 0, or -1 with EINVAL (out of
  * range).
  */
 static int
-hv_sim_evtchn_unmask(void *p, uint32_t port)
+hv_sim_evtchn_unmask(void *p, const int *ports, unsigned int n)
 {
 	struct hv_sim *hs = p;
+	uint32_t port;
+	unsigned int i;
 
-	if (hv_sim_own_check(hs, port) == -1)
-		return (errno == ENOTCONN ? 0 : -1);
-	hs->hs_pflags[port] &= ~HS_MASKED;
-	if (hv_sim_deliverable(hs, port))
-		hv_sim_doorbell(hs, hs->hs_name, port);
+	for (i = 0; i < n; i++) {
+		port = (uint32_t)ports[i];
+		if (hv_sim_own_check(hs, port) == -1) {
+			if (errno == ENOTCONN)
+				continue;
+			return (-1);
+		}
+		hs->hs_pflags[port] &= ~HS_MASKED;
+		if (hv_sim_deliverable(hs, port))
+			hv_sim_doorbell(hs, hs->hs_name, port);
+	}
 	return (0);
 }

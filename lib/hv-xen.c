@@ -64,8 +64,8 @@ static int	 hv_xen_evtchn_bind(void *, uint32_t, uint32_t);
 static int	 hv_xen_evtchn_alloc_unbound(void *, uint32_t);
 static int	 hv_xen_evtchn_unbind(void *, uint32_t);
 static int	 hv_xen_evtchn_notify(void *, uint32_t);
-static int	 hv_xen_evtchn_pending(void *);
-static int	 hv_xen_evtchn_unmask(void *, uint32_t);
+static int	 hv_xen_evtchn_pending(void *, int *, unsigned int);
+static int	 hv_xen_evtchn_unmask(void *, const int *, unsigned int);
 
 const struct hv_ops hv_xen_ops = {
 	.ho_name = "xen",
@@ -235,18 +235,44 @@ hv_xen_evtchn_notify(void *p, uint32_t port)
 	return (xenevtchn_notify(hx->hx_ev, port));
 }
 
+/*
+ * The event-channel device hands out pending ports and takes ports to
+ * unmask as arrays of evtchn_port_t; libxenevtchn's xenevtchn_pending
+ * and xenevtchn_unmask read and write one at a time on the same fd.
+ * Many per system call is what a busy backend needs, so these use the
+ * fd (xenevtchn_fd) directly.
+ */
 static int
-hv_xen_evtchn_pending(void *p)
+hv_xen_evtchn_pending(void *p, int *ports, unsigned int n)
 {
 	struct hv_xen *hx = p;
+	evtchn_port_t buf[HV_EVTCHN_BATCH];
+	ssize_t r;
+	unsigned int i;
 
-	return (xenevtchn_pending(hx->hx_ev));
+	if ((r = read(hx->hx_evfd, buf, n * sizeof(buf[0]))) == -1)
+		return (-1);
+	if (r < (ssize_t)sizeof(buf[0])) {
+		errno = EAGAIN;
+		return (-1);
+	}
+	n = (unsigned int)((size_t)r / sizeof(buf[0]));
+	for (i = 0; i < n; i++)
+		ports[i] = (int)buf[i];
+	return ((int)n);
 }
 
 static int
-hv_xen_evtchn_unmask(void *p, uint32_t port)
+hv_xen_evtchn_unmask(void *p, const int *ports, unsigned int n)
 {
 	struct hv_xen *hx = p;
+	evtchn_port_t buf[HV_EVTCHN_BATCH];
+	unsigned int i;
 
-	return (xenevtchn_unmask(hx->hx_ev, port));
+	for (i = 0; i < n; i++)
+		buf[i] = (evtchn_port_t)ports[i];
+	if (write(hx->hx_evfd, buf, n * sizeof(buf[0])) !=
+	    (ssize_t)(n * sizeof(buf[0])))
+		return (-1);
+	return (0);
 }

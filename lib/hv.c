@@ -389,20 +389,49 @@ hv_evtchn_notify(struct hv *hv, int port)
 int
 hv_evtchn_pending(struct hv *hv)
 {
+	int port;
 
-	if (hv == NULL) {
-		errno = EINVAL;
+	if (hv_evtchn_pending_n(hv, &port, 1) == -1)
 		return (-1);
-	}
-	return (hv->hv_ops->ho_evtchn_pending(hv->hv_priv));
+	return (port);
 }
 
 int
 hv_evtchn_unmask(struct hv *hv, int port)
 {
+	return (hv_evtchn_unmask_n(hv, &port, 1));
+}
 
-	if (!hv_port_ok(hv, port))
+int
+hv_evtchn_pending_n(struct hv *hv, int *ports, unsigned int n)
+{
+
+	if (hv == NULL || n == 0 || n > HV_EVTCHN_BATCH) {
+		errno = EINVAL;
 		return (-1);
-	hv_hypercall(hv, HV_CALL_UNMASK);
-	return (hv->hv_ops->ho_evtchn_unmask(hv->hv_priv, (uint32_t)port));
+	}
+	return (hv->hv_ops->ho_evtchn_pending(hv->hv_priv, ports, n));
+}
+
+/*
+ * hv_evtchn_unmask_n: every port is checked before any is unmasked; each
+ * counts as one EVTCHNOP_unmask (what the kernel may have to issue).
+ */
+int
+hv_evtchn_unmask_n(struct hv *hv, const int *ports, unsigned int n)
+{
+	unsigned int i;
+
+	if (hv == NULL || n > HV_EVTCHN_BATCH) {
+		errno = EINVAL;
+		return (-1);
+	}
+	for (i = 0; i < n; i++)
+		if (!hv_port_ok(hv, ports[i]))
+			return (-1);
+	for (i = 0; i < n; i++)
+		hv_hypercall(hv, HV_CALL_UNMASK);
+	if (n == 0)
+		return (0);
+	return (hv->hv_ops->ho_evtchn_unmask(hv->hv_priv, ports, n));
 }

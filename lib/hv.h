@@ -121,5 +121,14 @@ int		 hv_evtchn_unbind(struct hv *, int port);
 int		 hv_evtchn_notify(struct hv *, int port);
 int		 hv_evtchn_pending(struct hv *);
 int		 hv_evtchn_unmask(struct hv *, int port);
+/*
+ * The same for many ports in one system call: hv_evtchn_pending_n
+ * stores up to n pending ports (all now masked) and returns how many,
+ * -1 with EAGAIN if none; hv_evtchn_unmask_n unmasks n ports.
+ */
+#define HV_EVTCHN_BATCH		64
+int		 hv_evtchn_pending_n(struct hv *, int *ports, unsigned int n);
+int		 hv_evtchn_unmask_n(struct hv *, const int *ports,
+		    unsigned int n);
 
 #endif /* XENNET_HV_H */

@@ -63,6 +63,7 @@ static void	 t_copy(struct hv *, struct simdom *);
 static void	 t_counts(struct hv *, struct simdom *);
 static void	 t_map(struct hv *, struct simdom *);
 static void	 t_evtchn(struct hv *, struct hv *);
+static void	 t_evtchn_n(struct hv *, struct hv *);
 static void	 t_fork(struct hv *, struct simdom *);
 static void	 t_dying(struct hv *);
 static void	 t_destroy(struct hv *, struct hv *, struct simdom *);
@@ -486,6 +487,76 @@ t_evtchn(struct hv *b, struct hv *g)
 }
 
 /*
+ * Many ports per call: a busy backend takes every pending port in one
+ * read and unmasks them in one write; each unmask still counts as the
+ * hypercall it may cost.
+ */
+static void
+t_evtchn_n(struct hv *b, struct hv *g)
+{
+	const struct hv_counts *c = hv_counts(b);
+	int bfd = hv_evtchn_fd(b);
+	int gp[3], bp[3], got[HV_EVTCHN_BATCH], bad[2];
+	int i, j, n, seen;
+
+	for (i = 0; i < 3; i++) {
+		gp[i] = hv_evtchn_alloc_unbound(g, 0);
+		bp[i] = hv_evtchn_bind(b, GUEST, gp[i]);
+	}
+	/* bind leaves each new port pending: take them all at once */
+	n = hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH);
+	ok(n == 3, "pending_n: the three new ports in one call (%d)", n);
+	hv_counts_reset(b);
+	ok(hv_evtchn_unmask_n(b, bp, 3) == 0 &&
+	    c->hc_calls[HV_CALL_UNMASK] == 3,
+	    "unmask_n of three ports: one call, three unmasks counted");
+	ok(hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH) == -1 &&
+	    errno == EAGAIN, "then nothing is pending: EAGAIN");
+
+	for (i = 0; i < 3; i++)
+		hv_evtchn_notify(g, gp[i]);
+	ok(readable(bfd, 1000), "three guest notifies make the fd readable");
+	n = hv_evtchn_pending_n(b, got, 2);
+	ok(n == 2, "pending_n with room for 2 returns 2 (%d)", n);
+	ok(hv_evtchn_pending_n(b, got + 2, 2) == 1,
+	    "the third comes with the next call");
+	seen = 0;
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++)
+			if (got[i] == bp[j])
+				seen |= 1 << j;
+	ok(seen == 7, "each backend port delivered exactly once");
+	for (i = 0; i < 3; i++)
+		hv_evtchn_notify(g, gp[i]);
+	ok(hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH) == -1 &&
+	    errno == EAGAIN, "delivered ports stay masked until unmasked");
+
+	bad[0] = bp[0];
+	bad[1] = -1;
+	hv_counts_reset(b);
+	ok(hv_evtchn_unmask_n(b, bad, 2) == -1 && errno == EINVAL &&
+	    c->hc_calls[HV_CALL_UNMASK] == 0 &&
+	    hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH) == -1,
+	    "a bad port in the array: EINVAL, nothing unmasked");
+	i = hv_evtchn_unmask_n(b, bp, 3);
+	j = readable(bfd, 1000);
+	n = hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH);
+	ok(i == 0 && j && n == 3,
+	    "unmask_n re-raises the three merged events (%d)", n);
+	hv_evtchn_unmask_n(b, bp, 3);
+	ok(hv_evtchn_pending_n(b, got, 0) == -1 && errno == EINVAL &&
+	    hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH + 1) == -1 &&
+	    errno == EINVAL && hv_evtchn_unmask_n(b, bp,
+	    HV_EVTCHN_BATCH + 1) == -1 && errno == EINVAL,
+	    "0 or more than HV_EVTCHN_BATCH ports: EINVAL");
+	ok(hv_evtchn_unmask_n(b, bp, 0) == 0, "unmasking no port is a no-op");
+	for (i = 0; i < 3; i++) {
+		hv_evtchn_unbind(b, bp[i]);
+		hv_evtchn_unbind(g, gp[i]);
+	}
+}
+
+/*
  * The guest in another process: event channels across processes; the
  * child also maps a grant as a second backend, then dies without
  * cleaning up.
@@ -748,6 +819,7 @@ main(void)
 	t_counts(b, sm);
 	t_map(b, sm);
 	t_evtchn(b, g);
+	t_evtchn_n(b, g);
 	t_fork(b, sm);
 	t_dying(b);
 	t_cost(b, sm);
