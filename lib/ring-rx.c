@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "pkt.h"
 #include "ring.h"
 #include "ring-private.h"
 
@@ -90,8 +91,8 @@ static int
 ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
     const struct xn_vnet_hdr *vh, uint16_t *flags, uint8_t *gso)
 {
-	unsigned int l4, coff;
-	int v6 = 0, partial_ok;
+	struct pkt_l4 pl;
+	int partial_ok;
 
 	*flags = 0;
 	*gso = 0;
@@ -115,9 +116,10 @@ ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
 		if ((size_t)vh->vh_csum_start + vh->vh_csum_offset + 2 > len)
 			return (-1);
 		partial_ok = 0;
-		if (ring_l4(f, len, &l4, &coff, &v6) == 0 &&
-		    l4 == vh->vh_csum_start && coff == vh->vh_csum_offset)
-			partial_ok = v6 ? rq->rq_feat.rf_csum6 :
+		if (pkt_l4(f, len, &pl) == 0 &&
+		    pl.pl_l4off == vh->vh_csum_start &&
+		    pl.pl_csumoff == vh->vh_csum_offset)
+			partial_ok = pl.pl_v6 ? rq->rq_feat.rf_csum6 :
 			    rq->rq_feat.rf_csum;
 		if (partial_ok) {
 			*flags = NETRXF_csum_blank | NETRXF_data_validated;
@@ -125,7 +127,7 @@ ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
 		} else {
 			if (*gso != 0)	/* cannot segment for it */
 				return (-1);
-			ring_csum_complete(f, len, vh->vh_csum_start,
+			pkt_csum_complete(f, len, vh->vh_csum_start,
 			    vh->vh_csum_offset);
 			*flags = NETRXF_data_validated;
 			rq->rq_stats.rs_rx_csum_sw++;

@@ -29,9 +29,11 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <netinet/in.h>
 #include <errno.h>
 #include <string.h>
 
+#include "pkt.h"
 #include "ring.h"
 #include "ring-private.h"
 
@@ -184,30 +186,32 @@ ring_tx_plan(struct ring_queue *rq, struct ring_txpkt *p,
 static int
 ring_tx_vnet(struct ring_txpkt *p, const uint8_t *f, struct xn_vnet_hdr *vh)
 {
-	unsigned int l4 = 0, coff = 0, hl;
-	int v6 = 0;
+	struct pkt_l4 pl;
+	int hl;
 
 	memset(vh, 0, sizeof(*vh));
+	memset(&pl, 0, sizeof(pl));
 	if (p->tp_flags & NETTXF_csum_blank) {
-		if (ring_l4(f, p->tp_len, &l4, &coff, &v6) == -1)
+		if (pkt_l4(f, p->tp_len, &pl) == -1)
 			return (-1);
 		vh->vh_flags = XN_VNET_F_NEEDS_CSUM;
-		vh->vh_csum_start = (uint16_t)l4;
-		vh->vh_csum_offset = (uint16_t)coff;
+		vh->vh_csum_start = (uint16_t)pl.pl_l4off;
+		vh->vh_csum_offset = (uint16_t)pl.pl_csumoff;
 	} else if (p->tp_flags & NETTXF_data_validated)
 		vh->vh_flags = XN_VNET_F_DATA_VALID;
 	if (p->tp_gso_type != 0) {
 		/* GSO needs a partial checksum and a TCP header. */
-		if (!(vh->vh_flags & XN_VNET_F_NEEDS_CSUM) || coff != 16)
+		if (!(vh->vh_flags & XN_VNET_F_NEEDS_CSUM) ||
+		    pl.pl_proto != IPPROTO_TCP)
 			return (-1);
-		if (v6 != (p->tp_gso_type == XEN_NETIF_GSO_TYPE_TCPV6))
+		if (pl.pl_v6 != (p->tp_gso_type == XEN_NETIF_GSO_TYPE_TCPV6))
 			return (-1);
-		hl = l4 + (unsigned int)(f[l4 + 12] >> 4) * 4;
-		if (hl < l4 + 20 || hl > p->tp_len)
+		if ((hl = pkt_tcp_hlen(f, p->tp_len, pl.pl_l4off)) == -1)
 			return (-1);
-		vh->vh_gso_type = v6 ? XN_VNET_GSO_TCPV6 : XN_VNET_GSO_TCPV4;
+		vh->vh_gso_type = pl.pl_v6 ? XN_VNET_GSO_TCPV6 :
+		    XN_VNET_GSO_TCPV4;
 		vh->vh_gso_size = p->tp_gso_size;
-		vh->vh_hdr_len = (uint16_t)hl;
+		vh->vh_hdr_len = (uint16_t)(pl.pl_l4off + (unsigned int)hl);
 	}
 	return (0);
 }

@@ -151,9 +151,6 @@ int	 ring_copy_add(struct ring_queue *, const hv_copy_seg *, uint16_t);
 int	 ring_notify(struct ring_queue *, int);
 void	 ring_hist_add(uint64_t *, unsigned int);
 const char *ring_drop_name(enum ring_drop);
-int	 ring_l4(const uint8_t *, size_t, unsigned int *, unsigned int *,
-	    int *);
-void	 ring_csum_complete(uint8_t *, size_t, unsigned int, unsigned int);
 void	 ring_stats_add(struct ring_stats *, const struct ring_stats *);
 
 /* ring-tx.c */
