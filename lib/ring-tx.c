@@ -294,7 +294,7 @@ ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
  * ring_tx: one transmit pass.  Returns 1 if requests remain (the budget
  * ran out: run again after the other queues had their turn), 0 if the
  * ring is empty and the frontend will notify us, -1 if the frontend
- * broke the protocol (rq_error says how).
+ * broke the protocol (ring_error says how).
  */
 int
 ring_tx(struct ring_queue *rq, const struct ring_port *port)

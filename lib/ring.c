@@ -29,6 +29,12 @@
 #include "ring.h"
 #include "ring-private.h"
 
+/* A batch never needs more than one ring's worth of requests. */
+_Static_assert(RING_BATCH_MAX == XN_TX_RING_SIZE &&
+    RING_BATCH_MAX == XN_RX_RING_SIZE, "RING_BATCH_MAX is the ring size");
+
+static int	ring_copy_flush(struct ring_queue *);
+
 static const char *ring_drop_names[RING_DROP_MAX] = {
 	"tx_slots", "tx_size", "tx_copy", "tx_offload", "tx_port",
 	"rx_size", "rx_copy", "rx_offload"
@@ -79,20 +85,21 @@ ring_config_check(const struct ring_config *rc, const char **why)
 }
 
 /*
- * ring_init: prepare an unconnected queue for domid served through hv.
- * Allocates the scratch space once so the data path never allocates.
+ * ring_new: an unconnected queue for domid served through hv.  Allocates
+ * the scratch space once so the data path never allocates.
  */
-int
-ring_init(struct ring_queue *rq, struct hv *hv, uint32_t domid,
-    const struct ring_config *rc)
+struct ring_queue *
+ring_new(struct hv *hv, uint32_t domid, const struct ring_config *rc)
 {
+	struct ring_queue *rq;
 	const char *why;
 
 	if (ring_config_check(rc, &why) == -1) {
 		errno = EINVAL;
-		return (-1);
+		return (NULL);
 	}
-	memset(rq, 0, sizeof(*rq));
+	if ((rq = calloc(1, sizeof(*rq))) == NULL)
+		return (NULL);
 	rq->rq_hv = hv;
 	rq->rq_domid = domid;
 	rq->rq_cfg = *rc;
@@ -109,14 +116,16 @@ ring_init(struct ring_queue *rq, struct hv *hv, uint32_t domid,
 	    rq->rq_rxrsps == NULL || rq->rq_bad == NULL) {
 		ring_free(rq);
 		errno = ENOMEM;
-		return (-1);
+		return (NULL);
 	}
-	return (0);
+	return (rq);
 }
 
 void
 ring_free(struct ring_queue *rq)
 {
+	if (rq == NULL)
+		return;
 	ring_disconnect(rq);
 	free(rq->rq_segs);
 	free(rq->rq_seg_owner);
@@ -124,12 +133,7 @@ ring_free(struct ring_queue *rq)
 	free(rq->rq_txpkts);
 	free(rq->rq_rxrsps);
 	free(rq->rq_bad);
-	rq->rq_segs = NULL;
-	rq->rq_seg_owner = NULL;
-	rq->rq_arena = NULL;
-	rq->rq_txpkts = NULL;
-	rq->rq_rxrsps = NULL;
-	rq->rq_bad = NULL;
+	free(rq);
 }
 
 /*
@@ -218,6 +222,40 @@ ring_disconnect(struct ring_queue *rq)
 	rq->rq_connected = 0;
 }
 
+/*
+ * ring_event: the caller's event-channel fd delivered port; the two
+ * ports are equal when the frontend uses one channel.
+ */
+int
+ring_event(struct ring_queue *rq, int port)
+{
+	int ev = 0;
+
+	if (port < 0)
+		return (0);
+	if (port == rq->rq_port_tx) {
+		rq->rq_stats.rs_events_tx++;
+		ev |= RING_EV_TX;
+	}
+	if (port == rq->rq_port_rx) {
+		rq->rq_stats.rs_events_rx++;
+		ev |= RING_EV_RX;
+	}
+	return (ev);
+}
+
+const char *
+ring_error(const struct ring_queue *rq)
+{
+	return (rq->rq_error);
+}
+
+void
+ring_snapshot(const struct ring_queue *rq, struct ring_stats *st)
+{
+	*st = rq->rq_stats;
+}
+
 /* ring_fatal: the frontend broke the protocol; the caller disconnects. */
 int
 ring_fatal(struct ring_queue *rq, const char *why)
@@ -234,7 +272,7 @@ ring_fatal(struct ring_queue *rq, const char *why)
  * issued, or -1 if the hypercall itself failed (every segment is then
  * marked GNTST_general_error).
  */
-int
+static int
 ring_copy_flush(struct ring_queue *rq)
 {
 	unsigned int i, n = rq->rq_nsegs;
