@@ -153,6 +153,7 @@ static void	 t_config(void);
 static void	 t_tx_basic(void);
 static void	 t_tx_slots(void);
 static void	 t_tx_fatal(void);
+static void	 t_events(void);
 static void	 t_tx_sizes(void);
 static void	 t_tx_offload(void);
 static void	 t_tx_extras(void);
@@ -1081,6 +1082,64 @@ t_tx_fatal(void)
 	ok(ring_tx(v->v_q, &v->v_rp) == 0 &&
 	    ring_rx(v->v_q, &v->v_rp) == 0 && ring_rx_ready(v->v_q) == 0,
 	    "fatal: passes on a disconnected queue do nothing");
+	vif_free(v);
+}
+
+/*
+ * backend_kick: the guest notifies its port gport; returns the local
+ * port the backend's event-channel fd delivers (unmasked again), -1 if
+ * none.  Anything pending before is taken first.
+ */
+static int
+backend_kick(int gport)
+{
+	int p, guard = 0;
+
+	while ((p = hv_evtchn_pending(bhv)) != -1 && guard++ < 64)
+		hv_evtchn_unmask(bhv, p);
+	if (hv_evtchn_notify(ghv, gport) == -1 ||
+	    (p = hv_evtchn_pending(bhv)) == -1)
+		return (-1);
+	hv_evtchn_unmask(bhv, p);
+	return (p);
+}
+
+/* An event on a queue's port asks for that direction's pass; counted. */
+static void
+t_events(void)
+{
+	struct ring_config rc;
+	struct tvif *v;
+	int tx, rx;
+
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "events: vif connects with two channels"))
+		goto out;
+	tx = backend_kick(v->v_gport_tx);
+	ok(tx != -1 && ring_event(v->v_q, tx) == RING_EV_TX &&
+	    vst(v)->rs_events_tx == 1 && vst(v)->rs_events_rx == 0,
+	    "events: the guest's tx kick asks for a tx pass, counted as tx");
+	rx = backend_kick(v->v_gport_rx);
+	ok(rx != -1 && rx != tx && ring_event(v->v_q, rx) == RING_EV_RX &&
+	    vst(v)->rs_events_tx == 1 && vst(v)->rs_events_rx == 1,
+	    "events: its rx kick asks for an rx pass, counted as rx");
+	ok(ring_event(v->v_q, tx + rx + 1) == 0 &&
+	    ring_event(v->v_q, -1) == 0 && vst(v)->rs_events_tx == 1 &&
+	    vst(v)->rs_events_rx == 1,
+	    "events: another port asks for nothing and is not counted");
+
+	ring_disconnect(v->v_q);
+	if (!ok(ring_connect(v->v_q, txring_ref, rxring_ref,
+	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_tx, &feat_all) == 0,
+	    "events: reconnects with one channel for both rings"))
+		goto out;
+	tx = backend_kick(v->v_gport_tx);
+	ok(tx != -1 && ring_event(v->v_q, tx) == (RING_EV_TX | RING_EV_RX) &&
+	    vst(v)->rs_events_tx == 2 && vst(v)->rs_events_rx == 2 &&
+	    ring_error(v->v_q) == NULL,
+	    "events: on one channel a kick asks for both passes");
+out:
 	vif_free(v);
 }
 
@@ -2147,6 +2206,7 @@ main(void)
 	t_tx_basic();
 	t_tx_slots();
 	t_tx_fatal();
+	t_events();
 	t_tx_sizes();
 	t_tx_offload();
 	t_tx_extras();
