@@ -16,10 +16,11 @@
 
 /*
  * Ethernet frames as the checksum and segmentation offloads see them:
- * where the TCP/UDP header is, how long a TCP header is, finishing a
- * partial checksum.  Used by the ring engine and by the simulators, on
- * frames that may come from a guest: every offset is checked against
- * the frame's length.
+ * the vnet header that carries the offloads beside a frame, where the
+ * TCP/UDP header is, how long a TCP header is, finishing a partial
+ * checksum.  Used by the ring engine, its host ports and the
+ * simulators, on frames that may come from a guest: every offset is
+ * checked against the frame's length.
  */
 
 #ifndef XENNET_PKT_H
@@ -36,6 +37,23 @@
 #define PKT_ETH_HLEN		14
 /* IEEE 802.1Q: one VLAN tag (TPID, TCI) between source and ethertype. */
 #define PKT_VLAN_LEN		4
+
+/* virtio_net_hdr as carried by a Linux tap with IFF_VNET_HDR (10 octets). */
+struct xn_vnet_hdr {
+	uint8_t		vh_flags;
+#define XN_VNET_F_NEEDS_CSUM	1
+#define XN_VNET_F_DATA_VALID	2
+	uint8_t		vh_gso_type;
+#define XN_VNET_GSO_NONE	0
+#define XN_VNET_GSO_TCPV4	1
+#define XN_VNET_GSO_UDP		3
+#define XN_VNET_GSO_TCPV6	4
+#define XN_VNET_GSO_ECN		0x80
+	uint16_t	vh_hdr_len;
+	uint16_t	vh_gso_size;
+	uint16_t	vh_csum_start;
+	uint16_t	vh_csum_offset;
+} __attribute__((packed));
 
 /* Where pkt_l4 found the headers of a frame; offsets from its start. */
 struct pkt_l4 {

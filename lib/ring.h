@@ -33,7 +33,7 @@
 #include <stdint.h>
 
 #include "hv.h"
-#include "xenring.h"
+#include "pkt.h"
 
 /* netif.h: a one-page ring holds 256 requests (XN_TX_RING_SIZE). */
 #define RING_BATCH_MAX		256	/* tx-batch, rx-batch limit */

@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "hv.h"
+#include "pkt.h"
 #include "xenring.h"
 
 #define NF_PAGE			HV_PAGE_SIZE
