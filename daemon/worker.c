@@ -83,6 +83,7 @@ static int	 worker_do_attach(struct worker *, struct vif_dp *);
 static void	 worker_do_detach(struct worker *, struct vif_dp *);
 
 #define RX_POLL_USEC	10000	/* without feature-rx-notify */
+#define EVTCHN_SWEEP	1024	/* events taken per wakeup, at most */
 
 /*
  * worker_start: open a hypervisor handle and start thread id.
@@ -317,7 +318,7 @@ worker_evtchn(evutil_socket_t fd, short ev, void *arg)
 	int port, n, pass;
 
 	/* Bounded: at most one sweep of what is pending now. */
-	for (n = 0; n < 1024; n++) {
+	for (n = 0; n < EVTCHN_SWEEP; n++) {
 		if ((port = hv_evtchn_pending(w->w_hv)) == -1)
 			break;
 		TAILQ_FOREACH(dp, &w->w_dps, dp_entry) {

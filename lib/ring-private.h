@@ -43,6 +43,10 @@
 
 /* Frame buffers of one pass; a pass ends early when they are full. */
 #define RING_ARENA_SIZE		(1024 * 1024)
+/* Frames start on their own cache line in the arena. */
+#define RING_ARENA_ALIGN	64
+#define RING_ARENA_ROUND(n)	(((n) + RING_ARENA_ALIGN - 1) & \
+				    ~(size_t)(RING_ARENA_ALIGN - 1))
 
 /* One guest packet of a tx pass. */
 struct ring_txpkt {

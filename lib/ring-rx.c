@@ -113,7 +113,9 @@ ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
 		return (-1);
 	}
 	if (vh->vh_flags & XN_VNET_F_NEEDS_CSUM) {
-		if ((size_t)vh->vh_csum_start + vh->vh_csum_offset + 2 > len)
+		/* the 16-bit checksum field lies inside the frame */
+		if ((size_t)vh->vh_csum_start + vh->vh_csum_offset +
+		    sizeof(uint16_t) > len)
 			return (-1);
 		partial_ok = 0;
 		if (pkt_l4(f, len, &pl) == 0 &&
@@ -288,7 +290,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		if (r == -1)
 			break;		/* empty (EAGAIN) or port error */
 		nframes++;
-		if ((size_t)r < sizeof(vh) + 14) {
+		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN) {
 			st->rs_drops[RING_DROP_RX_SIZE]++;
 			continue;
 		}
@@ -308,7 +310,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		rq->rq_bad[nframes - 1] = 0;
 		cons = ring_rx_layout(rq, cons, buf + sizeof(vh), len, flags,
 		    gso, vh.vh_gso_size, &nrsp, (uint16_t)(nframes - 1));
-		used += (sizeof(vh) + len + 63) & ~(size_t)63;
+		used += RING_ARENA_ROUND(sizeof(vh) + len);
 		if (rq->rq_cfg.rc_notify == RING_NOTIFY_PACKET) {
 			rq->rq_rx.req_cons = cons;
 			if (ring_rx_complete(rq, done, nrsp))

@@ -140,7 +140,7 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 		 * acknowledge it as Linux does.
 		 */
 		p->tp_status = TXP_DROPPED;
-	} else if (p->tp_len < 14) {
+	} else if (p->tp_len < PKT_ETH_HLEN) {
 		p->tp_status = TXP_ERROR;
 		rq->rq_stats.rs_drops[RING_DROP_TX_SIZE]++;
 	} else if (nd > RING_TX_SLOTS_MAX) {
@@ -334,7 +334,7 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 		rq->rq_stats.rs_tx_extra_ignored += p->tp_nignored;
 		if (p->tp_status == TXP_OK) {
 			p->tp_off = used;
-			used += (p->tp_len + 63) & ~(size_t)63;
+			used += RING_ARENA_ROUND(p->tp_len);
 			ring_tx_plan(rq, p, reqs, (uint16_t)n);
 		}
 		cons += p->tp_nslots;

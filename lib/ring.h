@@ -39,8 +39,12 @@
 #define RING_BATCH_MAX		256	/* tx-batch, rx-batch limit */
 #define RING_COPY_MAX		512	/* copy-batch limit: ops per call */
 #define RING_HIST		9	/* batch histogram: 1,2,4..128,256 */
-/* Largest frame we move: netif.h XEN_NETIF_MAX_TX_SIZE and a GSO frame. */
-#define RING_FRAME_MAX		(65536 + 14 + 4)
+/*
+ * The largest frame moved, vnet header not counted: a GSO frame of
+ * 64 KiB (Linux's GSO_LEGACY_MAX_SIZE) with its Ethernet header and one
+ * VLAN tag.  netif.h's XEN_NETIF_MAX_TX_SIZE (0xFFFF) is below it.
+ */
+#define RING_FRAME_MAX		(65536 + PKT_ETH_HLEN + PKT_VLAN_LEN)
 
 enum ring_notify {
 	RING_NOTIFY_BATCH,		/* one push + notify per pass */
