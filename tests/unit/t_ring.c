@@ -978,7 +978,7 @@ out:
 	vif_free(v);
 }
 
-/* Malicious requests: the pass fails with rq_error, nothing is sent. */
+/* Malicious requests: the pass fails, ring_error says why, nothing is sent. */
 static void
 t_tx_fatal(void)
 {
