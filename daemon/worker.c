@@ -83,6 +83,7 @@ static int	 worker_do_attach(struct worker *, struct vif_dp *);
 static void	 worker_do_detach(struct worker *, struct vif_dp *);
 
 #define RX_POLL_USEC	10000	/* without feature-rx-notify */
+#define EVTCHN_SWEEP	1024	/* events taken per wakeup, at most */
 
 /*
  * worker_start: open a hypervisor handle and start thread id.
@@ -198,7 +199,8 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 		worker_do_detach(w, c->wc_dp);
 		break;
 	case WCMD_SNAPSHOT:
-		c->wc_dp->dp_snap = c->wc_dp->dp_rq.rq_stats;
+		if (c->wc_dp->dp_rq != NULL)
+			ring_snapshot(c->wc_dp->dp_rq, &c->wc_dp->dp_snap);
 		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
@@ -242,10 +244,10 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 {
 	int save;
 
-	if (ring_init(&dp->dp_rq, w->w_hv, dp->dp_domid,
-	    &w->w_xnd->x_conf.xc_ring) == -1)
+	if ((dp->dp_rq = ring_new(w->w_hv, dp->dp_domid,
+	    &w->w_xnd->x_conf.xc_ring)) == NULL)
 		return (-1);
-	if (ring_connect(&dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
+	if (ring_connect(dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
 	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, &dp->dp_feat) == -1)
 		goto fail;
 	dp->dp_port.rp_arg = dp;
@@ -296,8 +298,11 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 	if (dp->dp_poll_ev != NULL)
 		event_free(dp->dp_poll_ev);
 	dp->dp_tx_ev = dp->dp_rx_ev = dp->dp_tap_ev = dp->dp_poll_ev = NULL;
-	dp->dp_snap = dp->dp_rq.rq_stats;
-	ring_free(&dp->dp_rq);
+	if (dp->dp_rq != NULL) {
+		ring_snapshot(dp->dp_rq, &dp->dp_snap);
+		ring_free(dp->dp_rq);
+		dp->dp_rq = NULL;
+	}
 	dp->dp_worker = NULL;
 }
 
@@ -310,23 +315,20 @@ worker_evtchn(evutil_socket_t fd, short ev, void *arg)
 {
 	struct worker *w = arg;
 	struct vif_dp *dp;
-	int port, n;
+	int port, n, pass;
 
 	/* Bounded: at most one sweep of what is pending now. */
-	for (n = 0; n < 1024; n++) {
+	for (n = 0; n < EVTCHN_SWEEP; n++) {
 		if ((port = hv_evtchn_pending(w->w_hv)) == -1)
 			break;
 		TAILQ_FOREACH(dp, &w->w_dps, dp_entry) {
 			if (dp->dp_failed)
 				continue;
-			if (port == dp->dp_rq.rq_port_tx) {
-				dp->dp_rq.rq_stats.rs_events_tx++;
+			pass = ring_event(dp->dp_rq, port);
+			if (pass & RING_EV_TX)
 				event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
-			}
-			if (port == dp->dp_rq.rq_port_rx) {
-				dp->dp_rq.rq_stats.rs_events_rx++;
+			if (pass & RING_EV_RX)
 				event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
-			}
 		}
 		hv_evtchn_unmask(w->w_hv, port);
 	}
@@ -341,7 +343,7 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 
 	if (dp->dp_failed)
 		return;
-	rv = ring_tx(&dp->dp_rq, &dp->dp_port);
+	rv = ring_tx(dp->dp_rq, &dp->dp_port);
 	if (rv == -1)
 		worker_fail(dp);
 	else if (rv == 1)
@@ -360,8 +362,8 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 
 	if (dp->dp_failed)
 		return;
-	if ((rv = ring_rx_ready(&dp->dp_rq)) == 1)
-		rv = ring_rx(&dp->dp_rq, &dp->dp_port);
+	if ((rv = ring_rx_ready(dp->dp_rq)) == 1)
+		rv = ring_rx(dp->dp_rq, &dp->dp_port);
 	if (rv == -1) {
 		worker_fail(dp);
 		return;
@@ -385,7 +387,7 @@ worker_rx_arm(struct vif_dp *dp)
 	struct timeval tv = { 0, RX_POLL_USEC };
 	int ready;
 
-	if ((ready = ring_rx_ready(&dp->dp_rq)) == -1) {
+	if ((ready = ring_rx_ready(dp->dp_rq)) == -1) {
 		worker_fail(dp);
 		return;
 	}
@@ -396,7 +398,8 @@ worker_rx_arm(struct vif_dp *dp)
 		event_del(dp->dp_tap_ev);
 		dp->dp_tap_on = 0;
 	}
-	if (!ready && !dp->dp_rq.rq_feat.rf_rx_notify)
+	/* The frontend's own features: what ring_connect was given. */
+	if (!ready && !dp->dp_feat.rf_rx_notify)
 		event_add(dp->dp_poll_ev, &tv);
 }
 
@@ -409,6 +412,7 @@ static void
 worker_fail(struct vif_dp *dp)
 {
 	struct wfail f;
+	const char *why;
 
 	dp->dp_failed = 1;
 	if (dp->dp_tap_on) {
@@ -419,8 +423,9 @@ worker_fail(struct vif_dp *dp)
 	memset(&f, 0, sizeof(f));
 	f.wf_domid = dp->dp_domid;
 	f.wf_handle = dp->dp_handle;
-	snprintf(f.wf_why, sizeof(f.wf_why), "%s",
-	    dp->dp_rq.rq_error != NULL ? dp->dp_rq.rq_error : "error");
+	why = ring_error(dp->dp_rq);
+	snprintf(f.wf_why, sizeof(f.wf_why), "%s", why != NULL ? why :
+	    "error");
 	if (write(dp->dp_worker->w_xnd->x_failpipe[1], &f, sizeof(f)) !=
 	    sizeof(f))
 		log_warn("%s: cannot report failure", dp->dp_name);

@@ -67,7 +67,7 @@ struct vif_dp {
 	uint32_t		 dp_domid;
 	uint32_t		 dp_handle;
 	int			 dp_tapfd;
-	struct ring_queue	 dp_rq;
+	struct ring_queue	*dp_rq;		/* while attached */
 	struct ring_port	 dp_port;
 	/* connect parameters, set by the main thread before attach */
 	uint32_t		 dp_tx_ref, dp_rx_ref;

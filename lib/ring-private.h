@@ -15,13 +15,38 @@
  */
 
 
-/* Ring engine internals shared by ring.c, ring-tx.c and ring-rx.c. */
+/*
+ * Ring engine internals shared by ring.c, ring-tx.c and ring-rx.c (and
+ * t_ring, which checks some of them): the queue itself, the per-pass
+ * scratch records, the grant-copy batcher, the protocol limits.
+ */
 
 #ifndef XENNET_RING_PRIVATE_H
 #define XENNET_RING_PRIVATE_H
 
+#include "hv.h"
+#include "ring.h"
+#include "xenring.h"
+
+/* netif.h "XEN_NETIF_NR_SLOTS_MIN": a backend must accept 18 slots. */
+#define RING_TX_SLOTS_MAX	XEN_NETIF_NR_SLOTS_MIN
+/* Extra-info slots we follow after a first tx slot (unknown types skipped). */
+#define RING_TX_EXTRA_MAX	8
+/*
+ * More than this many slots in one packet is a malicious frontend
+ * (Linux netback's FATAL_SKB_SLOTS_DEFAULT).
+ */
+#define RING_TX_SLOTS_FATAL	20
+/* rx slots one frame may need: data pages + one GSO extra. */
+#define RING_RX_SLOTS_MAX	((RING_FRAME_MAX + XN_RING_PAGE - 1) / \
+				    XN_RING_PAGE + 1)
+
 /* Frame buffers of one pass; a pass ends early when they are full. */
 #define RING_ARENA_SIZE		(1024 * 1024)
+/* Frames start on their own cache line in the arena. */
+#define RING_ARENA_ALIGN	64
+#define RING_ARENA_ROUND(n)	(((n) + RING_ARENA_ALIGN - 1) & \
+				    ~(size_t)(RING_ARENA_ALIGN - 1))
 
 /* One guest packet of a tx pass. */
 struct ring_txpkt {
@@ -53,6 +78,48 @@ struct ring_rxrsp {
 	} rr_u;
 };
 
+struct ring_queue {
+	struct hv		*rq_hv;
+	uint32_t		 rq_domid;
+	struct ring_config	 rq_cfg;
+	struct ring_features	 rq_feat;
+	netif_tx_back_ring_t	 rq_tx;
+	netif_rx_back_ring_t	 rq_rx;
+	void			*rq_tx_page;
+	void			*rq_rx_page;
+	int			 rq_port_tx;	/* local event channel ports */
+	int			 rq_port_rx;	/* == rq_port_tx if shared */
+	int			 rq_connected;
+	const char		*rq_error;	/* why it was disabled */
+	struct ring_stats	 rq_stats;
+
+	/* scratch, allocated once by ring_new */
+	hv_copy_seg		*rq_segs;
+	uint16_t		*rq_seg_owner;	/* packet/frame of a seg */
+	unsigned int		 rq_nsegs;
+	uint8_t			*rq_arena;	/* tx/rx frame buffers */
+	size_t			 rq_arena_size;
+	struct ring_txpkt	*rq_txpkts;
+	struct ring_rxrsp	*rq_rxrsps;
+	uint8_t			*rq_bad;	/* per frame: copy failed */
+};
+
+/* ring_fatal: the frontend broke the protocol (why); returns -1. */
+int	ring_fatal(struct ring_queue *, const char *);
+/*
+ * ring_copy_add: queue one grant-copy segment for packet/frame owner,
+ * issuing the batch when copy-batch segments are queued.  Returns 0, or
+ * -1 if that hypercall failed (its owners are marked in rq_bad).
+ */
+int	ring_copy_add(struct ring_queue *, const hv_copy_seg *, uint16_t);
+/*
+ * ring_copy_settle: issue the queued segments and mark rq_bad[owner]
+ * for every failed one.  0, or -1 if the hypercall itself failed.
+ */
 int	ring_copy_settle(struct ring_queue *);
+/* ring_notify: kick the frontend about its rx (rx) or tx ring. */
+int	ring_notify(struct ring_queue *, int);
+/* ring_hist_add: count a batch of n in its power-of-two bucket. */
+void	ring_hist_add(uint64_t *, unsigned int);
 
 #endif /* XENNET_RING_PRIVATE_H */

@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "pkt.h"
 #include "ring.h"
 #include "ring-private.h"
 
@@ -90,8 +91,8 @@ static int
 ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
     const struct xn_vnet_hdr *vh, uint16_t *flags, uint8_t *gso)
 {
-	unsigned int l4, coff;
-	int v6 = 0, partial_ok;
+	struct pkt_l4 pl;
+	int partial_ok;
 
 	*flags = 0;
 	*gso = 0;
@@ -112,12 +113,15 @@ ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
 		return (-1);
 	}
 	if (vh->vh_flags & XN_VNET_F_NEEDS_CSUM) {
-		if ((size_t)vh->vh_csum_start + vh->vh_csum_offset + 2 > len)
+		/* the 16-bit checksum field lies inside the frame */
+		if ((size_t)vh->vh_csum_start + vh->vh_csum_offset +
+		    sizeof(uint16_t) > len)
 			return (-1);
 		partial_ok = 0;
-		if (ring_l4(f, len, &l4, &coff, &v6) == 0 &&
-		    l4 == vh->vh_csum_start && coff == vh->vh_csum_offset)
-			partial_ok = v6 ? rq->rq_feat.rf_csum6 :
+		if (pkt_l4(f, len, &pl) == 0 &&
+		    pl.pl_l4off == vh->vh_csum_start &&
+		    pl.pl_csumoff == vh->vh_csum_offset)
+			partial_ok = pl.pl_v6 ? rq->rq_feat.rf_csum6 :
 			    rq->rq_feat.rf_csum;
 		if (partial_ok) {
 			*flags = NETRXF_csum_blank | NETRXF_data_validated;
@@ -125,7 +129,7 @@ ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
 		} else {
 			if (*gso != 0)	/* cannot segment for it */
 				return (-1);
-			ring_csum_complete(f, len, vh->vh_csum_start,
+			pkt_csum_complete(f, len, vh->vh_csum_start,
 			    vh->vh_csum_offset);
 			*flags = NETRXF_data_validated;
 			rq->rq_stats.rs_rx_csum_sw++;
@@ -286,7 +290,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		if (r == -1)
 			break;		/* empty (EAGAIN) or port error */
 		nframes++;
-		if ((size_t)r < sizeof(vh) + 14) {
+		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN) {
 			st->rs_drops[RING_DROP_RX_SIZE]++;
 			continue;
 		}
@@ -306,7 +310,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		rq->rq_bad[nframes - 1] = 0;
 		cons = ring_rx_layout(rq, cons, buf + sizeof(vh), len, flags,
 		    gso, vh.vh_gso_size, &nrsp, (uint16_t)(nframes - 1));
-		used += (sizeof(vh) + len + 63) & ~(size_t)63;
+		used += RING_ARENA_ROUND(sizeof(vh) + len);
 		if (rq->rq_cfg.rc_notify == RING_NOTIFY_PACKET) {
 			rq->rq_rx.req_cons = cons;
 			if (ring_rx_complete(rq, done, nrsp))

@@ -29,9 +29,11 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <netinet/in.h>
 #include <errno.h>
 #include <string.h>
 
+#include "pkt.h"
 #include "ring.h"
 #include "ring-private.h"
 
@@ -138,7 +140,7 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 		 * acknowledge it as Linux does.
 		 */
 		p->tp_status = TXP_DROPPED;
-	} else if (p->tp_len < 14) {
+	} else if (p->tp_len < PKT_ETH_HLEN) {
 		p->tp_status = TXP_ERROR;
 		rq->rq_stats.rs_drops[RING_DROP_TX_SIZE]++;
 	} else if (nd > RING_TX_SLOTS_MAX) {
@@ -184,30 +186,32 @@ ring_tx_plan(struct ring_queue *rq, struct ring_txpkt *p,
 static int
 ring_tx_vnet(struct ring_txpkt *p, const uint8_t *f, struct xn_vnet_hdr *vh)
 {
-	unsigned int l4 = 0, coff = 0, hl;
-	int v6 = 0;
+	struct pkt_l4 pl;
+	int hl;
 
 	memset(vh, 0, sizeof(*vh));
+	memset(&pl, 0, sizeof(pl));
 	if (p->tp_flags & NETTXF_csum_blank) {
-		if (ring_l4(f, p->tp_len, &l4, &coff, &v6) == -1)
+		if (pkt_l4(f, p->tp_len, &pl) == -1)
 			return (-1);
 		vh->vh_flags = XN_VNET_F_NEEDS_CSUM;
-		vh->vh_csum_start = (uint16_t)l4;
-		vh->vh_csum_offset = (uint16_t)coff;
+		vh->vh_csum_start = (uint16_t)pl.pl_l4off;
+		vh->vh_csum_offset = (uint16_t)pl.pl_csumoff;
 	} else if (p->tp_flags & NETTXF_data_validated)
 		vh->vh_flags = XN_VNET_F_DATA_VALID;
 	if (p->tp_gso_type != 0) {
 		/* GSO needs a partial checksum and a TCP header. */
-		if (!(vh->vh_flags & XN_VNET_F_NEEDS_CSUM) || coff != 16)
+		if (!(vh->vh_flags & XN_VNET_F_NEEDS_CSUM) ||
+		    pl.pl_proto != IPPROTO_TCP)
 			return (-1);
-		if (v6 != (p->tp_gso_type == XEN_NETIF_GSO_TYPE_TCPV6))
+		if (pl.pl_v6 != (p->tp_gso_type == XEN_NETIF_GSO_TYPE_TCPV6))
 			return (-1);
-		hl = l4 + (unsigned int)(f[l4 + 12] >> 4) * 4;
-		if (hl < l4 + 20 || hl > p->tp_len)
+		if ((hl = pkt_tcp_hlen(f, p->tp_len, pl.pl_l4off)) == -1)
 			return (-1);
-		vh->vh_gso_type = v6 ? XN_VNET_GSO_TCPV6 : XN_VNET_GSO_TCPV4;
+		vh->vh_gso_type = pl.pl_v6 ? XN_VNET_GSO_TCPV6 :
+		    XN_VNET_GSO_TCPV4;
 		vh->vh_gso_size = p->tp_gso_size;
-		vh->vh_hdr_len = (uint16_t)hl;
+		vh->vh_hdr_len = (uint16_t)(pl.pl_l4off + (unsigned int)hl);
 	}
 	return (0);
 }
@@ -290,7 +294,7 @@ ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
  * ring_tx: one transmit pass.  Returns 1 if requests remain (the budget
  * ran out: run again after the other queues had their turn), 0 if the
  * ring is empty and the frontend will notify us, -1 if the frontend
- * broke the protocol (rq_error says how).
+ * broke the protocol (ring_error says how).
  */
 int
 ring_tx(struct ring_queue *rq, const struct ring_port *port)
@@ -330,7 +334,7 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 		rq->rq_stats.rs_tx_extra_ignored += p->tp_nignored;
 		if (p->tp_status == TXP_OK) {
 			p->tp_off = used;
-			used += (p->tp_len + 63) & ~(size_t)63;
+			used += RING_ARENA_ROUND(p->tp_len);
 			ring_tx_plan(rq, p, reqs, (uint16_t)n);
 		}
 		cons += p->tp_nslots;

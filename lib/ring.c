@@ -17,8 +17,7 @@
 
 /*
  * Ring engine common code: queue setup and teardown, the grant-copy
- * batcher shared by tx and rx, notifications, header parsing for the
- * checksum offloads, counters.
+ * batcher shared by tx and rx, notifications, counters.
  */
 
 #include <sys/types.h>
@@ -29,6 +28,12 @@
 
 #include "ring.h"
 #include "ring-private.h"
+
+/* A batch never needs more than one ring's worth of requests. */
+_Static_assert(RING_BATCH_MAX == XN_TX_RING_SIZE &&
+    RING_BATCH_MAX == XN_RX_RING_SIZE, "RING_BATCH_MAX is the ring size");
+
+static int	ring_copy_flush(struct ring_queue *);
 
 static const char *ring_drop_names[RING_DROP_MAX] = {
 	"tx_slots", "tx_size", "tx_copy", "tx_offload", "tx_port",
@@ -80,20 +85,21 @@ ring_config_check(const struct ring_config *rc, const char **why)
 }
 
 /*
- * ring_init: prepare an unconnected queue for domid served through hv.
- * Allocates the scratch space once so the data path never allocates.
+ * ring_new: an unconnected queue for domid served through hv.  Allocates
+ * the scratch space once so the data path never allocates.
  */
-int
-ring_init(struct ring_queue *rq, struct hv *hv, uint32_t domid,
-    const struct ring_config *rc)
+struct ring_queue *
+ring_new(struct hv *hv, uint32_t domid, const struct ring_config *rc)
 {
+	struct ring_queue *rq;
 	const char *why;
 
 	if (ring_config_check(rc, &why) == -1) {
 		errno = EINVAL;
-		return (-1);
+		return (NULL);
 	}
-	memset(rq, 0, sizeof(*rq));
+	if ((rq = calloc(1, sizeof(*rq))) == NULL)
+		return (NULL);
 	rq->rq_hv = hv;
 	rq->rq_domid = domid;
 	rq->rq_cfg = *rc;
@@ -110,14 +116,16 @@ ring_init(struct ring_queue *rq, struct hv *hv, uint32_t domid,
 	    rq->rq_rxrsps == NULL || rq->rq_bad == NULL) {
 		ring_free(rq);
 		errno = ENOMEM;
-		return (-1);
+		return (NULL);
 	}
-	return (0);
+	return (rq);
 }
 
 void
 ring_free(struct ring_queue *rq)
 {
+	if (rq == NULL)
+		return;
 	ring_disconnect(rq);
 	free(rq->rq_segs);
 	free(rq->rq_seg_owner);
@@ -125,12 +133,7 @@ ring_free(struct ring_queue *rq)
 	free(rq->rq_txpkts);
 	free(rq->rq_rxrsps);
 	free(rq->rq_bad);
-	rq->rq_segs = NULL;
-	rq->rq_seg_owner = NULL;
-	rq->rq_arena = NULL;
-	rq->rq_txpkts = NULL;
-	rq->rq_rxrsps = NULL;
-	rq->rq_bad = NULL;
+	free(rq);
 }
 
 /*
@@ -219,6 +222,40 @@ ring_disconnect(struct ring_queue *rq)
 	rq->rq_connected = 0;
 }
 
+/*
+ * ring_event: the caller's event-channel fd delivered port; the two
+ * ports are equal when the frontend uses one channel.
+ */
+int
+ring_event(struct ring_queue *rq, int port)
+{
+	int ev = 0;
+
+	if (port < 0)
+		return (0);
+	if (port == rq->rq_port_tx) {
+		rq->rq_stats.rs_events_tx++;
+		ev |= RING_EV_TX;
+	}
+	if (port == rq->rq_port_rx) {
+		rq->rq_stats.rs_events_rx++;
+		ev |= RING_EV_RX;
+	}
+	return (ev);
+}
+
+const char *
+ring_error(const struct ring_queue *rq)
+{
+	return (rq->rq_error);
+}
+
+void
+ring_snapshot(const struct ring_queue *rq, struct ring_stats *st)
+{
+	*st = rq->rq_stats;
+}
+
 /* ring_fatal: the frontend broke the protocol; the caller disconnects. */
 int
 ring_fatal(struct ring_queue *rq, const char *why)
@@ -235,7 +272,7 @@ ring_fatal(struct ring_queue *rq, const char *why)
  * issued, or -1 if the hypercall itself failed (every segment is then
  * marked GNTST_general_error).
  */
-int
+static int
 ring_copy_flush(struct ring_queue *rq)
 {
 	unsigned int i, n = rq->rq_nsegs;
@@ -315,97 +352,6 @@ ring_hist_add(uint64_t *hist, unsigned int n)
 		b++;
 	}
 	hist[b]++;
-}
-
-/*
- * ring_l4: find the TCP/UDP header of an Ethernet frame.  On success
- * returns 0 with *l4off, *csumoff (offset of the checksum field inside
- * the L4 header) and *v6; -1 if the frame is not IPv4/IPv6 TCP/UDP or is
- * truncated or fragmented.  Every offset is checked against len.
- */
-int
-ring_l4(const uint8_t *f, size_t len, unsigned int *l4off,
-    unsigned int *csumoff, int *v6)
-{
-	unsigned int off = 14, proto, hl, next, i;
-	uint16_t et;
-
-	if (len < off)
-		return (-1);
-	et = (uint16_t)(f[12] << 8 | f[13]);
-	if (et == 0x8100 || et == 0x88a8) {	/* one VLAN tag */
-		if (len < 18)
-			return (-1);
-		et = (uint16_t)(f[16] << 8 | f[17]);
-		off = 18;
-	}
-	if (et == 0x0800) {
-		if (len < off + 20 || (f[off] >> 4) != 4)
-			return (-1);
-		hl = (unsigned int)(f[off] & 0x0f) * 4;
-		/* fragments carry no usable L4 header */
-		if (hl < 20 || (f[off + 6] & 0x3f) != 0 || f[off + 7] != 0)
-			return (-1);
-		proto = f[off + 9];
-		off += hl;
-		*v6 = 0;
-	} else if (et == 0x86dd) {
-		if (len < off + 40 || (f[off] >> 4) != 6)
-			return (-1);
-		next = f[off + 6];
-		off += 40;
-		/* Bounded walk of the extension headers we can skip. */
-		for (i = 0; i < 8; i++) {
-			if (next != 0 && next != 43 && next != 60)
-				break;
-			if (len < off + 8)
-				return (-1);
-			next = f[off];
-			off += ((unsigned int)f[off + 1] + 1) * 8;
-		}
-		proto = next;
-		*v6 = 1;
-	} else
-		return (-1);
-	if (proto == 6) {
-		if (len < off + 20)
-			return (-1);
-		*csumoff = 16;
-	} else if (proto == 17) {
-		if (len < off + 8)
-			return (-1);
-		*csumoff = 6;
-	} else
-		return (-1);
-	*l4off = off;
-	return (0);
-}
-
-/*
- * ring_csum_complete: finish a partial checksum (CHECKSUM_PARTIAL: the
- * field already holds the pseudo-header sum) over f[start..len).
- */
-void
-ring_csum_complete(uint8_t *f, size_t len, unsigned int start,
-    unsigned int off)
-{
-	uint32_t sum = 0;
-	size_t i;
-	uint16_t c;
-
-	if (start >= len || start + off + 2 > len)
-		return;
-	for (i = start; i + 1 < len; i += 2)
-		sum += (uint32_t)(f[i] << 8 | f[i + 1]);
-	if (i < len)
-		sum += (uint32_t)f[i] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	c = (uint16_t)~sum;
-	if (c == 0 && off == 6)		/* UDP: 0 means "no checksum" */
-		c = 0xffff;
-	f[start + off] = (uint8_t)(c >> 8);
-	f[start + off + 1] = (uint8_t)c;
 }
 
 /* ring_stats_add: dst += src, field by field (for totals). */

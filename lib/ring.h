@@ -20,8 +20,8 @@
  * a vif, served by exactly one thread.  It validates the frontend's
  * requests, plans grant copies in batches, moves frames to and from a
  * host port and writes responses.  It has no daemon policy: no xenstore,
- * no logging; errors that are the guest's fault set rq_error and make the
- * pass return -1 so the caller can disconnect that vif only.
+ * no logging; an error that is the guest's fault makes the pass return
+ * -1 and ring_error say why, so the caller can disconnect that vif only.
  */
 
 #ifndef XENNET_RING_H
@@ -30,23 +30,21 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-#include "hv.h"
-#include "xenring.h"
+#include <stdint.h>
 
-/* netif.h: "XEN_NETIF_NR_SLOTS_MIN": a backend must accept 18 slots. */
-#define RING_TX_SLOTS_MAX	XEN_NETIF_NR_SLOTS_MIN
-/* Extra-info slots we follow after a first tx slot (unknown types skipped). */
-#define RING_TX_EXTRA_MAX	8
-/* More than this many slots in one packet is a malicious frontend. */
-#define RING_TX_SLOTS_FATAL	20
-/* Largest frame we move: netif.h XEN_NETIF_MAX_TX_SIZE and a GSO frame. */
-#define RING_FRAME_MAX		(65536 + 14 + 4)
-/* rx slots one frame may need: data pages + one GSO extra. */
-#define RING_RX_SLOTS_MAX	((RING_FRAME_MAX + XN_RING_PAGE - 1) / \
-				    XN_RING_PAGE + 1)
-#define RING_BATCH_MAX		256	/* a ring holds 256 requests */
-#define RING_COPY_MAX		512	/* copy ops per hypercall */
+#include "hv.h"
+#include "pkt.h"
+
+/* netif.h: a one-page ring holds 256 requests (XN_TX_RING_SIZE). */
+#define RING_BATCH_MAX		256	/* tx-batch, rx-batch limit */
+#define RING_COPY_MAX		512	/* copy-batch limit: ops per call */
 #define RING_HIST		9	/* batch histogram: 1,2,4..128,256 */
+/*
+ * The largest frame moved, vnet header not counted: a GSO frame of
+ * 64 KiB (Linux's GSO_LEGACY_MAX_SIZE) with its Ethernet header and one
+ * VLAN tag.  netif.h's XEN_NETIF_MAX_TX_SIZE (0xFFFF) is below it.
+ */
+#define RING_FRAME_MAX		(65536 + PKT_ETH_HLEN + PKT_VLAN_LEN)
 
 enum ring_notify {
 	RING_NOTIFY_BATCH,		/* one push + notify per pass */
@@ -107,60 +105,88 @@ struct ring_port {
 	ssize_t		(*rp_recv)(void *, void *, size_t);
 };
 
-struct ring_txpkt;
-struct ring_rxrsp;
+/* The passes an event asks for (ring_event). */
+#define RING_EV_TX		0x1
+#define RING_EV_RX		0x2
 
-struct ring_queue {
-	struct hv		*rq_hv;
-	uint32_t		 rq_domid;
-	struct ring_config	 rq_cfg;
-	struct ring_features	 rq_feat;
-	netif_tx_back_ring_t	 rq_tx;
-	netif_rx_back_ring_t	 rq_rx;
-	void			*rq_tx_page;
-	void			*rq_rx_page;
-	int			 rq_port_tx;	/* local event channel ports */
-	int			 rq_port_rx;	/* == rq_port_tx if shared */
-	int			 rq_connected;
-	const char		*rq_error;	/* why it was disabled */
-	struct ring_stats	 rq_stats;
-
-	/* scratch, allocated once by ring_init */
-	hv_copy_seg		*rq_segs;
-	uint16_t		*rq_seg_owner;	/* packet/frame of a seg */
-	unsigned int		 rq_nsegs;
-	uint8_t			*rq_arena;	/* tx/rx frame buffers */
-	size_t			 rq_arena_size;
-	struct ring_txpkt	*rq_txpkts;
-	struct ring_rxrsp	*rq_rxrsps;
-	uint8_t			*rq_bad;	/* per frame: copy failed */
-};
+/* One vif's queue: allocated by ring_new, private to the engine. */
+struct ring_queue;
 
 /* ring.c */
-int	 ring_init(struct ring_queue *, struct hv *, uint32_t,
-	    const struct ring_config *);
-void	 ring_free(struct ring_queue *);
-int	 ring_config_check(const struct ring_config *, const char **);
-void	 ring_config_default(struct ring_config *);
-int	 ring_connect(struct ring_queue *, uint32_t, uint32_t, uint32_t,
-	    uint32_t, const struct ring_features *);
-void	 ring_disconnect(struct ring_queue *);
-int	 ring_fatal(struct ring_queue *, const char *);
-int	 ring_copy_flush(struct ring_queue *);
-int	 ring_copy_add(struct ring_queue *, const hv_copy_seg *, uint16_t);
-int	 ring_notify(struct ring_queue *, int);
-void	 ring_hist_add(uint64_t *, unsigned int);
-const char *ring_drop_name(enum ring_drop);
-int	 ring_l4(const uint8_t *, size_t, unsigned int *, unsigned int *,
-	    int *);
-void	 ring_csum_complete(uint8_t *, size_t, unsigned int, unsigned int);
-void	 ring_stats_add(struct ring_stats *, const struct ring_stats *);
+
+/* ring_config_default: the defaults: 64/64/64, notify per batch. */
+void		 ring_config_default(struct ring_config *rc);
+/*
+ * ring_config_check: 0 if every setting of rc is in range, else -1 with
+ * *why naming the bad one.
+ */
+int		 ring_config_check(const struct ring_config *rc,
+		    const char **why);
+/*
+ * ring_new: an unconnected queue for the guest domid, served through hv
+ * with the settings rc; all its memory is allocated here, none by the
+ * passes.  NULL with errno EINVAL (rc out of range) or ENOMEM.
+ */
+struct ring_queue *ring_new(struct hv *hv, uint32_t domid,
+		    const struct ring_config *rc);
+/* ring_free: disconnect rq if needed and free it; NULL is ignored. */
+void		 ring_free(struct ring_queue *rq);
+/*
+ * ring_connect: map the frontend's tx and rx ring pages (grant refs
+ * txref, rxref) and bind its event channel(s) evtx, evrx (equal when it
+ * uses one), for a frontend that negotiated rf.  0, or -1 with errno
+ * (EISCONN if rq is connected, else from hv) and nothing left set up.
+ */
+int		 ring_connect(struct ring_queue *rq, uint32_t txref,
+		    uint32_t rxref, uint32_t evtx, uint32_t evrx,
+		    const struct ring_features *rf);
+/* ring_disconnect: unbind and unmap what ring_connect set up. */
+void		 ring_disconnect(struct ring_queue *rq);
+/*
+ * ring_event: the caller took an event on its local port: counts it and
+ * returns the passes it asks for, RING_EV_TX and/or RING_EV_RX (both on
+ * a shared channel), 0 if the port is not one of rq's.
+ */
+int		 ring_event(struct ring_queue *rq, int port);
+/*
+ * ring_error: why a pass or ring_rx_ready returned -1 (the frontend
+ * broke the protocol); NULL if none did since ring_connect.
+ */
+const char	*ring_error(const struct ring_queue *rq);
+/* ring_snapshot: copy rq's counters into *st. */
+void		 ring_snapshot(const struct ring_queue *rq,
+		    struct ring_stats *st);
+/* ring_drop_name: the counter name of a drop reason, "?" if unknown. */
+const char	*ring_drop_name(enum ring_drop d);
+/* ring_stats_add: dst += src, field by field (for totals). */
+void		 ring_stats_add(struct ring_stats *dst,
+		    const struct ring_stats *src);
 
 /* ring-tx.c */
-int	 ring_tx(struct ring_queue *, const struct ring_port *);
+
+/*
+ * ring_tx: one transmit pass, moving up to tx-batch guest packets to
+ * port.  Returns 1 if requests remain (run it again after the other
+ * queues had their turn), 0 if the ring is empty and the frontend will
+ * notify, -1 if the frontend broke the protocol (ring_error says how);
+ * 0 on an unconnected queue.
+ */
+int		 ring_tx(struct ring_queue *rq, const struct ring_port *port);
 
 /* ring-rx.c */
-int	 ring_rx_ready(struct ring_queue *);
-int	 ring_rx(struct ring_queue *, const struct ring_port *);
+
+/*
+ * ring_rx_ready: 1 if the frontend posted enough rx requests for one
+ * more frame, 0 if not (it is then asked to notify when it posts them),
+ * -1 if it broke the protocol.
+ */
+int		 ring_rx_ready(struct ring_queue *rq);
+/*
+ * ring_rx: one receive pass, moving up to rx-batch frames from port to
+ * the guest.  Returns 1 if the budget ran out (port may hold more), 0
+ * if port is empty or the frontend is short of buffers (ring_rx_ready),
+ * -1 if the frontend broke the protocol.
+ */
+int		 ring_rx(struct ring_queue *rq, const struct ring_port *port);
 
 #endif /* XENNET_RING_H */

@@ -50,21 +50,4 @@
 #define XN_TX_RING_SIZE		__CONST_RING_SIZE(netif_tx, XN_RING_PAGE)
 #define XN_RX_RING_SIZE		__CONST_RING_SIZE(netif_rx, XN_RING_PAGE)
 
-/* virtio_net_hdr as carried by a Linux tap with IFF_VNET_HDR (10 octets). */
-struct xn_vnet_hdr {
-	uint8_t		vh_flags;
-#define XN_VNET_F_NEEDS_CSUM	1
-#define XN_VNET_F_DATA_VALID	2
-	uint8_t		vh_gso_type;
-#define XN_VNET_GSO_NONE	0
-#define XN_VNET_GSO_TCPV4	1
-#define XN_VNET_GSO_UDP		3
-#define XN_VNET_GSO_TCPV6	4
-#define XN_VNET_GSO_ECN		0x80
-	uint16_t	vh_hdr_len;
-	uint16_t	vh_gso_size;
-	uint16_t	vh_csum_start;
-	uint16_t	vh_csum_offset;
-} __attribute__((packed));
-
 #endif /* XENNET_XENRING_H */

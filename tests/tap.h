@@ -44,6 +44,7 @@ done_testing(void)
 	return (tap_failed ? 1 : 0);
 }
 
+/* Not every test program has a reason to skip. */
 static void	skip_all(const char *) __attribute__((unused));
 
 static void

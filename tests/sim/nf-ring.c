@@ -28,12 +28,13 @@
  *   check it and count mismatches).
  */
 
+#include <netinet/in.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nf.h"
-#include "ring.h"
+#include "pkt.h"
 
 #define NF_RING_MASK	(NF_RING - 1)
 
@@ -380,7 +381,7 @@ nf_tx_packet(struct nf_queue *q, const struct xn_vnet_hdr *vh,
 		nf->nf_st[NF_TX_DROP_DOWN]++;
 		return (1);
 	}
-	if (len < 14 || len > NF_TX_MAX) {
+	if (len < PKT_ETH_HLEN || len > NF_TX_MAX) {
 		nf->nf_st[NF_TX_DROP_SIZE]++;
 		return (1);
 	}
@@ -727,8 +728,8 @@ nf_rx_offload(struct nf_queue *q, struct xn_vnet_hdr *vh, uint16_t flags,
     const struct netif_extra_info *gso, size_t len)
 {
 	struct nf *nf = q->q_nf;
-	unsigned int l4off, csumoff, hl;
-	int v6;
+	struct pkt_l4 pl;
+	unsigned int hl;
 
 	memset(vh, 0, sizeof(*vh));
 	if (gso != NULL) {
@@ -746,21 +747,22 @@ nf_rx_offload(struct nf_queue *q, struct xn_vnet_hdr *vh, uint16_t flags,
 		nf->nf_st[NF_RX_GSO]++;
 	}
 	if ((flags & NETRXF_csum_blank) || gso != NULL) {
-		if (ring_l4(q->q_pkt, len, &l4off, &csumoff, &v6) == -1)
+		if (pkt_l4(q->q_pkt, len, &pl) == -1)
 			return (NF_RX_ERR_CSUM);
 		if (gso != NULL) {
-			if (csumoff != 16 || l4off + 20 > len ||
-			    v6 != (vh->vh_gso_type == XN_VNET_GSO_TCPV6))
+			if (pl.pl_proto != IPPROTO_TCP ||
+			    pl.pl_v6 != (vh->vh_gso_type == XN_VNET_GSO_TCPV6))
 				return (NF_RX_ERR_GSO);
-			hl = l4off + (unsigned int)(q->q_pkt[l4off + 12] >>
-			    4) * 4;
+			/* data offset: high nibble of TCP octet 12 */
+			hl = pl.pl_l4off +
+			    (unsigned int)(q->q_pkt[pl.pl_l4off + 12] >> 4) * 4;
 			if (hl > len)
 				return (NF_RX_ERR_GSO);
 			vh->vh_hdr_len = (uint16_t)hl;
 		}
 		vh->vh_flags = XN_VNET_F_NEEDS_CSUM;
-		vh->vh_csum_start = (uint16_t)l4off;
-		vh->vh_csum_offset = (uint16_t)csumoff;
+		vh->vh_csum_start = (uint16_t)pl.pl_l4off;
+		vh->vh_csum_offset = (uint16_t)pl.pl_csumoff;
 		if (flags & NETRXF_csum_blank)
 			nf->nf_st[NF_RX_CSUM_BLANK]++;
 	} else if (flags & NETRXF_data_validated) {
@@ -809,19 +811,20 @@ nf_events(struct nf *nf)
 unsigned int
 nf_tx_pick(struct nf *nf, const uint8_t *f, size_t len)
 {
-	unsigned int l4off, csumoff, h = 0, i, a, n;
-	int v6;
+	struct pkt_l4 pl;
+	unsigned int h = 0, i, a, n;
 
 	if (nf->nf_nqueues <= 1)
 		return (0);
-	if (ring_l4(f, len, &l4off, &csumoff, &v6) == -1)
+	if (pkt_l4(f, len, &pl) == -1)
 		return (0);
 	/* addresses: IPv4 at +12 (8 octets), IPv6 at +8 (32 octets) */
-	a = 14 + ((f[12] == 0x81 || f[12] == 0x88) ? 4 : 0) + (v6 ? 8 : 12);
-	n = v6 ? 32 : 8;
+	a = pl.pl_l3off + (pl.pl_v6 ? 8 : 12);
+	n = pl.pl_v6 ? 32 : 8;
 	for (i = 0; i < n; i++)
 		h = h * 31 + f[a + i];
+	/* source and destination port */
 	for (i = 0; i < 4; i++)
-		h = h * 31 + f[l4off + i];
+		h = h * 31 + f[pl.pl_l4off + i];
 	return (h % nf->nf_nqueues);
 }

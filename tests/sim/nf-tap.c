@@ -47,7 +47,7 @@
 
 #include <linux/if_tun.h>
 
-#include "ring.h"
+#include "pkt.h"
 
 #define NF_TAP_BURST	64	/* frames read per wakeup */
 #define NF_TAP_BUF	(sizeof(struct xn_vnet_hdr) + 65536 + 64)
@@ -309,11 +309,10 @@ nf_tap_input(struct nf *nf)
 	struct nf_tap *t = nf->nf_tap;
 	struct xn_vnet_hdr vh;
 	unsigned int i, n, qi;
-	unsigned int l4off, csumoff;
+	struct pkt_l4 pl;
 	uint8_t *f;
 	ssize_t r;
 	size_t len;
-	int v6;
 
 	for (n = 0; n < NF_TAP_BURST && nf_tap_fd(nf) >= 0; n++) {
 		r = read(t->t_fd, t->t_buf, NF_TAP_BUF);
@@ -322,7 +321,7 @@ nf_tap_input(struct nf *nf)
 				nf_warn("read %s", t->t_name);
 			break;
 		}
-		if ((size_t)r < sizeof(vh) + 14)
+		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN)
 			continue;
 		memcpy(&vh, t->t_buf, sizeof(vh));
 		f = t->t_buf + sizeof(vh);
@@ -330,8 +329,8 @@ nf_tap_input(struct nf *nf)
 		/* no IPv6 checksum offload in the backend: finish it here */
 		if ((vh.vh_flags & XN_VNET_F_NEEDS_CSUM) && !nf->nf_be_csum6 &&
 		    vh.vh_gso_type == XN_VNET_GSO_NONE &&
-		    ring_l4(f, len, &l4off, &csumoff, &v6) == 0 && v6) {
-			ring_csum_complete(f, len, vh.vh_csum_start,
+		    pkt_l4(f, len, &pl) == 0 && pl.pl_v6) {
+			pkt_csum_complete(f, len, vh.vh_csum_start,
 			    vh.vh_csum_offset);
 			vh.vh_flags = XN_VNET_F_DATA_VALID;
 		}

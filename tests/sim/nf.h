@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "hv.h"
+#include "pkt.h"
 #include "simdom.h"
 #include "xenring.h"
 

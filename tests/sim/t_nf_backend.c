@@ -62,7 +62,7 @@
 #include <xen/io/xenbus.h>
 
 #include "hv.h"
-#include "ring.h"
+#include "pkt.h"
 #include "simdom.h"
 #include "xenring.h"
 
@@ -606,10 +606,11 @@ b_forward(struct bvif *v, struct bq *q, const netif_tx_request_t *req,
 	netif_rx_request_t rreq;
 	netif_rx_response_t *rsp;
 	struct netif_extra_info *ex;
-	unsigned int i, need, k, l4off, csumoff, nseg;
+	struct pkt_l4 pl;
+	unsigned int i, need, k, nseg;
 	size_t len = req[0].size, rest = 0, off, chunk;
 	uint16_t flags;
-	int v6, notify;
+	int notify;
 
 	for (i = 1; i < n; i++)
 		rest += req[i].size;
@@ -675,8 +676,9 @@ b_forward(struct bvif *v, struct bq *q, const netif_tx_request_t *req,
 	if (req[0].flags & NETTXF_csum_blank) {
 		if (p->v_csum)
 			flags = NETRXF_csum_blank | NETRXF_data_validated;
-		else if (ring_l4(b_pkt, len, &l4off, &csumoff, &v6) == 0) {
-			ring_csum_complete(b_pkt, len, l4off, csumoff);
+		else if (pkt_l4(b_pkt, len, &pl) == 0) {
+			pkt_csum_complete(b_pkt, len, pl.pl_l4off,
+			    pl.pl_csumoff);
 			flags = NETRXF_data_validated;
 			v->v_st[B_CSUM_SW]++;
 		}

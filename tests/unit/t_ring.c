@@ -40,6 +40,7 @@
 
 #include "hv.h"
 #include "ring.h"
+#include "ring-private.h"	/* slot limits, req_cons, rq_error */
 #include "xenring.h"
 #include "../sim/simdom.h"
 #include "../tap.h"
@@ -80,7 +81,8 @@ struct fport {
 
 /* One test vif: the frontend's view of both rings and the backend. */
 struct tvif {
-	struct ring_queue	 v_q;
+	struct ring_queue	*v_q;
+	struct ring_stats	 v_st;		/* vst()'s snapshot */
 	netif_tx_front_ring_t	 v_tx;
 	netif_rx_front_ring_t	 v_rx;
 	int			 v_gport_tx, v_gport_rx;	/* guest's */
@@ -143,6 +145,7 @@ static int	 frx_frame(struct tvif *, RING_IDX *, uint8_t *, size_t *,
 		    struct netif_extra_info *, unsigned int *);
 static int	 run_passes(struct tvif *, int (*)(struct ring_queue *,
 		    const struct ring_port *), unsigned int *);
+static const struct ring_stats *vst(struct tvif *);
 static int	 run_tx(struct tvif *, unsigned int *);
 static int	 run_rx(struct tvif *, unsigned int *);
 static int	 rsps_all(const netif_tx_response_t *, unsigned int,
@@ -151,6 +154,7 @@ static void	 t_config(void);
 static void	 t_tx_basic(void);
 static void	 t_tx_slots(void);
 static void	 t_tx_fatal(void);
+static void	 t_events(void);
 static void	 t_tx_sizes(void);
 static void	 t_tx_offload(void);
 static void	 t_tx_extras(void);
@@ -449,7 +453,7 @@ fp_sent_is(struct fport *fp, unsigned int k, const uint8_t *f, size_t len,
 
 /*
  * vif_new: what netfront does at connect (fresh shared rings, two
- * unbound event channels for dom0), then ring_init + ring_connect.
+ * unbound event channels for dom0), then ring_new + ring_connect.
  * Returns the vif; v_ok says whether the backend connected.
  */
 static struct tvif *
@@ -474,12 +478,11 @@ vif_new(const struct ring_config *rc, const struct ring_features *rf)
 	v->v_rp.rp_arg = &v->v_port;
 	v->v_rp.rp_send = fp_send;
 	v->v_rp.rp_recv = fp_recv;
-	if (v->v_gport_tx == -1 || v->v_gport_rx == -1 ||
-	    ring_init(&v->v_q, bhv, GUEST, rc) == -1) {
-		v->v_q.rq_port_tx = v->v_q.rq_port_rx = -1;
+	if ((v->v_q = ring_new(bhv, GUEST, rc)) == NULL)
+		abort();
+	if (v->v_gport_tx == -1 || v->v_gport_rx == -1)
 		return (v);
-	}
-	if (ring_connect(&v->v_q, txring_ref, rxring_ref,
+	if (ring_connect(v->v_q, txring_ref, rxring_ref,
 	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_rx, rf) == 0)
 		v->v_ok = 1;
 	hv_counts_reset(bhv);
@@ -490,7 +493,7 @@ static void
 vif_free(struct tvif *v)
 {
 
-	ring_free(&v->v_q);
+	ring_free(v->v_q);
 	if (v->v_gport_tx != -1)
 		hv_evtchn_unbind(ghv, v->v_gport_tx);
 	if (v->v_gport_rx != -1)
@@ -752,11 +755,19 @@ run_passes(struct tvif *v, int (*pass)(struct ring_queue *,
 	unsigned int n = 0;
 	int rv;
 
-	while ((rv = pass(&v->v_q, &v->v_rp)) == 1 && n < 1000)
+	while ((rv = pass(v->v_q, &v->v_rp)) == 1 && n < 1000)
 		n++;
 	if (passes != NULL)
 		*passes = n + 1;
 	return (rv);
+}
+
+/* The queue's counters now (a fresh snapshot at each call). */
+static const struct ring_stats *
+vst(struct tvif *v)
+{
+	ring_snapshot(v->v_q, &v->v_st);
+	return (&v->v_st);
 }
 
 /* Run tx passes until the engine says idle (0) or fails (-1). */
@@ -794,7 +805,7 @@ static void
 t_config(void)
 {
 	struct ring_config rc;
-	struct ring_queue rq;
+	struct ring_queue *rq;
 	const char *why = NULL;
 	int e;
 
@@ -830,8 +841,10 @@ t_config(void)
 	rc.rc_notify = RING_NOTIFY_BATCH;
 	rc.rc_tx_batch = 0;
 	errno = 0;
-	e = ring_init(&rq, bhv, GUEST, &rc);
-	ok(e == -1 && errno == EINVAL, "config: ring_init refuses it (EINVAL)");
+	rq = ring_new(bhv, GUEST, &rc);
+	ok(rq == NULL && errno == EINVAL,
+	    "config: ring_new refuses it (EINVAL)");
+	ring_free(rq);
 }
 
 /* Single-slot and multi-slot packets, byte-exact, plain vnet header. */
@@ -865,8 +878,8 @@ t_tx_basic(void)
 	    "tx: plain packet gets an all-zero vnet header");
 	ok(n == 1 && r[0].id == 11 && r[0].status == NETIF_RSP_OKAY,
 	    "tx: one OKAY response with id 11");
-	ok(v->v_q.rq_stats.rs_tx_packets == 1 &&
-	    v->v_q.rq_stats.rs_tx_bytes == 1000,
+	ok(vst(v)->rs_tx_packets == 1 &&
+	    vst(v)->rs_tx_bytes == 1000,
 	    "tx: counters 1 packet, 1000 bytes");
 	ok(guest_events(v->v_gport_tx) == 1,
 	    "tx: the guest got the tx event");
@@ -880,7 +893,7 @@ t_tx_basic(void)
 	    "tx: 3-slot packet (first size = total) reassembled");
 	ok(n == 3 && rsps_all(r, 3, 20, NETIF_RSP_OKAY),
 	    "tx: 3 OKAY responses, ids 20..22 in slot order");
-	ok(v->v_q.rq_stats.rs_copy_segs == 4,
+	ok(vst(v)->rs_copy_segs == 4,
 	    "tx: 1 + 3 copy segments for the two packets");
 
 	fill(pkt, 60, 3);
@@ -900,7 +913,7 @@ t_tx_basic(void)
 	n = ftx_rsps(v, r, 8);
 	v->v_port.fp_fail = 0;
 	ok(n == 1 && r[0].id == 31 && r[0].status == NETIF_RSP_OKAY &&
-	    v->v_q.rq_stats.rs_drops[RING_DROP_TX_PORT] == 1,
+	    vst(v)->rs_drops[RING_DROP_TX_PORT] == 1,
 	    "tx: port refusal answered OKAY, counted tx_port");
 	ok(strcmp(ring_drop_name(RING_DROP_TX_PORT), "tx_port") == 0 &&
 	    strcmp(ring_drop_name(RING_DROP_MAX), "?") == 0,
@@ -939,11 +952,11 @@ t_tx_slots(void)
 	ftx_push(v);
 	rv = run_tx(v, NULL);
 	n = ftx_rsps(v, r, 32);
-	ok(rv == 0 && v->v_q.rq_error == NULL && v->v_port.fp_nsent == 1,
+	ok(rv == 0 && ring_error(v->v_q) == NULL && v->v_port.fp_nsent == 1,
 	    "slots: 19-slot packet is not fatal and not delivered");
 	ok(n == 19 && rsps_all(r, 19, 200, NETIF_RSP_ERROR),
 	    "slots: 19 slots each answered NETIF_RSP_ERROR");
-	ok(v->v_q.rq_stats.rs_drops[RING_DROP_TX_SLOTS] == 1,
+	ok(vst(v)->rs_drops[RING_DROP_TX_SLOTS] == 1,
 	    "slots: counted as tx_slots drop");
 
 	ftx_pkt(v, pkt, 20000, 20, 0, 0, 300, NULL, 0);
@@ -951,7 +964,7 @@ t_tx_slots(void)
 	rv = run_tx(v, NULL);
 	n = ftx_rsps(v, r, 32);
 	ok(rv == 0 && n == 20 && rsps_all(r, 20, 300, NETIF_RSP_ERROR) &&
-	    v->v_q.rq_stats.rs_drops[RING_DROP_TX_SLOTS] == 2,
+	    vst(v)->rs_drops[RING_DROP_TX_SLOTS] == 2,
 	    "slots: 20 slots (the fatal limit) still only ERROR");
 
 	fill(pkt, 500, 6);
@@ -966,7 +979,7 @@ out:
 	vif_free(v);
 }
 
-/* Malicious requests: the pass fails with rq_error, nothing is sent. */
+/* Malicious requests: the pass fails, ring_error says why, nothing is sent. */
 static void
 t_tx_fatal(void)
 {
@@ -984,29 +997,29 @@ t_tx_fatal(void)
 	fill(pkt, 21000, 7);
 	ftx_pkt(v, pkt, 21000, 21, 0, 0, 1, NULL, 0);
 	ftx_push(v);
-	rv = ring_tx(&v->v_q, &v->v_rp);
-	ok(v->v_ok && rv == -1 && v->v_q.rq_error != NULL &&
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(v->v_ok && rv == -1 && ring_error(v->v_q) != NULL &&
 	    v->v_port.fp_nsent == 0 && v->v_tx.sring->rsp_prod == 0,
 	    "fatal: 21-slot packet -> -1 (%s), no response",
-	    v->v_q.rq_error != NULL ? v->v_q.rq_error : "no error");
+	    ring_error(v->v_q) != NULL ? ring_error(v->v_q) : "no error");
 	vif_free(v);
 
 	v = vif_new(&rc, &feat_all);
 	ftx_raw(v, txgref[0], 0, NETTXF_more_data, 1, 300);
 	ftx_raw(v, txgref[1], 4000, 0, 2, 200);
 	ftx_push(v);
-	rv = ring_tx(&v->v_q, &v->v_rp);
-	ok(v->v_ok && rv == -1 && v->v_q.rq_error != NULL &&
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(v->v_ok && rv == -1 && ring_error(v->v_q) != NULL &&
 	    v->v_port.fp_nsent == 0,
 	    "fatal: later slot with offset+size > 4096 (%s)",
-	    v->v_q.rq_error != NULL ? v->v_q.rq_error : "no error");
+	    ring_error(v->v_q) != NULL ? ring_error(v->v_q) : "no error");
 	vif_free(v);
 
 	v = vif_new(&rc, &feat_all);
 	ftx_raw(v, txgref[0], 4000, 0, 1, 200);
 	ftx_push(v);
-	rv = ring_tx(&v->v_q, &v->v_rp);
-	ok(v->v_ok && rv == -1 && v->v_q.rq_error != NULL,
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(v->v_ok && rv == -1 && ring_error(v->v_q) != NULL,
 	    "fatal: single slot with offset+size > 4096");
 	vif_free(v);
 
@@ -1017,12 +1030,12 @@ t_tx_fatal(void)
 	ex.type = XEN_NETIF_EXTRA_TYPE_MAX;
 	ftx_extra(v, &ex);
 	ftx_push(v);
-	rv = ring_tx(&v->v_q, &v->v_rp);
+	rv = ring_tx(v->v_q, &v->v_rp);
 	n = ftx_rsps(v, r, 16);
-	ok(v->v_ok && rv == 0 && v->v_q.rq_error == NULL &&
+	ok(v->v_ok && rv == 0 && ring_error(v->v_q) == NULL &&
 	    v->v_port.fp_nsent == 1 && n == 2 && r[0].id == 1 &&
 	    r[0].status == NETIF_RSP_OKAY && r[1].status == NETIF_RSP_NULL &&
-	    v->v_q.rq_stats.rs_tx_extra_ignored == 1,
+	    vst(v)->rs_tx_extra_ignored == 1,
 	    "extra type %d (unknown to us) skipped: packet delivered, "
 	    "OKAY + NULL", XEN_NETIF_EXTRA_TYPE_MAX);
 	vif_free(v);
@@ -1033,8 +1046,8 @@ t_tx_fatal(void)
 	ex.type = XEN_NETIF_EXTRA_TYPE_NONE;
 	ftx_extra(v, &ex);
 	ftx_push(v);
-	rv = ring_tx(&v->v_q, &v->v_rp);
-	ok(v->v_ok && rv == -1 && v->v_q.rq_error != NULL,
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(v->v_ok && rv == -1 && ring_error(v->v_q) != NULL,
 	    "fatal: extra type NONE");
 	vif_free(v);
 
@@ -1047,29 +1060,87 @@ t_tx_fatal(void)
 	for (rv = 0; rv < RING_TX_EXTRA_MAX + 1; rv++)
 		ftx_extra(v, &ex);
 	ftx_push(v);
-	rv = ring_tx(&v->v_q, &v->v_rp);
-	ok(v->v_ok && rv == -1 && v->v_q.rq_error != NULL,
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(v->v_ok && rv == -1 && ring_error(v->v_q) != NULL,
 	    "fatal: a chain of %d extra-info slots", RING_TX_EXTRA_MAX + 1);
 	vif_free(v);
 
 	v = vif_new(&rc, &feat_all);
 	ftx_raw(v, txgref[0], 0, 0, 1, 100);
 	ftx_push(v);
-	v->v_tx.sring->req_prod = v->v_q.rq_tx.req_cons + NSLOT + 1;
-	rv = ring_tx(&v->v_q, &v->v_rp);
-	ok(v->v_ok && rv == -1 && v->v_q.rq_error != NULL &&
+	v->v_tx.sring->req_prod = v->v_q->rq_tx.req_cons + NSLOT + 1;
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(v->v_ok && rv == -1 && ring_error(v->v_q) != NULL &&
 	    v->v_port.fp_nsent == 0 && v->v_tx.sring->rsp_prod == 0,
 	    "fatal: tx req_prod 257 ahead of req_cons (%s)",
-	    v->v_q.rq_error != NULL ? v->v_q.rq_error : "no error");
+	    ring_error(v->v_q) != NULL ? ring_error(v->v_q) : "no error");
 	vif_free(v);
 
 	v = vif_new(&rc, &feat_all);
-	ok(ring_tx(&v->v_q, &v->v_rp) == 0 && v->v_q.rq_error == NULL,
+	ok(ring_tx(v->v_q, &v->v_rp) == 0 && ring_error(v->v_q) == NULL,
 	    "fatal: a fresh vif on the same pages is fine again");
-	ring_disconnect(&v->v_q);
-	ok(ring_tx(&v->v_q, &v->v_rp) == 0 &&
-	    ring_rx(&v->v_q, &v->v_rp) == 0 && ring_rx_ready(&v->v_q) == 0,
+	ring_disconnect(v->v_q);
+	ok(ring_tx(v->v_q, &v->v_rp) == 0 &&
+	    ring_rx(v->v_q, &v->v_rp) == 0 && ring_rx_ready(v->v_q) == 0,
 	    "fatal: passes on a disconnected queue do nothing");
+	vif_free(v);
+}
+
+/*
+ * backend_kick: the guest notifies its port gport; returns the local
+ * port the backend's event-channel fd delivers (unmasked again), -1 if
+ * none.  Anything pending before is taken first.
+ */
+static int
+backend_kick(int gport)
+{
+	int p, guard = 0;
+
+	while ((p = hv_evtchn_pending(bhv)) != -1 && guard++ < 64)
+		hv_evtchn_unmask(bhv, p);
+	if (hv_evtchn_notify(ghv, gport) == -1 ||
+	    (p = hv_evtchn_pending(bhv)) == -1)
+		return (-1);
+	hv_evtchn_unmask(bhv, p);
+	return (p);
+}
+
+/* An event on a queue's port asks for that direction's pass; counted. */
+static void
+t_events(void)
+{
+	struct ring_config rc;
+	struct tvif *v;
+	int tx, rx;
+
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "events: vif connects with two channels"))
+		goto out;
+	tx = backend_kick(v->v_gport_tx);
+	ok(tx != -1 && ring_event(v->v_q, tx) == RING_EV_TX &&
+	    vst(v)->rs_events_tx == 1 && vst(v)->rs_events_rx == 0,
+	    "events: the guest's tx kick asks for a tx pass, counted as tx");
+	rx = backend_kick(v->v_gport_rx);
+	ok(rx != -1 && rx != tx && ring_event(v->v_q, rx) == RING_EV_RX &&
+	    vst(v)->rs_events_tx == 1 && vst(v)->rs_events_rx == 1,
+	    "events: its rx kick asks for an rx pass, counted as rx");
+	ok(ring_event(v->v_q, tx + rx + 1) == 0 &&
+	    ring_event(v->v_q, -1) == 0 && vst(v)->rs_events_tx == 1 &&
+	    vst(v)->rs_events_rx == 1,
+	    "events: another port asks for nothing and is not counted");
+
+	ring_disconnect(v->v_q);
+	if (!ok(ring_connect(v->v_q, txring_ref, rxring_ref,
+	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_tx, &feat_all) == 0,
+	    "events: reconnects with one channel for both rings"))
+		goto out;
+	tx = backend_kick(v->v_gport_tx);
+	ok(tx != -1 && ring_event(v->v_q, tx) == (RING_EV_TX | RING_EV_RX) &&
+	    vst(v)->rs_events_tx == 2 && vst(v)->rs_events_rx == 2 &&
+	    ring_error(v->v_q) == NULL,
+	    "events: on one channel a kick asks for both passes");
+out:
 	vif_free(v);
 }
 
@@ -1096,11 +1167,11 @@ t_tx_sizes(void)
 	ftx_push(v);
 	rv = run_tx(v, NULL);
 	n = ftx_rsps(v, r, 8);
-	ok(rv == 0 && v->v_q.rq_error == NULL,
+	ok(rv == 0 && ring_error(v->v_q) == NULL,
 	    "sizes: later slots summing above the first's size not fatal");
 	ok(n == 5 && rsps_all(r, 3, 40, NETIF_RSP_ERROR),
 	    "sizes: its 3 slots answered NETIF_RSP_ERROR");
-	ok(v->v_q.rq_stats.rs_drops[RING_DROP_TX_SIZE] == 1,
+	ok(vst(v)->rs_drops[RING_DROP_TX_SIZE] == 1,
 	    "sizes: counted tx_size");
 	ok(rsps_all(r + 3, 2, 50, NETIF_RSP_OKAY) &&
 	    v->v_port.fp_nsent == 1 &&
@@ -1115,7 +1186,7 @@ t_tx_sizes(void)
 	n = ftx_rsps(v, r, 8);
 	ok(rv == 0 && n == 3 && r[0].status == NETIF_RSP_ERROR &&
 	    r[1].status == NETIF_RSP_OKAY && r[2].status == NETIF_RSP_OKAY &&
-	    v->v_q.rq_stats.rs_drops[RING_DROP_TX_SIZE] == 2,
+	    vst(v)->rs_drops[RING_DROP_TX_SIZE] == 2,
 	    "sizes: a 10-octet runt is ERROR, a 14-octet frame whose data "
 	    "is all in slot 2 is fine");
 	ok(v->v_port.fp_nsent == 2 &&
@@ -1167,8 +1238,8 @@ t_tx_offload(void)
 	    r[2].status == NETIF_RSP_OKAY && r[3].id == 72 &&
 	    r[3].status == NETIF_RSP_OKAY,
 	    "gso: responses OKAY, NULL (the extra slot), OKAY, OKAY");
-	ok(v->v_q.rq_stats.rs_tx_gso == 1 &&
-	    v->v_q.rq_stats.rs_tx_csum_blank == 1,
+	ok(vst(v)->rs_tx_gso == 1 &&
+	    vst(v)->rs_tx_csum_blank == 1,
 	    "gso: counted tx_gso and tx_csum_blank");
 
 	/* GSO TCPV6 on an IPv4 frame, GSO without csum_blank, bad type. */
@@ -1187,7 +1258,7 @@ t_tx_offload(void)
 	    r[6].status == NETIF_RSP_ERROR && r[8].status == NETIF_RSP_ERROR,
 	    "gso: wrong family, no csum_blank, unknown type: all ERROR");
 	ok(v->v_port.fp_nsent == 1 &&
-	    v->v_q.rq_stats.rs_drops[RING_DROP_TX_OFFLOAD] == 3,
+	    vst(v)->rs_drops[RING_DROP_TX_OFFLOAD] == 3,
 	    "gso: none delivered, 3 tx_offload drops");
 
 	/* csum_blank alone, on UDP/IPv6 and on a frame that is not IP. */
@@ -1233,14 +1304,14 @@ t_tx_extras(void)
 	ftx_push(v);
 	rv = run_tx(v, NULL);
 	n = ftx_rsps(v, r, 8);
-	ok(rv == 0 && v->v_q.rq_error == NULL &&
+	ok(rv == 0 && ring_error(v->v_q) == NULL &&
 	    fp_sent_is(&v->v_port, 0, pkt, 900, NULL),
 	    "mcast: packet carrying a MCAST_ADD extra delivered");
 	ok(n == 3 && r[0].id == 120 && r[0].status == NETIF_RSP_OKAY &&
 	    r[1].status == NETIF_RSP_NULL && r[2].id == 121 &&
 	    r[2].status == NETIF_RSP_OKAY,
 	    "mcast: its extra slot answered NETIF_RSP_NULL");
-	ok(v->v_q.rq_stats.rs_tx_extra_ignored == 1,
+	ok(vst(v)->rs_tx_extra_ignored == 1,
 	    "mcast: counted tx_extra_ignored");
 
 	/* netif.h: filter updates come on dummy (empty) requests. */
@@ -1253,7 +1324,7 @@ t_tx_extras(void)
 	rv = run_tx(v, NULL);
 	n = ftx_rsps(v, r, 8);
 	diag("dummy MCAST_DEL request answered %d", n > 0 ? r[0].status : 99);
-	ok(rv == 0 && v->v_q.rq_error == NULL && n == 3 && r[0].id == 130 &&
+	ok(rv == 0 && ring_error(v->v_q) == NULL && n == 3 && r[0].id == 130 &&
 	    r[0].status != NETIF_RSP_NULL && r[1].status == NETIF_RSP_NULL,
 	    "mcast: a dummy MCAST_DEL request is answered, extra NULL");
 	ok(v->v_port.fp_nsent == 2 && fp_sent_is(&v->v_port, 1, pkt, 80,
@@ -1287,7 +1358,7 @@ t_tx_grant(void)
 	ok(rv == 0 && n == 2 && r[0].id == 140 &&
 	    r[0].status == NETIF_RSP_ERROR,
 	    "grant: packet with an ungranted ref answered ERROR");
-	ok(v->v_q.rq_stats.rs_drops[RING_DROP_TX_COPY] == 1,
+	ok(vst(v)->rs_drops[RING_DROP_TX_COPY] == 1,
 	    "grant: counted tx_copy");
 	ok(r[1].id == 141 && r[1].status == NETIF_RSP_OKAY &&
 	    v->v_port.fp_nsent == 1 &&
@@ -1309,7 +1380,7 @@ t_tx_grant(void)
 	ok(rv == 0 && n == 6 && rsps_all(r, 3, 150, NETIF_RSP_ERROR) &&
 	    rsps_all(r + 3, 3, 160, NETIF_RSP_OKAY),
 	    "grant: bad middle slot: its 3 slots ERROR, next packet OKAY");
-	ok(v->v_q.rq_stats.rs_drops[RING_DROP_TX_COPY] == 2 &&
+	ok(vst(v)->rs_drops[RING_DROP_TX_COPY] == 2 &&
 	    v->v_port.fp_nsent == 2 &&
 	    fp_sent_is(&v->v_port, 1, pkt, 3000, NULL),
 	    "grant: only the good packet reached the port");
@@ -1362,11 +1433,11 @@ t_tx_wrap(void)
 		total += slots;
 	}
 	ok(total > 2 * NSLOT && v->v_tx.req_prod_pvt == total &&
-	    v->v_q.rq_tx.req_cons == total,
+	    v->v_q->rq_tx.req_cons == total,
 	    "wrap: %u slots through a %u-slot ring", total, NSLOT);
 	ok(bad == 0, "wrap: 500 packets delivered byte-exact in order");
 	ok(rbad == 0, "wrap: every response in order with its id, OKAY");
-	ok(v->v_q.rq_stats.rs_tx_packets == 500,
+	ok(vst(v)->rs_tx_packets == 500,
 	    "wrap: counted 500 packets");
 out:
 	vif_free(v);
@@ -1395,18 +1466,18 @@ t_tx_incomplete(void)
 	full = v->v_tx.req_prod_pvt;
 	v->v_tx.req_prod_pvt = full - 1;
 	ftx_push(v);
-	rv = ring_tx(&v->v_q, &v->v_rp);
+	rv = ring_tx(v->v_q, &v->v_rp);
 	n = ftx_rsps(v, r, 8);
 	ok(rv == 0 && v->v_port.fp_nsent == 1 &&
 	    fp_sent_is(&v->v_port, 0, pkt2, 500, NULL) && n == 1 &&
 	    r[0].id == 170,
 	    "incomplete: the complete packet before it goes out");
-	ok(v->v_q.rq_tx.req_cons == 1,
+	ok(v->v_q->rq_tx.req_cons == 1,
 	    "incomplete: its slots are not consumed (req_cons 1)");
 	ok(v->v_tx.sring->req_event == full,
 	    "incomplete: req_event asks for the next push (%u)",
 	    v->v_tx.sring->req_event);
-	ok(ring_tx(&v->v_q, &v->v_rp) == 0 && v->v_port.fp_nsent == 1,
+	ok(ring_tx(v->v_q, &v->v_rp) == 0 && v->v_port.fp_nsent == 1,
 	    "incomplete: another pass still waits");
 	v->v_tx.req_prod_pvt = full;
 	ok(ftx_push(v) == 1, "incomplete: pushing the rest kicks the backend");
@@ -1421,9 +1492,9 @@ t_tx_incomplete(void)
 	ftx_raw(v, txgref[v->v_tx.req_prod_pvt % NSLOT], 0,
 	    NETTXF_extra_info, 190, 100);
 	ftx_push(v);
-	rv = ring_tx(&v->v_q, &v->v_rp);
-	ok(rv == 0 && v->v_q.rq_error == NULL && v->v_port.fp_nsent == 2 &&
-	    v->v_q.rq_tx.req_cons == v->v_tx.req_prod_pvt - 1,
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(rv == 0 && ring_error(v->v_q) == NULL && v->v_port.fp_nsent == 2 &&
+	    v->v_q->rq_tx.req_cons == v->v_tx.req_prod_pvt - 1,
 	    "incomplete: a first slot awaiting its extra is left alone");
 out:
 	vif_free(v);
@@ -1462,17 +1533,17 @@ t_tx_batch(void)
 	}
 	ok(rv == 0 && n == 64 && rsps_all(r, 64, 0, NETIF_RSP_OKAY) &&
 	    bad == 0, "batch: 64 packets delivered and answered");
-	ok(v->v_q.rq_stats.rs_hcalls[HV_CALL_COPY] == 1 &&
+	ok(vst(v)->rs_hcalls[HV_CALL_COPY] == 1 &&
 	    hc->hc_calls[HV_CALL_COPY] == 1 && hc->hc_copy_segs == 64,
 	    "batch: exactly 1 copy hypercall for 64 segments (engine %ju, "
-	    "hv %ju)", (uintmax_t)v->v_q.rq_stats.rs_hcalls[HV_CALL_COPY],
+	    "hv %ju)", (uintmax_t)vst(v)->rs_hcalls[HV_CALL_COPY],
 	    (uintmax_t)hc->hc_calls[HV_CALL_COPY]);
-	ok(v->v_q.rq_stats.rs_hcalls[HV_CALL_NOTIFY] == 1 &&
+	ok(vst(v)->rs_hcalls[HV_CALL_NOTIFY] == 1 &&
 	    hc->hc_calls[HV_CALL_NOTIFY] == 1 &&
-	    v->v_q.rq_stats.rs_notify_tx == 1,
+	    vst(v)->rs_notify_tx == 1,
 	    "batch: exactly 1 notify (the frontend's rsp_event wanted one)");
 	ok(guest_events(v->v_gport_tx) == 1, "batch: the guest saw it");
-	ok(v->v_q.rq_stats.rs_tx_hist[6] == 1 && passes == 2,
+	ok(vst(v)->rs_tx_hist[6] == 1 && passes == 2,
 	    "batch: one 64-packet pass in the histogram, %u passes", passes);
 
 	/* A frontend that has not re-armed rsp_event gets no notify. */
@@ -1499,20 +1570,20 @@ t_tx_batch(void)
 	ftx_push(v);
 	ev = n = passes = 0;
 	do {
-		rv = ring_tx(&v->v_q, &v->v_rp);
+		rv = ring_tx(v->v_q, &v->v_rp);
 		n += ftx_rsps(v, r + n, NSLOT - n);
 		ev += (unsigned int)guest_events(v->v_gport_tx);
 	} while (rv == 1 && ++passes < 1000);
 	ok(rv == 0 && n == 64 && rsps_all(r, 64, 0, NETIF_RSP_OKAY) &&
 	    v->v_port.fp_nsent == 64, "unbatched: 64 packets answered");
-	ok(v->v_q.rq_stats.rs_hcalls[HV_CALL_COPY] == 64 &&
+	ok(vst(v)->rs_hcalls[HV_CALL_COPY] == 64 &&
 	    hc->hc_calls[HV_CALL_COPY] == 64,
 	    "unbatched: 64 copy hypercalls (hv %ju)",
 	    (uintmax_t)hc->hc_calls[HV_CALL_COPY]);
-	ok(v->v_q.rq_stats.rs_hcalls[HV_CALL_NOTIFY] == 64 &&
+	ok(vst(v)->rs_hcalls[HV_CALL_NOTIFY] == 64 &&
 	    hc->hc_calls[HV_CALL_NOTIFY] == 64 && ev == 64,
 	    "unbatched: 64 notifies, 64 events seen by the guest (%u)", ev);
-	ok(v->v_q.rq_stats.rs_tx_hist[0] == 64,
+	ok(vst(v)->rs_tx_hist[0] == 64,
 	    "unbatched: 64 one-packet passes in the histogram");
 	vif_free(v);
 
@@ -1526,7 +1597,7 @@ t_tx_batch(void)
 	rv = run_tx(v, NULL);
 	n = ftx_rsps(v, r, NSLOT);
 	ok(rv == 0 && n == 64 && v->v_port.fp_nsent == 64 &&
-	    v->v_q.rq_stats.rs_hcalls[HV_CALL_COPY] == 4 &&
+	    vst(v)->rs_hcalls[HV_CALL_COPY] == 4 &&
 	    hc->hc_calls[HV_CALL_COPY] == 4 &&
 	    hc->hc_calls[HV_CALL_NOTIFY] == 1,
 	    "copy-batch 16: 64 packets in 4 copy hypercalls, 1 notify");
@@ -1569,13 +1640,13 @@ t_rx_basic(void)
 		goto out;
 	fill(f, 1000, 20);
 	fp_queue(&v->v_port, NULL, f, 1000);
-	ok(ring_rx_ready(&v->v_q) == 0 && v->v_rx.sring->req_event == 1,
+	ok(ring_rx_ready(v->v_q) == 0 && v->v_rx.sring->req_event == 1,
 	    "rx: not ready with no buffer posted; req_event = 1");
-	rv = ring_rx(&v->v_q, &v->v_rp);
+	rv = ring_rx(v->v_q, &v->v_rp);
 	ok(rv == 0 && v->v_port.fp_nrecv == 0,
 	    "rx: the port is not read while no buffer is posted");
 	frx_post(v, 3);
-	ok(ring_rx_ready(&v->v_q) == 1, "rx: ready with 1 buffer (no sg)");
+	ok(ring_rx_ready(v->v_q) == 1, "rx: ready with 1 buffer (no sg)");
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, 8);
 	ok(rv == 0 && n == 1 && idx[0] == 0 && r[0].id == rxid(0) &&
@@ -1584,8 +1655,8 @@ t_rx_basic(void)
 	    "status 1000", rxid(0));
 	ok(memcmp(rxpage(0), f, 1000) == 0 && rxpage(0)[1000] == POISON,
 	    "rx: frame landed in the buffer posted at slot 0, nothing more");
-	ok(v->v_q.rq_stats.rs_rx_packets == 1 &&
-	    v->v_q.rq_stats.rs_rx_bytes == 1000,
+	ok(vst(v)->rs_rx_packets == 1 &&
+	    vst(v)->rs_rx_bytes == 1000,
 	    "rx: counters 1 packet, 1000 bytes");
 	ok(guest_events(v->v_gport_rx) == 1, "rx: the guest got the rx event");
 
@@ -1602,7 +1673,7 @@ t_rx_basic(void)
 	ok(frx_frame(v, &at, f, &len, &ex, &ns) == 0 && len == 1514 &&
 	    memcmp(f, g, 1514) == 0 && idx[1] == 2,
 	    "rx: and the one after in slot 2");
-	ok(ring_rx_ready(&v->v_q) == 0 && v->v_rx.sring->req_event == 4,
+	ok(ring_rx_ready(v->v_q) == 0 && v->v_rx.sring->req_event == 4,
 	    "rx: all buffers used: not ready, req_event = 4");
 	vif_free(v);
 
@@ -1611,16 +1682,16 @@ t_rx_basic(void)
 	fill(f, 1000, 23);
 	fp_queue(&v->v_port, NULL, f, 1000);
 	frx_post(v, RING_RX_SLOTS_MAX - 1);
-	ok(ring_rx_ready(&v->v_q) == 0 &&
+	ok(ring_rx_ready(v->v_q) == 0 &&
 	    v->v_rx.sring->req_event == RING_RX_SLOTS_MAX,
 	    "rx sg: %u buffers are not enough; req_event = %u",
 	    RING_RX_SLOTS_MAX - 1, RING_RX_SLOTS_MAX);
-	rv = ring_rx(&v->v_q, &v->v_rp);
+	rv = ring_rx(v->v_q, &v->v_rp);
 	ok(rv == 0 && v->v_port.fp_nrecv == 0 &&
 	    v->v_rx.sring->rsp_prod == 0,
 	    "rx sg: so the port is not read");
 	frx_post(v, 1);
-	ok(ring_rx_ready(&v->v_q) == 1, "rx sg: ready with %u",
+	ok(ring_rx_ready(v->v_q) == 1, "rx sg: ready with %u",
 	    RING_RX_SLOTS_MAX);
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, 8);
@@ -1664,7 +1735,7 @@ t_rx_sg(void)
 	ok(frx_frame(v, &at, g, &len, &ex, &ns) == 0 && len == 9000 &&
 	    ns == 3 && memcmp(f, g, 9000) == 0,
 	    "sg: the bytes reassemble");
-	ok(v->v_q.rq_rx.req_cons == 3 && ring_rx_ready(&v->v_q) == 0,
+	ok(v->v_q->rq_rx.req_cons == 3 && ring_rx_ready(v->v_q) == 0,
 	    "sg: 3 requests consumed; %u left is not enough",
 	    RING_RX_SLOTS_MAX - 3);
 
@@ -1727,8 +1798,8 @@ t_rx_offload(void)
 	    ns == 4 && memcmp(f, g, len) == 0 && r[2].id == rxid(2) &&
 	    r[3].id == rxid(3),
 	    "rx gso: data in slots 0, 2, 3, the partial checksum as sent");
-	ok(v->v_q.rq_stats.rs_rx_gso == 1 &&
-	    v->v_q.rq_stats.rs_rx_csum_blank == 1,
+	ok(vst(v)->rs_rx_gso == 1 &&
+	    vst(v)->rs_rx_csum_blank == 1,
 	    "rx gso: counted rx_gso, rx_csum_blank");
 	vif_free(v);
 
@@ -1741,7 +1812,7 @@ t_rx_offload(void)
 	frx_post(v, RING_RX_SLOTS_MAX);
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, 64);
-	ok(rv == 0 && v->v_q.rq_stats.rs_drops[RING_DROP_RX_OFFLOAD] == 1,
+	ok(rv == 0 && vst(v)->rs_drops[RING_DROP_RX_OFFLOAD] == 1,
 	    "rx gso: to a frontend without gso-tcpv4 -> rx_offload drop");
 	ok(n == 1 && r[0].id == rxid(0) && r[0].status == 200 &&
 	    memcmp(rxpage(0), g, 200) == 0,
@@ -1767,7 +1838,7 @@ t_rx_offload(void)
 	    "rx csum: the UDP checksum was completed and verifies");
 	ok(memcmp(rxpage(0), f, 60) == 0 &&
 	    memcmp(rxpage(0) + 62, f + 62, len - 62) == 0 &&
-	    v->v_q.rq_stats.rs_rx_csum_sw == 1,
+	    vst(v)->rs_rx_csum_sw == 1,
 	    "rx csum: nothing else changed; counted rx_csum_sw");
 	vif_free(v);
 
@@ -1779,7 +1850,7 @@ t_rx_offload(void)
 	ok(rv == 0 && n == 1 &&
 	    r[0].flags == (NETRXF_csum_blank | NETRXF_data_validated) &&
 	    memcmp(rxpage(0), f, len) == 0 &&
-	    v->v_q.rq_stats.rs_rx_csum_sw == 0,
+	    vst(v)->rs_rx_csum_sw == 0,
 	    "rx csum: with ipv6 csum offload the checksum is left partial");
 
 	/* DATA_VALID, and a vnet gso type we do not know. */
@@ -1793,7 +1864,7 @@ t_rx_offload(void)
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, 64);
 	ok(rv == 0 && n == 1 && r[0].flags == NETRXF_data_validated &&
-	    v->v_q.rq_stats.rs_drops[RING_DROP_RX_OFFLOAD] == 1,
+	    vst(v)->rs_drops[RING_DROP_RX_OFFLOAD] == 1,
 	    "rx csum: DATA_VALID -> data_validated; unknown gso type dropped");
 out:
 	vif_free(v);
@@ -1825,10 +1896,10 @@ t_rx_errors(void)
 	frx_post(v, 1);
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, 64);
-	ok(rv == 0 && v->v_q.rq_stats.rs_drops[RING_DROP_RX_SIZE] == 2,
+	ok(rv == 0 && vst(v)->rs_drops[RING_DROP_RX_SIZE] == 2,
 	    "rx err: 5000 octets without sg and a 10-octet runt: rx_size");
 	ok(n == 1 && idx[0] == 0 && r[0].id == rxid(0) && r[0].status == 700 &&
-	    memcmp(rxpage(0), g, 700) == 0 && v->v_q.rq_rx.req_cons == 1,
+	    memcmp(rxpage(0), g, 700) == 0 && v->v_q->rq_rx.req_cons == 1,
 	    "rx err: they used no slot; the next frame lands in slot 0");
 
 	frx_post_ref(v, bad_ref);
@@ -1841,8 +1912,8 @@ t_rx_errors(void)
 	ok(rv == 0 && n == 2 && idx[0] == 1 && r[0].id == rxid(1) &&
 	    r[0].status == NETIF_RSP_ERROR,
 	    "rx err: bad rx gref -> NETIF_RSP_ERROR in its slot");
-	ok(v->v_q.rq_stats.rs_drops[RING_DROP_RX_COPY] == 1 &&
-	    v->v_q.rq_stats.rs_rx_packets == 2,
+	ok(vst(v)->rs_drops[RING_DROP_RX_COPY] == 1 &&
+	    vst(v)->rs_rx_packets == 2,
 	    "rx err: counted rx_copy, not as a packet");
 	ok(r[1].id == rxid(2) && r[1].status == 600 &&
 	    memcmp(rxpage(2), g, 600) == 0,
@@ -1866,19 +1937,19 @@ t_rx_errors(void)
 	at = 3;
 	ok(frx_frame(v, &at, f, &len, &ex, &ns) == 0 && len == 1000 &&
 	    memcmp(f, g, 1000) == 0 &&
-	    v->v_q.rq_stats.rs_drops[RING_DROP_RX_COPY] == 1,
+	    vst(v)->rs_drops[RING_DROP_RX_COPY] == 1,
 	    "rx err: and the next frame is fine");
 	vif_free(v);
 
 	v = vif_new(&rc, &feat_all);
 	fp_queue(&v->v_port, NULL, g, 100);
 	v->v_rx.sring->req_prod = NSLOT + 1;
-	rv = ring_rx_ready(&v->v_q);
-	ok(rv == -1 && v->v_q.rq_error != NULL,
+	rv = ring_rx_ready(v->v_q);
+	ok(rv == -1 && ring_error(v->v_q) != NULL,
 	    "rx err: rx req_prod 257 ahead -> ready says -1 (%s)",
-	    v->v_q.rq_error != NULL ? v->v_q.rq_error : "no error");
-	v->v_q.rq_error = NULL;
-	ok(ring_rx(&v->v_q, &v->v_rp) == -1 && v->v_q.rq_error != NULL &&
+	    ring_error(v->v_q) != NULL ? ring_error(v->v_q) : "no error");
+	v->v_q->rq_error = NULL;	/* internal: as after a reconnect */
+	ok(ring_rx(v->v_q, &v->v_rp) == -1 && ring_error(v->v_q) != NULL &&
 	    v->v_port.fp_nrecv == 0 && v->v_rx.sring->rsp_prod == 0,
 	    "rx err: and ring_rx fails without touching the ring");
 out:
@@ -1918,17 +1989,17 @@ t_rx_batch(void)
 	}
 	ok(rv == 0 && n == 64 && bad == 0,
 	    "rx batch: 64 frames in their slots, byte-exact");
-	ok(v->v_q.rq_stats.rs_hcalls[HV_CALL_COPY] == 1 &&
+	ok(vst(v)->rs_hcalls[HV_CALL_COPY] == 1 &&
 	    hc->hc_calls[HV_CALL_COPY] == 1 && hc->hc_copy_segs == 64,
 	    "rx batch: 1 copy hypercall (engine %ju, hv %ju)",
-	    (uintmax_t)v->v_q.rq_stats.rs_hcalls[HV_CALL_COPY],
+	    (uintmax_t)vst(v)->rs_hcalls[HV_CALL_COPY],
 	    (uintmax_t)hc->hc_calls[HV_CALL_COPY]);
-	ok(v->v_q.rq_stats.rs_notify_rx == 1 &&
+	ok(vst(v)->rs_notify_rx == 1 &&
 	    hc->hc_calls[HV_CALL_NOTIFY] == 1 &&
 	    guest_events(v->v_gport_rx) == 1,
 	    "rx batch: 1 notify, seen by the guest");
-	ok(v->v_q.rq_stats.rs_rx_hist[6] == 1 &&
-	    v->v_q.rq_stats.rs_rx_packets == 64,
+	ok(vst(v)->rs_rx_hist[6] == 1 &&
+	    vst(v)->rs_rx_packets == 64,
 	    "rx batch: one 64-frame pass in the histogram (%u passes)",
 	    passes);
 	vif_free(v);
@@ -1943,17 +2014,17 @@ t_rx_batch(void)
 		fp_queue(&v->v_port, NULL, f, 200);
 	ev = n = passes = 0;
 	do {
-		rv = ring_rx(&v->v_q, &v->v_rp);
+		rv = ring_rx(v->v_q, &v->v_rp);
 		n += frx_rsps(v, r + n, idx + n, NSLOT - n);
 		ev += (unsigned int)guest_events(v->v_gport_rx);
 	} while (rv == 1 && ++passes < 1000);
-	ok(rv == 0 && n == 64 && v->v_q.rq_stats.rs_rx_packets == 64,
+	ok(rv == 0 && n == 64 && vst(v)->rs_rx_packets == 64,
 	    "rx unbatched: 64 frames received");
-	ok(v->v_q.rq_stats.rs_hcalls[HV_CALL_COPY] == 64 &&
+	ok(vst(v)->rs_hcalls[HV_CALL_COPY] == 64 &&
 	    hc->hc_calls[HV_CALL_COPY] == 64,
 	    "rx unbatched: 64 copy hypercalls (hv %ju)",
 	    (uintmax_t)hc->hc_calls[HV_CALL_COPY]);
-	ok(v->v_q.rq_stats.rs_hcalls[HV_CALL_NOTIFY] == 64 &&
+	ok(vst(v)->rs_hcalls[HV_CALL_NOTIFY] == 64 &&
 	    hc->hc_calls[HV_CALL_NOTIFY] == 64 && ev == 64,
 	    "rx unbatched: 64 notifies, 64 guest events (%u)", ev);
 	vif_free(v);
@@ -1967,7 +2038,7 @@ t_rx_batch(void)
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, NSLOT);
 	ok(rv == 0 && n == 64 && hc->hc_calls[HV_CALL_COPY] == 4 &&
-	    v->v_q.rq_stats.rs_hcalls[HV_CALL_COPY] == 4 &&
+	    vst(v)->rs_hcalls[HV_CALL_COPY] == 4 &&
 	    hc->hc_calls[HV_CALL_NOTIFY] == 1,
 	    "rx copy-batch 16: 64 frames in 4 copy hypercalls, 1 notify");
 out:
@@ -2014,7 +2085,7 @@ t_rx_wrap(void)
 		}
 		total += n;
 	}
-	ok(total == 800 && v->v_q.rq_rx.req_cons == 800 &&
+	ok(total == 800 && v->v_q->rq_rx.req_cons == 800 &&
 	    v->v_rx.sring->rsp_prod == 800,
 	    "rx wrap: 800 frames through the 256-slot ring");
 	ok(bad == 0, "rx wrap: every frame in its slot with its id, exact");
@@ -2084,12 +2155,12 @@ t_rx_refill(void)
 	fill(f, 5000, 50);
 	for (k = 0; k < 256; k++)
 		fp_queue(&v->v_port, NULL, f, 5000);
-	rv = ring_rx(&v->v_q, &v->v_rp);
+	rv = ring_rx(v->v_q, &v->v_rp);
 	refill_hook(&rf);
-	ok(v->v_port.fp_nrecv == 256 && v->v_q.rq_rx.req_cons == 512,
+	ok(v->v_port.fp_nrecv == 256 && v->v_q->rq_rx.req_cons == 512,
 	    "refill: one pass of 256 two-slot frames used 512 requests");
 	ok(rv == 1 && rf.rf_nrsp == 512 && rf.rf_bad == 0 &&
-	    v->v_q.rq_stats.rs_rx_packets == 256,
+	    vst(v)->rs_rx_packets == 256,
 	    "refill: all 512 responses good, in their slots");
 	vif_free(v);
 
@@ -2106,16 +2177,16 @@ t_rx_refill(void)
 	frx_post(v, NSLOT);
 	for (k = 0; k < 256; k++)
 		fp_queue(&v->v_port, NULL, f, 5000);
-	rv = ring_rx(&v->v_q, &v->v_rp);
-	ok(rv == 1 && v->v_q.rq_error == NULL &&
-	    v->v_port.fp_nrecv == 256 && v->v_q.rq_rx.req_cons == 512 &&
+	rv = ring_rx(v->v_q, &v->v_rp);
+	ok(rv == 1 && ring_error(v->v_q) == NULL &&
+	    v->v_port.fp_nrecv == 256 && v->v_q->rq_rx.req_cons == 512 &&
 	    v->v_rx.sring->rsp_prod == 512,
 	    "bump: 512 requests in one batched pass, no overrun");
-	ok(v->v_q.rq_stats.rs_rx_packets +
-	    v->v_q.rq_stats.rs_drops[RING_DROP_RX_COPY] == 256,
+	ok(vst(v)->rs_rx_packets +
+	    vst(v)->rs_drops[RING_DROP_RX_COPY] == 256,
 	    "bump: every frame answered (%ju good, %ju on garbage grefs)",
-	    (uintmax_t)v->v_q.rq_stats.rs_rx_packets,
-	    (uintmax_t)v->v_q.rq_stats.rs_drops[RING_DROP_RX_COPY]);
+	    (uintmax_t)vst(v)->rs_rx_packets,
+	    (uintmax_t)vst(v)->rs_drops[RING_DROP_RX_COPY]);
 out:
 	vif_free(v);
 }
@@ -2136,6 +2207,7 @@ main(void)
 	t_tx_basic();
 	t_tx_slots();
 	t_tx_fatal();
+	t_events();
 	t_tx_sizes();
 	t_tx_offload();
 	t_tx_extras();
