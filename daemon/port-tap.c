@@ -122,23 +122,3 @@ tap_set_offload(int fd, const struct ring_features *rf)
 	}
 	return (ioctl(fd, TUNSETOFFLOAD, off));
 }
-
-/* tap_send: ring_port send: one frame with its vnet header. */
-int
-tap_send(void *arg, const struct iovec *iov, int cnt)
-{
-	struct vif_dp *dp = arg;
-
-	if (writev(dp->dp_tapfd, iov, cnt) == -1)
-		return (-1);
-	return (0);
-}
-
-/* tap_recv: ring_port recv: -1 with EAGAIN when nothing is queued. */
-ssize_t
-tap_recv(void *arg, void *buf, size_t len)
-{
-	struct vif_dp *dp = arg;
-
-	return (read(dp->dp_tapfd, buf, len));
-}

@@ -274,6 +274,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	v->v_dp->dp_domid = domid;
 	v->v_dp->dp_handle = handle;
 	v->v_dp->dp_tapfd = -1;
+	v->v_dp->dp_port_tx = v->v_dp->dp_port_rx = -1;
 	v->v_state = XenbusStateInitialising;
 	snprintf(v->v_bepath, sizeof(v->v_bepath), "%s", bepath);
 	snprintf(v->v_fepath, sizeof(v->v_fepath), "%s", buf);
@@ -773,6 +774,12 @@ vif_log_stats(struct xnd *x)
 		    (unsigned long long)s->rs_notify_rx,
 		    (unsigned long long)s->rs_events_tx,
 		    (unsigned long long)s->rs_events_rx);
+		log_info("%s: tap: %llu system calls, %llu frames read, "
+		    "failed reads %llu writes %llu", v->v_ifname,
+		    (unsigned long long)v->v_dp->dp_pio_snap.ps_syscalls,
+		    (unsigned long long)v->v_dp->dp_pio_snap.ps_rx_frames,
+		    (unsigned long long)v->v_dp->dp_pio_snap.ps_rx_errors,
+		    (unsigned long long)v->v_dp->dp_pio_snap.ps_tx_errors);
 		log_info("%s: batches: tx passes %llu [%s], rx passes %llu "
 		    "[%s]", v->v_ifname,
 		    (unsigned long long)s->rs_tx_passes, th,

@@ -62,6 +62,13 @@ struct worker {
 	pthread_cond_t		 w_cond;
 	TAILQ_HEAD(, vif_dp)	 w_dps;
 	int			 w_nvifs;	/* main thread's count */
+	/* local event port -> its vif, for O(1) dispatch */
+	struct vif_dp		**w_ports;
+	unsigned int		 w_nports;
+	/* ports whose passes went idle: unmasked together */
+	int			 w_unmask[HV_EVTCHN_BATCH];
+	unsigned int		 w_nunmask;
+	struct event		*w_unmask_ev;
 };
 
 /* The message a worker sends when it disabled a vif. */
@@ -78,12 +85,22 @@ static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
 static void	 worker_rx(evutil_socket_t, short, void *);
 static void	 worker_rx_arm(struct vif_dp *);
+static void	 worker_idle(struct vif_dp *, int);
+static void	 worker_idle_port(struct worker *, int);
+static void	 worker_unmask(evutil_socket_t, short, void *);
+static int	 worker_port_set(struct worker *, int, struct vif_dp *);
 static void	 worker_fail(struct vif_dp *);
 static int	 worker_do_attach(struct worker *, struct vif_dp *);
 static void	 worker_do_detach(struct worker *, struct vif_dp *);
 
 #define RX_POLL_USEC	10000	/* without feature-rx-notify */
 #define EVTCHN_SWEEP	1024	/* events taken per wakeup, at most */
+/*
+ * Callbacks a worker runs before it looks at its fds again: a pass that
+ * re-queues itself (work left) goes behind the others, and no queue,
+ * however busy, keeps the worker from its command pipe and event fd.
+ */
+#define WORKER_MAX_CALLBACKS	16
 
 /*
  * worker_start: open a hypervisor handle and start thread id.
@@ -93,6 +110,7 @@ struct worker *
 worker_start(struct xnd *x, int id)
 {
 	struct worker *w;
+	struct event_config *cfg;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		fatal("calloc");
@@ -103,15 +121,21 @@ worker_start(struct xnd *x, int id)
 	    x->x_domid)) == NULL)
 		fatal("worker %d: cannot open the %s hypervisor interface",
 		    id, x->x_conf.xc_provider);
-	if ((w->w_base = event_base_new()) == NULL)
+	if ((cfg = event_config_new()) == NULL ||
+	    event_config_set_max_dispatch_interval(cfg, NULL,
+	    WORKER_MAX_CALLBACKS, 0) == -1 ||
+	    (w->w_base = event_base_new_with_config(cfg)) == NULL)
 		fatalx("worker %d: event_base_new failed", id);
+	event_config_free(cfg);
 	if (pipe2(w->w_cmdpipe, O_CLOEXEC) == -1)
 		fatal("pipe");
 	w->w_evtchn_ev = event_new(w->w_base, hv_evtchn_fd(w->w_hv),
 	    EV_READ | EV_PERSIST, worker_evtchn, w);
 	w->w_cmd_ev = event_new(w->w_base, w->w_cmdpipe[0],
 	    EV_READ | EV_PERSIST, worker_cmd, w);
+	w->w_unmask_ev = event_new(w->w_base, -1, 0, worker_unmask, w);
 	if (w->w_evtchn_ev == NULL || w->w_cmd_ev == NULL ||
+	    w->w_unmask_ev == NULL ||
 	    event_add(w->w_evtchn_ev, NULL) == -1 ||
 	    event_add(w->w_cmd_ev, NULL) == -1)
 		fatalx("worker %d: cannot set up events", id);
@@ -143,6 +167,8 @@ worker_stop(struct worker *w)
 	pthread_join(w->w_thread, NULL);
 	event_free(w->w_evtchn_ev);
 	event_free(w->w_cmd_ev);
+	event_free(w->w_unmask_ev);
+	free(w->w_ports);
 	event_base_free(w->w_base);
 	close(w->w_cmdpipe[0]);
 	close(w->w_cmdpipe[1]);
@@ -201,6 +227,9 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 	case WCMD_SNAPSHOT:
 		if (c->wc_dp->dp_rq != NULL)
 			ring_snapshot(c->wc_dp->dp_rq, &c->wc_dp->dp_snap);
+		if (c->wc_dp->dp_pio != NULL)
+			c->wc_dp->dp_pio_snap =
+			    *portio_stats(c->wc_dp->dp_pio);
 		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
@@ -237,28 +266,36 @@ worker_snapshot(struct worker *w, struct vif_dp *dp)
 
 /*
  * worker_do_attach: (worker thread) map the rings, bind the event
- * channels and start serving dp.  0, or -1 with errno and nothing left.
+ * channels, set up the port's batch I/O and start serving dp.  0, or -1
+ * with errno and nothing left.
  */
 static int
 worker_do_attach(struct worker *w, struct vif_dp *dp)
 {
+	const struct xnd_config *c = &w->w_xnd->x_conf;
+	enum portio_mode mode = c->xc_portio;
 	int save;
 
-	if ((dp->dp_rq = ring_new(w->w_hv, dp->dp_domid,
-	    &w->w_xnd->x_conf.xc_ring)) == NULL)
+	if ((dp->dp_rq = ring_new(w->w_hv, dp->dp_domid, &c->xc_ring)) ==
+	    NULL)
 		return (-1);
 	if (ring_connect(dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
 	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, &dp->dp_feat) == -1)
 		goto fail;
-	dp->dp_port.rp_arg = dp;
-	dp->dp_port.rp_send = tap_send;
-	dp->dp_port.rp_recv = tap_recv;
+	if ((dp->dp_pio = portio_open(dp->dp_tapfd, &mode,
+	    c->xc_ring.rc_rx_batch, c->xc_ring.rc_tx_batch)) == NULL)
+		goto fail;
+	ring_ports(dp->dp_rq, &dp->dp_port_tx, &dp->dp_port_rx);
+	if (worker_port_set(w, dp->dp_port_tx, dp) == -1 ||
+	    worker_port_set(w, dp->dp_port_rx, dp) == -1)
+		goto fail;
 	dp->dp_worker = w;
 	dp->dp_failed = 0;
 	dp->dp_tap_on = 0;
+	dp->dp_busy_tx = dp->dp_busy_rx = 0;
 	dp->dp_tx_ev = event_new(w->w_base, -1, 0, worker_tx, dp);
 	dp->dp_rx_ev = event_new(w->w_base, -1, 0, worker_rx, dp);
-	dp->dp_tap_ev = event_new(w->w_base, dp->dp_tapfd,
+	dp->dp_tap_ev = event_new(w->w_base, portio_fd(dp->dp_pio),
 	    EV_READ | EV_PERSIST, worker_rx, dp);
 	dp->dp_poll_ev = event_new(w->w_base, -1, 0, worker_rx, dp);
 	if (dp->dp_tx_ev == NULL || dp->dp_rx_ev == NULL ||
@@ -278,17 +315,29 @@ fail:
 	return (-1);
 }
 
-/* worker_do_detach: (worker thread) stop, unbind, unmap, free events. */
+/*
+ * worker_do_detach: (worker thread) stop, forget the ports, unbind,
+ * unmap, free the events and the port's buffers.
+ */
 static void
 worker_do_detach(struct worker *w, struct vif_dp *dp)
 {
 	struct vif_dp *d;
+	unsigned int i, k;
 
 	TAILQ_FOREACH(d, &w->w_dps, dp_entry)
 		if (d == dp)
 			break;
 	if (d != NULL)
 		TAILQ_REMOVE(&w->w_dps, dp, dp_entry);
+	for (i = 0; i < w->w_nports; i++)
+		if (w->w_ports[i] == dp)
+			w->w_ports[i] = NULL;
+	for (i = k = 0; i < w->w_nunmask; i++)
+		if (w->w_unmask[i] != dp->dp_port_tx &&
+		    w->w_unmask[i] != dp->dp_port_rx)
+			w->w_unmask[k++] = w->w_unmask[i];
+	w->w_nunmask = k;
 	if (dp->dp_tx_ev != NULL)
 		event_free(dp->dp_tx_ev);
 	if (dp->dp_rx_ev != NULL)
@@ -303,38 +352,142 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 		ring_free(dp->dp_rq);
 		dp->dp_rq = NULL;
 	}
+	if (dp->dp_pio != NULL) {
+		dp->dp_pio_snap = *portio_stats(dp->dp_pio);
+		portio_close(dp->dp_pio);
+		dp->dp_pio = NULL;
+	}
+	dp->dp_port_tx = dp->dp_port_rx = -1;
 	dp->dp_worker = NULL;
 }
 
 /*
- * worker_evtchn: (worker thread) the event-channel fd is readable: run
- * the passes of every port that fired, then unmask it.
+ * worker_port_set: local event port -> dp in the worker's table (NULL
+ * clears it).  0, or -1 with ENOMEM.
+ */
+static int
+worker_port_set(struct worker *w, int port, struct vif_dp *dp)
+{
+	struct vif_dp **n;
+	unsigned int size;
+
+	if (port < 0)
+		return (0);
+	if ((unsigned int)port >= w->w_nports) {
+		size = ((unsigned int)port + 64) & ~63U;
+		if ((n = reallocarray(w->w_ports, size, sizeof(*n))) == NULL)
+			return (-1);
+		memset(n + w->w_nports, 0,
+		    (size - w->w_nports) * sizeof(*n));
+		w->w_ports = n;
+		w->w_nports = size;
+	}
+	w->w_ports[port] = dp;
+	return (0);
+}
+
+/*
+ * worker_evtchn: (worker thread) the event-channel fd is readable: take
+ * the pending ports in batches and queue the passes they ask for.  A
+ * port stays masked while its passes run and is unmasked when they go
+ * idle (worker_idle), so a busy ring costs no event wakeups at all.
  */
 static void
 worker_evtchn(evutil_socket_t fd, short ev, void *arg)
 {
 	struct worker *w = arg;
 	struct vif_dp *dp;
-	int port, n, pass;
+	int ports[HV_EVTCHN_BATCH];
+	int i, n, pass, taken = 0;
 
 	/* Bounded: at most one sweep of what is pending now. */
-	for (n = 0; n < EVTCHN_SWEEP; n++) {
-		if ((port = hv_evtchn_pending(w->w_hv)) == -1)
+	while (taken < EVTCHN_SWEEP) {
+		if ((n = hv_evtchn_pending_n(w->w_hv, ports,
+		    HV_EVTCHN_BATCH)) <= 0)
 			break;
-		TAILQ_FOREACH(dp, &w->w_dps, dp_entry) {
-			if (dp->dp_failed)
+		taken += n;
+		for (i = 0; i < n; i++) {
+			dp = (unsigned int)ports[i] < w->w_nports ?
+			    w->w_ports[ports[i]] : NULL;
+			pass = 0;
+			if (dp != NULL && !dp->dp_failed)
+				pass = ring_event(dp->dp_rq, ports[i]);
+			if (pass == 0) {
+				/* not (or no longer) served: do not keep it */
+				worker_idle_port(w, ports[i]);
 				continue;
-			pass = ring_event(dp->dp_rq, port);
-			if (pass & RING_EV_TX)
+			}
+			if (pass & RING_EV_TX) {
+				dp->dp_busy_tx = 1;
 				event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
-			if (pass & RING_EV_RX)
+			}
+			if (pass & RING_EV_RX) {
+				dp->dp_busy_rx = 1;
 				event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
+			}
 		}
-		hv_evtchn_unmask(w->w_hv, port);
+		if (n < HV_EVTCHN_BATCH)
+			break;
 	}
 }
 
-/* worker_tx: (worker thread) one tx pass; re-queued while work remains. */
+/*
+ * worker_idle: the pass of direction rx (0: tx) found nothing more to
+ * do: unmask its port unless the other direction of a shared channel
+ * still runs.
+ */
+static void
+worker_idle(struct vif_dp *dp, int rx)
+{
+	int *busy = rx ? &dp->dp_busy_rx : &dp->dp_busy_tx;
+	int port = rx ? dp->dp_port_rx : dp->dp_port_tx;
+
+	if (!*busy)
+		return;		/* not woken by its port */
+	*busy = 0;
+	if (dp->dp_port_tx == dp->dp_port_rx &&
+	    (dp->dp_busy_tx || dp->dp_busy_rx))
+		return;
+	worker_idle_port(dp->dp_worker, port);
+}
+
+/* worker_idle_port: queue port for the worker's next batch unmask. */
+static void
+worker_idle_port(struct worker *w, int port)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->w_nunmask; i++)
+		if (w->w_unmask[i] == port)
+			return;
+	if (w->w_nunmask == HV_EVTCHN_BATCH)
+		worker_unmask(-1, 0, w);
+	w->w_unmask[w->w_nunmask++] = port;
+	if (w->w_nunmask == 1)
+		event_active(w->w_unmask_ev, EV_TIMEOUT, 0);
+}
+
+/*
+ * worker_unmask: (worker thread) unmask the ports queued since the
+ * last time, in one call; it runs behind the passes queued with it.
+ */
+static void
+worker_unmask(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker *w = arg;
+
+	if (w->w_nunmask == 0)
+		return;
+	if (hv_evtchn_unmask_n(w->w_hv, w->w_unmask, w->w_nunmask) == -1)
+		log_warn("worker %d: cannot unmask %u event ports", w->w_id,
+		    w->w_nunmask);
+	w->w_nunmask = 0;
+}
+
+/*
+ * worker_tx: (worker thread) one tx pass; queued again behind the
+ * others while work remains, its port unmasked when none does.
+ */
 static void
 worker_tx(evutil_socket_t fd, short ev, void *arg)
 {
@@ -343,15 +496,25 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 
 	if (dp->dp_failed)
 		return;
-	rv = ring_tx(dp->dp_rq, &dp->dp_port);
-	if (rv == -1)
+	rv = ring_tx(dp->dp_rq, portio_port(dp->dp_pio));
+	if (rv == -1) {
 		worker_fail(dp);
-	else if (rv == 1)
+		return;
+	}
+	if (rv == 1)
 		event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
+	else
+		worker_idle(dp, 0);
+	/*
+	 * Sending reaps the port's completions, frames received among
+	 * them (often the answers to what was just sent): their turn.
+	 */
+	if (dp->dp_tap_on && portio_held(dp->dp_pio) > 0)
+		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
 }
 
 /*
- * worker_rx: (worker thread) the port is readable, or the guest posted
+ * worker_rx: (worker thread) the port has frames, or the guest posted
  * buffers, or the poll timer fired: one rx pass if buffers are posted.
  */
 static void
@@ -363,7 +526,7 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 	if (dp->dp_failed)
 		return;
 	if ((rv = ring_rx_ready(dp->dp_rq)) == 1)
-		rv = ring_rx(dp->dp_rq, &dp->dp_port);
+		rv = ring_rx(dp->dp_rq, portio_port(dp->dp_pio));
 	if (rv == -1) {
 		worker_fail(dp);
 		return;
@@ -374,10 +537,12 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	worker_rx_arm(dp);
+	worker_idle(dp, 1);
 }
 
 /*
- * worker_rx_arm: read the port only while the guest has buffers posted;
+ * worker_rx_arm: watch the port only while the guest has buffers posted
+ * (frames wait in the tap, or in the port's buffers, meanwhile);
  * otherwise wait for its rx notification (or poll, without
  * feature-rx-notify).
  */
@@ -389,6 +554,11 @@ worker_rx_arm(struct vif_dp *dp)
 
 	if ((ready = ring_rx_ready(dp->dp_rq)) == -1) {
 		worker_fail(dp);
+		return;
+	}
+	if (ready && portio_held(dp->dp_pio) > 0) {
+		/* frames already read, and room for them: another pass */
+		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
 		return;
 	}
 	if (ready && !dp->dp_tap_on) {

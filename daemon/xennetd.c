@@ -52,6 +52,7 @@ static const struct option longopts[] = {
 	{ "rx-batch",	required_argument,	NULL, 'r' },
 	{ "copy-batch",	required_argument,	NULL, 'c' },
 	{ "notify",	required_argument,	NULL, 'N' },
+	{ "port-io",	required_argument,	NULL, 'i' },
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "sim",	no_argument,		NULL, 'S' },
@@ -65,8 +66,9 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-c copy-batch] [-N batch|packet] [-p pidfile]\n"
-"               [-r rx-batch] [-s sim-dir] [-t tx-batch] [-w workers]\n"
+"usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall]\n"
+"               [-N batch|packet] [-p pidfile] [-r rx-batch] [-s sim-dir]\n"
+"               [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the options and exit\n"
@@ -76,6 +78,8 @@ usage(void)
 "  -N, --notify POLICY  'batch': one push and notify per pass (default);\n"
 "                       'packet': push and notify after every packet\n"
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
+"  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
+"                       (default); 'syscall': a read or writev per frame\n"
 "  -w, --workers N      data-path threads (default: one per CPU)\n"
 "  -S, --sim            use the simulated hypervisor (tests, demo)\n"
 "  -s, --sim-dir DIR    its run directory (default $XENNET_SIM_DIR or\n"
@@ -116,8 +120,9 @@ main(int argc, char *argv[])
 	memset(&x, 0, sizeof(x));
 	TAILQ_INIT(&x.x_vifs);
 	c->xc_provider = "xen";
+	c->xc_portio = PORTIO_URING;
 	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "c:dhnN:p:r:Ss:t:Uvw:", longopts,
+	while ((ch = getopt_long(argc, argv, "c:dhi:nN:p:r:Ss:t:Uvw:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -126,6 +131,17 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			c->xc_debug = 1;
+			break;
+		case 'i':
+			if (strcmp(optarg, "uring") == 0)
+				c->xc_portio = PORTIO_URING;
+			else if (strcmp(optarg, "syscall") == 0)
+				c->xc_portio = PORTIO_SYSCALL;
+			else {
+				fprintf(stderr, "xennetd: port-io: \"%s\" is "
+				    "not 'uring' or 'syscall'\n", optarg);
+				exit(1);
+			}
 			break;
 		case 'n':
 			c->xc_noaction = 1;
@@ -182,10 +198,11 @@ main(int argc, char *argv[])
 	}
 	if (c->xc_noaction) {
 		printf("configuration OK: tx-batch %u rx-batch %u copy-batch "
-		    "%u notify %s, %s hypervisor\n", c->xc_ring.rc_tx_batch,
-		    c->xc_ring.rc_rx_batch, c->xc_ring.rc_copy_batch,
+		    "%u notify %s port-io %s, %s hypervisor\n",
+		    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
+		    c->xc_ring.rc_copy_batch,
 		    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" :
-		    "packet", c->xc_provider);
+		    "packet", portio_mode_name(c->xc_portio), c->xc_provider);
 		exit(0);
 	}
 	if (geteuid() != 0)

@@ -42,6 +42,21 @@ struct event_base;
 struct event;
 struct xs_handle;
 struct worker;
+struct portio;
+
+/* How frames move between a vif and its tap (portio.c). */
+enum portio_mode {
+	PORTIO_URING,		/* io_uring: a system call per pass */
+	PORTIO_SYSCALL		/* read/writev: a system call per frame */
+};
+#define PORTIO_MAX_BUFS		256
+
+struct portio_stats {
+	uint64_t	ps_syscalls;	/* read/writev/io_uring_enter calls */
+	uint64_t	ps_rx_frames;	/* frames read from the tap */
+	uint64_t	ps_rx_errors;
+	uint64_t	ps_tx_errors;
+};
 
 /* Global settings, fixed after startup (the data path reads its copy). */
 struct xnd_config {
@@ -53,6 +68,7 @@ struct xnd_config {
 	int			 xc_debug;	/* -d */
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
+	enum portio_mode	 xc_portio;	/* -i */
 };
 
 /*
@@ -68,7 +84,8 @@ struct vif_dp {
 	uint32_t		 dp_handle;
 	int			 dp_tapfd;
 	struct ring_queue	*dp_rq;		/* while attached */
-	struct ring_port	 dp_port;
+	struct portio		*dp_pio;	/* while attached */
+	struct portio_stats	 dp_pio_snap;
 	/* connect parameters, set by the main thread before attach */
 	uint32_t		 dp_tx_ref, dp_rx_ref;
 	uint32_t		 dp_evtchn_tx, dp_evtchn_rx;
@@ -78,6 +95,10 @@ struct vif_dp {
 	struct event		*dp_rx_ev;	/* deferred rx pass */
 	struct event		*dp_tap_ev;	/* port readable */
 	struct event		*dp_poll_ev;	/* no feature-rx-notify */
+	int			 dp_port_tx;	/* our local event ports */
+	int			 dp_port_rx;	/* (== dp_port_tx if shared) */
+	int			 dp_busy_tx;	/* tx port masked, pass running */
+	int			 dp_busy_rx;	/* rx port masked, pass running */
 	int			 dp_tap_on;
 	int			 dp_failed;
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
@@ -160,8 +181,17 @@ int	worker_read_failure(int, uint32_t *, uint32_t *, char *, size_t);
 /* port-tap.c */
 int	tap_open(const char *, char *, size_t, unsigned int);
 int	tap_set_offload(int, const struct ring_features *);
-int	tap_send(void *, const struct iovec *, int);
-ssize_t	tap_recv(void *, void *, size_t);
+
+/* portio.c */
+struct portio *portio_open(int, enum portio_mode *, unsigned int,
+	    unsigned int);
+void	portio_close(struct portio *);
+const struct ring_port *portio_port(struct portio *);
+int	portio_fd(struct portio *);
+enum portio_mode portio_mode(struct portio *);
+unsigned int portio_held(struct portio *);
+const struct portio_stats *portio_stats(struct portio *);
+const char *portio_mode_name(enum portio_mode);
 
 /* osdep-linux.c */
 int	osdep_kernel_netback(char *, size_t);

@@ -43,7 +43,8 @@ static int		ring_rx_offload(struct ring_queue *, uint8_t *, size_t,
 static RING_IDX		ring_rx_layout(struct ring_queue *, RING_IDX,
 			    const uint8_t *, size_t, uint16_t, uint8_t,
 			    uint16_t, unsigned int *, uint16_t);
-static int		ring_rx_complete(struct ring_queue *, unsigned int,
+static int		ring_rx_complete(struct ring_queue *,
+			    const struct ring_port *, unsigned int,
 			    unsigned int);
 
 /* Slots the largest frame this frontend accepts can take. */
@@ -203,13 +204,15 @@ ring_rx_layout(struct ring_queue *rq, RING_IDX cons, const uint8_t *f,
 }
 
 /*
- * ring_rx_complete: issue the queued copies, then write responses
- * [from, to) into their request slots (a frame whose copy failed gets
- * NETIF_RSP_ERROR in every data slot) and push.  Returns 1 if the
+ * ring_rx_complete: issue the queued copies, give the port its buffers
+ * back, then write responses [from, to) into their request slots (a
+ * frame whose copy failed gets NETIF_RSP_ERROR in every data slot) and
+ * push.  Returns 1 if the
  * frontend wants a notification.
  */
 static int
-ring_rx_complete(struct ring_queue *rq, unsigned int from, unsigned int to)
+ring_rx_complete(struct ring_queue *rq, const struct ring_port *port,
+    unsigned int from, unsigned int to)
 {
 	struct ring_stats *st = &rq->rq_stats;
 	struct ring_rxrsp *rr;
@@ -236,6 +239,9 @@ ring_rx_complete(struct ring_queue *rq, unsigned int from, unsigned int to)
 		    sizeof(netif_rx_response_t));
 		rq->rq_rx.rsp_prod_pvt = rr->rr_idx + 1;
 	}
+	/* the copies are done: the port may reuse the frames' buffers */
+	if (port->rp_release != NULL)
+		port->rp_release(port->rp_arg);
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&rq->rq_rx, notify);
 	return (notify);
 }
@@ -252,11 +258,11 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 	struct xn_vnet_hdr vh;
 	RING_IDX cons, prod;
 	unsigned int nframes = 0, nrsp = 0, done = 0, need;
-	size_t used = 0, len;
+	size_t len;
 	uint8_t *buf, gso;
 	uint16_t flags;
 	ssize_t r;
-	int notify = 0;
+	int notify = 0, lent = 0;
 
 	if (!rq->rq_connected)
 		return (0);
@@ -271,26 +277,26 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		if (prod - cons < need)
 			break;
 		/*
-		 * Complete the pending frames when the arena or rq_rxrsps
-		 * (one ring's worth of entries) might not hold one more: a
-		 * frontend that posts while we work, e.g. netfront refilling
-		 * on each notify-packet kick, lets one pass consume more
-		 * than a ring's worth of requests.
+		 * Complete the pending frames when rq_rxrsps (one ring's
+		 * worth of entries) might not hold one more: a frontend
+		 * that posts while we work, e.g. netfront refilling on each
+		 * notify-packet kick, lets one pass consume more than a
+		 * ring's worth of requests.
 		 */
-		if (used + sizeof(vh) + RING_FRAME_MAX > rq->rq_arena_size ||
-		    nrsp + need > XN_RX_RING_SIZE) {
+		if (nrsp + need > XN_RX_RING_SIZE) {
 			rq->rq_rx.req_cons = cons;
-			notify |= ring_rx_complete(rq, done, nrsp);
+			notify |= ring_rx_complete(rq, port, done, nrsp);
 			done = nrsp = 0;
-			used = 0;
+			lent = 0;
 		}
-		buf = rq->rq_arena + used;
-		r = port->rp_recv(port->rp_arg, buf, sizeof(vh) +
-		    RING_FRAME_MAX);
-		if (r == -1)
-			break;		/* empty (EAGAIN) or port error */
+		if ((r = port->rp_peek(port->rp_arg, &buf)) <= 0)
+			break;		/* empty, or the port failed */
+		port->rp_take(port->rp_arg);
+		lent = 1;
 		nframes++;
-		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN) {
+		/* The port's buffer holds vnet header + RING_FRAME_MAX. */
+		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN ||
+		    (size_t)r > sizeof(vh) + RING_FRAME_MAX) {
 			st->rs_drops[RING_DROP_RX_SIZE]++;
 			continue;
 		}
@@ -310,17 +316,19 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		rq->rq_bad[nframes - 1] = 0;
 		cons = ring_rx_layout(rq, cons, buf + sizeof(vh), len, flags,
 		    gso, vh.vh_gso_size, &nrsp, (uint16_t)(nframes - 1));
-		used += RING_ARENA_ROUND(sizeof(vh) + len);
 		if (rq->rq_cfg.rc_notify == RING_NOTIFY_PACKET) {
 			rq->rq_rx.req_cons = cons;
-			if (ring_rx_complete(rq, done, nrsp))
+			if (ring_rx_complete(rq, port, done, nrsp))
 				ring_notify(rq, 1);
 			done = nrsp;
+			lent = 0;
 		}
 	}
 	rq->rq_rx.req_cons = cons;
 	if (done < nrsp)
-		notify |= ring_rx_complete(rq, done, nrsp);
+		notify |= ring_rx_complete(rq, port, done, nrsp);
+	else if (lent && port->rp_release != NULL)
+		port->rp_release(port->rp_arg);	/* dropped frames only */
 	if (notify)
 		ring_notify(rq, 1);
 	if (nframes > 0)

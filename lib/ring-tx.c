@@ -229,9 +229,9 @@ ring_tx_respond(struct ring_queue *rq, uint16_t id, int16_t status)
 
 /*
  * ring_tx_complete: finish packets [from, to) of this pass: issue the
- * copies still queued, hand good frames to the port, write every slot's
- * response (NETIF_RSP_NULL for extra-info slots) and push them.  Returns
- * 1 if the frontend wants a notification.
+ * copies still queued, hand good frames to the port and flush it once,
+ * write every slot's response (NETIF_RSP_NULL for extra-info slots) and
+ * push them.  Returns 1 if the frontend wants a notification.
  */
 static int
 ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
@@ -241,9 +241,9 @@ ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
 	struct ring_txpkt *p;
 	struct xn_vnet_hdr vh;
 	struct iovec iov[2];
-	unsigned int n, k, nd;
+	unsigned int n, k, nd, nsent = 0;
 	int16_t status;
-	int notify;
+	int notify, failed;
 
 	ring_copy_settle(rq);
 	for (n = from; n < to; n++) {
@@ -269,6 +269,7 @@ ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
 				p->tp_status = TXP_DROPPED;
 				st->rs_drops[RING_DROP_TX_PORT]++;
 			} else {
+				nsent++;
 				st->rs_tx_packets++;
 				st->rs_tx_bytes += p->tp_len;
 				if (vh.vh_flags & XN_VNET_F_NEEDS_CSUM)
@@ -285,6 +286,18 @@ ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
 			ring_tx_respond(rq, 0, NETIF_RSP_NULL);
 		for (k = 1; k < nd; k++)
 			ring_tx_respond(rq, p->tp_id[k], status);
+	}
+	/*
+	 * The frames go out before the arena is reused.  A frame the port
+	 * could not send is a drop like a refused rp_send (the guest was
+	 * already answered OKAY: not its fault).
+	 */
+	if (port->rp_flush != NULL && nsent > 0 &&
+	    (failed = port->rp_flush(port->rp_arg)) != 0) {
+		if (failed < 0 || (unsigned int)failed > nsent)
+			failed = (int)nsent;	/* the port lost them all */
+		st->rs_tx_packets -= (unsigned int)failed;
+		st->rs_drops[RING_DROP_TX_PORT] += (unsigned int)failed;
 	}
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&rq->rq_tx, notify);
 	return (notify);

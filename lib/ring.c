@@ -244,6 +244,13 @@ ring_event(struct ring_queue *rq, int port)
 	return (ev);
 }
 
+void
+ring_ports(const struct ring_queue *rq, int *tx, int *rx)
+{
+	*tx = rq->rq_connected ? rq->rq_port_tx : -1;
+	*rx = rq->rq_connected ? rq->rq_port_rx : -1;
+}
+
 const char *
 ring_error(const struct ring_queue *rq)
 {

@@ -99,10 +99,31 @@ struct ring_stats {
 /* The host side of the data path (a tap, a pcap handle, a test). */
 struct ring_port {
 	void		*rp_arg;
-	/* Send one frame; iov[0] is a struct xn_vnet_hdr.  0 or -1. */
+	/*
+	 * Send one frame, or queue it until rp_flush; iov[0] is a struct
+	 * xn_vnet_hdr (the port copies it if it queues), the frame iov[1]
+	 * stays put until rp_flush.  0 or -1.
+	 */
 	int		(*rp_send)(void *, const struct iovec *, int);
-	/* Receive vnet header + frame into buf; -1 + EAGAIN when empty. */
-	ssize_t		(*rp_recv)(void *, void *, size_t);
+	/*
+	 * Send what rp_send queued (NULL: rp_send sends at once).  Called
+	 * once per pass, before the responses are pushed.  Returns how
+	 * many of the frames failed, -1 if the port did.
+	 */
+	int		(*rp_flush)(void *);
+	/*
+	 * The next received frame, vnet header first, in a buffer of the
+	 * port's: its length (the buffer in *buf), 0 if none waits, -1 if
+	 * the port failed.  It stays the next frame until rp_take.
+	 */
+	ssize_t		(*rp_peek)(void *, uint8_t **);
+	/* The peeked frame is the engine's until rp_release. */
+	void		(*rp_take)(void *);
+	/*
+	 * The engine's copies of every frame it took are done: the port
+	 * may reuse their buffers (NULL: nothing to do).
+	 */
+	void		(*rp_release)(void *);
 };
 
 /* The passes an event asks for (ring_event). */
@@ -148,6 +169,12 @@ void		 ring_disconnect(struct ring_queue *rq);
  * a shared channel), 0 if the port is not one of rq's.
  */
 int		 ring_event(struct ring_queue *rq, int port);
+/*
+ * ring_ports: the local event-channel ports ring_connect bound, for the
+ * caller's port-to-queue table and unmasking (*rx == *tx when shared);
+ * -1 while not connected.
+ */
+void		 ring_ports(const struct ring_queue *rq, int *tx, int *rx);
 /*
  * ring_error: why a pass or ring_rx_ready returned -1 (the frontend
  * broke the protocol); NULL if none did since ring_connect.

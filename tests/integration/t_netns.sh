@@ -200,7 +200,7 @@ kill -USR1 $XND_PID; sleep 0.3
 grep -q "hypercalls: copy" "$SE_DIR/xennetd.log"
 ok $? "SIGUSR1 logs per-vif counters"
 diag "iperf3 (Gbit/s): $(tr '\n' ';' < "$SE_DIR/iperf-results")"
-grep "vif1.0: \(guest\|hyper\|batches\)" "$SE_DIR/xennetd.log" | tail -3 |
+grep "vif1.0: \(guest\|hyper\|batches\|tap\)" "$SE_DIR/xennetd.log" | tail -4 |
     sed 's/^/# /'
 ! grep -iE "error|warn|sanitizer" "$SE_DIR/xennetd.log" |
     grep -v "vif2\.\|vif3\.0: frontend does not set request-rx-copy"

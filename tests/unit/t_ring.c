@@ -74,8 +74,13 @@ struct fport {
 	struct fframe	 fp_q[FP_MAX];		/* frames to receive */
 	unsigned int	 fp_qhead, fp_qtail;
 	unsigned int	 fp_nrecv;		/* frames handed out */
+	uint8_t		*fp_lent[FP_MAX];	/* taken, not released */
+	unsigned int	 fp_nlent;
+	unsigned int	 fp_nflush;		/* rp_flush calls */
+	unsigned int	 fp_nrelease;		/* rp_release calls */
+	int		 fp_flushfail;		/* rp_flush reports this */
 	int		 fp_fail;		/* rp_send refuses */
-	void		 (*fp_hook)(void *);	/* run by each rp_recv */
+	void		 (*fp_hook)(void *);	/* run by each rp_peek */
 	void		*fp_hookarg;
 };
 
@@ -115,7 +120,10 @@ static size_t	 mk_tcp4(uint8_t *, size_t, unsigned int);
 static size_t	 mk_udp6(uint8_t *, size_t, unsigned int);
 static int	 udp6_csum_ok(const uint8_t *, size_t);
 static int	 fp_send(void *, const struct iovec *, int);
-static ssize_t	 fp_recv(void *, void *, size_t);
+static int	 fp_flush(void *);
+static ssize_t	 fp_peek(void *, uint8_t **);
+static void	 fp_take(void *);
+static void	 fp_release(void *);
 static void	 fp_reset(struct fport *);
 static void	 fp_queue(struct fport *, const struct xn_vnet_hdr *,
 		    const uint8_t *, size_t);
@@ -372,27 +380,56 @@ fp_send(void *arg, const struct iovec *iov, int iovcnt)
 	return (0);
 }
 
-/* rp_recv: hand out the next queued frame, -1 with EAGAIN when none. */
+/* rp_flush: count the flushes (rp_send already kept the frames). */
+static int
+fp_flush(void *arg)
+{
+	struct fport *fp = arg;
+
+	fp->fp_nflush++;
+	return (fp->fp_flushfail);
+}
+
+/* rp_peek: the next queued frame, left queued; 0 when none. */
 static ssize_t
-fp_recv(void *arg, void *buf, size_t size)
+fp_peek(void *arg, uint8_t **buf)
 {
 	struct fport *fp = arg;
 	struct fframe *ff;
-	size_t len;
 
 	if (fp->fp_hook != NULL)
 		fp->fp_hook(fp->fp_hookarg);
-	if (fp->fp_qhead == fp->fp_qtail) {
-		errno = EAGAIN;
-		return (-1);
-	}
+	if (fp->fp_qhead == fp->fp_qtail)
+		return (0);
+	ff = &fp->fp_q[fp->fp_qhead];
+	*buf = ff->ff_buf;
+	return ((ssize_t)ff->ff_len);
+}
+
+/* rp_take: the peeked frame is lent to the engine until rp_release. */
+static void
+fp_take(void *arg)
+{
+	struct fport *fp = arg;
+	struct fframe *ff;
+
+	if (fp->fp_qhead == fp->fp_qtail || fp->fp_nlent == FP_MAX)
+		abort();
 	ff = &fp->fp_q[fp->fp_qhead++];
-	len = ff->ff_len < size ? ff->ff_len : size;
-	memcpy(buf, ff->ff_buf, len);
-	free(ff->ff_buf);
+	fp->fp_lent[fp->fp_nlent++] = ff->ff_buf;
 	ff->ff_buf = NULL;
 	fp->fp_nrecv++;
-	return ((ssize_t)len);
+}
+
+/* rp_release: the engine's copies are done: free what it took. */
+static void
+fp_release(void *arg)
+{
+	struct fport *fp = arg;
+
+	fp->fp_nrelease++;
+	while (fp->fp_nlent > 0)
+		free(fp->fp_lent[--fp->fp_nlent]);
 }
 
 static void
@@ -404,6 +441,8 @@ fp_reset(struct fport *fp)
 		free(fp->fp_sent[i].ff_buf);
 	for (i = fp->fp_qhead; i < fp->fp_qtail; i++)
 		free(fp->fp_q[i].ff_buf);
+	for (i = 0; i < fp->fp_nlent; i++)
+		free(fp->fp_lent[i]);
 	memset(fp, 0, sizeof(*fp));
 }
 
@@ -477,7 +516,10 @@ vif_new(const struct ring_config *rc, const struct ring_features *rf)
 	v->v_gport_rx = hv_evtchn_alloc_unbound(ghv, 0);
 	v->v_rp.rp_arg = &v->v_port;
 	v->v_rp.rp_send = fp_send;
-	v->v_rp.rp_recv = fp_recv;
+	v->v_rp.rp_flush = fp_flush;
+	v->v_rp.rp_peek = fp_peek;
+	v->v_rp.rp_take = fp_take;
+	v->v_rp.rp_release = fp_release;
 	if ((v->v_q = ring_new(bhv, GUEST, rc)) == NULL)
 		abort();
 	if (v->v_gport_tx == -1 || v->v_gport_rx == -1)
@@ -1545,6 +1587,10 @@ t_tx_batch(void)
 	ok(guest_events(v->v_gport_tx) == 1, "batch: the guest saw it");
 	ok(vst(v)->rs_tx_hist[6] == 1 && passes == 2,
 	    "batch: one 64-packet pass in the histogram, %u passes", passes);
+	ok(v->v_port.fp_nflush == 1,
+	    "batch: the 64 frames leave through one port flush (%u)",
+	    v->v_port.fp_nflush);
+
 
 	/* A frontend that has not re-armed rsp_event gets no notify. */
 	hv_counts_reset(bhv);
@@ -1558,6 +1604,29 @@ t_tx_batch(void)
 	    hc->hc_calls[HV_CALL_COPY] == 1,
 	    "batch: no notify when rsp_event was not moved on");
 	v->v_tx.rsp_cons = v->v_tx.sring->rsp_prod;
+
+	/* Frames the port could not send at flush time are port drops. */
+	v->v_port.fp_flushfail = 3;
+	for (k = 0; k < 8; k++)
+		ftx_pkt(v, pkt, 60, 1, 0, 0, (uint16_t)k, NULL, 0);
+	ftx_push(v);
+	rv = run_tx(v, NULL);
+	n = ftx_rsps(v, r, NSLOT);
+	ok(rv == 0 && n == 8 && rsps_all(r, 8, 0, NETIF_RSP_OKAY) &&
+	    vst(v)->rs_tx_packets == 128 + 5 &&
+	    vst(v)->rs_drops[RING_DROP_TX_PORT] == 3,
+	    "flush: 3 of 8 frames lost by the port: answered OKAY, counted "
+	    "as port drops, not as sent");
+	v->v_port.fp_flushfail = -1;
+	for (k = 0; k < 4; k++)
+		ftx_pkt(v, pkt, 60, 1, 0, 0, (uint16_t)k, NULL, 0);
+	ftx_push(v);
+	rv = run_tx(v, NULL);
+	n = ftx_rsps(v, r, NSLOT);
+	ok(rv == 0 && n == 4 && vst(v)->rs_tx_packets == 128 + 5 &&
+	    vst(v)->rs_drops[RING_DROP_TX_PORT] == 3 + 4,
+	    "flush: a failed port loses the whole flush, all counted");
+	v->v_port.fp_flushfail = 0;
 	vif_free(v);
 
 	/* The unbatched configuration. */
@@ -1585,6 +1654,8 @@ t_tx_batch(void)
 	    "unbatched: 64 notifies, 64 events seen by the guest (%u)", ev);
 	ok(vst(v)->rs_tx_hist[0] == 64,
 	    "unbatched: 64 one-packet passes in the histogram");
+	ok(v->v_port.fp_nflush == 64,
+	    "unbatched: one port flush per packet (%u)", v->v_port.fp_nflush);
 	vif_free(v);
 
 	/* copy-batch 16 */
@@ -2002,6 +2073,35 @@ t_rx_batch(void)
 	    vst(v)->rs_rx_packets == 64,
 	    "rx batch: one 64-frame pass in the histogram (%u passes)",
 	    passes);
+	ok(v->v_port.fp_nrelease == 1 && v->v_port.fp_nlent == 0,
+	    "rx batch: the port gets its 64 buffers back at once, after the "
+	    "copies (%u releases)", v->v_port.fp_nrelease);
+	vif_free(v);
+
+	/*
+	 * Fewer buffers posted than frames wait: the rest stay in the
+	 * port, untaken, and go when the guest posts again.
+	 */
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_nosg);
+	frx_post(v, 2);
+	for (k = 0; k < 3; k++) {
+		fill(f, 80, k + 7);
+		fp_queue(&v->v_port, NULL, f, 80);
+	}
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	ok(rv == 0 && n == 2 && v->v_port.fp_nrecv == 2 &&
+	    v->v_port.fp_qtail - v->v_port.fp_qhead == 1 &&
+	    vst(v)->rs_drops[RING_DROP_RX_SIZE] == 0,
+	    "rx: 3 frames, 2 buffers: 2 delivered, 1 left in the port");
+	frx_post(v, 1);
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	fill(f, 80, 9);
+	ok(rv == 0 && n == 1 && r[0].status == 80 &&
+	    memcmp(rxpage(idx[0]), f, 80) == 0 && v->v_port.fp_nrecv == 3,
+	    "rx: the held frame is delivered, intact, once a buffer comes");
 	vif_free(v);
 
 	rc.rc_rx_batch = 1;
@@ -2027,6 +2127,9 @@ t_rx_batch(void)
 	ok(vst(v)->rs_hcalls[HV_CALL_NOTIFY] == 64 &&
 	    hc->hc_calls[HV_CALL_NOTIFY] == 64 && ev == 64,
 	    "rx unbatched: 64 notifies, 64 guest events (%u)", ev);
+	ok(v->v_port.fp_nrelease >= 64 && v->v_port.fp_nlent == 0,
+	    "rx unbatched: buffers given back after every frame (%u)",
+	    v->v_port.fp_nrelease);
 	vif_free(v);
 
 	ring_config_default(&rc);
