@@ -40,6 +40,7 @@
 #include <xenstore.h>
 
 #include "nf.h"
+#include "num.h"
 
 #define NF_TICK		0.1	/* s: xenstore housekeeping period */
 
@@ -240,11 +241,8 @@ nf_num(const char *opt, const char *s, unsigned long long min,
     unsigned long long max)
 {
 	unsigned long long v;
-	char *end;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+	if (num_parse(s, max, &v) == -1 || v < min) {
 		nf_warnx("--%s: \"%s\" is not a number in [%llu, %llu]", opt,
 		    s, min, max);
 		exit(1);

@@ -42,6 +42,7 @@
 #include <xen/io/xenbus.h>
 
 #include "nf.h"
+#include "num.h"
 
 #define NF_XS_OPEN_WAIT		100	/* x 100 ms for the socket */
 
@@ -151,14 +152,12 @@ static unsigned int
 nf_xs_uint(struct nf *nf, const char *dir, const char *key,
     unsigned int def)
 {
-	char buf[32], *end;
-	unsigned long v;
+	unsigned long long v;
+	char buf[32];
 
 	if (nf_xs_read(nf, dir, key, buf, sizeof(buf)) == -1)
 		return (def);
-	errno = 0;
-	v = strtoul(buf, &end, 10);
-	if (errno != 0 || end == buf || *end != '\0' || v > 0xffffffffUL) {
+	if (num_parse(buf, 0xffffffffU, &v) == -1) {
 		nf_warnx("%s/%s: bad number \"%s\"", dir, key, buf);
 		return (def);
 	}
@@ -234,6 +233,9 @@ nf_xs_probe(struct nf *nf)
 	    nf_xs_read(nf, nf->nf_fe_path, "state", buf, sizeof(buf)) == -1)
 		return (-1);
 	/*
+	 * States are read with atoi(), as leniently as Linux's
+	 * xenbus_read_driver_state(): garbage is 0, XenbusStateUnknown.
+	 *
 	 * A new driver instance that finds the device in another state
 	 * (driver reload, kexec) announces itself with Initialising, as
 	 * Linux's xenbus_reset_state() does, so a Closed backend reconnects.
@@ -316,7 +318,7 @@ nf_xs_update(struct nf *nf)
 			nf_removed(nf);
 		return;
 	}
-	be = atoi(buf);
+	be = atoi(buf);		/* as leniently as Linux, see nf_xs_probe */
 	if (!nf->nf_be_seen || be != nf->nf_be_state)
 		nf_debug("backend state %d", be);
 	nf->nf_be_seen = 1;

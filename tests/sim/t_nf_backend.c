@@ -49,9 +49,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,7 @@
 #include <xen/io/xenbus.h>
 
 #include "hv.h"
+#include "num.h"
 #include "ring.h"
 #include "xenring.h"
 
@@ -221,21 +224,19 @@ b_write(const char *dir, const char *key, const char *fmt, ...)
 static int
 b_read_uint(const char *dir, const char *key, unsigned int *v)
 {
-	char path[256], *s, *end;
+	char path[256], *s;
+	unsigned long long n;
 	unsigned int len;
-	unsigned long n;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, key);
 	if ((s = xs_read(b_xs, XBT_NULL, path, &len)) == NULL)
 		return (-1);
-	n = strtoul(s, &end, 10);
-	if (end == s || *end != '\0') {
-		free(s);
-		return (-1);
-	}
+	rc = num_parse(s, UINT_MAX, &n);
 	free(s);
-	*v = (unsigned int)n;
-	return (0);
+	if (rc == 0)
+		*v = (unsigned int)n;
+	return (rc);
 }
 
 /* b_perms: path owned by owner, other gets perm (XS_PERM_*). */
@@ -853,12 +854,13 @@ b_tx(struct bvif *v, unsigned int qi)
 static struct bvif *
 b_find(const char *arg)
 {
+	unsigned long long d;
 	unsigned int i;
 
 	if (arg == NULL)
 		return (NULL);
-	for (i = 0; i < b_nvif; i++)
-		if (b_vif[i].v_domid == (uint32_t)strtoul(arg, NULL, 10))
+	for (i = 0; i < b_nvif && num_parse(arg, UINT32_MAX, &d) == 0; i++)
+		if (b_vif[i].v_domid == d)
 			return (&b_vif[i]);
 	b_log("no vif for domain %s", arg);
 	return (NULL);
@@ -940,6 +942,7 @@ main(int argc, char **argv)
 	struct pollfd pfd[3];
 	struct sigaction sa;
 	char buf[512], **w;
+	unsigned long long n;
 	unsigned int i, k;
 	int c, ctlfd = -1, blocked, timeout;
 	ssize_t r;
@@ -956,12 +959,14 @@ main(int argc, char **argv)
 			ctl = optarg;
 			break;
 		case 'q':
-			b_maxq = (unsigned int)strtoul(optarg, NULL, 10);
-			if (b_maxq < 1 || b_maxq > B_MAXQ)
+			if (num_parse(optarg, B_MAXQ, &n) == -1 || n < 1)
 				b_usage();
+			b_maxq = (unsigned int)n;
 			break;
 		case 'p':
-			b_npages = (unsigned int)strtoul(optarg, NULL, 10);
+			if (num_parse(optarg, UINT_MAX, &n) == -1)
+				b_usage();
+			b_npages = (unsigned int)n;
 			break;
 		case 'S':
 			b_split = 0;
@@ -976,8 +981,9 @@ main(int argc, char **argv)
 			b_rx_copy = 0;
 			break;
 		case 'U':
-			b_unmap_delay = (unsigned int)strtoul(optarg, NULL,
-			    10);
+			if (num_parse(optarg, UINT_MAX, &n) == -1)
+				b_usage();
+			b_unmap_delay = (unsigned int)n;
 			break;
 		case 'v':
 			b_verbose++;
@@ -1008,8 +1014,9 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	for (; optind < argc; optind++) {
-		b_vif[b_nvif].v_domid = (uint32_t)strtoul(argv[optind], NULL,
-		    10);
+		if (num_parse(argv[optind], UINT32_MAX, &n) == -1)
+			b_usage();
+		b_vif[b_nvif].v_domid = (uint32_t)n;
 		if (b_toolstack(&b_vif[b_nvif]) == -1)
 			return (1);
 		b_nvif++;

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "xsd.h"
+#include "num.h"
 
 #define MAX_PREINTRO	64
 #define IN_MINCAP	8192
@@ -109,8 +110,7 @@ int
 main(int argc, char *argv[])
 {
 	unsigned int pre[MAX_PREINTRO], npre = 0, i;
-	char *end;
-	long v;
+	unsigned long long v;
 	int ch, fresh, rc;
 
 	while ((ch = getopt(argc, argv, "DFI:p:s:")) != -1) {
@@ -122,10 +122,8 @@ main(int argc, char *argv[])
 			xsd_foreground = 1;
 			break;
 		case 'I':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    v < 1 || v > XSD_DOMID_MAX) {
+			if (num_parse(optarg, XSD_DOMID_MAX, &v) == -1 ||
+			    v < 1) {
 				fprintf(stderr, "xenstored-sim: bad domain "
 				    "id '%s' (1-%d)\n", optarg, XSD_DOMID_MAX);
 				exit(1);

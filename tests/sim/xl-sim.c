@@ -66,6 +66,7 @@
 #include <xenstore.h>
 
 #include "hv.h"
+#include "num.h"
 
 extern char **environ;
 
@@ -325,8 +326,6 @@ static int	 xlsim_kv_write(xs_transaction_t, const char *,
 		    const struct xlsim_kvs *, struct xs_permissions *,
 		    unsigned int);
 static int	 xlsim_parse_mac(const char *, uint8_t *);
-static int	 xlsim_parse_ulong(const char *, unsigned long,
-		    unsigned long *);
 static int	 xlsim_parse_rate(const char *, const char *,
 		    struct xlsim_nic *);
 static int	 xlsim_nic_token(struct xlsim_nic *, const char *,
@@ -573,18 +572,16 @@ xlsim_read(xs_transaction_t t, const char *path)
 static int
 xlsim_readint(xs_transaction_t t, const char *path, long *val)
 {
-	char *v, *end;
-	int rc = -1;
+	unsigned long long n;
+	char *v;
+	int rc;
 
 	v = xlsim_read(t, path);
 	if (v == NULL)
 		return (-1);
-	errno = 0;
-	*val = strtol(v, &end, 10);
-	if (end != v && *end == '\0' && errno == 0)
-		rc = 0;
-	else
-		errno = EINVAL;
+	rc = num_parse(v, LONG_MAX, &n);
+	if (rc == 0)
+		*val = (long)n;
 	free(v);
 	return (rc);
 }
@@ -754,21 +751,6 @@ xlsim_parse_mac(const char *s, uint8_t *mac)
 	return (*s == '\0' ? 0 : -1);
 }
 
-/* xlsim_parse_ulong: a decimal number in [0, max]. */
-static int
-xlsim_parse_ulong(const char *s, unsigned long max, unsigned long *val)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)s[0]))
-		return (-1);
-	errno = 0;
-	*val = strtoul(s, &end, 10);
-	if (*end != '\0' || errno != 0 || *val > max)
-		return (-1);
-	return (0);
-}
-
 /*
  * xlsim_parse_rate: "RATE[@INTERVAL]" with RATE = N[GMK](B|b)/s and
  * INTERVAL = N[m|u][s] (default 50 ms), as xlu_vif_parse_rate.  Fills
@@ -778,7 +760,8 @@ static int
 xlsim_parse_rate(const char *src, const char *rate, struct xlsim_nic *nic)
 {
 	char buf[128], *iv, *p;
-	uint64_t bps, usecs = 50000;
+	unsigned long long bps, usecs = 50000;
+	size_t n;
 
 	if (xlsim_fmt(buf, sizeof(buf), "%s", rate) == -1)
 		goto bad;
@@ -790,12 +773,10 @@ xlsim_parse_rate(const char *src, const char *rate, struct xlsim_nic *nic)
 		    "no rate specified in `%s'\n", src, rate);
 		return (-1);
 	}
-	if (!isdigit((unsigned char)buf[0]))
+	n = strspn(buf, "0123456789");
+	if (num_parsen(buf, n, UINT32_MAX, &bps) == -1 || bps == 0)
 		goto bad;
-	errno = 0;
-	bps = strtoull(buf, &p, 10);
-	if (bps == 0 || bps > UINT32_MAX || errno != 0)
-		goto bad;
+	p = buf + n;
 	if (*p == 'G' || *p == 'M' || *p == 'K') {
 		bps *= *p == 'G' ? 1000000000ULL : *p == 'M' ? 1000000ULL :
 		    1000ULL;
@@ -808,11 +789,11 @@ xlsim_parse_rate(const char *src, const char *rate, struct xlsim_nic *nic)
 	if (strcmp(p + 1, "/s") != 0)
 		goto bad;
 	if (iv != NULL) {
-		if (!isdigit((unsigned char)iv[0]))
+		n = strspn(iv, "0123456789");
+		if (num_parsen(iv, n, UINT32_MAX, &usecs) == -1 ||
+		    usecs == 0)
 			goto bad;
-		usecs = strtoull(iv, &p, 10);
-		if (usecs == 0 || usecs > UINT32_MAX)
-			goto bad;
+		p = iv + n;
 		if (*p == 'm')
 			usecs *= 1000, p++;
 		else if (*p == 'u')
@@ -856,7 +837,7 @@ xlsim_nic_token(struct xlsim_nic *nic, const char *src, const char *tok)
 	const char *eq = strchr(tok, '=');
 	const char *val = eq != NULL ? eq + 1 : "";
 	size_t klen = eq != NULL ? (size_t)(eq - tok) : strlen(tok);
-	unsigned long ul;
+	unsigned long long ul;
 	char key[32];
 
 	if (klen >= sizeof(key))
@@ -918,13 +899,13 @@ xlsim_nic_token(struct xlsim_nic *nic, const char *src, const char *tok)
 		fprintf(stderr, "the accel parameter for vifs is currently "
 		    "not supported\n");
 	} else if (strcmp(key, "devid") == 0) {
-		if (xlsim_parse_ulong(val, XLSIM_MAX_DOMID, &ul) == -1) {
+		if (num_parse(val, XLSIM_MAX_DOMID, &ul) == -1) {
 			fprintf(stderr, "Invalid parameter `devid'.\n");
 			return (-1);
 		}
 		nic->n_devid = (int)ul;
 	} else if (strcmp(key, "mtu") == 0) {
-		if (xlsim_parse_ulong(val, 65535, &ul) == -1 || ul == 0) {
+		if (num_parse(val, 65535, &ul) == -1 || ul == 0) {
 			fprintf(stderr, "Invalid parameter `mtu'.\n");
 			return (-1);
 		}
@@ -1082,20 +1063,19 @@ xlsim_nic_kvs(const struct xlsim_nic *nic, uint32_t domid,
 static int
 xlsim_list_ids(const char *dir, int *ids, int max)
 {
+	unsigned long long v;
 	unsigned int i, n;
-	char **ents, *end;
-	long v;
+	char **ents;
 	int cnt = 0, j, k;
 
 	ents = xs_directory(xlsim_xs, XBT_NULL, dir, &n);
 	if (ents == NULL)
 		return (-1);
 	for (i = 0; i < n && cnt < max; i++) {
-		v = strtol(ents[i], &end, 10);
-		if (end == ents[i] || *end != '\0' || v < 0 || v > INT_MAX)
+		if (num_parse(ents[i], INT_MAX, &v) == -1)
 			continue;
 		/* insertion sort: these lists are short */
-		for (j = cnt; j > 0 && ids[j - 1] > v; j--)
+		for (j = cnt; j > 0 && (unsigned long long)ids[j - 1] > v; j--)
 			ids[j] = ids[j - 1];
 		ids[j] = (int)v;
 		cnt++;
@@ -1304,6 +1284,10 @@ xlsim_dev_check(struct xlsim_dev *dv)
 		return;
 	snprintf(path, sizeof(path), "%s/state", dv->dv_be);
 	v = xlsim_read(XBT_NULL, path);
+	/*
+	 * atoi(), not num_parse(): a state is read as leniently as libxl's
+	 * devstate_callback and Linux's xenbus_read_driver_state() do.
+	 */
 	if (dv->dv_action == XLSIM_GUEST_CLOSE) {
 		got = v != NULL ? atoi(v) : XLSIM_XB_CLOSED;
 		free(v);
@@ -1661,7 +1645,7 @@ xlsim_dev_remove_txn(xs_transaction_t t, void *arg)
 		ra->ra_gone = 1;
 		return (0);
 	}
-	closed = atoi(state) == XLSIM_XB_CLOSED;
+	closed = atoi(state) == XLSIM_XB_CLOSED;	/* libxl's leniency */
 	free(state);
 	snprintf(path, sizeof(path), "%s/online", dv->dv_be);
 	if (xlsim_write(t, path, "0") == -1)
@@ -1832,9 +1816,9 @@ xlsim_find_domain(const char *dom, uint32_t *domid)
 {
 	int ids[1024], n, i;
 	char path[XLSIM_PATHLEN], *name;
-	unsigned long v;
+	unsigned long long v;
 
-	if (xlsim_parse_ulong(dom, XLSIM_MAX_DOMID, &v) == 0) {
+	if (num_parse(dom, XLSIM_MAX_DOMID, &v) == 0) {
 		*domid = (uint32_t)v;
 		return (0);
 	}
@@ -2247,7 +2231,7 @@ static int
 xlsim_cfg_value(struct xlsim_lex *lx, const char *key,
     struct xlsim_domcfg *cfg)
 {
-	unsigned long v;
+	unsigned long long v;
 	int islist = 0, first = 1;
 
 	if (lx->lx_tok == T_CHAR && lx->lx_text[0] == '[') {
@@ -2268,8 +2252,7 @@ xlsim_cfg_value(struct xlsim_lex *lx, const char *key,
 			    "%s", lx->lx_text) == -1)
 				return (xlsim_cfg_error(lx, "name too long"));
 		} else if (strcmp(key, "memory") == 0 && !islist) {
-			if (xlsim_parse_ulong(lx->lx_text, XLSIM_MEM_MAX,
-			    &v) == -1 ||
+			if (num_parse(lx->lx_text, XLSIM_MEM_MAX, &v) == -1 ||
 			    v == 0)
 				return (xlsim_cfg_error(lx, "bad memory"));
 			cfg->dc_mem = v;
@@ -2374,7 +2357,7 @@ xlsim_cmd_create(int argc, char **argv)
 	const char *name = NULL;
 	char *vifs[XLSIM_MAX_NICS];
 	unsigned char u[16];
-	unsigned long v;
+	unsigned long long v;
 	int64_t t0 = xlsim_now();
 	int ch, nvifs = 0, i, rc = 1, domid, failed = 0;
 
@@ -2390,8 +2373,8 @@ xlsim_cmd_create(int argc, char **argv)
 			name = optarg;
 			break;
 		case 'd':
-			if (xlsim_parse_ulong(optarg, XLSIM_MAX_DOMID, &v) ==
-			    -1 || v == 0) {
+			if (num_parse(optarg, XLSIM_MAX_DOMID, &v) == -1 ||
+			    v == 0) {
 				fprintf(stderr, "xl-sim: bad domid %s\n",
 				    optarg);
 				goto out;
@@ -2399,8 +2382,8 @@ xlsim_cmd_create(int argc, char **argv)
 			cfg->dc_domid = (int)v;
 			break;
 		case 'm':
-			if (xlsim_parse_ulong(optarg, XLSIM_MEM_MAX, &v) ==
-			    -1 || v == 0) {
+			if (num_parse(optarg, XLSIM_MEM_MAX, &v) == -1 ||
+			    v == 0) {
 				fprintf(stderr, "xl-sim: bad --mem %s\n",
 				    optarg);
 				goto out;
@@ -2598,7 +2581,7 @@ xlsim_cmd_detach(int argc, char **argv)
 	struct xlsim_dev dv;
 	uint8_t want[6], mac[6];
 	uint32_t domid;
-	unsigned long v;
+	unsigned long long v;
 	int ids[XLSIM_MAX_NICS * 4], n, i, devid = -1;
 	char path[XLSIM_PATHLEN], *s;
 
@@ -2607,9 +2590,9 @@ xlsim_cmd_detach(int argc, char **argv)
 	if (xlsim_open() == -1 || xlsim_find_domain(argv[1], &domid) == -1)
 		return (1);
 	if (strchr(argv[2], ':') == NULL) {
-		if (xlsim_parse_ulong(argv[2], INT_MAX, &v) == 0) {
-			snprintf(path, sizeof(path), "/libxl/%u/device/vif/%lu",
-			    domid, v);
+		if (num_parse(argv[2], INT_MAX, &v) == 0) {
+			snprintf(path, sizeof(path),
+			    "/libxl/%u/device/vif/%llu", domid, v);
 			s = xlsim_read(XBT_NULL, path);
 			if (s != NULL)
 				devid = (int)v;
@@ -2854,7 +2837,7 @@ xlsim_cmd_netlist(int argc, char **argv)
 static int
 xlsim_timeouts(const char *arg)
 {
-	unsigned long v[3];
+	unsigned long long v[3];
 	char buf[64], *p, *save = NULL;
 	int i = 0;
 
@@ -2862,7 +2845,7 @@ xlsim_timeouts(const char *arg)
 		return (-1);
 	for (p = strtok_r(buf, ",", &save); p != NULL;
 	    p = strtok_r(NULL, ",", &save)) {
-		if (i == 3 || xlsim_parse_ulong(p, 3600, &v[i]) == -1 ||
+		if (i == 3 || num_parse(p, 3600, &v[i]) == -1 ||
 		    v[i] == 0)
 			return (-1);
 		i++;

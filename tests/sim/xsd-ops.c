@@ -681,6 +681,7 @@ op_directory_part(struct req *r)
 		return (rc);
 	}
 	free(name);
+	/* the offset read as xenstored does, with atoi() */
 	v = strtol(vec[1], NULL, 10);
 	off = (v < 0 || v > INT_MAX) ? UINT_MAX : (unsigned int)v;
 	genlen = (unsigned int)snprintf(gen, sizeof(gen), "%llu",
