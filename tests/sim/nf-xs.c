@@ -43,6 +43,7 @@
 
 #include "nf.h"
 #include "num.h"
+#include "xenbus.h"
 
 #define NF_XS_OPEN_WAIT		100	/* x 100 ms for the socket */
 
@@ -52,7 +53,7 @@ static unsigned int nf_xs_uint(struct nf *, const char *, const char *,
 		    unsigned int);
 static int	nf_xs_printf(struct nf *, xs_transaction_t, const char *,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
-static int	nf_xs_state(struct nf *, int);
+static int	nf_xs_state(struct nf *, XenbusState);
 static int	nf_xs_probe(struct nf *);
 static void	nf_xs_update(struct nf *);
 static int	nf_connect(struct nf *);
@@ -189,11 +190,11 @@ nf_xs_printf(struct nf *nf, xs_transaction_t t, const char *key,
 
 /* nf_xs_state: switch our xenbus state.  Returns 0 or -1. */
 static int
-nf_xs_state(struct nf *nf, int state)
+nf_xs_state(struct nf *nf, XenbusState state)
 {
 
-	nf_debug("frontend state -> %d", state);
-	return (nf_xs_printf(nf, XBT_NULL, "state", "%d", state));
+	nf_debug("frontend state -> %s", xenbus_state_name(state));
+	return (nf_xs_printf(nf, XBT_NULL, "state", "%d", (int)state));
 }
 
 /* nf_parse_mac: "00:16:3e:..." into 6 octets.  Returns 0 or -1. */
@@ -320,7 +321,8 @@ nf_xs_update(struct nf *nf)
 	}
 	be = atoi(buf);		/* as leniently as Linux, see nf_xs_probe */
 	if (!nf->nf_be_seen || be != nf->nf_be_state)
-		nf_debug("backend state %d", be);
+		nf_debug("backend state %s",
+		    xenbus_state_name((unsigned int)be));
 	nf->nf_be_seen = 1;
 	nf->nf_be_state = be;
 

@@ -61,11 +61,10 @@
 #include <unistd.h>
 
 #include <xenstore.h>
-#include <xen/io/xenbus.h>
-
 #include "hv.h"
 #include "num.h"
 #include "ring.h"
+#include "xenbus.h"
 #include "xenring.h"
 
 #define B_MAXVIF	2
@@ -99,7 +98,7 @@ struct bq {
 struct bvif {
 	uint32_t	 v_domid;
 	char		 v_fe[96], v_be[96];
-	int		 v_state;	/* our (backend) state */
+	XenbusState	 v_state;	/* our (backend) state */
 	int		 v_cycle;	/* InitWait again after Closed */
 	int		 v_gone;	/* removed / destroyed */
 	double		 v_unmap_at;	/* delayed b_disconnect */
@@ -137,7 +136,7 @@ static int	b_mkdir(const char *, uint32_t, uint32_t);
 static int	b_toolstack(struct bvif *);
 static int	b_devdirs(struct bvif *);
 static int	b_attach(struct bvif *);
-static void	b_set_state(struct bvif *, int);
+static void	b_set_state(struct bvif *, XenbusState);
 static void	b_update(struct bvif *);
 static int	b_connect(struct bvif *);
 static void	b_disconnect(struct bvif *);
@@ -289,7 +288,7 @@ b_devdirs(struct bvif *v)
 	    b_write(v->v_be, "handle", "0") == -1 ||
 	    b_write(v->v_be, "type", "vif") == -1 ||
 	    b_write(v->v_be, "mac", "00:16:3e:00:00:%02x", d & 0xff) == -1 ||
-	    b_write(v->v_be, "state", "1") == -1)
+	    b_write(v->v_be, "state", "%d", XenbusStateInitialising) == -1)
 		return (-1);
 	if (b_write(v->v_fe, "backend", "%s", v->v_be) == -1 ||
 	    b_write(v->v_fe, "backend-id", "0") == -1 ||
@@ -297,7 +296,7 @@ b_devdirs(struct bvif *v)
 	    b_write(v->v_fe, "mac", "00:16:3e:00:00:%02x", d & 0xff) == -1 ||
 	    b_write(v->v_fe, "trusted", "1") == -1 ||
 	    b_write(v->v_fe, "mtu", "1500") == -1 ||
-	    b_write(v->v_fe, "state", "1") == -1)
+	    b_write(v->v_fe, "state", "%d", XenbusStateInitialising) == -1)
 		return (-1);
 	snprintf(path, sizeof(path), "%s/mtu", v->v_fe);
 	if (b_perms(path, 0, d, XS_PERM_READ) == -1)
@@ -388,15 +387,15 @@ b_attach(struct bvif *v)
 }
 
 static void
-b_set_state(struct bvif *v, int state)
+b_set_state(struct bvif *v, XenbusState state)
 {
 
 	if (v->v_state == state)
 		return;
-	b_debug("dom%u: backend state %d -> %d", v->v_domid, v->v_state,
-	    state);
+	b_debug("dom%u: backend state %s -> %s", v->v_domid,
+	    xenbus_state_name(v->v_state), xenbus_state_name(state));
 	v->v_state = state;
-	b_write(v->v_be, "state", "%d", state);
+	b_write(v->v_be, "state", "%d", (int)state);
 }
 
 /*

@@ -67,6 +67,7 @@
 
 #include "hv.h"
 #include "num.h"
+#include "xenbus.h"
 
 extern char **environ;
 
@@ -96,12 +97,6 @@ extern char **environ;
 #define XLSIM_ERROR_TIMEDOUT		(-9)
 #define XLSIM_ERROR_DEVICE_EXISTS	(-17)
 #define XLSIM_ERROR_DOMAIN_NOTFOUND	(-21)
-
-/* XenbusState values used here (xen/io/xenbus.h) */
-#define XLSIM_XB_INITWAIT	2
-#define XLSIM_XB_CONNECTED	4
-#define XLSIM_XB_CLOSING	5
-#define XLSIM_XB_CLOSED		6
 
 enum xlsim_level {
 	XLSIM_DEBUG,
@@ -249,7 +244,7 @@ struct xlsim_dev {
 	enum xlsim_action dv_action;
 	enum xlsim_force dv_force;
 	enum xlsim_phase dv_phase;
-	int		 dv_wanted;	/* backend state waited for */
+	XenbusState	 dv_wanted;	/* backend state waited for */
 	int		 dv_watching;
 	unsigned int	 dv_gen;	/* watch generation (token) */
 	int64_t		 dv_deadline;	/* monotonic ms; -1: none */
@@ -315,6 +310,7 @@ static int	 xlsim_open(void);
 static char	*xlsim_read(xs_transaction_t, const char *);
 static int	 xlsim_readint(xs_transaction_t, const char *, long *);
 static int	 xlsim_write(xs_transaction_t, const char *, const char *);
+static int	 xlsim_write_state(xs_transaction_t, const char *, XenbusState);
 static int	 xlsim_mknod(xs_transaction_t, const char *,
 		    struct xs_permissions *, unsigned int);
 static int	 xlsim_rm(xs_transaction_t, const char *);
@@ -342,7 +338,7 @@ static void	 xlsim_dev_init(struct xlsim_dev *, uint32_t, int,
 		    enum xlsim_action, enum xlsim_force);
 static int	 xlsim_dev_add(struct xlsim_dev *, struct xlsim_nic *);
 static int	 xlsim_dev_add_txn(xs_transaction_t, void *);
-static void	 xlsim_dev_wait(struct xlsim_dev *, int, int);
+static void	 xlsim_dev_wait(struct xlsim_dev *, XenbusState, int);
 static void	 xlsim_dev_unwatch(struct xlsim_dev *);
 static void	 xlsim_dev_check(struct xlsim_dev *);
 static void	 xlsim_dev_backend_cb(struct xlsim_dev *, int);
@@ -593,6 +589,16 @@ xlsim_write(xs_transaction_t t, const char *path, const char *val)
 	if (!xs_write(xlsim_xs, t, path, val, strlen(val)))
 		return (-1);
 	return (0);
+}
+
+/* xlsim_write_state: write state s to path, in decimal as libxl does. */
+static int
+xlsim_write_state(xs_transaction_t t, const char *path, XenbusState s)
+{
+	char v[12];
+
+	snprintf(v, sizeof(v), "%d", (int)s);
+	return (xlsim_write(t, path, v));
 }
 
 /* xlsim_mknod: an empty node with the given permissions. */
@@ -1029,9 +1035,9 @@ xlsim_nic_kvs(const struct xlsim_nic *nic, uint32_t domid,
 	memset(ro, 0, sizeof(*ro));
 	xlsim_kv_add(back, "frontend-id", "%u", domid);
 	xlsim_kv_add(back, "online", "1");
-	xlsim_kv_add(back, "state", "1");
+	xlsim_kv_add(back, "state", "%d", XenbusStateInitialising);
 	xlsim_kv_add(front, "backend-id", "0");
-	xlsim_kv_add(front, "state", "1");
+	xlsim_kv_add(front, "state", "%d", XenbusStateInitialising);
 	xlsim_kv_add(back, "script", "%s", nic->n_script);
 	if (nic->n_ifname != NULL)
 		xlsim_kv_add(back, "vifname", "%s", nic->n_ifname);
@@ -1227,7 +1233,7 @@ xlsim_dev_add(struct xlsim_dev *dv, struct xlsim_nic *nic)
 		xlsim_dev_done(dv, rc);
 		return (-1);
 	}
-	xlsim_dev_wait(dv, XLSIM_XB_INITWAIT, xlsim_tmo_init);
+	xlsim_dev_wait(dv, XenbusStateInitWait, xlsim_tmo_init);
 	return (0);
 }
 
@@ -1237,7 +1243,7 @@ xlsim_dev_add(struct xlsim_dev *dv, struct xlsim_nic *nic)
  * every new watch fires at once covers a state already reached.
  */
 static void
-xlsim_dev_wait(struct xlsim_dev *dv, int wanted, int timeout_s)
+xlsim_dev_wait(struct xlsim_dev *dv, XenbusState wanted, int timeout_s)
 {
 	char path[XLSIM_PATHLEN];
 
@@ -1272,7 +1278,8 @@ xlsim_dev_unwatch(struct xlsim_dev *dv)
 
 /*
  * xlsim_dev_check: a watch fired (or the wait began): compare the
- * backend state with the one waited for (libxl's devstate_callback).
+ * backend state with the one waited for (libxl's devstate_callback,
+ * whose messages give states as numbers: so do ours).
  */
 static void
 xlsim_dev_check(struct xlsim_dev *dv)
@@ -1289,9 +1296,9 @@ xlsim_dev_check(struct xlsim_dev *dv)
 	 * devstate_callback and Linux's xenbus_read_driver_state() do.
 	 */
 	if (dv->dv_action == XLSIM_GUEST_CLOSE) {
-		got = v != NULL ? atoi(v) : XLSIM_XB_CLOSED;
+		got = v != NULL ? atoi(v) : XenbusStateClosed;
 		free(v);
-		if (got >= XLSIM_XB_CLOSING)
+		if (got >= XenbusStateClosing)
 			xlsim_dev_guest_close(dv);
 		return;
 	}
@@ -1304,7 +1311,7 @@ xlsim_dev_check(struct xlsim_dev *dv)
 	}
 	got = atoi(v);
 	free(v);
-	if (got == dv->dv_wanted) {
+	if (got == (int)dv->dv_wanted) {
 		xlsim_log(XLSIM_DEBUG, S_EV_OK, -1, -1,
 		    "backend %s wanted state %d ok", path, dv->dv_wanted);
 		xlsim_dev_backend_cb(dv, 0);
@@ -1645,14 +1652,14 @@ xlsim_dev_remove_txn(xs_transaction_t t, void *arg)
 		ra->ra_gone = 1;
 		return (0);
 	}
-	closed = atoi(state) == XLSIM_XB_CLOSED;	/* libxl's leniency */
+	closed = atoi(state) == XenbusStateClosed;	/* libxl's leniency */
 	free(state);
 	snprintf(path, sizeof(path), "%s/online", dv->dv_be);
 	if (xlsim_write(t, path, "0") == -1)
 		goto fail;
 	if (!closed) {
 		snprintf(path, sizeof(path), "%s/state", dv->dv_be);
-		if (xlsim_write(t, path, "5") == -1)
+		if (xlsim_write_state(t, path, XenbusStateClosing) == -1)
 			goto fail;
 	}
 	return (0);
@@ -1685,7 +1692,7 @@ xlsim_dev_remove(struct xlsim_dev *dv)
 		xlsim_dev_done(dv, 0);
 		return;
 	}
-	xlsim_dev_wait(dv, XLSIM_XB_CLOSED, xlsim_tmo_destroy);
+	xlsim_dev_wait(dv, XenbusStateClosed, xlsim_tmo_destroy);
 }
 
 /*
@@ -1699,7 +1706,7 @@ xlsim_dev_guest_close(struct xlsim_dev *dv)
 	char path[XLSIM_PATHLEN];
 
 	snprintf(path, sizeof(path), "%s/state", dv->dv_fe);
-	if (xlsim_write(XBT_NULL, path, "6") == -1)
+	if (xlsim_write_state(XBT_NULL, path, XenbusStateClosed) == -1)
 		xlsim_log(XLSIM_WARN, S_XLSIM, (int)dv->dv_domid, errno,
 		    "guest: cannot write %s", path);
 	xlsim_dev_done(dv, 0);
@@ -2715,20 +2722,22 @@ xlsim_cmd_shutdown(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%d/state", dir, ids[i]);
 		if (xlsim_readint(XBT_NULL, path, &st) == -1)
 			st = -1;
-		if (st != XLSIM_XB_CONNECTED) {
+		if (st != XenbusStateConnected) {
 			xlsim_log(XLSIM_DEBUG, S_XLSIM, -1, -1,
-			    "guest: device/vif/%d: state %ld != Connected, "
-			    "skipping", ids[i], st);
+			    "guest: device/vif/%d: state %s != Connected, "
+			    "skipping", ids[i], st < 0 ? "(none)" :
+			    xenbus_state_name((unsigned int)st));
 			continue;
 		}
 		xlsim_dev_init(&devs[nd], domid, ids[i], XLSIM_GUEST_CLOSE,
 		    XLSIM_FORCE_ON);
-		if (xlsim_write(XBT_NULL, path, "5") == -1) {
+		if (xlsim_write_state(XBT_NULL, path,
+		    XenbusStateClosing) == -1) {
 			xlsim_log(XLSIM_WARN, S_XLSIM, (int)domid, errno,
 			    "guest: cannot write %s", path);
 			continue;
 		}
-		xlsim_dev_wait(&devs[nd++], XLSIM_XB_CLOSING,
+		xlsim_dev_wait(&devs[nd++], XenbusStateClosing,
 		    XLSIM_GUEST_CLOSE_TIMEOUT);
 	}
 	xlsim_run(devs, nd);
