@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "hv.h"
+#include "slog.h"
 #include "xenring.h"
 
 #define NF_PAGE			HV_PAGE_SIZE
@@ -175,11 +176,6 @@ struct nf {
 };
 
 /* netfront-sim.c */
-void	 nf_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 nf_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 nf_info(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 nf_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 nf_trace(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 nf_quit(struct nf *, int, const char *);
 double	 nf_now(void);
 int	 nf_nonblock(int);

@@ -64,6 +64,7 @@
 #include "hv.h"
 #include "num.h"
 #include "ring.h"
+#include "slog.h"
 #include "xenbus.h"
 #include "xenring.h"
 
@@ -115,17 +116,11 @@ static struct hv *b_hv;
 static const char *b_simdir;
 static struct bvif b_vif[B_MAXVIF];
 static unsigned int b_nvif, b_maxq = 4, b_npages = 4096;
-static int b_verbose, b_split = 1, b_sg = 1, b_gso = 1, b_rx_copy = 1;
+static int b_split = 1, b_sg = 1, b_gso = 1, b_rx_copy = 1;
 static unsigned int b_unmap_delay;	/* ms */
 static volatile sig_atomic_t b_stop;
 static uint8_t b_pkt[B_PKT];
 
-static void	b_vlog(const char *, va_list)
-		    __attribute__((format(printf, 1, 0)));
-static void	b_log(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-static void	b_debug(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
 static void	b_usage(void) __attribute__((noreturn));
 static void	b_onsig(int);
 static int	b_write(const char *, const char *, const char *, ...)
@@ -150,37 +145,6 @@ static int	b_forward(struct bvif *, struct bq *,
 static void	b_command(char *);
 static void	b_stats(void);
 static struct bvif *b_find(const char *);
-
-/* b_vlog: one "t_nf_backend: ..." line on stderr. */
-static void
-b_vlog(const char *fmt, va_list ap)
-{
-	fprintf(stderr, "t_nf_backend: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-}
-
-static void
-b_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	b_vlog(fmt, ap);
-	va_end(ap);
-}
-
-static void
-b_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!b_verbose)
-		return;
-	va_start(ap, fmt);
-	b_vlog(fmt, ap);
-	va_end(ap);
-}
 
 static void
 b_usage(void)
@@ -213,7 +177,7 @@ b_write(const char *dir, const char *key, const char *fmt, ...)
 	va_end(ap);
 	if (!xs_write(b_xs, b_xt, path, val, strlen(val))) {
 		if (errno != EAGAIN)
-			b_log("write %s: %s", path, strerror(errno));
+			slog_warn("write %s", path);
 		return (-1);
 	}
 	return (0);
@@ -250,7 +214,7 @@ b_perms(const char *path, uint32_t owner, uint32_t other, int perm)
 	p[1].perms = (unsigned int)perm;
 	if (!xs_set_permissions(b_xs, b_xt, path, p, 2)) {
 		if (errno != EAGAIN)
-			b_log("set perms %s: %s", path, strerror(errno));
+			slog_warn("set perms %s", path);
 		return (-1);
 	}
 	return (0);
@@ -315,7 +279,7 @@ b_toolstack(struct bvif *v)
 	char path[128];
 
 	if (simdom_create(b_simdir, d, b_npages) == -1) {
-		b_log("simdom_create %u: %s", d, strerror(errno));
+		slog_warn("simdom_create %u", d);
 		return (-1);
 	}
 	snprintf(path, sizeof(path), "/local/domain/%u", d);
@@ -325,7 +289,7 @@ b_toolstack(struct bvif *v)
 	if (b_mkdir(path, d, 0) == -1)
 		return (-1);
 	if (!xs_introduce_domain(b_xs, d, 0, 1)) {
-		b_log("introduce %u: %s", d, strerror(errno));
+		slog_warn("introduce %u", d);
 		return (-1);
 	}
 	return (b_attach(v));
@@ -350,7 +314,7 @@ b_attach(struct bvif *v)
 	/* both device dirs in one transaction, as libxl does */
 	for (tries = 0; ; tries++) {
 		if ((b_xt = xs_transaction_start(b_xs)) == XBT_NULL) {
-			b_log("transaction: %s", strerror(errno));
+			slog_warn("transaction");
 			return (-1);
 		}
 		r = b_devdirs(v);
@@ -363,7 +327,8 @@ b_attach(struct bvif *v)
 			xs_transaction_end(b_xs, b_xt, true);
 		b_xt = XBT_NULL;
 		if (e != EAGAIN || tries == 20) {
-			b_log("device dirs of domain %u: %s", d, strerror(e));
+			errno = e;
+			slog_warn("device dirs of domain %u", d);
 			return (-1);
 		}
 	}
@@ -379,7 +344,7 @@ b_attach(struct bvif *v)
 	    b_write(v->v_be, "multi-queue-max-queues", "%u", b_maxq) == -1)
 		return (-1);
 	if (!xs_watch(b_xs, v->v_fe, "fe")) {
-		b_log("watch %s: %s", v->v_fe, strerror(errno));
+		slog_warn("watch %s", v->v_fe);
 		return (-1);
 	}
 	b_set_state(v, XenbusStateInitWait);
@@ -392,7 +357,7 @@ b_set_state(struct bvif *v, XenbusState state)
 
 	if (v->v_state == state)
 		return;
-	b_debug("dom%u: backend state %s -> %s", v->v_domid,
+	slog_debug("dom%u: backend state %s -> %s", v->v_domid,
 	    xenbus_state_name(v->v_state), xenbus_state_name(state));
 	v->v_state = state;
 	b_write(v->v_be, "state", "%d", (int)state);
@@ -455,12 +420,14 @@ b_connect(struct bvif *v)
 	struct bq *q;
 
 	if (b_read_uint(v->v_fe, "request-rx-copy", &val) == -1 || val != 1) {
-		b_log("dom%u: frontend does not request rx-copy", v->v_domid);
+		slog_warnx("dom%u: frontend does not request rx-copy",
+		    v->v_domid);
 		return (-1);
 	}
 	b_read_uint(v->v_fe, "multi-queue-num-queues", &nq);
 	if (nq < 1 || nq > b_maxq) {
-		b_log("dom%u: bad multi-queue-num-queues %u", v->v_domid, nq);
+		slog_warnx("dom%u: bad multi-queue-num-queues %u", v->v_domid,
+		    nq);
 		return (-1);
 	}
 	v->v_sg = b_read_uint(v->v_fe, "feature-sg", &val) == 0 && val;
@@ -482,28 +449,28 @@ b_connect(struct bvif *v)
 			snprintf(dir, sizeof(dir), "%s", v->v_fe);
 		if (b_read_uint(dir, "tx-ring-ref", &txref) == -1 ||
 		    b_read_uint(dir, "rx-ring-ref", &rxref) == -1) {
-			b_log("dom%u: queue %u: no ring refs", v->v_domid, i);
+			slog_warnx("dom%u: queue %u: no ring refs", v->v_domid,
+			    i);
 			return (-1);
 		}
 		if (b_read_uint(dir, "event-channel-tx", &p1) == 0) {
 			if (b_read_uint(dir, "event-channel-rx", &p2) == -1) {
-				b_log("dom%u: event-channel-rx missing",
+				slog_warnx("dom%u: event-channel-rx missing",
 				    v->v_domid);
 				return (-1);
 			}
 		} else if (b_read_uint(dir, "event-channel", &p1) == 0)
 			p2 = p1;
 		else {
-			b_log("dom%u: queue %u: no event channel", v->v_domid,
-			    i);
+			slog_warnx("dom%u: queue %u: no event channel",
+			    v->v_domid, i);
 			return (-1);
 		}
 		v->v_nq = i + 1;
 		if ((q->q_txpage = hv_map(b_hv, v->v_domid, &txref, 1, 1)) ==
 		    NULL || (q->q_rxpage = hv_map(b_hv, v->v_domid, &rxref, 1,
 		    1)) == NULL) {
-			b_log("dom%u: map rings: %s", v->v_domid,
-			    strerror(errno));
+			slog_warn("dom%u: map rings", v->v_domid);
 			return (-1);
 		}
 		BACK_RING_INIT(&q->q_tx, (netif_tx_sring_t *)q->q_txpage,
@@ -513,15 +480,14 @@ b_connect(struct bvif *v)
 		if ((q->q_port_tx = hv_evtchn_bind(b_hv, v->v_domid, p1)) < 0 ||
 		    (p2 != p1 && (q->q_port_rx = hv_evtchn_bind(b_hv,
 		    v->v_domid, p2)) < 0)) {
-			b_log("dom%u: bind event channel: %s", v->v_domid,
-			    strerror(errno));
+			slog_warn("dom%u: bind event channel", v->v_domid);
 			return (-1);
 		}
 		if (p2 == p1)
 			q->q_port_rx = q->q_port_tx;
 		q->q_work = 1;
 	}
-	b_log("dom%u: connected, %u queue%s, %s event channels%s%s%s",
+	slog_info("dom%u: connected, %u queue%s, %s event channels%s%s%s",
 	    v->v_domid, nq, nq > 1 ? "s" : "", p2 != p1 ? "split" : "shared",
 	    v->v_sg ? ", sg" : "", v->v_gso4 ? ", gso" : "",
 	    v->v_rx_notify ? ", rx-notify" : "");
@@ -551,7 +517,7 @@ b_disconnect(struct bvif *v)
 		q->q_port_tx = q->q_port_rx = -1;
 	}
 	if (v->v_nq > 0)
-		b_log("dom%u: disconnected", v->v_domid);
+		slog_info("dom%u: disconnected", v->v_domid);
 	v->v_nq = 0;
 	v->v_unmap_at = 0;
 }
@@ -634,7 +600,7 @@ b_forward(struct bvif *v, struct bq *q, const netif_tx_request_t *req,
 		seg[i].flags = GNTCOPY_source_gref;
 	}
 	if (hv_copy(b_hv, seg, n) == -1) {
-		b_log("hv_copy: %s", strerror(errno));
+		slog_warn("hv_copy");
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
@@ -714,7 +680,7 @@ b_forward(struct bvif *v, struct bq *q, const netif_tx_request_t *req,
 		off += chunk;
 	}
 	if (hv_copy(b_hv, seg, nseg) == -1)
-		b_log("hv_copy to dom%u: %s", p->v_domid, strerror(errno));
+		slog_warn("hv_copy to dom%u", p->v_domid);
 	for (i = 0; i < nseg; i++)
 		if (seg[i].status != GNTST_okay)
 			p->v_st[B_DROP_COPY]++;
@@ -806,7 +772,7 @@ b_tx(struct bvif *v, unsigned int qi)
 			break;
 		}
 		if (r == -1) {
-			b_log("dom%u: more than %d slots in a packet",
+			slog_warnx("dom%u: more than %d slots in a packet",
 			    v->v_domid, B_SLOTS);
 			for (k = 0; k < n; k++)
 				st[k] = NETIF_RSP_ERROR;
@@ -861,7 +827,7 @@ b_find(const char *arg)
 	for (i = 0; i < b_nvif && num_parse(arg, UINT32_MAX, &d) == 0; i++)
 		if (b_vif[i].v_domid == d)
 			return (&b_vif[i]);
-	b_log("no vif for domain %s", arg);
+	slog_warnx("no vif for domain %s", arg);
 	return (NULL);
 }
 
@@ -875,7 +841,7 @@ b_command(char *line)
 	if ((cmd = strtok_r(line, " \t\r\n", &save)) == NULL)
 		return;
 	arg = strtok_r(NULL, " \t\r\n", &save);
-	b_debug("command: %s %s", cmd, arg ? arg : "");
+	slog_debug("command: %s %s", cmd, arg ? arg : "");
 	if (strcmp(cmd, "stats") == 0) {
 		b_stats();
 	} else if (strcmp(cmd, "quit") == 0) {
@@ -889,7 +855,7 @@ b_command(char *line)
 		if ((v = b_find(arg)) == NULL || !v->v_gone)
 			return;
 		if (b_attach(v) == -1)
-			b_log("add %s failed", arg);
+			slog_warnx("add %s failed", arg);
 	} else if (strcmp(cmd, "remove") == 0 || strcmp(cmd, "destroy") == 0) {
 		if ((v = b_find(arg)) == NULL)
 			return;
@@ -897,14 +863,14 @@ b_command(char *line)
 		v->v_gone = 1;
 		if (cmd[0] == 'd') {
 			if (simdom_destroy(b_simdir, v->v_domid) == -1)
-				b_log("simdom_destroy: %s", strerror(errno));
+				slog_warn("simdom_destroy");
 			xs_release_domain(b_xs, v->v_domid);
 		}
 		xs_unwatch(b_xs, v->v_fe, "fe");
 		xs_rm(b_xs, XBT_NULL, v->v_fe);
 		xs_rm(b_xs, XBT_NULL, v->v_be);
 	} else
-		b_log("unknown command \"%s\"", cmd);
+		slog_warnx("unknown command \"%s\"", cmd);
 }
 
 /* b_stats: every vif's counters, "be D name value". */
@@ -943,9 +909,10 @@ main(int argc, char **argv)
 	char buf[512], **w;
 	unsigned long long n;
 	unsigned int i, k;
-	int c, ctlfd = -1, blocked, timeout;
+	int c, ctlfd = -1, blocked, timeout, verbose = 0;
 	ssize_t r;
 
+	slog_init("t_nf_backend", 0);
 	while ((c = getopt_long(argc, argv, "v", lo, NULL)) != -1) {
 		switch (c) {
 		case 'x':
@@ -985,7 +952,7 @@ main(int argc, char **argv)
 			b_unmap_delay = (unsigned int)n;
 			break;
 		case 'v':
-			b_verbose++;
+			verbose++;
 			break;
 		default:
 			b_usage();
@@ -994,18 +961,19 @@ main(int argc, char **argv)
 	if (xs == NULL || b_simdir == NULL || optind >= argc ||
 	    argc - optind > B_MAXVIF)
 		b_usage();
+	slog_init("t_nf_backend", verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (setenv("XENSTORED_PATH", xs, 1) == -1 ||
 	    (b_xs = xs_open(XS_OPEN_SOCKETONLY)) == NULL) {
-		b_log("xenstore %s: %s", xs, strerror(errno));
+		slog_warn("xenstore %s", xs);
 		return (1);
 	}
 	if ((b_hv = hv_open("sim", b_simdir, 0)) == NULL) {
-		b_log("hv_open: %s", strerror(errno));
+		slog_warn("hv_open");
 		return (1);
 	}
 	if (ctl != NULL && (ctlfd = open(ctl, O_RDWR | O_NONBLOCK)) == -1) {
-		b_log("%s: %s", ctl, strerror(errno));
+		slog_warn("%s", ctl);
 		return (1);
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -1022,7 +990,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < b_nvif; i++)
 		b_vif[i].v_peer = &b_vif[b_nvif == 2 ? 1 - i : i];
-	b_log("ready: %u guest%s, %s", b_nvif, b_nvif > 1 ? "s" : "",
+	slog_info("ready: %u guest%s, %s", b_nvif, b_nvif > 1 ? "s" : "",
 	    b_nvif > 1 ? "cross-connected" : "loopback");
 
 	blocked = 0;

@@ -67,6 +67,7 @@
 
 #include "hv.h"
 #include "num.h"
+#include "slog.h"
 #include "xenbus.h"
 
 extern char **environ;
@@ -387,7 +388,6 @@ static const struct xlsim_cmd xlsim_cmds[] = {
 static struct xs_handle	*xlsim_xs;
 static const char	*xlsim_simdir;
 static const char	*xlsim_scripts = XLSIM_SCRIPT_DIR;
-static int		 xlsim_verbose;
 static int		 xlsim_sigpipe[2] = { -1, -1 };
 static int		 xlsim_tmo_init = XLSIM_INIT_TIMEOUT;
 static int		 xlsim_tmo_destroy = XLSIM_DESTROY_TIMEOUT;
@@ -419,31 +419,34 @@ xlsim_usage(void)
  * xlsim_log: print a message the way xl's stdio logger prints libxl's:
  * "libxl: error: libxl_device.c:1181:device_backend_callback: Domain 1:
  * unable to ...".  domid < 0 leaves out the "Domain N:" part; errnoval
- * >= 0 appends ": strerror".  Debug messages need -v.
+ * >= 0 appends ": strerror".  Debug messages need -v.  S_XLSIM
+ * messages are our own: "xl-sim: error: ...".
  */
 static void
 xlsim_log(enum xlsim_level lvl, enum xlsim_site site, int domid,
     int errnoval, const char *fmt, ...)
 {
 	static const char *names[] = { "debug", "info", "warning", "error" };
+	static const enum slog_level levels[] = { SLOG_DEBUG, SLOG_INFO,
+	    SLOG_WARN, SLOG_WARN };
 	const struct xlsim_sitedef *sd = &xlsim_sites[site];
+	char dom[24] = "", msg[1024];
 	va_list ap;
 
-	if (lvl == XLSIM_DEBUG && xlsim_verbose == 0)
+	if (lvl == XLSIM_DEBUG && slog_verbosity() == 0)
 		return;
-	if (site == S_XLSIM)
-		fprintf(stderr, "xl-sim: %s: ", names[lvl]);
-	else
-		fprintf(stderr, "libxl: %s: %s:%d:%s: ", names[lvl],
-		    sd->sd_file, sd->sd_line, sd->sd_func);
 	if (domid >= 0)
-		fprintf(stderr, "Domain %d:", domid);
+		snprintf(dom, sizeof(dom), "Domain %d:", domid);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (errnoval >= 0)
-		fprintf(stderr, ": %s", strerror(errnoval));
-	fputc('\n', stderr);
+	if (site == S_XLSIM)
+		slog_log(levels[lvl], NULL, errnoval, "%s: %s%s", names[lvl],
+		    dom, msg);
+	else
+		slog_log(levels[lvl], "libxl", errnoval, "%s: %s:%d:%s: %s%s",
+		    names[lvl], sd->sd_file, sd->sd_line, sd->sd_func, dom,
+		    msg);
 }
 
 /* xlsim_now: monotonic time in milliseconds. */
@@ -828,8 +831,7 @@ xlsim_setstr(char **dst, const char *val)
 	free(*dst);
 	*dst = strdup(val);
 	if (*dst == NULL) {
-		perror("xl-sim: strdup");
-		exit(1);
+		slog_fatal("strdup");
 	}
 }
 
@@ -894,8 +896,8 @@ xlsim_nic_token(struct xlsim_nic *nic, const char *src, const char *tok)
 		/* emulated NIC model: meaningless for a PV guest */
 	} else if (strcmp(key, "backend") == 0) {
 		if (strcmp(val, "0") != 0 && strcmp(val, "Domain-0") != 0) {
-			fprintf(stderr, "xl-sim: backend=%s: driver domains "
-			    "are not simulated (only dom0)\n", val);
+			slog_warnx("backend=%s: driver domains are not "
+			    "simulated (only dom0)", val);
 			return (-1);
 		}
 	} else if (strcmp(key, "rate") == 0) {
@@ -918,7 +920,7 @@ xlsim_nic_token(struct xlsim_nic *nic, const char *src, const char *tok)
 		nic->n_mtu = ul;
 	} else if (strcmp(key, "forwarddev") == 0 ||
 	    strncmp(key, "colo_", 5) == 0) {
-		fprintf(stderr, "xl-sim: `%s': COLO is not simulated\n", tok);
+		slog_warnx("`%s': COLO is not simulated", tok);
 		return (-1);
 	} else
 		goto unknown;
@@ -941,7 +943,7 @@ xlsim_nic_parse(struct xlsim_nic *nic, const char *src, const char *spec)
 
 	buf = strdup(spec);
 	if (buf == NULL) {
-		perror("xl-sim: strdup");
+		slog_warn("strdup");
 		return (-1);
 	}
 	for (p = strtok_r(buf, ",", &save); p != NULL && rc == 0;
@@ -2382,8 +2384,7 @@ xlsim_cmd_create(int argc, char **argv)
 		case 'd':
 			if (num_parse(optarg, XLSIM_MAX_DOMID, &v) == -1 ||
 			    v == 0) {
-				fprintf(stderr, "xl-sim: bad domid %s\n",
-				    optarg);
+				slog_warnx("bad domid %s", optarg);
 				goto out;
 			}
 			cfg->dc_domid = (int)v;
@@ -2391,15 +2392,14 @@ xlsim_cmd_create(int argc, char **argv)
 		case 'm':
 			if (num_parse(optarg, XLSIM_MEM_MAX, &v) == -1 ||
 			    v == 0) {
-				fprintf(stderr, "xl-sim: bad --mem %s\n",
-				    optarg);
+				slog_warnx("bad --mem %s", optarg);
 				goto out;
 			}
 			cfg->dc_mem = v;
 			break;
 		case 'V':
 			if (nvifs >= XLSIM_MAX_NICS) {
-				fprintf(stderr, "xl-sim: too many vifs\n");
+				slog_warnx("too many vifs");
 				goto out;
 			}
 			vifs[nvifs++] = optarg;
@@ -2418,7 +2418,7 @@ xlsim_cmd_create(int argc, char **argv)
 	}
 	for (i = 0; i < nvifs; i++) {
 		if (cfg->dc_nnics >= XLSIM_MAX_NICS) {
-			fprintf(stderr, "xl-sim: too many vifs\n");
+			slog_warnx("too many vifs");
 			goto out;
 		}
 		xlsim_nic_init(&cfg->dc_nics[cfg->dc_nnics]);
@@ -2428,7 +2428,7 @@ xlsim_cmd_create(int argc, char **argv)
 	}
 	if (name != NULL && xlsim_fmt(cfg->dc_name, sizeof(cfg->dc_name),
 	    "%s", name) == -1) {
-		fprintf(stderr, "xl-sim: name too long\n");
+		slog_warnx("name too long");
 		goto out;
 	}
 	for (i = 0; i < cfg->dc_nnics; i++)
@@ -2522,9 +2522,8 @@ fail:
 		goto out;
 	}
 	rc = 0;
-	if (xlsim_verbose)
-		fprintf(stderr, "xl-sim: domain %d (%s) created in %.2f s\n",
-		    domid, cfg->dc_name, (double)(xlsim_now() - t0) / 1000);
+	slog_debug("domain %d (%s) created in %.2f s", domid, cfg->dc_name,
+	    (double)(xlsim_now() - t0) / 1000);
 out:
 	for (i = 0; i < cfg->dc_nnics; i++)
 		xlsim_nic_free(&cfg->dc_nics[i]);
@@ -2646,9 +2645,8 @@ xlsim_destroy_report(uint32_t domid, const char *what, int64_t t0)
 	int rc;
 
 	rc = xlsim_domain_destroy(domid);
-	if (xlsim_verbose)
-		fprintf(stderr, "xl-sim: %s of domain %u took %.2f s\n",
-		    what, domid, (double)(xlsim_now() - t0) / 1000);
+	slog_debug("%s of domain %u took %.2f s", what, domid,
+	    (double)(xlsim_now() - t0) / 1000);
 	if (rc != 0) {
 		fprintf(stderr, "destroy failed (rc=%d)\n", rc);
 		return (1);
@@ -2879,13 +2877,14 @@ main(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	const struct xlsim_cmd *c;
-	int ch;
+	int ch, verbose = 0;
 
+	slog_init("xl-sim", 0);
 	xlsim_simdir = getenv("XENNET_SIM_DIR");
 	while ((ch = getopt_long(argc, argv, "+v", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'v':
-			xlsim_verbose++;
+			verbose++;
 			break;
 		case 'S':
 			xlsim_simdir = optarg;
@@ -2896,14 +2895,13 @@ main(int argc, char **argv)
 		case 'x':
 			/* our hotplug scripts inherit it, as with xl */
 			if (setenv("XENSTORED_PATH", optarg, 1) == -1) {
-				perror("xl-sim: setenv");
+				slog_warn("setenv");
 				return (1);
 			}
 			break;
 		case 't':
 			if (xlsim_timeouts(optarg) == -1) {
-				fprintf(stderr, "xl-sim: bad --timeouts %s\n",
-				    optarg);
+				slog_warnx("bad --timeouts %s", optarg);
 				return (2);
 			}
 			break;
@@ -2911,6 +2909,7 @@ main(int argc, char **argv)
 			xlsim_usage();
 		}
 	}
+	slog_init("xl-sim", verbose);
 	if (xlsim_simdir == NULL || xlsim_simdir[0] == '\0')
 		xlsim_simdir = XLSIM_SIMDIR_DEFAULT;
 	argc -= optind;
@@ -2921,7 +2920,7 @@ main(int argc, char **argv)
 		if (strcmp(c->c_name, argv[0]) == 0)
 			break;
 	if (c->c_name == NULL) {
-		fprintf(stderr, "xl-sim: unknown command `%s'\n", argv[0]);
+		slog_warnx("unknown command `%s'", argv[0]);
 		xlsim_usage();
 	}
 	ch = c->c_fn(argc, argv);
