@@ -23,8 +23,9 @@
  *	    [--unmap-delay MS] [-v] DOMID [DOMID]
  *
  * Toolstack part (what xl create does for a vif): create each simulated
- * domain, introduce it to xenstored, write its frontend dir (owned by the
- * guest, mtu read-only) and backend dir vif 0.  Backend part: advertise
+ * domain, introduce it to xenstored, then write vif 0's frontend and
+ * backend dirs with xl-sim's device code (xl-dev.c), as xl
+ * network-attach does, MAC 00:16:3e:00:00:<domid>.  Backend part: advertise
  * features, InitWait; on frontend Connected map the rings, bind the event
  * channels, Connected; forward every tx packet of a guest to the rx ring
  * of the other guest (two domids) or back to itself (one), with grant
@@ -36,7 +37,7 @@
  * Commands, one per line on the --ctl FIFO:
  *	close D		backend state Closing (xl network-detach)
  *	cycle D		Closing, then InitWait after frontend Closed
- *	remove D	remove the frontend and backend dirs
+ *	remove D	remove the device's nodes as libxl does
  *	add D		write them again (after remove)
  *	destroy D	disconnect, destroy the domain, remove its dirs
  *	stats		print counters on stdout
@@ -67,6 +68,7 @@
 #include "slog.h"
 #include "xenbus.h"
 #include "xenring.h"
+#include "xl.h"
 
 #define B_MAXVIF	2
 #define B_MAXQ		8
@@ -111,7 +113,6 @@ struct bvif {
 };
 
 static struct xs_handle *b_xs;
-static xs_transaction_t b_xt = XBT_NULL;	/* b_write, b_perms */
 static struct hv *b_hv;
 static const char *b_simdir;
 static struct bvif b_vif[B_MAXVIF];
@@ -129,7 +130,6 @@ static int	b_read_uint(const char *, const char *, unsigned int *);
 static int	b_perms(const char *, uint32_t, uint32_t, int);
 static int	b_mkdir(const char *, uint32_t, uint32_t);
 static int	b_toolstack(struct bvif *);
-static int	b_devdirs(struct bvif *);
 static int	b_attach(struct bvif *);
 static void	b_set_state(struct bvif *, XenbusState);
 static void	b_update(struct bvif *);
@@ -175,9 +175,8 @@ b_write(const char *dir, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(val, sizeof(val), fmt, ap);
 	va_end(ap);
-	if (!xs_write(b_xs, b_xt, path, val, strlen(val))) {
-		if (errno != EAGAIN)
-			slog_warn("write %s", path);
+	if (!xs_write(b_xs, XBT_NULL, path, val, strlen(val))) {
+		slog_warn("write %s", path);
 		return (-1);
 	}
 	return (0);
@@ -212,60 +211,24 @@ b_perms(const char *path, uint32_t owner, uint32_t other, int perm)
 	p[0].perms = XS_PERM_NONE;
 	p[1].id = other;
 	p[1].perms = (unsigned int)perm;
-	if (!xs_set_permissions(b_xs, b_xt, path, p, 2)) {
-		if (errno != EAGAIN)
-			slog_warn("set perms %s", path);
+	if (!xs_set_permissions(b_xs, XBT_NULL, path, p, 2)) {
+		slog_warn("set perms %s", path);
 		return (-1);
 	}
 	return (0);
 }
 
 /*
- * b_mkdir: make directory path (in transaction b_xt, if any) owned by
- * owner and readable by other, as the toolstack makes a domain's and a
- * device's directories.  Returns 0 or -1.
+ * b_mkdir: make directory path owned by owner and readable by other, as
+ * the toolstack makes a domain's directories.  Returns 0 or -1.
  */
 static int
 b_mkdir(const char *path, uint32_t owner, uint32_t other)
 {
 
-	if (!xs_mkdir(b_xs, b_xt, path))
+	if (!xs_mkdir(b_xs, XBT_NULL, path))
 		return (-1);
 	return (b_perms(path, owner, other, XS_PERM_READ));
-}
-
-/*
- * b_devdirs: the frontend dir (guest-owned, mtu read-only) and the
- * backend dir of vif 0, inside transaction b_xt.  Returns 0 or -1.
- */
-static int
-b_devdirs(struct bvif *v)
-{
-	uint32_t d = v->v_domid;
-	char path[128];
-
-	if (b_mkdir(v->v_fe, d, 0) == -1 || b_mkdir(v->v_be, 0, d) == -1)
-		return (-1);
-	if (b_write(v->v_be, "frontend", "%s", v->v_fe) == -1 ||
-	    b_write(v->v_be, "frontend-id", "%u", d) == -1 ||
-	    b_write(v->v_be, "online", "1") == -1 ||
-	    b_write(v->v_be, "handle", "0") == -1 ||
-	    b_write(v->v_be, "type", "vif") == -1 ||
-	    b_write(v->v_be, "mac", "00:16:3e:00:00:%02x", d & 0xff) == -1 ||
-	    b_write(v->v_be, "state", "%d", XenbusStateInitialising) == -1)
-		return (-1);
-	if (b_write(v->v_fe, "backend", "%s", v->v_be) == -1 ||
-	    b_write(v->v_fe, "backend-id", "0") == -1 ||
-	    b_write(v->v_fe, "handle", "0") == -1 ||
-	    b_write(v->v_fe, "mac", "00:16:3e:00:00:%02x", d & 0xff) == -1 ||
-	    b_write(v->v_fe, "trusted", "1") == -1 ||
-	    b_write(v->v_fe, "mtu", "1500") == -1 ||
-	    b_write(v->v_fe, "state", "%d", XenbusStateInitialising) == -1)
-		return (-1);
-	snprintf(path, sizeof(path), "%s/mtu", v->v_fe);
-	if (b_perms(path, 0, d, XS_PERM_READ) == -1)
-		return (-1);
-	return (0);
 }
 
 /*
@@ -283,7 +246,13 @@ b_toolstack(struct bvif *v)
 		return (-1);
 	}
 	snprintf(path, sizeof(path), "/local/domain/%u", d);
-	if (b_mkdir(path, 0, d) == -1)
+	/*
+	 * named, as xl names every domain: removing a device
+	 * (xl_dev_destroy) takes out the directories it leaves empty, up
+	 * to but not including the domain's
+	 */
+	if (b_mkdir(path, 0, d) == -1 ||
+	    b_write(path, "name", "domu%u", d) == -1)
 		return (-1);
 	snprintf(path, sizeof(path), "/local/domain/%u/device", d);
 	if (b_mkdir(path, d, 0) == -1)
@@ -296,42 +265,35 @@ b_toolstack(struct bvif *v)
 }
 
 /*
- * b_attach: xl network-attach of vif 0: the device dirs in one
- * transaction, then, as the backend, its features and InitWait.
- * Returns 0 or -1.
+ * b_attach: xl network-attach of vif 0 (its nodes written by xl-sim's
+ * xl_dev_write, in one transaction), then, as the backend, its
+ * features and InitWait.  Returns 0 or -1.
  */
 static int
 b_attach(struct bvif *v)
 {
+	struct xl_nic nic;
+	struct xl_dev dv;
 	uint32_t d = v->v_domid;
-	int tries, r, e;
+	int rc;
 
 	v->v_state = XenbusStateInitialising;
 	v->v_gone = 0;
-	snprintf(v->v_fe, sizeof(v->v_fe), "/local/domain/%u/device/vif/0", d);
-	snprintf(v->v_be, sizeof(v->v_be), "/local/domain/0/backend/vif/%u/0",
-	    d);
-	/* both device dirs in one transaction, as libxl does */
-	for (tries = 0; ; tries++) {
-		if ((b_xt = xs_transaction_start(b_xs)) == XBT_NULL) {
-			slog_warn("transaction");
-			return (-1);
-		}
-		r = b_devdirs(v);
-		if (r == 0 && xs_transaction_end(b_xs, b_xt, false)) {
-			b_xt = XBT_NULL;
-			break;
-		}
-		e = errno;
-		if (r == -1)
-			xs_transaction_end(b_xs, b_xt, true);
-		b_xt = XBT_NULL;
-		if (e != EAGAIN || tries == 20) {
-			errno = e;
-			slog_warn("device dirs of domain %u", d);
-			return (-1);
-		}
+	xl_cfg_nic_init(&nic);
+	nic.n_devid = 0;
+	memcpy(nic.n_mac, "\x00\x16\x3e\x00\x00", 5);
+	nic.n_mac[5] = (uint8_t)d;
+	nic.n_mac_set = 1;
+	xl_dev_init(&dv, d, nic.n_devid, XL_ADD, XL_FORCE_AUTO);
+	rc = xl_cfg_nic_setdefault(&nic) == -1 ? XL_ERROR_FAIL :
+	    xl_dev_write(&dv, &nic);
+	xl_cfg_nic_free(&nic);
+	if (rc != 0) {
+		slog_warnx("device dirs of domain %u: rc=%d", d, rc);
+		return (-1);
 	}
+	snprintf(v->v_fe, sizeof(v->v_fe), "%s", dv.dv_fe);
+	snprintf(v->v_be, sizeof(v->v_be), "%s", dv.dv_be);
 	/* backend probe: features, then InitWait */
 	if ((b_rx_copy && b_write(v->v_be, "feature-rx-copy", "1") == -1) ||
 	    b_write(v->v_be, "feature-rx-flip", "0") == -1 ||
@@ -836,6 +798,7 @@ static void
 b_command(char *line)
 {
 	char *cmd, *arg, *save = NULL;
+	struct xl_dev dv;
 	struct bvif *v;
 
 	if ((cmd = strtok_r(line, " \t\r\n", &save)) == NULL)
@@ -867,8 +830,8 @@ b_command(char *line)
 			xs_release_domain(b_xs, v->v_domid);
 		}
 		xs_unwatch(b_xs, v->v_fe, "fe");
-		xs_rm(b_xs, XBT_NULL, v->v_fe);
-		xs_rm(b_xs, XBT_NULL, v->v_be);
+		xl_dev_init(&dv, v->v_domid, 0, XL_REMOVE, XL_FORCE_ON);
+		(void)xl_dev_destroy(&dv);
 	} else
 		slog_warnx("unknown command \"%s\"", cmd);
 }
@@ -968,6 +931,7 @@ main(int argc, char **argv)
 		slog_warn("xenstore %s", xs);
 		return (1);
 	}
+	xl_xs = b_xs;		/* for xl-sim's device code */
 	if ((b_hv = hv_open("sim", b_simdir, 0)) == NULL) {
 		slog_warn("hv_open");
 		return (1);

@@ -218,26 +218,38 @@ fail:
 }
 
 /*
- * xl_dev_add: write nic's nodes for dv (one transaction, retried on
- * EAGAIN) and start waiting for the backend's InitWait.  The nic must
- * have its defaults and devid set.  On failure dv is done with dv_rc.
+ * xl_dev_write: write nic's nodes for dv in one transaction, retried on
+ * EAGAIN (libxl__device_add_async's).  The nic must have its defaults
+ * and devid set.  Returns 0, or a libxl error code after a message
+ * (XL_ERROR_DEVICE_EXISTS if the device is there already).
  */
 int
-xl_dev_add(struct xl_dev *dv, struct xl_nic *nic)
+xl_dev_write(struct xl_dev *dv, const struct xl_nic *nic)
 {
 	struct xl_addarg *aa;
 	int rc;
 
 	aa = calloc(1, sizeof(*aa));
-	if (aa == NULL) {
-		xl_dev_done(dv, XL_ERROR_FAIL);
-		return (-1);
-	}
+	if (aa == NULL)
+		return (XL_ERROR_FAIL);
 	aa->aa_dev = dv;
 	xl_dev_kvs(nic, dv->dv_domid, &aa->aa_back, &aa->aa_front,
 	    &aa->aa_ro);
 	rc = xl_xs_txn(xl_dev_add_txn, aa);
 	free(aa);
+	return (rc);
+}
+
+/*
+ * xl_dev_add: xl_dev_write, then start waiting for the backend's
+ * InitWait.  On failure dv is done with dv_rc.
+ */
+int
+xl_dev_add(struct xl_dev *dv, struct xl_nic *nic)
+{
+	int rc;
+
+	rc = xl_dev_write(dv, nic);
 	if (rc != 0) {
 		xl_dev_done(dv, rc);
 		return (-1);
@@ -403,13 +415,26 @@ xl_dev_done(struct xl_dev *dv, int rc)
 	dv->dv_phase = XL_PH_DONE;
 	if (dv->dv_action == XL_REMOVE &&
 	    (dv->dv_force == XL_FORCE_ON || dv->dv_rc == 0)) {
-		drc = xl_xs_txn(xl_dev_destroy_txn, dv);
+		drc = xl_dev_destroy(dv);
 		if (dv->dv_rc == 0)
 			dv->dv_rc = drc;
 	}
 }
 
-/* xl_dev_destroy_txn: libxl__device_destroy as the toolstack dom0. */
+/*
+ * xl_dev_destroy: take dv's nodes out of xenstore, frontend, /libxl copy
+ * and backend, with the directories they leave empty
+ * (libxl__device_destroy as the toolstack dom0).  Returns 0 or a libxl
+ * error code.
+ */
+int
+xl_dev_destroy(struct xl_dev *dv)
+{
+
+	return (xl_xs_txn(xl_dev_destroy_txn, dv));
+}
+
+/* xl_dev_destroy_txn: the transaction of xl_dev_destroy. */
 static int
 xl_dev_destroy_txn(xs_transaction_t t, void *arg)
 {

@@ -233,10 +233,12 @@ extern int	 xl_tmo_init, xl_tmo_destroy, xl_tmo_hotplug;
 int		 xl_dev_nextid(uint32_t);
 void		 xl_dev_init(struct xl_dev *, uint32_t, int, enum xl_action,
 		    enum xl_force);
+int		 xl_dev_write(struct xl_dev *, const struct xl_nic *);
 int		 xl_dev_add(struct xl_dev *, struct xl_nic *);
 void		 xl_dev_wait(struct xl_dev *, XenbusState, int);
 void		 xl_dev_done(struct xl_dev *, int);
 void		 xl_dev_remove(struct xl_dev *);
+int		 xl_dev_destroy(struct xl_dev *);
 int		 xl_dev_run(struct xl_dev *, int);
 
 /* xl-hotplug.c */
