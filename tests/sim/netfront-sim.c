@@ -40,6 +40,7 @@
 #include <xenstore.h>
 
 #include "nf.h"
+#include "num.h"
 
 #define NF_TICK		0.1	/* s: xenstore housekeeping period */
 
@@ -56,12 +57,9 @@ static const char *nf_stat_names[NF_STAT_MAX] = {
 	"events", "events_tx", "events_rx", "connects", "revoke_busy"
 };
 
-static int nf_verbose;
 static int nf_sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t nf_sig_stop, nf_sig_stats;
 
-static void	nf_vlog(int, const char *, va_list)
-		    __attribute__((format(printf, 2, 0)));
 static void	nf_usage(void) __attribute__((noreturn));
 static unsigned long long nf_num(const char *, const char *,
 		    unsigned long long, unsigned long long);
@@ -74,79 +72,6 @@ static void	nf_loop(struct nf *);
 static void	nf_work(struct nf *);
 static void	nf_stats(struct nf *);
 static void	nf_cleanup(struct nf *);
-
-static void
-nf_vlog(int err, const char *fmt, va_list ap)
-{
-	char buf[512];
-
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (err)
-		fprintf(stderr, "netfront-sim: %s: %s\n", buf, strerror(err));
-	else
-		fprintf(stderr, "netfront-sim: %s\n", buf);
-}
-
-/* nf_warn: log a warning with strerror(errno). */
-void
-nf_warn(const char *fmt, ...)
-{
-	int e = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	nf_vlog(e, fmt, ap);
-	va_end(ap);
-	errno = e;
-}
-
-/* nf_warnx: log a warning. */
-void
-nf_warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	nf_vlog(0, fmt, ap);
-	va_end(ap);
-}
-
-/* nf_info: log a state change (always shown). */
-void
-nf_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	nf_vlog(0, fmt, ap);
-	va_end(ap);
-}
-
-/* nf_debug: log with -v. */
-void
-nf_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (nf_verbose < 1)
-		return;
-	va_start(ap, fmt);
-	nf_vlog(0, fmt, ap);
-	va_end(ap);
-}
-
-/* nf_trace: per-packet log, with -vv only. */
-void
-nf_trace(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (nf_verbose < 2)
-		return;
-	va_start(ap, fmt);
-	nf_vlog(0, fmt, ap);
-	va_end(ap);
-}
 
 /* nf_quit: leave the main loop now with status and a reason. */
 void
@@ -240,15 +165,10 @@ nf_num(const char *opt, const char *s, unsigned long long min,
     unsigned long long max)
 {
 	unsigned long long v;
-	char *end;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		nf_warnx("--%s: \"%s\" is not a number in [%llu, %llu]", opt,
+	if (num_parse(s, max, &v) == -1 || v < min)
+		slog_fatalx("--%s: \"%s\" is not a number in [%llu, %llu]", opt,
 		    s, min, max);
-		exit(1);
-	}
 	return (v);
 }
 
@@ -258,16 +178,12 @@ nf_parse_sizes(struct nf_opts *o, const char *s)
 {
 	char buf[256], *p, *tok, *save = NULL;
 
-	if ((size_t)snprintf(buf, sizeof(buf), "%s", s) >= sizeof(buf)) {
-		nf_warnx("--sizes: list too long");
-		exit(1);
-	}
+	if ((size_t)snprintf(buf, sizeof(buf), "%s", s) >= sizeof(buf))
+		slog_fatalx("--sizes: list too long");
 	o->o_nsizes = 0;
 	for (p = buf; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
-		if (o->o_nsizes == sizeof(o->o_sizes) / sizeof(o->o_sizes[0])) {
-			nf_warnx("--sizes: at most 16 sizes");
-			exit(1);
-		}
+		if (o->o_nsizes == sizeof(o->o_sizes) / sizeof(o->o_sizes[0]))
+			slog_fatalx("--sizes: at most 16 sizes");
 		o->o_sizes[o->o_nsizes++] = (unsigned int)nf_num("sizes", tok,
 		    60, NF_TX_MAX);
 	}
@@ -283,15 +199,11 @@ nf_parse_dst(struct nf_opts *o, const char *s)
 	char c;
 
 	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3],
-	    &m[4], &m[5], &c) != 6) {
-		nf_warnx("--dst-mac: bad MAC address \"%s\"", s);
-		exit(1);
-	}
+	    &m[4], &m[5], &c) != 6)
+		slog_fatalx("--dst-mac: bad MAC address \"%s\"", s);
 	for (i = 0; i < 6; i++) {
-		if (m[i] > 0xff) {
-			nf_warnx("--dst-mac: bad MAC address \"%s\"", s);
-			exit(1);
-		}
+		if (m[i] > 0xff)
+			slog_fatalx("--dst-mac: bad MAC address \"%s\"", s);
 		o->o_dst[i] = (uint8_t)m[i];
 	}
 }
@@ -411,10 +323,8 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 			break;
 		case OPT_IFNAME:
 			if (strlen(optarg) == 0 || strlen(optarg) >= 16 ||
-			    strchr(optarg, '/') != NULL) {
-				nf_warnx("--ifname: bad interface name");
-				exit(1);
-			}
+			    strchr(optarg, '/') != NULL)
+				slog_fatalx("--ifname: bad interface name");
 			o->o_ifname = optarg;
 			break;
 		case OPT_IP:
@@ -444,10 +354,9 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 			errno = 0;
 			o->o_duration = strtod(optarg, &end);
 			if (errno != 0 || end == optarg || *end != '\0' ||
-			    o->o_duration <= 0 || o->o_duration > 1e6) {
-				nf_warnx("--duration: bad number of seconds");
-				exit(1);
-			}
+			    o->o_duration <= 0 || o->o_duration > 1e6)
+				slog_fatalx("--duration: bad number of "
+				    "seconds");
 			break;
 		case OPT_RATE:
 			o->o_rate = nf_num("rate", optarg, 0, 100000000);
@@ -474,20 +383,14 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 	}
 	if (optind != argc || !have_domid)
 		nf_usage();
-	if (o->o_simdir == NULL) {
-		nf_warnx("no simulator directory: give --simdir or set "
+	if (o->o_simdir == NULL)
+		slog_fatalx("no simulator directory: give --simdir or set "
 		    "XENNET_SIM_DIR");
-		exit(1);
-	}
-	if (o->o_netns != NULL && (o->o_flags & (NF_O_GEN | NF_O_SINK))) {
-		nf_warnx("--netns (guest stack) and --gen/--sink are "
+	if (o->o_netns != NULL && (o->o_flags & (NF_O_GEN | NF_O_SINK)))
+		slog_fatalx("--netns (guest stack) and --gen/--sink are "
 		    "exclusive");
-		exit(1);
-	}
-	if ((o->o_ip != NULL || o->o_ip6 != NULL) && o->o_netns == NULL) {
-		nf_warnx("--ip/--ip6 need --netns");
-		exit(1);
-	}
+	if ((o->o_ip != NULL || o->o_ip6 != NULL) && o->o_netns == NULL)
+		slog_fatalx("--ip/--ip6 need --netns");
 }
 
 static void
@@ -526,27 +429,27 @@ nf_setup(struct nf *nf)
 		usleep(100000);
 	}
 	if (nf->nf_dom == NULL) {
-		nf_warn("cannot attach to domain %u in %s", nf->nf_o.o_domid,
+		slog_warn("cannot attach to domain %u in %s", nf->nf_o.o_domid,
 		    nf->nf_o.o_simdir);
 		return (-1);
 	}
 	if (nf_mem_init(nf) == -1) {
-		nf_warn("memory map");
+		slog_warn("memory map");
 		return (-1);
 	}
 	nf->nf_hv = hv_open("sim", nf->nf_o.o_simdir, nf->nf_o.o_domid);
 	if (nf->nf_hv == NULL) {
-		nf_warn("hv_open(sim, %s, %u)", nf->nf_o.o_simdir,
+		slog_warn("hv_open(sim, %s, %u)", nf->nf_o.o_simdir,
 		    nf->nf_o.o_domid);
 		return (-1);
 	}
 	if (pipe(nf_sigpipe) == -1) {
-		nf_warn("pipe");
+		slog_warn("pipe");
 		return (-1);
 	}
 	for (i = 0; i < 2; i++) {
 		if (nf_nonblock(nf_sigpipe[i]) == -1) {
-			nf_warn("fcntl");
+			slog_warn("fcntl");
 			return (-1);
 		}
 	}
@@ -631,7 +534,7 @@ nf_loop(struct nf *nf)
 			wait = 0;
 		if (poll(pfd, tapfd >= 0 ? 4 : 3, (int)(wait * 1000 + 0.5)) ==
 		    -1 && errno != EINTR) {
-			nf_warn("poll");
+			slog_warn("poll");
 			nf_quit(nf, 1, "poll failed");
 			break;
 		}
@@ -735,22 +638,21 @@ main(int argc, char **argv)
 	struct nf *nf;
 	int status;
 
-	if ((nf = calloc(1, sizeof(*nf))) == NULL) {
-		perror("netfront-sim: calloc");
-		return (1);
-	}
+	slog_init("netfront-sim", 0);
+	if ((nf = calloc(1, sizeof(*nf))) == NULL)
+		slog_fatal("calloc");
 	nf_options(&nf->nf_o, argc, argv);
-	nf_verbose = nf->nf_o.o_verbose;
+	slog_init("netfront-sim", nf->nf_o.o_verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (nf_setup(nf) == -1) {
 		nf_cleanup(nf);
 		free(nf);
 		return (1);
 	}
-	nf_info("domain %u vif %u: waiting for the device", nf->nf_o.o_domid,
+	slog_info("domain %u vif %u: waiting for the device", nf->nf_o.o_domid,
 	    nf->nf_o.o_handle);
 	nf_loop(nf);
-	nf_info("exiting: %s", nf->nf_why != NULL ? nf->nf_why : "?");
+	slog_info("exiting: %s", nf->nf_why != NULL ? nf->nf_why : "?");
 	if (nf->nf_gen != NULL)
 		nf_gen_report(nf);
 	if (nf->nf_o.o_flags & NF_O_STATS)

@@ -202,7 +202,7 @@ nf_gen_init(struct nf *nf)
 
 	if ((g = calloc(1, sizeof(*g))) == NULL ||
 	    (g->g_frame = malloc(NF_TX_MAX)) == NULL) {
-		nf_warn("generator buffers");
+		slog_warn("generator buffers");
 		free(g);
 		return (-1);
 	}
@@ -282,7 +282,7 @@ nf_gen_run(struct nf *nf)
 		    (g->g_stop_at > 0 && now >= g->g_stop_at)) {
 			g->g_done = 1;
 			g->g_end = nf_now();
-			nf_debug("generator done: %llu sent",
+			slog_debug("generator done: %llu sent",
 			    (unsigned long long)g->g_sent);
 			break;
 		}

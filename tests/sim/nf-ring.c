@@ -152,7 +152,7 @@ nf_buf_revoke(struct nf *nf, struct nf_buf *b)
 			nf->nf_st[NF_REVOKE_BUSY]++;
 			return (1);
 		}
-		nf_warn("ungrant ref %d", b->b_gref);
+		slog_warn("ungrant ref %d", b->b_gref);
 	}
 	nf_frame_free(nf, b->b_frame);
 	b->b_gref = -1;
@@ -177,7 +177,7 @@ nf_buf_forget(struct nf *nf, struct nf_buf *b)
 		n = nf->nf_revoke_max ? nf->nf_revoke_max * 2 : 64;
 		nr = reallocarray(nf->nf_revoke, n, sizeof(*nr));
 		if (nr == NULL) {
-			nf_warn("leaking grant %d", b->b_gref);
+			slog_warn("leaking grant %d", b->b_gref);
 			b->b_gref = -1;
 			return;
 		}
@@ -202,7 +202,7 @@ nf_revoke_retry(struct nf *nf)
 			nf->nf_revoke[j++] = nf->nf_revoke[i];
 	}
 	if (j < nf->nf_nrevoke)
-		nf_debug("revoked %u leftover grants, %u still mapped",
+		slog_debug("revoked %u leftover grants, %u still mapped",
 		    nf->nf_nrevoke - j, j);
 	nf->nf_nrevoke = j;
 	return ((int)j);
@@ -233,7 +233,7 @@ nf_queue_new(struct nf *nf, unsigned int idx)
 		goto fail;
 	if (nf_buf_get(nf, &q->q_txring, 0) == -1 ||
 	    nf_buf_get(nf, &q->q_rxring, 0) == -1) {
-		nf_warn("queue %u: ring pages", idx);
+		slog_warn("queue %u: ring pages", idx);
 		goto fail;
 	}
 	SHARED_RING_INIT((netif_tx_sring_t *)q->q_txring.b_va);
@@ -245,8 +245,8 @@ nf_queue_new(struct nf *nf, unsigned int idx)
 	for (i = 0; i < NF_RING; i++) {
 		if (nf_buf_get(nf, &q->q_txbuf[i], 1) == -1 ||
 		    nf_buf_get(nf, &q->q_rxbuf[i], 0) == -1) {
-			nf_warn("queue %u: buffer pages (domain has %u pages)",
-			    idx, nf->nf_nframes);
+			slog_warn("queue %u: buffer pages (domain has %u "
+			    "pages)", idx, nf->nf_nframes);
 			goto fail;
 		}
 		q->q_txfree[i] = (uint16_t)(NF_RING - 1 - i);
@@ -254,14 +254,14 @@ nf_queue_new(struct nf *nf, unsigned int idx)
 	q->q_ntxfree = NF_RING;
 	q->q_port_tx = hv_evtchn_alloc_unbound(nf->nf_hv, nf->nf_be_id);
 	if (q->q_port_tx < 0) {
-		nf_warn("queue %u: event channel", idx);
+		slog_warn("queue %u: event channel", idx);
 		goto fail;
 	}
 	if (nf->nf_be_split && !(nf->nf_o.o_flags & NF_O_NO_SPLIT)) {
 		q->q_port_rx = hv_evtchn_alloc_unbound(nf->nf_hv,
 		    nf->nf_be_id);
 		if (q->q_port_rx < 0) {
-			nf_warn("queue %u: rx event channel", idx);
+			slog_warn("queue %u: rx event channel", idx);
 			goto fail;
 		}
 	} else
@@ -451,7 +451,7 @@ nf_tx_packet(struct nf_queue *q, const struct xn_vnet_hdr *vh,
 	nf->nf_st[NF_TX_BYTES] += len;
 	nf->nf_st[NF_TX_SLOTS] += nslots;
 	q->q_tx_unpushed = 1;
-	nf_trace("q%u: tx %zu bytes, %u slots%s", q->q_idx, len, nslots,
+	slog_trace("q%u: tx %zu bytes, %u slots%s", q->q_idx, len, nslots,
 	    gso ? " gso" : "");
 	return (0);
 }
@@ -472,7 +472,7 @@ nf_tx_push(struct nf_queue *q)
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->q_tx, notify);
 	if (notify) {
 		if (hv_evtchn_notify(nf->nf_hv, q->q_port_tx) == -1)
-			nf_warn("q%u: notify tx", q->q_idx);
+			slog_warn("q%u: notify tx", q->q_idx);
 		nf->nf_st[NF_TX_NOTIFY]++;
 	}
 }
@@ -491,7 +491,7 @@ nf_rsp_overflow(struct nf_queue *q, const char *dir, RING_IDX prod,
 
 	if (prod - cons <= pvt - cons)
 		return (0);
-	nf_warnx("q%u: %s: backend produced %u responses for %u requests; "
+	slog_warnx("q%u: %s: backend produced %u responses for %u requests; "
 	    "queue disabled", q->q_idx, dir, prod - cons, pvt - cons);
 	q->q_nf->nf_st[st]++;
 	q->q_broken = 1;
@@ -568,7 +568,7 @@ nf_rx_refill(struct nf_queue *q)
 	if (notify && nf->nf_phase == NF_CONNECTED &&
 	    !(nf->nf_o.o_flags & NF_O_NO_RX_NOTIFY)) {
 		if (hv_evtchn_notify(nf->nf_hv, q->q_port_rx) == -1)
-			nf_warn("q%u: notify rx", q->q_idx);
+			slog_warn("q%u: notify rx", q->q_idx);
 		nf->nf_st[NF_RX_NOTIFY]++;
 	}
 }
@@ -704,7 +704,7 @@ nf_rx_packet(struct nf_queue *q, RING_IDX cons, RING_IDX prod,
 		    gso.type == XEN_NETIF_EXTRA_TYPE_GSO ? &gso : NULL, len);
 	if (err) {
 		nf->nf_st[err]++;
-		nf_debug("q%u: rx packet at %u (%u slots, first id %u "
+		slog_debug("q%u: rx packet at %u (%u slots, first id %u "
 		    "flags 0x%x status %d offset %u) dropped: %s", q->q_idx,
 		    cons, i - cons, rsp[0].id, rsp[0].flags, rsp[0].status,
 		    rsp[0].offset, nf_stat_name(err));
@@ -712,7 +712,7 @@ nf_rx_packet(struct nf_queue *q, RING_IDX cons, RING_IDX prod,
 	}
 	nf->nf_st[NF_RX_PACKETS]++;
 	nf->nf_st[NF_RX_BYTES] += len;
-	nf_trace("q%u: rx %zu bytes, %u slots", q->q_idx, len, i - cons);
+	slog_trace("q%u: rx %zu bytes, %u slots", q->q_idx, len, i - cons);
 	nf_deliver(nf, &vh, q->q_pkt, len);
 	return (0);
 }
@@ -799,7 +799,7 @@ nf_events(struct nf *nf)
 			}
 		}
 		if (hv_evtchn_unmask(nf->nf_hv, port) == -1)
-			nf_warn("unmask port %d", port);
+			slog_warn("unmask port %d", port);
 	}
 }
 

@@ -119,26 +119,26 @@ nf_tap_create(struct nf *nf, struct nf_tap *t)
 	int hdrsz = (int)sizeof(struct xn_vnet_hdr), off = 0;
 
 	if ((t->t_fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) == -1) {
-		nf_warn("/dev/net/tun");
+		slog_warn("/dev/net/tun");
 		return (-1);
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nf->nf_o.o_ifname);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (ioctl(t->t_fd, TUNSETIFF, &ifr) == -1) {
-		nf_warn("TUNSETIFF %s in netns %s", nf->nf_o.o_ifname,
+		slog_warn("TUNSETIFF %s in netns %s", nf->nf_o.o_ifname,
 		    nf->nf_o.o_netns);
 		return (-1);
 	}
 	snprintf(t->t_name, sizeof(t->t_name), "%s", ifr.ifr_name);
 	if (ioctl(t->t_fd, TUNSETVNETHDRSZ, &hdrsz) == -1 ||
 	    ioctl(t->t_fd, TUNSETOFFLOAD, off) == -1) {
-		nf_warn("TUNSETVNETHDRSZ/TUNSETOFFLOAD");
+		slog_warn("TUNSETVNETHDRSZ/TUNSETOFFLOAD");
 		return (-1);
 	}
 	if ((t->t_sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) ==
 	    -1) {
-		nf_warn("socket");
+		slog_warn("socket");
 		return (-1);
 	}
 	memset(&ifr, 0, sizeof(ifr));
@@ -146,17 +146,17 @@ nf_tap_create(struct nf *nf, struct nf_tap *t)
 	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
 	memcpy(ifr.ifr_hwaddr.sa_data, nf->nf_mac, 6);
 	if (ioctl(t->t_sock, SIOCSIFHWADDR, &ifr) == -1) {
-		nf_warn("SIOCSIFHWADDR");
+		slog_warn("SIOCSIFHWADDR");
 		return (-1);
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", t->t_name);
 	ifr.ifr_mtu = (int)nf->nf_mtu;
 	if (ioctl(t->t_sock, SIOCSIFMTU, &ifr) == -1)
-		nf_warn("SIOCSIFMTU %u (keeping the default)", nf->nf_mtu);
+		slog_warn("SIOCSIFMTU %u (keeping the default)", nf->nf_mtu);
 	nf_tap_carrier(nf, 0);
 	if (nf_tap_flags(t, 1) == -1) {
-		nf_warn("bring %s up", t->t_name);
+		slog_warn("bring %s up", t->t_name);
 		return (-1);
 	}
 	return (0);
@@ -183,10 +183,10 @@ nf_tap_open(struct nf *nf)
 		argv[0] = "ip"; argv[1] = "netns"; argv[2] = "add";
 		argv[3] = ns; argv[4] = NULL;
 		if (nf_run(argv) != 0) {
-			nf_warnx("ip netns add %s failed", ns);
+			slog_warnx("ip netns add %s failed", ns);
 			return (-1);
 		}
-		nf_info("created network namespace %s", ns);
+		slog_info("created network namespace %s", ns);
 	}
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (t->t_buf = malloc(NF_TAP_BUF)) == NULL) {
@@ -196,30 +196,30 @@ nf_tap_open(struct nf *nf)
 	t->t_fd = t->t_sock = -1;
 	nf->nf_tap = t;
 	if ((self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1) {
-		nf_warn("/proc/self/ns/net");
+		slog_warn("/proc/self/ns/net");
 		return (-1);
 	}
 	if ((other = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		nf_warn("%s", path);
+		slog_warn("%s", path);
 		close(self);
 		return (-1);
 	}
 	if (setns(other, CLONE_NEWNET) == -1) {
-		nf_warn("setns %s", ns);
+		slog_warn("setns %s", ns);
 		close(self);
 		close(other);
 		return (-1);
 	}
 	r = nf_tap_create(nf, t);
 	if (setns(self, CLONE_NEWNET) == -1) {
-		nf_warn("setns back to our namespace");
+		slog_warn("setns back to our namespace");
 		r = -1;
 	}
 	close(self);
 	close(other);
 	if (r == -1 || nf_nonblock(t->t_fd) == -1)
 		return (-1);
-	nf_info("guest stack: %s in netns %s", t->t_name, ns);
+	slog_info("guest stack: %s in netns %s", t->t_name, ns);
 	argv[0] = "ip"; argv[1] = "-n"; argv[2] = ns;
 	argv[3] = "addr"; argv[4] = "add"; argv[6] = "dev";
 	argv[7] = t->t_name;
@@ -227,14 +227,14 @@ nf_tap_open(struct nf *nf)
 		argv[5] = nf->nf_o.o_ip;
 		argv[8] = NULL;
 		if (nf_run(argv) != 0)
-			nf_warnx("ip addr add %s failed", nf->nf_o.o_ip);
+			slog_warnx("ip addr add %s failed", nf->nf_o.o_ip);
 	}
 	if (nf->nf_o.o_ip6 != NULL) {
 		argv[5] = nf->nf_o.o_ip6;
 		argv[8] = "nodad";
 		argv[9] = NULL;
 		if (nf_run(argv) != 0)
-			nf_warnx("ip addr add %s failed", nf->nf_o.o_ip6);
+			slog_warnx("ip addr add %s failed", nf->nf_o.o_ip6);
 	}
 	return (0);
 }
@@ -258,8 +258,8 @@ nf_tap_offload(struct nf *nf)
 	if (nf->nf_be_gso6)
 		off |= TUN_F_TSO6;
 	if (ioctl(nf->nf_tap->t_fd, TUNSETOFFLOAD, off) == -1)
-		nf_warn("TUNSETOFFLOAD 0x%x", off);
-	nf_debug("tap offloads:%s%s%s", (off & TUN_F_CSUM) ? " csum" : "",
+		slog_warn("TUNSETOFFLOAD 0x%x", off);
+	slog_debug("tap offloads:%s%s%s", (off & TUN_F_CSUM) ? " csum" : "",
 	    (off & TUN_F_TSO4) ? " tso4" : "", (off & TUN_F_TSO6) ? " tso6" :
 	    "");
 }
@@ -275,9 +275,9 @@ nf_tap_carrier(struct nf *nf, int on)
 	if (ioctl(t->t_fd, TUNSETCARRIER, &on) == -1) {
 		/* old kernel: admin up/down instead */
 		if (nf_tap_flags(t, on) == -1)
-			nf_warn("%s %s", t->t_name, on ? "up" : "down");
+			slog_warn("%s %s", t->t_name, on ? "up" : "down");
 	}
-	nf_debug("%s carrier %s", t->t_name, on ? "on" : "off");
+	slog_debug("%s carrier %s", t->t_name, on ? "on" : "off");
 }
 
 /*
@@ -318,7 +318,7 @@ nf_tap_input(struct nf *nf)
 		r = read(t->t_fd, t->t_buf, NF_TAP_BUF);
 		if (r == -1) {
 			if (errno != EAGAIN && errno != EINTR)
-				nf_warn("read %s", t->t_name);
+				slog_warn("read %s", t->t_name);
 			break;
 		}
 		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN)
@@ -358,7 +358,7 @@ nf_tap_output(struct nf *nf, const struct xn_vnet_hdr *vh, const uint8_t *f,
 	iov[1].iov_base = (void *)(uintptr_t)f;
 	iov[1].iov_len = len;
 	if (writev(nf->nf_tap->t_fd, iov, 2) == -1) {
-		nf_trace("write eth0: %s", strerror(errno));
+		slog_trace("write eth0: %s", strerror(errno));
 		return (-1);
 	}
 	return (0);
@@ -389,7 +389,7 @@ nf_tap_open(struct nf *nf)
 
 	if (nf->nf_o.o_netns == NULL)
 		return (0);
-	nf_warnx("--netns needs Linux (tun/tap, network namespaces)");
+	slog_warnx("--netns needs Linux (tun/tap, network namespaces)");
 	return (-1);
 }
 

@@ -42,6 +42,8 @@
 #include <xen/io/xenbus.h>
 
 #include "nf.h"
+#include "num.h"
+#include "xenbus.h"
 
 #define NF_XS_OPEN_WAIT		100	/* x 100 ms for the socket */
 
@@ -51,7 +53,7 @@ static unsigned int nf_xs_uint(struct nf *, const char *, const char *,
 		    unsigned int);
 static int	nf_xs_printf(struct nf *, xs_transaction_t, const char *,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
-static int	nf_xs_state(struct nf *, int);
+static int	nf_xs_state(struct nf *, XenbusState);
 static int	nf_xs_probe(struct nf *);
 static void	nf_xs_update(struct nf *);
 static int	nf_connect(struct nf *);
@@ -76,15 +78,15 @@ nf_xs_open(struct nf *nf)
 	if (nf->nf_o.o_xs != NULL) {
 		if ((size_t)snprintf(path, sizeof(path), "%s.d%u",
 		    nf->nf_o.o_xs, nf->nf_o.o_domid) >= sizeof(path)) {
-			nf_warnx("xenstore socket path too long");
+			slog_warnx("xenstore socket path too long");
 			return (-1);
 		}
 		if (setenv("XENSTORED_PATH", path, 1) == -1) {
-			nf_warn("setenv");
+			slog_warn("setenv");
 			return (-1);
 		}
 	} else if (getenv("XENSTORED_PATH") == NULL)
-		nf_warnx("neither --xs nor XENSTORED_PATH given: using "
+		slog_warnx("neither --xs nor XENSTORED_PATH given: using "
 		    "libxenstore's default socket");
 	for (i = 0; i < NF_XS_OPEN_WAIT; i++) {
 		if ((nf->nf_xs = xs_open(XS_OPEN_SOCKETONLY)) != NULL)
@@ -94,7 +96,7 @@ nf_xs_open(struct nf *nf)
 		usleep(100000);
 	}
 	if (nf->nf_xs == NULL) {
-		nf_warn("cannot connect to xenstore at %s",
+		slog_warn("cannot connect to xenstore at %s",
 		    getenv("XENSTORED_PATH") ? getenv("XENSTORED_PATH") :
 		    "(default)");
 		return (-1);
@@ -103,10 +105,10 @@ nf_xs_open(struct nf *nf)
 	    "/local/domain/%u/device/vif/%u", nf->nf_o.o_domid,
 	    nf->nf_o.o_handle);
 	if (!xs_watch(nf->nf_xs, nf->nf_fe_path, "fe")) {
-		nf_warn("xs_watch %s", nf->nf_fe_path);
+		slog_warn("xs_watch %s", nf->nf_fe_path);
 		return (-1);
 	}
-	nf_debug("watching %s", nf->nf_fe_path);
+	slog_debug("watching %s", nf->nf_fe_path);
 	return (0);
 }
 
@@ -151,15 +153,13 @@ static unsigned int
 nf_xs_uint(struct nf *nf, const char *dir, const char *key,
     unsigned int def)
 {
-	char buf[32], *end;
-	unsigned long v;
+	unsigned long long v;
+	char buf[32];
 
 	if (nf_xs_read(nf, dir, key, buf, sizeof(buf)) == -1)
 		return (def);
-	errno = 0;
-	v = strtoul(buf, &end, 10);
-	if (errno != 0 || end == buf || *end != '\0' || v > 0xffffffffUL) {
-		nf_warnx("%s/%s: bad number \"%s\"", dir, key, buf);
+	if (num_parse(buf, 0xffffffffU, &v) == -1) {
+		slog_warnx("%s/%s: bad number \"%s\"", dir, key, buf);
 		return (def);
 	}
 	return ((unsigned int)v);
@@ -182,7 +182,7 @@ nf_xs_printf(struct nf *nf, xs_transaction_t t, const char *key,
 	va_end(ap);
 	if (!xs_write(nf->nf_xs, t, path, val, strlen(val))) {
 		if (errno != EAGAIN)
-			nf_warn("write %s", path);
+			slog_warn("write %s", path);
 		return (-1);
 	}
 	return (0);
@@ -190,11 +190,11 @@ nf_xs_printf(struct nf *nf, xs_transaction_t t, const char *key,
 
 /* nf_xs_state: switch our xenbus state.  Returns 0 or -1. */
 static int
-nf_xs_state(struct nf *nf, int state)
+nf_xs_state(struct nf *nf, XenbusState state)
 {
 
-	nf_debug("frontend state -> %d", state);
-	return (nf_xs_printf(nf, XBT_NULL, "state", "%d", state));
+	slog_debug("frontend state -> %s", xenbus_state_name(state));
+	return (nf_xs_printf(nf, XBT_NULL, "state", "%d", (int)state));
 }
 
 /* nf_parse_mac: "00:16:3e:..." into 6 octets.  Returns 0 or -1. */
@@ -234,6 +234,9 @@ nf_xs_probe(struct nf *nf)
 	    nf_xs_read(nf, nf->nf_fe_path, "state", buf, sizeof(buf)) == -1)
 		return (-1);
 	/*
+	 * States are read with atoi(), as leniently as Linux's
+	 * xenbus_read_driver_state(): garbage is 0, XenbusStateUnknown.
+	 *
 	 * A new driver instance that finds the device in another state
 	 * (driver reload, kexec) announces itself with Initialising, as
 	 * Linux's xenbus_reset_state() does, so a Closed backend reconnects.
@@ -244,7 +247,7 @@ nf_xs_probe(struct nf *nf)
 	nf->nf_be_id = nf_xs_uint(nf, nf->nf_fe_path, "backend-id", 0);
 	if (nf_xs_read(nf, nf->nf_fe_path, "mac", buf, sizeof(buf)) == -1 ||
 	    nf_parse_mac(buf, nf->nf_mac) == -1) {
-		nf_warnx("%s/mac missing or bad: using 00:16:3e:00:00:%02x",
+		slog_warnx("%s/mac missing or bad: using 00:16:3e:00:00:%02x",
 		    nf->nf_fe_path, nf->nf_o.o_domid & 0xff);
 		memcpy(nf->nf_mac, "\x00\x16\x3e\x00\x00", 5);
 		nf->nf_mac[5] = (uint8_t)nf->nf_o.o_domid;
@@ -252,12 +255,12 @@ nf_xs_probe(struct nf *nf)
 	nf->nf_mtu = nf_xs_uint(nf, nf->nf_fe_path, "mtu", 1500);
 	if (!nf->nf_be_watched) {
 		if (!xs_watch(nf->nf_xs, nf->nf_be_path, "be")) {
-			nf_warn("xs_watch %s", nf->nf_be_path);
+			slog_warn("xs_watch %s", nf->nf_be_path);
 			return (-1);
 		}
 		nf->nf_be_watched = 1;
 	}
-	nf_info("vif %u: backend %s (domain %u), mac %02x:%02x:%02x:%02x:"
+	slog_info("vif %u: backend %s (domain %u), mac %02x:%02x:%02x:%02x:"
 	    "%02x:%02x, mtu %u", nf->nf_o.o_handle, nf->nf_be_path,
 	    nf->nf_be_id, nf->nf_mac[0], nf->nf_mac[1], nf->nf_mac[2],
 	    nf->nf_mac[3], nf->nf_mac[4], nf->nf_mac[5], nf->nf_mtu);
@@ -278,13 +281,13 @@ nf_xs_event(struct nf *nf)
 	int n = 0;
 
 	while ((w = xs_check_watch(nf->nf_xs)) != NULL) {
-		nf_trace("watch %s (%s)", w[XS_WATCH_PATH],
+		slog_trace("watch %s (%s)", w[XS_WATCH_PATH],
 		    w[XS_WATCH_TOKEN]);
 		free(w);
 		n++;
 	}
 	if (errno != EAGAIN) {
-		nf_warn("xenstore connection");
+		slog_warn("xenstore connection");
 		return (-1);
 	}
 	if (n > 0)
@@ -316,9 +319,10 @@ nf_xs_update(struct nf *nf)
 			nf_removed(nf);
 		return;
 	}
-	be = atoi(buf);
+	be = atoi(buf);		/* as leniently as Linux, see nf_xs_probe */
 	if (!nf->nf_be_seen || be != nf->nf_be_state)
-		nf_debug("backend state %d", be);
+		slog_debug("backend state %s",
+		    xenbus_state_name((unsigned int)be));
 	nf->nf_be_seen = 1;
 	nf->nf_be_state = be;
 
@@ -326,7 +330,7 @@ nf_xs_update(struct nf *nf)
 	case XenbusStateInitWait:
 		if (nf->nf_phase == NF_CLOSED) {
 			/* the backend is ready again: start over */
-			nf_info("backend back in InitWait: reconnecting");
+			slog_info("backend back in InitWait: reconnecting");
 			if (nf_xs_state(nf, XenbusStateInitialising) == 0)
 				nf->nf_phase = NF_WAIT_BE;
 		}
@@ -335,7 +339,7 @@ nf_xs_update(struct nf *nf)
 		break;
 	case XenbusStateConnected:
 		if (nf->nf_phase == NF_CONNECTED && !nf->nf_carrier) {
-			nf_info("connected: %u queue%s, backend %s%s%s%s%s",
+			slog_info("connected: %u queue%s, backend %s%s%s%s%s",
 			    nf->nf_nqueues, nf->nf_nqueues > 1 ? "s" : "",
 			    nf->nf_be_sg ? "sg " : "",
 			    nf->nf_be_gso4 ? "gso4 " : "",
@@ -374,7 +378,7 @@ nf_connect(struct nf *nf)
 	int tries;
 
 	if (nf_xs_uint(nf, be, "feature-rx-copy", 0) == 0) {
-		nf_warnx("backend %s does not offer feature-rx-copy: "
+		slog_warnx("backend %s does not offer feature-rx-copy: "
 		    "netfront only supports the copying receive path "
 		    "(no page flipping); refusing to connect", be);
 		nf_xs_state(nf, XenbusStateClosed);
@@ -406,7 +410,7 @@ nf_connect(struct nf *nf)
 
 	for (tries = 0; ; tries++) {
 		if ((t = xs_transaction_start(nf->nf_xs)) == XBT_NULL) {
-			nf_warn("xs_transaction_start");
+			slog_warn("xs_transaction_start");
 			goto fail;
 		}
 		if (nf_write_keys(nf, t) == -1) {
@@ -418,17 +422,17 @@ nf_connect(struct nf *nf)
 		if (xs_transaction_end(nf->nf_xs, t, false))
 			break;
 		if (errno != EAGAIN || tries >= 100) {
-			nf_warn("xs_transaction_end");
+			slog_warn("xs_transaction_end");
 			goto fail;
 		}
-		nf_debug("transaction: EAGAIN, retrying");
+		slog_debug("transaction: EAGAIN, retrying");
 	}
 	nf_tap_offload(nf);
 	if (nf_xs_state(nf, XenbusStateConnected) == -1)
 		goto fail;
 	nf->nf_phase = NF_CONNECTED;
 	nf->nf_st[NF_CONNECTS]++;
-	nf_debug("published %u queue%s, waiting for backend Connected", nq,
+	slog_debug("published %u queue%s, waiting for backend Connected", nq,
 	    nq > 1 ? "s" : "");
 	return (0);
 fail:
@@ -513,7 +517,7 @@ static int
 nf_disconnect(struct nf *nf, const char *why)
 {
 
-	nf_info("%s: disconnecting", why);
+	slog_info("%s: disconnecting", why);
 	nf_carrier(nf, 0);
 	nf_xs_state(nf, XenbusStateClosing);
 	nf->nf_phase = NF_CLOSING;
@@ -542,7 +546,7 @@ nf_disconnect_finish(struct nf *nf, int force)
 	if (busy && !force)
 		return (1);
 	if (busy)
-		nf_warnx("backend still maps %d of our pages: going Closed "
+		slog_warnx("backend still maps %d of our pages: going Closed "
 		    "anyway, revoking later", busy);
 	for (i = 0; i < nf->nf_nqueues; i++) {
 		nf_queue_free(nf->nf_q[i]);
@@ -551,7 +555,7 @@ nf_disconnect_finish(struct nf *nf, int force)
 	nf->nf_nqueues = 0;
 	if (nf->nf_phase == NF_CLOSING) {
 		nf->nf_phase = NF_CLOSED;
-		nf_info("closed");
+		slog_info("closed");
 	}
 	return (0);
 }
@@ -571,7 +575,7 @@ nf_removed(struct nf *nf)
 		nf_quit(nf, 0, "device removed");
 		return;
 	}
-	nf_info("device removed: waiting for it to come back");
+	slog_info("device removed: waiting for it to come back");
 	if (nf->nf_be_watched)
 		xs_unwatch(nf->nf_xs, nf->nf_be_path, "be");
 	nf->nf_be_watched = 0;

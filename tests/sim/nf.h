@@ -31,6 +31,7 @@
 #include "hv.h"
 #include "pkt.h"
 #include "simdom.h"
+#include "slog.h"
 #include "xenring.h"
 
 #define NF_PAGE			HV_PAGE_SIZE
@@ -177,11 +178,6 @@ struct nf {
 };
 
 /* netfront-sim.c */
-void	 nf_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 nf_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 nf_info(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 nf_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 nf_trace(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 nf_quit(struct nf *, int, const char *);
 double	 nf_now(void);
 int	 nf_nonblock(int);

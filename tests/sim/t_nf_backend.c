@@ -23,8 +23,9 @@
  *	    [--unmap-delay MS] [-v] DOMID [DOMID]
  *
  * Toolstack part (what xl create does for a vif): create each simulated
- * domain, introduce it to xenstored, write its frontend dir (owned by the
- * guest, mtu read-only) and backend dir vif 0.  Backend part: advertise
+ * domain, introduce it to xenstored, then write vif 0's frontend and
+ * backend dirs with xl-sim's device code (xl-dev.c), as xl
+ * network-attach does, MAC 00:16:3e:00:00:<domid>.  Backend part: advertise
  * features, InitWait; on frontend Connected map the rings, bind the event
  * channels, Connected; forward every tx packet of a guest to the rx ring
  * of the other guest (two domids) or back to itself (one), with grant
@@ -36,7 +37,7 @@
  * Commands, one per line on the --ctl FIFO:
  *	close D		backend state Closing (xl network-detach)
  *	cycle D		Closing, then InitWait after frontend Closed
- *	remove D	remove the frontend and backend dirs
+ *	remove D	remove the device's nodes as libxl does
  *	add D		write them again (after remove)
  *	destroy D	disconnect, destroy the domain, remove its dirs
  *	stats		print counters on stdout
@@ -49,9 +50,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,12 +62,14 @@
 #include <unistd.h>
 
 #include <xenstore.h>
-#include <xen/io/xenbus.h>
-
 #include "hv.h"
+#include "num.h"
 #include "pkt.h"
 #include "simdom.h"
+#include "slog.h"
+#include "xenbus.h"
 #include "xenring.h"
+#include "xl.h"
 
 #define B_MAXVIF	2
 #define B_MAXQ		8
@@ -97,7 +102,7 @@ struct bq {
 struct bvif {
 	uint32_t	 v_domid;
 	char		 v_fe[96], v_be[96];
-	int		 v_state;	/* our (backend) state */
+	XenbusState	 v_state;	/* our (backend) state */
 	int		 v_cycle;	/* InitWait again after Closed */
 	int		 v_gone;	/* removed / destroyed */
 	double		 v_unmap_at;	/* delayed b_disconnect */
@@ -109,22 +114,15 @@ struct bvif {
 };
 
 static struct xs_handle *b_xs;
-static xs_transaction_t b_xt = XBT_NULL;	/* b_write, b_perms */
 static struct hv *b_hv;
 static const char *b_simdir;
 static struct bvif b_vif[B_MAXVIF];
 static unsigned int b_nvif, b_maxq = 4, b_npages = 4096;
-static int b_verbose, b_split = 1, b_sg = 1, b_gso = 1, b_rx_copy = 1;
+static int b_split = 1, b_sg = 1, b_gso = 1, b_rx_copy = 1;
 static unsigned int b_unmap_delay;	/* ms */
 static volatile sig_atomic_t b_stop;
 static uint8_t b_pkt[B_PKT];
 
-static void	b_vlog(const char *, va_list)
-		    __attribute__((format(printf, 1, 0)));
-static void	b_log(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-static void	b_debug(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
 static void	b_usage(void) __attribute__((noreturn));
 static void	b_onsig(int);
 static int	b_write(const char *, const char *, const char *, ...)
@@ -133,9 +131,8 @@ static int	b_read_uint(const char *, const char *, unsigned int *);
 static int	b_perms(const char *, uint32_t, uint32_t, int);
 static int	b_mkdir(const char *, uint32_t, uint32_t);
 static int	b_toolstack(struct bvif *);
-static int	b_devdirs(struct bvif *);
 static int	b_attach(struct bvif *);
-static void	b_set_state(struct bvif *, int);
+static void	b_set_state(struct bvif *, XenbusState);
 static void	b_update(struct bvif *);
 static int	b_connect(struct bvif *);
 static void	b_disconnect(struct bvif *);
@@ -149,37 +146,6 @@ static int	b_forward(struct bvif *, struct bq *,
 static void	b_command(char *);
 static void	b_stats(void);
 static struct bvif *b_find(const char *);
-
-/* b_vlog: one "t_nf_backend: ..." line on stderr. */
-static void
-b_vlog(const char *fmt, va_list ap)
-{
-	fprintf(stderr, "t_nf_backend: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-}
-
-static void
-b_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	b_vlog(fmt, ap);
-	va_end(ap);
-}
-
-static void
-b_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!b_verbose)
-		return;
-	va_start(ap, fmt);
-	b_vlog(fmt, ap);
-	va_end(ap);
-}
 
 static void
 b_usage(void)
@@ -210,9 +176,8 @@ b_write(const char *dir, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(val, sizeof(val), fmt, ap);
 	va_end(ap);
-	if (!xs_write(b_xs, b_xt, path, val, strlen(val))) {
-		if (errno != EAGAIN)
-			b_log("write %s: %s", path, strerror(errno));
+	if (!xs_write(b_xs, XBT_NULL, path, val, strlen(val))) {
+		slog_warn("write %s", path);
 		return (-1);
 	}
 	return (0);
@@ -222,21 +187,19 @@ b_write(const char *dir, const char *key, const char *fmt, ...)
 static int
 b_read_uint(const char *dir, const char *key, unsigned int *v)
 {
-	char path[256], *s, *end;
+	char path[256], *s;
+	unsigned long long n;
 	unsigned int len;
-	unsigned long n;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, key);
 	if ((s = xs_read(b_xs, XBT_NULL, path, &len)) == NULL)
 		return (-1);
-	n = strtoul(s, &end, 10);
-	if (end == s || *end != '\0') {
-		free(s);
-		return (-1);
-	}
+	rc = num_parse(s, UINT_MAX, &n);
 	free(s);
-	*v = (unsigned int)n;
-	return (0);
+	if (rc == 0)
+		*v = (unsigned int)n;
+	return (rc);
 }
 
 /* b_perms: path owned by owner, other gets perm (XS_PERM_*). */
@@ -249,60 +212,24 @@ b_perms(const char *path, uint32_t owner, uint32_t other, int perm)
 	p[0].perms = XS_PERM_NONE;
 	p[1].id = other;
 	p[1].perms = (unsigned int)perm;
-	if (!xs_set_permissions(b_xs, b_xt, path, p, 2)) {
-		if (errno != EAGAIN)
-			b_log("set perms %s: %s", path, strerror(errno));
+	if (!xs_set_permissions(b_xs, XBT_NULL, path, p, 2)) {
+		slog_warn("set perms %s", path);
 		return (-1);
 	}
 	return (0);
 }
 
 /*
- * b_mkdir: make directory path (in transaction b_xt, if any) owned by
- * owner and readable by other, as the toolstack makes a domain's and a
- * device's directories.  Returns 0 or -1.
+ * b_mkdir: make directory path owned by owner and readable by other, as
+ * the toolstack makes a domain's directories.  Returns 0 or -1.
  */
 static int
 b_mkdir(const char *path, uint32_t owner, uint32_t other)
 {
 
-	if (!xs_mkdir(b_xs, b_xt, path))
+	if (!xs_mkdir(b_xs, XBT_NULL, path))
 		return (-1);
 	return (b_perms(path, owner, other, XS_PERM_READ));
-}
-
-/*
- * b_devdirs: the frontend dir (guest-owned, mtu read-only) and the
- * backend dir of vif 0, inside transaction b_xt.  Returns 0 or -1.
- */
-static int
-b_devdirs(struct bvif *v)
-{
-	uint32_t d = v->v_domid;
-	char path[128];
-
-	if (b_mkdir(v->v_fe, d, 0) == -1 || b_mkdir(v->v_be, 0, d) == -1)
-		return (-1);
-	if (b_write(v->v_be, "frontend", "%s", v->v_fe) == -1 ||
-	    b_write(v->v_be, "frontend-id", "%u", d) == -1 ||
-	    b_write(v->v_be, "online", "1") == -1 ||
-	    b_write(v->v_be, "handle", "0") == -1 ||
-	    b_write(v->v_be, "type", "vif") == -1 ||
-	    b_write(v->v_be, "mac", "00:16:3e:00:00:%02x", d & 0xff) == -1 ||
-	    b_write(v->v_be, "state", "1") == -1)
-		return (-1);
-	if (b_write(v->v_fe, "backend", "%s", v->v_be) == -1 ||
-	    b_write(v->v_fe, "backend-id", "0") == -1 ||
-	    b_write(v->v_fe, "handle", "0") == -1 ||
-	    b_write(v->v_fe, "mac", "00:16:3e:00:00:%02x", d & 0xff) == -1 ||
-	    b_write(v->v_fe, "trusted", "1") == -1 ||
-	    b_write(v->v_fe, "mtu", "1500") == -1 ||
-	    b_write(v->v_fe, "state", "1") == -1)
-		return (-1);
-	snprintf(path, sizeof(path), "%s/mtu", v->v_fe);
-	if (b_perms(path, 0, d, XS_PERM_READ) == -1)
-		return (-1);
-	return (0);
 }
 
 /*
@@ -316,58 +243,58 @@ b_toolstack(struct bvif *v)
 	char path[128];
 
 	if (simdom_create(b_simdir, d, b_npages) == -1) {
-		b_log("simdom_create %u: %s", d, strerror(errno));
+		slog_warn("simdom_create %u", d);
 		return (-1);
 	}
 	snprintf(path, sizeof(path), "/local/domain/%u", d);
-	if (b_mkdir(path, 0, d) == -1)
+	/*
+	 * named, as xl names every domain: removing a device
+	 * (xl_dev_destroy) takes out the directories it leaves empty, up
+	 * to but not including the domain's
+	 */
+	if (b_mkdir(path, 0, d) == -1 ||
+	    b_write(path, "name", "domu%u", d) == -1)
 		return (-1);
 	snprintf(path, sizeof(path), "/local/domain/%u/device", d);
 	if (b_mkdir(path, d, 0) == -1)
 		return (-1);
 	if (!xs_introduce_domain(b_xs, d, 0, 1)) {
-		b_log("introduce %u: %s", d, strerror(errno));
+		slog_warn("introduce %u", d);
 		return (-1);
 	}
 	return (b_attach(v));
 }
 
 /*
- * b_attach: xl network-attach of vif 0: the device dirs in one
- * transaction, then, as the backend, its features and InitWait.
- * Returns 0 or -1.
+ * b_attach: xl network-attach of vif 0 (its nodes written by xl-sim's
+ * xl_dev_write, in one transaction), then, as the backend, its
+ * features and InitWait.  Returns 0 or -1.
  */
 static int
 b_attach(struct bvif *v)
 {
+	struct xl_nic nic;
+	struct xl_dev dv;
 	uint32_t d = v->v_domid;
-	int tries, r, e;
+	int rc;
 
 	v->v_state = XenbusStateInitialising;
 	v->v_gone = 0;
-	snprintf(v->v_fe, sizeof(v->v_fe), "/local/domain/%u/device/vif/0", d);
-	snprintf(v->v_be, sizeof(v->v_be), "/local/domain/0/backend/vif/%u/0",
-	    d);
-	/* both device dirs in one transaction, as libxl does */
-	for (tries = 0; ; tries++) {
-		if ((b_xt = xs_transaction_start(b_xs)) == XBT_NULL) {
-			b_log("transaction: %s", strerror(errno));
-			return (-1);
-		}
-		r = b_devdirs(v);
-		if (r == 0 && xs_transaction_end(b_xs, b_xt, false)) {
-			b_xt = XBT_NULL;
-			break;
-		}
-		e = errno;
-		if (r == -1)
-			xs_transaction_end(b_xs, b_xt, true);
-		b_xt = XBT_NULL;
-		if (e != EAGAIN || tries == 20) {
-			b_log("device dirs of domain %u: %s", d, strerror(e));
-			return (-1);
-		}
+	xl_cfg_nic_init(&nic);
+	nic.n_devid = 0;
+	memcpy(nic.n_mac, "\x00\x16\x3e\x00\x00", 5);
+	nic.n_mac[5] = (uint8_t)d;
+	nic.n_mac_set = 1;
+	xl_dev_init(&dv, d, nic.n_devid, XL_ADD, XL_FORCE_AUTO);
+	rc = xl_cfg_nic_setdefault(&nic) == -1 ? XL_ERROR_FAIL :
+	    xl_dev_write(&dv, &nic);
+	xl_cfg_nic_free(&nic);
+	if (rc != 0) {
+		slog_warnx("device dirs of domain %u: rc=%d", d, rc);
+		return (-1);
 	}
+	snprintf(v->v_fe, sizeof(v->v_fe), "%s", dv.dv_fe);
+	snprintf(v->v_be, sizeof(v->v_be), "%s", dv.dv_be);
 	/* backend probe: features, then InitWait */
 	if ((b_rx_copy && b_write(v->v_be, "feature-rx-copy", "1") == -1) ||
 	    b_write(v->v_be, "feature-rx-flip", "0") == -1 ||
@@ -380,7 +307,7 @@ b_attach(struct bvif *v)
 	    b_write(v->v_be, "multi-queue-max-queues", "%u", b_maxq) == -1)
 		return (-1);
 	if (!xs_watch(b_xs, v->v_fe, "fe")) {
-		b_log("watch %s: %s", v->v_fe, strerror(errno));
+		slog_warn("watch %s", v->v_fe);
 		return (-1);
 	}
 	b_set_state(v, XenbusStateInitWait);
@@ -388,15 +315,15 @@ b_attach(struct bvif *v)
 }
 
 static void
-b_set_state(struct bvif *v, int state)
+b_set_state(struct bvif *v, XenbusState state)
 {
 
 	if (v->v_state == state)
 		return;
-	b_debug("dom%u: backend state %d -> %d", v->v_domid, v->v_state,
-	    state);
+	slog_debug("dom%u: backend state %s -> %s", v->v_domid,
+	    xenbus_state_name(v->v_state), xenbus_state_name(state));
 	v->v_state = state;
-	b_write(v->v_be, "state", "%d", state);
+	b_write(v->v_be, "state", "%d", (int)state);
 }
 
 /*
@@ -456,12 +383,14 @@ b_connect(struct bvif *v)
 	struct bq *q;
 
 	if (b_read_uint(v->v_fe, "request-rx-copy", &val) == -1 || val != 1) {
-		b_log("dom%u: frontend does not request rx-copy", v->v_domid);
+		slog_warnx("dom%u: frontend does not request rx-copy",
+		    v->v_domid);
 		return (-1);
 	}
 	b_read_uint(v->v_fe, "multi-queue-num-queues", &nq);
 	if (nq < 1 || nq > b_maxq) {
-		b_log("dom%u: bad multi-queue-num-queues %u", v->v_domid, nq);
+		slog_warnx("dom%u: bad multi-queue-num-queues %u", v->v_domid,
+		    nq);
 		return (-1);
 	}
 	v->v_sg = b_read_uint(v->v_fe, "feature-sg", &val) == 0 && val;
@@ -483,28 +412,28 @@ b_connect(struct bvif *v)
 			snprintf(dir, sizeof(dir), "%s", v->v_fe);
 		if (b_read_uint(dir, "tx-ring-ref", &txref) == -1 ||
 		    b_read_uint(dir, "rx-ring-ref", &rxref) == -1) {
-			b_log("dom%u: queue %u: no ring refs", v->v_domid, i);
+			slog_warnx("dom%u: queue %u: no ring refs", v->v_domid,
+			    i);
 			return (-1);
 		}
 		if (b_read_uint(dir, "event-channel-tx", &p1) == 0) {
 			if (b_read_uint(dir, "event-channel-rx", &p2) == -1) {
-				b_log("dom%u: event-channel-rx missing",
+				slog_warnx("dom%u: event-channel-rx missing",
 				    v->v_domid);
 				return (-1);
 			}
 		} else if (b_read_uint(dir, "event-channel", &p1) == 0)
 			p2 = p1;
 		else {
-			b_log("dom%u: queue %u: no event channel", v->v_domid,
-			    i);
+			slog_warnx("dom%u: queue %u: no event channel",
+			    v->v_domid, i);
 			return (-1);
 		}
 		v->v_nq = i + 1;
 		if ((q->q_txpage = hv_map(b_hv, v->v_domid, &txref, 1, 1)) ==
 		    NULL || (q->q_rxpage = hv_map(b_hv, v->v_domid, &rxref, 1,
 		    1)) == NULL) {
-			b_log("dom%u: map rings: %s", v->v_domid,
-			    strerror(errno));
+			slog_warn("dom%u: map rings", v->v_domid);
 			return (-1);
 		}
 		BACK_RING_INIT(&q->q_tx, (netif_tx_sring_t *)q->q_txpage,
@@ -514,15 +443,14 @@ b_connect(struct bvif *v)
 		if ((q->q_port_tx = hv_evtchn_bind(b_hv, v->v_domid, p1)) < 0 ||
 		    (p2 != p1 && (q->q_port_rx = hv_evtchn_bind(b_hv,
 		    v->v_domid, p2)) < 0)) {
-			b_log("dom%u: bind event channel: %s", v->v_domid,
-			    strerror(errno));
+			slog_warn("dom%u: bind event channel", v->v_domid);
 			return (-1);
 		}
 		if (p2 == p1)
 			q->q_port_rx = q->q_port_tx;
 		q->q_work = 1;
 	}
-	b_log("dom%u: connected, %u queue%s, %s event channels%s%s%s",
+	slog_info("dom%u: connected, %u queue%s, %s event channels%s%s%s",
 	    v->v_domid, nq, nq > 1 ? "s" : "", p2 != p1 ? "split" : "shared",
 	    v->v_sg ? ", sg" : "", v->v_gso4 ? ", gso" : "",
 	    v->v_rx_notify ? ", rx-notify" : "");
@@ -552,7 +480,7 @@ b_disconnect(struct bvif *v)
 		q->q_port_tx = q->q_port_rx = -1;
 	}
 	if (v->v_nq > 0)
-		b_log("dom%u: disconnected", v->v_domid);
+		slog_info("dom%u: disconnected", v->v_domid);
 	v->v_nq = 0;
 	v->v_unmap_at = 0;
 }
@@ -636,7 +564,7 @@ b_forward(struct bvif *v, struct bq *q, const netif_tx_request_t *req,
 		seg[i].flags = GNTCOPY_source_gref;
 	}
 	if (hv_copy(b_hv, seg, n) == -1) {
-		b_log("hv_copy: %s", strerror(errno));
+		slog_warn("hv_copy");
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
@@ -717,7 +645,7 @@ b_forward(struct bvif *v, struct bq *q, const netif_tx_request_t *req,
 		off += chunk;
 	}
 	if (hv_copy(b_hv, seg, nseg) == -1)
-		b_log("hv_copy to dom%u: %s", p->v_domid, strerror(errno));
+		slog_warn("hv_copy to dom%u", p->v_domid);
 	for (i = 0; i < nseg; i++)
 		if (seg[i].status != GNTST_okay)
 			p->v_st[B_DROP_COPY]++;
@@ -809,7 +737,7 @@ b_tx(struct bvif *v, unsigned int qi)
 			break;
 		}
 		if (r == -1) {
-			b_log("dom%u: more than %d slots in a packet",
+			slog_warnx("dom%u: more than %d slots in a packet",
 			    v->v_domid, B_SLOTS);
 			for (k = 0; k < n; k++)
 				st[k] = NETIF_RSP_ERROR;
@@ -856,14 +784,15 @@ b_tx(struct bvif *v, unsigned int qi)
 static struct bvif *
 b_find(const char *arg)
 {
+	unsigned long long d;
 	unsigned int i;
 
 	if (arg == NULL)
 		return (NULL);
-	for (i = 0; i < b_nvif; i++)
-		if (b_vif[i].v_domid == (uint32_t)strtoul(arg, NULL, 10))
+	for (i = 0; i < b_nvif && num_parse(arg, UINT32_MAX, &d) == 0; i++)
+		if (b_vif[i].v_domid == d)
 			return (&b_vif[i]);
-	b_log("no vif for domain %s", arg);
+	slog_warnx("no vif for domain %s", arg);
 	return (NULL);
 }
 
@@ -872,12 +801,13 @@ static void
 b_command(char *line)
 {
 	char *cmd, *arg, *save = NULL;
+	struct xl_dev dv;
 	struct bvif *v;
 
 	if ((cmd = strtok_r(line, " \t\r\n", &save)) == NULL)
 		return;
 	arg = strtok_r(NULL, " \t\r\n", &save);
-	b_debug("command: %s %s", cmd, arg ? arg : "");
+	slog_debug("command: %s %s", cmd, arg ? arg : "");
 	if (strcmp(cmd, "stats") == 0) {
 		b_stats();
 	} else if (strcmp(cmd, "quit") == 0) {
@@ -891,7 +821,7 @@ b_command(char *line)
 		if ((v = b_find(arg)) == NULL || !v->v_gone)
 			return;
 		if (b_attach(v) == -1)
-			b_log("add %s failed", arg);
+			slog_warnx("add %s failed", arg);
 	} else if (strcmp(cmd, "remove") == 0 || strcmp(cmd, "destroy") == 0) {
 		if ((v = b_find(arg)) == NULL)
 			return;
@@ -899,14 +829,14 @@ b_command(char *line)
 		v->v_gone = 1;
 		if (cmd[0] == 'd') {
 			if (simdom_destroy(b_simdir, v->v_domid) == -1)
-				b_log("simdom_destroy: %s", strerror(errno));
+				slog_warn("simdom_destroy");
 			xs_release_domain(b_xs, v->v_domid);
 		}
 		xs_unwatch(b_xs, v->v_fe, "fe");
-		xs_rm(b_xs, XBT_NULL, v->v_fe);
-		xs_rm(b_xs, XBT_NULL, v->v_be);
+		xl_dev_init(&dv, v->v_domid, 0, XL_REMOVE, XL_FORCE_ON);
+		(void)xl_dev_destroy(&dv);
 	} else
-		b_log("unknown command \"%s\"", cmd);
+		slog_warnx("unknown command \"%s\"", cmd);
 }
 
 /* b_stats: every vif's counters, "be D name value". */
@@ -943,10 +873,12 @@ main(int argc, char **argv)
 	struct pollfd pfd[3];
 	struct sigaction sa;
 	char buf[512], **w;
+	unsigned long long n;
 	unsigned int i, k;
-	int c, ctlfd = -1, blocked, timeout;
+	int c, ctlfd = -1, blocked, timeout, verbose = 0;
 	ssize_t r;
 
+	slog_init("t_nf_backend", 0);
 	while ((c = getopt_long(argc, argv, "v", lo, NULL)) != -1) {
 		switch (c) {
 		case 'x':
@@ -959,12 +891,14 @@ main(int argc, char **argv)
 			ctl = optarg;
 			break;
 		case 'q':
-			b_maxq = (unsigned int)strtoul(optarg, NULL, 10);
-			if (b_maxq < 1 || b_maxq > B_MAXQ)
+			if (num_parse(optarg, B_MAXQ, &n) == -1 || n < 1)
 				b_usage();
+			b_maxq = (unsigned int)n;
 			break;
 		case 'p':
-			b_npages = (unsigned int)strtoul(optarg, NULL, 10);
+			if (num_parse(optarg, UINT_MAX, &n) == -1)
+				b_usage();
+			b_npages = (unsigned int)n;
 			break;
 		case 'S':
 			b_split = 0;
@@ -979,11 +913,12 @@ main(int argc, char **argv)
 			b_rx_copy = 0;
 			break;
 		case 'U':
-			b_unmap_delay = (unsigned int)strtoul(optarg, NULL,
-			    10);
+			if (num_parse(optarg, UINT_MAX, &n) == -1)
+				b_usage();
+			b_unmap_delay = (unsigned int)n;
 			break;
 		case 'v':
-			b_verbose++;
+			verbose++;
 			break;
 		default:
 			b_usage();
@@ -992,18 +927,20 @@ main(int argc, char **argv)
 	if (xs == NULL || b_simdir == NULL || optind >= argc ||
 	    argc - optind > B_MAXVIF)
 		b_usage();
+	slog_init("t_nf_backend", verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (setenv("XENSTORED_PATH", xs, 1) == -1 ||
 	    (b_xs = xs_open(XS_OPEN_SOCKETONLY)) == NULL) {
-		b_log("xenstore %s: %s", xs, strerror(errno));
+		slog_warn("xenstore %s", xs);
 		return (1);
 	}
+	xl_xs = b_xs;		/* for xl-sim's device code */
 	if ((b_hv = hv_open("sim", b_simdir, 0)) == NULL) {
-		b_log("hv_open: %s", strerror(errno));
+		slog_warn("hv_open");
 		return (1);
 	}
 	if (ctl != NULL && (ctlfd = open(ctl, O_RDWR | O_NONBLOCK)) == -1) {
-		b_log("%s: %s", ctl, strerror(errno));
+		slog_warn("%s", ctl);
 		return (1);
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -1011,15 +948,16 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	for (; optind < argc; optind++) {
-		b_vif[b_nvif].v_domid = (uint32_t)strtoul(argv[optind], NULL,
-		    10);
+		if (num_parse(argv[optind], UINT32_MAX, &n) == -1)
+			b_usage();
+		b_vif[b_nvif].v_domid = (uint32_t)n;
 		if (b_toolstack(&b_vif[b_nvif]) == -1)
 			return (1);
 		b_nvif++;
 	}
 	for (i = 0; i < b_nvif; i++)
 		b_vif[i].v_peer = &b_vif[b_nvif == 2 ? 1 - i : i];
-	b_log("ready: %u guest%s, %s", b_nvif, b_nvif > 1 ? "s" : "",
+	slog_info("ready: %u guest%s, %s", b_nvif, b_nvif > 1 ? "s" : "",
 	    b_nvif > 1 ? "cross-connected" : "loopback");
 
 	blocked = 0;

@@ -39,11 +39,14 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <xenstore.h>
+
+#include "num.h"
 
 static int	 fail(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -302,12 +305,17 @@ t_watch(const char *path)
 static int
 t_dirpart(const char *path, const char *count)
 {
-	struct xs_handle *h = xopen();
+	struct xs_handle *h;
 	char node[512];
 	xs_transaction_t t;
-	unsigned int n, i, want = (unsigned int)atoi(count);
+	unsigned long long num;
+	unsigned int n, i, want;
 	char **dir;
 
+	if (num_parse(count, 100000, &num) == -1)
+		return (fail("bad count %s", count));
+	want = (unsigned int)num;
+	h = xopen();
 	if ((t = xs_transaction_start(h)) == XBT_NULL)
 		return (fail("transaction_start"));
 	for (i = 0; i < want; i++) {
@@ -364,9 +372,15 @@ t_perms(const char *path)
 static int
 t_domain(const char *what, const char *arg)
 {
-	struct xs_handle *h = xopen();
-	unsigned int domid = (unsigned int)atoi(arg);
+	struct xs_handle *h;
+	unsigned long long num;
+	unsigned int domid;
 	char *p;
+
+	if (num_parse(arg, UINT16_MAX, &num) == -1)
+		return (fail("bad domid %s", arg));
+	domid = (unsigned int)num;
+	h = xopen();
 
 	if (strcmp(what, "introduce") == 0) {
 		if (!xs_introduce_domain(h, domid, 0x1234, 1))

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "xsd.h"
+#include "num.h"
 
 #define MAX_PREINTRO	64
 #define IN_MINCAP	8192
@@ -65,8 +66,6 @@ struct slot {
 };
 
 static void	 usage(void) __attribute__((noreturn));
-static void	 xsd_vlog(const char *, va_list)
-		    __attribute__((format(printf, 1, 0)));
 static void	 xsd_on_signal(int);
 static int	 xsd_signals(void);
 static int	 xsd_pidfile(const char *, pid_t);
@@ -84,7 +83,6 @@ static void	 conn_reap(void);
 
 struct conn	*xsd_conns;
 struct domain	*xsd_domains;
-int		 xsd_verbose;
 
 static const char	*xsd_sock;
 static const char	*xsd_pidpath;
@@ -109,32 +107,25 @@ int
 main(int argc, char *argv[])
 {
 	unsigned int pre[MAX_PREINTRO], npre = 0, i;
-	char *end;
-	long v;
-	int ch, fresh, rc;
+	unsigned long long v;
+	int ch, fresh, rc, verbose = 0;
 
+	slog_init("xenstored-sim", 0);
 	while ((ch = getopt(argc, argv, "DFI:p:s:")) != -1) {
 		switch (ch) {
 		case 'D':
-			xsd_verbose = 1;
+			verbose = 1;
 			break;
 		case 'F':
 			xsd_foreground = 1;
 			break;
 		case 'I':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    v < 1 || v > XSD_DOMID_MAX) {
-				fprintf(stderr, "xenstored-sim: bad domain "
-				    "id '%s' (1-%d)\n", optarg, XSD_DOMID_MAX);
-				exit(1);
-			}
-			if (npre == MAX_PREINTRO) {
-				fprintf(stderr, "xenstored-sim: more than %d "
-				    "-I\n", MAX_PREINTRO);
-				exit(1);
-			}
+			if (num_parse(optarg, XSD_DOMID_MAX, &v) == -1 ||
+			    v < 1)
+				slog_fatalx("bad domain id '%s' (1-%d)",
+				    optarg, XSD_DOMID_MAX);
+			if (npre == MAX_PREINTRO)
+				slog_fatalx("more than %d -I", MAX_PREINTRO);
 			pre[npre++] = (unsigned int)v;
 			break;
 		case 'p':
@@ -149,77 +140,44 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || xsd_sock == NULL)
 		usage();
+	slog_init("xenstored-sim", verbose);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 
 	if (xsd_signals() == -1 || tree_init() == -1 || watch_init() == -1) {
-		xsd_log("cannot start: %s", strerror(errno));
+		slog_warn("cannot start");
 		xsd_cleanup();
 		exit(1);
 	}
 	if ((xsd_mainfd = sock_listen(xsd_sock)) == -1) {
-		xsd_log("%s: %s", xsd_sock, strerror(errno));
+		slog_warn("%s", xsd_sock);
 		xsd_cleanup();
 		exit(1);
 	}
 	for (i = 0; i < npre; i++)
 		if (dom_introduce(pre[i], &fresh) == -1) {
-			xsd_log("-I %u: %s", pre[i], strerror(errno));
+			slog_warn("-I %u", pre[i]);
 			xsd_cleanup();
 			exit(1);
 		}
 	if (!xsd_foreground && xsd_pidpath != NULL) {
 		if (xsd_daemonize() == -1) {
-			xsd_log("cannot daemonize: %s", strerror(errno));
+			slog_warn("cannot daemonize");
 			xsd_cleanup();
 			exit(1);
 		}
 	} else if (xsd_pidpath != NULL) {
 		if (xsd_pidfile(xsd_pidpath, getpid()) == -1) {
-			xsd_log("%s: %s", xsd_pidpath, strerror(errno));
+			slog_warn("%s", xsd_pidpath);
 			xsd_cleanup();
 			exit(1);
 		}
 		xsd_pid_written = 1;
 	}
-	xsd_debug("serving %s", xsd_sock);
+	slog_debug("serving %s", xsd_sock);
 	rc = xsd_loop();
-	xsd_debug("exiting");
+	slog_debug("exiting");
 	xsd_cleanup();
 	return (rc == -1 ? 1 : 0);
-}
-
-/* xsd_vlog: print one line to stderr. */
-static void
-xsd_vlog(const char *fmt, va_list ap)
-{
-
-	fputs("xenstored-sim: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-/* xsd_log: print a message to stderr. */
-void
-xsd_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	xsd_vlog(fmt, ap);
-	va_end(ap);
-}
-
-/* xsd_debug: print a message to stderr with -D only. */
-void
-xsd_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!xsd_verbose)
-		return;
-	va_start(ap, fmt);
-	xsd_vlog(fmt, ap);
-	va_end(ap);
 }
 
 /*
@@ -320,7 +278,7 @@ xsd_daemonize(void)
 		return (-1);
 	if (pid > 0) {
 		if (xsd_pidfile(xsd_pidpath, pid) == -1) {
-			xsd_log("%s: %s", xsd_pidpath, strerror(errno));
+			slog_warn("%s", xsd_pidpath);
 			(void)kill(pid, SIGTERM);
 			_exit(1);
 		}
@@ -332,7 +290,7 @@ xsd_daemonize(void)
 		return (-1);
 	(void)dup2(fd, STDIN_FILENO);
 	(void)dup2(fd, STDOUT_FILENO);
-	if (!xsd_verbose)
+	if (slog_verbosity() == 0)
 		(void)dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		(void)close(fd);
@@ -472,7 +430,7 @@ xsd_loop(void)
 		if (poll(pfd, (nfds_t)n, -1) == -1) {
 			if (errno == EINTR)
 				continue;
-			xsd_log("poll: %s", strerror(errno));
+			slog_warn("poll");
 			goto fail;
 		}
 		for (i = 0; i < n && !xsd_quit; i++) {
@@ -559,12 +517,12 @@ conn_accept(int lfd, struct domain *d)
 		if ((fd = accept(lfd, NULL, NULL)) == -1) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR && errno != ECONNABORTED)
-				xsd_log("accept: %s", strerror(errno));
+				slog_warn("accept");
 			return;
 		}
 		if (sock_nonblock(fd) == -1 ||
 		    (c = calloc(1, sizeof(*c))) == NULL) {
-			xsd_log("new connection: %s", strerror(errno));
+			slog_warn("new connection");
 			(void)close(fd);
 			return;
 		}
@@ -576,7 +534,7 @@ conn_accept(int lfd, struct domain *d)
 		c->c_next = xsd_conns;
 		xsd_conns = c;
 		xsd_nconns++;
-		xsd_debug("conn#%u: new connection as dom%u%s", c->c_serial,
+		slog_debug("conn#%u: new connection as dom%u%s", c->c_serial,
 		    c->c_id, d == NULL ? " (privileged)" : "");
 	}
 }
@@ -653,7 +611,7 @@ conn_process(struct conn *c)
 	while (!c->c_dead && c->c_inlen - off >= XSD_HDRLEN) {
 		memcpy(&hdr, c->c_in + off, XSD_HDRLEN);
 		if (hdr.len > XSD_IN_MAX) {
-			xsd_log("conn#%u: request of %u bytes, closing",
+			slog_warnx("conn#%u: request of %u bytes, closing",
 			    c->c_serial, hdr.len);
 			conn_kill(c, NULL);
 			return;
@@ -715,8 +673,8 @@ conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
 	if (len > 0)
 		memcpy(c->c_out + c->c_outlen + XSD_HDRLEN, data, len);
 	c->c_outlen += XSD_HDRLEN + len;
-	if (xsd_verbose)
-		xsd_debug("conn#%u dom%u < %s req %u tx %u \"%s\"",
+	if (slog_verbosity() > 0)
+		slog_debug("conn#%u dom%u < %s req %u tx %u \"%s\"",
 		    c->c_serial, c->c_id, op_name(type), req_id, tx_id,
 		    xsd_printable(data, len));
 }
@@ -761,9 +719,9 @@ conn_kill(struct conn *c, const char *why)
 		return;
 	c->c_dead = 1;
 	if (why != NULL)
-		xsd_log("conn#%u: closing: %s", c->c_serial, why);
+		slog_warnx("conn#%u: closing: %s", c->c_serial, why);
 	else
-		xsd_debug("conn#%u: closed", c->c_serial);
+		slog_debug("conn#%u: closed", c->c_serial);
 }
 
 /*
@@ -836,7 +794,7 @@ dom_introduce(unsigned int domid, int *fresh)
 		return (-1);
 	}
 	if ((d->d_fd = sock_listen(d->d_sock)) == -1) {
-		xsd_log("%s: %s", d->d_sock, strerror(errno));
+		slog_warn("%s", d->d_sock);
 		free(d->d_sock);
 		free(d);
 		return (-1);
@@ -845,7 +803,7 @@ dom_introduce(unsigned int domid, int *fresh)
 	d->d_next = xsd_domains;
 	xsd_domains = d;
 	*fresh = 1;
-	xsd_debug("domain %u introduced: %s", domid, d->d_sock);
+	slog_debug("domain %u introduced: %s", domid, d->d_sock);
 	return (0);
 }
 
@@ -872,6 +830,6 @@ dom_release(unsigned int domid)
 	for (c = xsd_conns; c != NULL; c = c->c_next)
 		if (c->c_dom == d)
 			conn_kill(c, NULL);
-	xsd_debug("domain %u released", domid);
+	slog_debug("domain %u released", domid);
 	return (0);
 }

@@ -143,7 +143,7 @@ op_dispatch(struct conn *c, const struct xsd_sockmsg *hdr,
 	r.r_hdr = hdr;
 	r.r_data = op_payload;
 	if (hdr->len > XENSTORE_PAYLOAD_MAX) {
-		xsd_debug("conn#%u: %s with %u bytes of payload: E2BIG",
+		slog_debug("conn#%u: %s with %u bytes of payload: E2BIG",
 		    c->c_serial, op_name(hdr->type), hdr->len);
 		op_error(&r, E2BIG);
 		return;
@@ -151,8 +151,8 @@ op_dispatch(struct conn *c, const struct xsd_sockmsg *hdr,
 	memcpy(op_payload, payload, hdr->len);
 	op_payload[hdr->len] = '\0';
 	r.r_len = hdr->len;
-	if (xsd_verbose)
-		xsd_debug("conn#%u dom%u > %s req %u tx %u \"%s\"",
+	if (slog_verbosity() > 0)
+		slog_debug("conn#%u dom%u > %s req %u tx %u \"%s\"",
 		    c->c_serial, c->c_id, op_name(hdr->type), hdr->req_id,
 		    hdr->tx_id, xsd_printable(payload, hdr->len));
 	if (hdr->type < XS_TYPE_COUNT)
@@ -481,10 +481,10 @@ op_rm_node(struct tx *tx, const char *name)
 	 */
 	if (tree_kid_del(parent, path_base(root)) == -1) {
 		if (tx != NULL)
-			xsd_debug("rm %s: not listed in its parent (tx %u)",
+			slog_debug("rm %s: not listed in its parent (tx %u)",
 			    root, tx->t_id);
 		else
-			xsd_log("rm %s: not listed in its parent", root);
+			slog_warnx("rm %s: not listed in its parent", root);
 	}
 	tree_touch(tx, parent);
 	free(root);
@@ -541,12 +541,12 @@ op_remove_owned(unsigned int domid)
 	if ((root = nm_find(&tree_map, "/")) == NULL)
 		return;
 	if (op_collect_owned(root, domid, &list, &nlist) == -1)
-		xsd_log("release of domain %u: out of memory, some of its "
+		slog_warnx("release of domain %u: out of memory, some of its "
 		    "nodes are kept", domid);
 	for (i = 0; i < nlist; i++) {
 		if (nm_find(&tree_map, list[i]) != NULL &&
 		    op_rm_node(NULL, list[i]) == 0)
-			xsd_debug("release of domain %u: removed %s", domid,
+			slog_debug("release of domain %u: removed %s", domid,
 			    list[i]);
 		free(list[i]);
 	}
@@ -681,6 +681,7 @@ op_directory_part(struct req *r)
 		return (rc);
 	}
 	free(name);
+	/* the offset read as xenstored does, with atoi() */
 	v = strtol(vec[1], NULL, 10);
 	off = (v < 0 || v > INT_MAX) ? UINT_MAX : (unsigned int)v;
 	genlen = (unsigned int)snprintf(gen, sizeof(gen), "%llu",
@@ -1005,7 +1006,7 @@ op_control(struct req *r)
 	    (strcmp(vec[1], "on") == 0 || strcmp(vec[1], "off") == 0))))
 		return (op_ack(r));
 	if (strcmp(vec[0], "print") == 0 && n == 1) {
-		xsd_log("control: %s", vec[1]);
+		slog_info("control: %s", vec[1]);
 		return (op_ack(r));
 	}
 	return (EINVAL);

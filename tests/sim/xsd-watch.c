@@ -243,7 +243,7 @@ watch_event(struct conn *c, const struct watch *w, const char *path)
 	plen = strlen(path) + 1;
 	tlen = strlen(w->w_token) + 1;
 	if (plen + tlen > XENSTORE_PAYLOAD_MAX) {
-		xsd_debug("conn#%u: event for %s too long, dropped",
+		slog_debug("conn#%u: event for %s too long, dropped",
 		    c->c_serial, path);
 		return;
 	}

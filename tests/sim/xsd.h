@@ -37,6 +37,8 @@
 
 #include <xen/io/xs_wire.h>
 
+#include "slog.h"
+
 #define XSD_PERM_NONE	0x0
 #define XSD_PERM_READ	0x1
 #define XSD_PERM_WRITE	0x2
@@ -152,13 +154,8 @@ struct conn {
 /* Global state (xenstored-sim.c). */
 extern struct conn	*xsd_conns;
 extern struct domain	*xsd_domains;
-extern int		 xsd_verbose;
 
 /* xenstored-sim.c */
-void		 xsd_log(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-void		 xsd_debug(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
 const char	*xsd_printable(const char *, size_t);
 void		 conn_send(struct conn *, uint32_t, uint32_t, uint32_t,
 		    const void *, size_t);
