@@ -334,7 +334,7 @@ e2e_destroy_timeline() {	# T0 T1: where the time of xl destroy went, from
 				# (uptimes, or "")
 	E2E_CLOSED=""
 	[ "$BACKEND" = xennetd ] && E2E_CLOSED=$(awk -v t0=$1 \
-	    '$1 >= t0 && /-> 6$/ { print $1; exit }' $XNLOG)
+	    '$1 >= t0 && /-> Closed$/ { print $1; exit }' $XNLOG)
 	set -- $1 $2 $(awk -v t0=$1 -v be=$BEVIF/$DOMID/0 '
 	function p(t) { return (t == "" ? "-" : t) }
 	$1 < t0 { next }
