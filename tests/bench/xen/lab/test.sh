@@ -1,0 +1,108 @@
+# tests/bench/xen/lab/test.sh: the dom0 side of tests/bench/xen.sh.
+# Sourced by the e2e dom0's /init (tests/e2e/dom0-init.sh) with xenstored
+# and xenbr0 up.  For ROUNDS rounds, for each backend variant in VARIANTS
+# (in turn, so that the variants alternate): bring the backend up, xl create
+# the domU, measure, xl destroy, take the backend down.  Measures, each for
+# BENCH_T seconds, from dom0 to the domU's iperf3 server: TCP dom0->domU,
+# TCP domU->dom0 (-R), UDP 64-byte datagrams both ways; with the total dom0
+# CPU (all its vCPUs, from /proc/stat) over each run.  Prints
+#   LAB: BENCH <round> <variant> <test> <value> <unit> <dom0-cpu-%>
+# /lab/env sets XENNETD; /lab/bench.env sets ROUNDS, BENCH_T, VARIANTS
+# ("kernel" or "xennetd:ARGS" with ARGS comma-separated).
+ROUNDS=3
+BENCH_T=8
+VARIANTS="kernel xennetd: xennetd:-i,syscall"
+[ -r /lab/env ] && . /lab/env
+[ -r /lab/bench.env ] && . /lab/bench.env
+DOMU_IP=10.0.0.2
+XNPID=""
+
+bench_wait() {		# SECONDS CMD...
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+bench_cpu() {		# busy and total jiffies of all dom0 CPUs
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+bench_up() {		# VARIANT: start the backend; 0 if it runs
+	case $1 in
+	kernel)
+		modprobe xen-netback;;
+	xennetd:*)
+		local args
+		args=$(echo "${1#xennetd:}" | tr ',' ' ')
+		$XENNETD -d $args > /tmp/xennetd.log 2>&1 &
+		XNPID=$!
+		bench_wait 5 grep -q started /tmp/xennetd.log;;
+	esac
+}
+bench_down() {		# VARIANT: stop the backend
+	case $1 in
+	kernel)
+		bench_wait 10 rmmod xen-netback ||
+		    lab "NOTE cannot rmmod xen-netback";;
+	xennetd:*)
+		kill -TERM $XNPID 2> /dev/null
+		bench_wait 10 sh -c "! kill -0 $XNPID"
+		kill -9 $XNPID 2> /dev/null
+		XNPID="";;
+	esac
+}
+bench_run() {		# ROUND VARIANT TEST IPERF-ARGS...: one measurement
+	local r=$1 v=$2 t=$3 c0 c1 out val unit
+	shift 3
+	c0=$(bench_cpu)
+	out=$(timeout $((BENCH_T + 20)) iperf3 -c $DOMU_IP -t $BENCH_T -f m \
+	    "$@" 2>&1)
+	c1=$(bench_cpu)
+	case $t in
+	tcp*)	val=$(echo "$out" | awk '/receiver/ { print $7 }')
+		unit=Mbit/s;;
+	udp*)	# receiver: lost/total datagrams; packets/s received
+		val=$(echo "$out" | awk -v T=$BENCH_T '/receiver/ {
+		    split($(NF-2), a, "/"); printf "%d", (a[2] - a[1]) / T }')
+		unit=pps;;
+	esac
+	set -- $c0 $c1
+	lab "BENCH $r $v $t ${val:-0} $unit" \
+	    "$(awk -v b0=$1 -v t0=$2 -v b1=$3 -v t1=$4 \
+	    'BEGIN { if (t1 > t0) printf "%.1f", 100 * (b1 - b0) / (t1 - t0);
+	    else print 0 }')"
+	[ -n "$val" ] || echo "$out" | tail -n 3 | sed "s|^|LAB: NOTE $v $t |"
+}
+
+r=1
+while [ $r -le $ROUNDS ]; do
+	for v in $VARIANTS; do
+		if ! bench_up "$v"; then
+			lab "NOTE $v: backend did not start"
+			tail -n 5 /tmp/xennetd.log | sed "s|^|LAB: NOTE $v |"
+			continue
+		fi
+		if ! timeout 60 xl create /etc/xen/domU.cfg > /tmp/xl.log 2>&1 ||
+		    ! bench_wait 60 ping -c 1 -W 1 $DOMU_IP; then
+			lab "NOTE $v: domU unreachable"
+			tail -n 5 /tmp/xl.log | sed "s|^|LAB: NOTE $v |"
+		else
+			sleep 1
+			bench_run $r $v tcp_dom0_domU
+			bench_run $r $v tcp_domU_dom0 -R
+			bench_run $r $v udp64_dom0_domU -u -l 64 -b 0
+			bench_run $r $v udp64_domU_dom0 -u -l 64 -b 0 -R
+			[ -n "$XNPID" ] && kill -USR1 $XNPID && sleep 0.5 &&
+			    grep -E 'tap:|hypercalls' /tmp/xennetd.log |
+			    tail -n 2 | sed "s|^|LAB: NOTE $r $v |"
+		fi
+		timeout 30 xl destroy domu1 > /dev/null 2>&1
+		bench_wait 10 sh -c "! xenstore-exists /local/domain/0/backend/vif/\$(xl domid domu1 2>/dev/null || echo x)"
+		bench_down "$v"
+	done
+	r=$((r + 1))
+done
+lab "DONE bench"
