@@ -262,7 +262,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 	uint8_t *buf, gso;
 	uint16_t flags;
 	ssize_t r;
-	int notify = 0, lent = 0;
+	int notify = 0;
 
 	if (!rq->rq_connected)
 		return (0);
@@ -287,12 +287,10 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 			rq->rq_rx.req_cons = cons;
 			notify |= ring_rx_complete(rq, port, done, nrsp);
 			done = nrsp = 0;
-			lent = 0;
 		}
 		if ((r = port->rp_peek(port->rp_arg, &buf)) <= 0)
 			break;		/* empty, or the port failed */
 		port->rp_take(port->rp_arg);
-		lent = 1;
 		nframes++;
 		/* The port's buffer holds vnet header + RING_FRAME_MAX. */
 		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN ||
@@ -321,14 +319,13 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 			if (ring_rx_complete(rq, port, done, nrsp))
 				ring_notify(rq, 1);
 			done = nrsp;
-			lent = 0;
 		}
 	}
 	rq->rq_rx.req_cons = cons;
 	if (done < nrsp)
 		notify |= ring_rx_complete(rq, port, done, nrsp);
-	else if (lent && port->rp_release != NULL)
-		port->rp_release(port->rp_arg);	/* dropped frames only */
+	else if (port->rp_release != NULL)
+		port->rp_release(port->rp_arg);	/* the pass is over */
 	if (notify)
 		ring_notify(rq, 1);
 	if (nframes > 0)

@@ -121,7 +121,8 @@ struct ring_port {
 	void		(*rp_take)(void *);
 	/*
 	 * The engine's copies of every frame it took are done: the port
-	 * may reuse their buffers (NULL: nothing to do).
+	 * may reuse their buffers (NULL: nothing to do).  Called at the
+	 * end of every rx pass, and within one when it completes frames.
 	 */
 	void		(*rp_release)(void *);
 };

@@ -6,15 +6,15 @@
 # tests/bench/results/.
 #
 # usage: tests/bench/xen.sh [ROUNDS [SECONDS]]      (root; built tree)
-# env:   VARIANTS="kernel xennetd: xennetd:-i,syscall"  (xennetd:ARGS, the
-#        arguments comma-separated)
+# env:   VARIANTS="kernel xennetd: xennetd:-i+syscall"  (xennetd:ARGS, the
+#        arguments joined by +)
 #        top_builddir (default ./build), E2E_BUILD as in tests/e2e/t_xen.sh
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir/build}"
 ROUNDS=${1:-3}
 SECS=${2:-8}
-VARIANTS=${VARIANTS:-"kernel xennetd: xennetd:-i,syscall"}
+VARIANTS=${VARIANTS:-"kernel xennetd: xennetd:-i+syscall"}
 E2E=$top_srcdir/tests/e2e
 export E2E_BUILD=${E2E_BUILD:-$E2E/build}
 OUTDIR=$top_srcdir/tests/bench/results
@@ -76,11 +76,15 @@ END {
 			if (!(k in v)) continue
 			m = med(v[k]); l = lo; h = hi
 			cm = med(c[k])
-			name = var[j]; sub(/:$/, "", name); gsub(/,/, " ", name)
+			name = var[j]; sub(/:$/, "", name); gsub(/[+]/, " ", name)
+			r = "-"
+			if (kv > 0)
+				r = sprintf("%.2f", m / kv)
+			rc = "-"
+			if (kc > 0)
+				rc = sprintf("%.2f", cm / kc)
 			printf "| %s | %s | %g %s (%g-%g) | %.1f | %s | %s |\n",
-			    t, name, m, unit[t], l, h, cm,
-			    kv > 0 ? sprintf("%.2f", m / kv) : "-",
-			    kc > 0 ? sprintf("%.2f", cm / kc) : "-"
+			    t, name, m, unit[t], l, h, cm, r, rc
 		}
 	}
 }' "$CSV"

@@ -2073,9 +2073,10 @@ t_rx_batch(void)
 	    vst(v)->rs_rx_packets == 64,
 	    "rx batch: one 64-frame pass in the histogram (%u passes)",
 	    passes);
-	ok(v->v_port.fp_nrelease == 1 && v->v_port.fp_nlent == 0,
+	ok(v->v_port.fp_nrelease == passes && v->v_port.fp_nlent == 0,
 	    "rx batch: the port gets its 64 buffers back at once, after the "
-	    "copies (%u releases)", v->v_port.fp_nrelease);
+	    "copies, and hears of each pass's end (%u releases, %u passes)",
+	    v->v_port.fp_nrelease, passes);
 	vif_free(v);
 
 	/*

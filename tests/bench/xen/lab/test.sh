@@ -8,10 +8,10 @@
 # CPU (all its vCPUs, from /proc/stat) over each run.  Prints
 #   LAB: BENCH <round> <variant> <test> <value> <unit> <dom0-cpu-%>
 # /lab/env sets XENNETD; /lab/bench.env sets ROUNDS, BENCH_T, VARIANTS
-# ("kernel" or "xennetd:ARGS" with ARGS comma-separated).
+# ("kernel" or "xennetd:ARGS", the arguments joined by +).
 ROUNDS=3
 BENCH_T=8
-VARIANTS="kernel xennetd: xennetd:-i,syscall"
+VARIANTS="kernel xennetd: xennetd:-i+syscall"
 [ -r /lab/env ] && . /lab/env
 [ -r /lab/bench.env ] && . /lab/bench.env
 DOMU_IP=10.0.0.2
@@ -36,7 +36,7 @@ bench_up() {		# VARIANT: start the backend; 0 if it runs
 		modprobe xen-netback;;
 	xennetd:*)
 		local args
-		args=$(echo "${1#xennetd:}" | tr ',' ' ')
+		args=$(echo "${1#xennetd:}" | tr '+' ' ')
 		$XENNETD -d $args > /tmp/xennetd.log 2>&1 &
 		XNPID=$!
 		bench_wait 5 grep -q started /tmp/xennetd.log;;
