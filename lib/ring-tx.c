@@ -39,6 +39,8 @@
 
 static int	ring_tx_parse(struct ring_queue *, RING_IDX, RING_IDX,
 		    struct ring_txpkt *, netif_tx_request_t *);
+static size_t	ring_tx_place(const struct ring_txpkt *,
+		    const netif_tx_request_t *, size_t);
 static void	ring_tx_plan(struct ring_queue *, struct ring_txpkt *,
 		    const netif_tx_request_t *, uint16_t);
 static int	ring_tx_vnet(struct ring_txpkt *, const uint8_t *,
@@ -304,6 +306,33 @@ ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
 }
 
 /*
+ * ring_tx_place: where in the arena (at or after used) packet p goes.
+ * The kernel splits a grant copy at every page boundary of the local
+ * buffer, one copy op per piece, and netfront cuts a packet's slots at
+ * the page boundaries of its own buffers.  So when the first slot would
+ * cross a local page boundary, start the packet at the same offset in
+ * a page as the guest's data: then no slot crosses one, and a full
+ * 4 KiB slot is one copy op, not two.
+ */
+static size_t
+ring_tx_place(const struct ring_txpkt *p, const netif_tx_request_t *reqs,
+    size_t used)
+{
+	unsigned int k, nd = p->tp_nslots - p->tp_nextra;
+	uint32_t first = reqs[0].size;
+	size_t off;
+
+	for (k = 1; k < nd; k++)
+		first -= reqs[k].size;	/* ring_tx_parse: sizes add up */
+	if (used % XN_RING_PAGE + first <= XN_RING_PAGE)
+		return (used);
+	off = used - used % XN_RING_PAGE + reqs[0].offset;
+	if (off < used)
+		off += XN_RING_PAGE;
+	return (off);
+}
+
+/*
  * ring_tx: one transmit pass.  Returns 1 if requests remain (the budget
  * ran out: run again after the other queues had their turn), 0 if the
  * ring is empty and the frontend will notify us, -1 if the frontend
@@ -316,7 +345,7 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 	struct ring_txpkt *p;
 	RING_IDX prod, cons;
 	unsigned int n = 0, done = 0;
-	size_t used = 0;
+	size_t used = 0, off = 0;
 	int rv, more = 0, notify = 0, full = 0, incomplete = 0;
 
 	if (!rq->rq_connected)
@@ -338,16 +367,18 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 			incomplete = 1;
 			break;
 		}
-		if (p->tp_status == TXP_OK &&
-		    used + p->tp_len > rq->rq_arena_size) {
-			full = 1;
-			break;
+		if (p->tp_status == TXP_OK) {
+			off = ring_tx_place(p, reqs, used);
+			if (off + p->tp_len > rq->rq_arena_size) {
+				full = 1;
+				break;
+			}
 		}
 		rq->rq_bad[n] = 0;
 		rq->rq_stats.rs_tx_extra_ignored += p->tp_nignored;
 		if (p->tp_status == TXP_OK) {
-			p->tp_off = used;
-			used += RING_ARENA_ROUND(p->tp_len);
+			p->tp_off = off;
+			used = off + RING_ARENA_ROUND(p->tp_len);
 			ring_tx_plan(rq, p, reqs, (uint16_t)n);
 		}
 		cons += p->tp_nslots;

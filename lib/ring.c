@@ -107,7 +107,8 @@ ring_new(struct hv *hv, uint32_t domid, const struct ring_config *rc)
 	rq->rq_arena_size = RING_ARENA_SIZE;
 	rq->rq_segs = calloc(RING_COPY_MAX, sizeof(*rq->rq_segs));
 	rq->rq_seg_owner = calloc(RING_COPY_MAX, sizeof(*rq->rq_seg_owner));
-	rq->rq_arena = malloc(rq->rq_arena_size);
+	/* page aligned: see ring_tx_place */
+	rq->rq_arena = aligned_alloc(XN_RING_PAGE, rq->rq_arena_size);
 	rq->rq_txpkts = calloc(RING_BATCH_MAX, sizeof(*rq->rq_txpkts));
 	rq->rq_rxrsps = calloc(XN_RX_RING_SIZE, sizeof(*rq->rq_rxrsps));
 	rq->rq_bad = calloc(RING_BATCH_MAX, 1);

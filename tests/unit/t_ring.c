@@ -70,6 +70,7 @@ struct fframe {
 /* The fake host port. */
 struct fport {
 	struct fframe	 fp_sent[FP_MAX];	/* frames the vif sent */
+	uintptr_t	 fp_base[FP_MAX];	/* where each frame was */
 	unsigned int	 fp_nsent;
 	struct fframe	 fp_q[FP_MAX];		/* frames to receive */
 	unsigned int	 fp_qhead, fp_qtail;
@@ -369,6 +370,7 @@ fp_send(void *arg, const struct iovec *iov, int iovcnt)
 	for (i = 0; i < iovcnt; i++)
 		len += iov[i].iov_len;
 	ff = &fp->fp_sent[fp->fp_nsent];
+	fp->fp_base[fp->fp_nsent] = (uintptr_t)iov[iovcnt - 1].iov_base;
 	if ((ff->ff_buf = malloc(len)) == NULL)
 		return (-1);
 	for (i = 0; i < iovcnt; i++) {
@@ -1549,7 +1551,7 @@ out:
 static void
 t_tx_batch(void)
 {
-	static uint8_t pkt[200];
+	static uint8_t pkt[200], big[4000];
 	static netif_tx_response_t r[NSLOT];
 	const struct hv_counts *hc = hv_counts(bhv);
 	struct ring_config rc;
@@ -1656,6 +1658,35 @@ t_tx_batch(void)
 	    "unbatched: 64 one-packet passes in the histogram");
 	ok(v->v_port.fp_nflush == 64,
 	    "unbatched: one port flush per packet (%u)", v->v_port.fp_nflush);
+	vif_free(v);
+
+	/*
+	 * Placement: a slot that would cross a page of the backend's buffer
+	 * (two copy ops in the kernel) starts at the guest's in-page offset
+	 * instead; one that fits stays packed behind the one before.
+	 */
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	fill(pkt, 100, 1);
+	ftx_pkt(v, pkt, 100, 1, 0, 0, 0, NULL, 0);
+	fill(big, 4000, 2);
+	ftx_pkt(v, big, 4000, 1, 96, 0, 1, NULL, 0);
+	fill(pkt, 200, 3);
+	ftx_pkt(v, pkt, 200, 1, 3000, 0, 2, NULL, 0);
+	ftx_push(v);
+	rv = run_tx(v, NULL);
+	n = ftx_rsps(v, r, NSLOT);
+	fill(big, 4000, 2);
+	ok(rv == 0 && n == 3 && v->v_port.fp_nsent == 3 &&
+	    fp_sent_is(&v->v_port, 1, big, 4000, NULL) &&
+	    v->v_port.fp_base[1] % XN_RING_PAGE == 96 &&
+	    v->v_port.fp_base[1] - v->v_port.fp_base[0] < 2 * XN_RING_PAGE,
+	    "place: a 4000-octet slot at guest offset 96 lands at offset 96 "
+	    "of a page, whole (offset %ju)",
+	    (uintmax_t)(v->v_port.fp_base[1] % XN_RING_PAGE));
+	ok(v->v_port.fp_base[2] - v->v_port.fp_base[1] == 4032,
+	    "place: a 200-octet slot that fits is packed right behind it "
+	    "(4000 rounded to 64)");
 	vif_free(v);
 
 	/* copy-batch 16 */
