@@ -35,18 +35,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xennetd.h"
 
 enum wcmd_type { WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_QUIT };
 
+/*
+ * A command for a worker.  Both threads hold a reference (under w_lock):
+ * the main thread may stop waiting for one that only reads (a snapshot),
+ * and whoever lets go last frees it.
+ */
 struct wcmd {
 	enum wcmd_type	 wc_type;
 	struct vif_dp	*wc_dp;
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
+	int		 wc_refs;
+};
+
+static const char *const wcmd_names[] = {
+	"attach", "detach", "snapshot", "quit"
 };
 
 struct worker {
@@ -81,6 +92,7 @@ struct wfail {
 static void	*worker_main(void *);
 static void	 worker_cmd(evutil_socket_t, short, void *);
 static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *);
+static void	 worker_stuck(struct worker *, const char *, int);
 static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
 static void	 worker_rx(evutil_socket_t, short, void *);
@@ -101,6 +113,7 @@ static void	 worker_do_detach(struct worker *, struct vif_dp *);
  * however busy, keeps the worker from its command pipe and event fd.
  */
 #define WORKER_MAX_CALLBACKS	16
+#define WORKER_CMD_WARN		2	/* seconds: a worker that long is stuck */
 
 /*
  * worker_start: open a hypervisor handle and start thread id.
@@ -186,24 +199,80 @@ worker_nvifs(struct worker *w)
 
 /*
  * worker_run: have the worker thread execute one command and wait for
- * it.  Returns the command's result (0/-1 with errno).
+ * it.  The wait is bounded: a worker passes through its event loop at
+ * least every WORKER_MAX_CALLBACKS passes, so one that has not answered
+ * in WORKER_CMD_WARN seconds is stuck; that is logged with the vifs it
+ * serves, and a snapshot is given up (-1 with ETIMEDOUT).  Attach,
+ * detach and quit must know their outcome: they go on waiting, and say
+ * so again every WORKER_CMD_WARN seconds.  Returns the command's result
+ * (0/-1 with errno).
  */
 static int
 worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp)
 {
-	struct wcmd c, *cp = &c;
+	struct wcmd *c;
+	struct timespec ts;
+	int rv, err, waited = 0, done;
 
-	memset(&c, 0, sizeof(c));
-	c.wc_type = type;
-	c.wc_dp = dp;
-	if (write(w->w_cmdpipe[1], &cp, sizeof(cp)) != sizeof(cp))
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("worker %d: calloc", w->w_id);
+	c->wc_type = type;
+	c->wc_dp = dp;
+	c->wc_refs = 2;
+	if (write(w->w_cmdpipe[1], &c, sizeof(c)) != sizeof(c))
 		fatal("worker %d: command pipe", w->w_id);
 	pthread_mutex_lock(&w->w_lock);
-	while (!c.wc_done)
-		pthread_cond_wait(&w->w_cond, &w->w_lock);
+	while (!c->wc_done) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += WORKER_CMD_WARN;
+		if (pthread_cond_timedwait(&w->w_cond, &w->w_lock, &ts) !=
+		    ETIMEDOUT || c->wc_done)
+			continue;
+		waited += WORKER_CMD_WARN;
+		pthread_mutex_unlock(&w->w_lock);
+		worker_stuck(w, wcmd_names[type], waited);
+		pthread_mutex_lock(&w->w_lock);
+		if (type == WCMD_SNAPSHOT && !c->wc_done)
+			break;
+	}
+	done = c->wc_done;
+	rv = c->wc_result;
+	err = c->wc_errno;
+	if (--c->wc_refs == 0)
+		free(c);
 	pthread_mutex_unlock(&w->w_lock);
-	errno = c.wc_errno;
-	return (c.wc_result);
+	if (!done) {
+		errno = ETIMEDOUT;
+		return (-1);
+	}
+	errno = err;
+	return (rv);
+}
+
+/*
+ * worker_stuck: (main thread) worker w has not answered a command for
+ * secs seconds: say so, with the vifs it serves.
+ */
+static void
+worker_stuck(struct worker *w, const char *what, int secs)
+{
+	struct vif *v;
+	char names[256];
+	size_t off = 0;
+	int n;
+
+	names[0] = '\0';
+	TAILQ_FOREACH(v, &w->w_xnd->x_vifs, v_entry) {
+		if (!v->v_attached || v->v_dp->dp_worker != w)
+			continue;
+		n = snprintf(names + off, sizeof(names) - off, " %s",
+		    v->v_ifname);
+		if (n < 0 || (size_t)n >= sizeof(names) - off)
+			break;
+		off += (size_t)n;
+	}
+	log_warnx("worker %d: no answer to %s for %d s; its vifs:%s",
+	    w->w_id, what, secs, off > 0 ? names : " none");
 }
 
 /* worker_cmd: (worker thread) execute the commands in the pipe. */
@@ -238,6 +307,8 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 	pthread_mutex_lock(&w->w_lock);
 	c->wc_done = 1;
 	pthread_cond_broadcast(&w->w_cond);
+	if (--c->wc_refs == 0)
+		free(c);	/* the main thread gave up on it */
 	pthread_mutex_unlock(&w->w_lock);
 }
 
