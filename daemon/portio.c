@@ -110,6 +110,8 @@ static void	portio_release(void *);
 static void	portio_ready(struct portio *, uint32_t, uint32_t);
 static int	portio_post(struct portio *, uint32_t);
 static ssize_t	portio_fill(struct portio *);
+static int	portio_probe(struct portio *);
+static void	portio_fallback(const char *);
 static int	portio_submit(struct portio *);
 static void	portio_reap(struct portio *);
 static ssize_t	portio_read_one(struct portio *);
@@ -166,13 +168,16 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf,
 
 	pi->pi_mode = *mode;
 	if (pi->pi_mode == PORTIO_URING) {
-		/* room for every posted read and a full tx pass */
+		/* room for a read into every buffer and a full tx pass */
 		if ((errno = -io_uring_queue_init(nbuf + txmax, &pi->pi_ring,
 		    0)) != 0) {
-			log_warn("io_uring unavailable, using read/write");
+			portio_fallback("no io_uring");
 			pi->pi_mode = PORTIO_SYSCALL;
-		} else
+		} else {
 			pi->pi_ring_ok = 1;
+			if (portio_probe(pi) == -1)
+				pi->pi_mode = PORTIO_SYSCALL;
+		}
 	}
 	*mode = pi->pi_mode;
 
@@ -429,6 +434,49 @@ portio_fill(struct portio *pi)
 	if (pi->pi_rx_eagain > 0)
 		pi->pi_drained = 1;
 	return ((ssize_t)pi->pi_rq_n);
+}
+
+/*
+ * portio_probe: can the kernel's tun take non-blocking io_uring I/O?
+ * Linux 6.1's tun has no FMODE_NOWAIT: a RWF_NOWAIT read fails with
+ * EOPNOTSUPP and io_uring hands every write to its worker threads,
+ * which may reorder them (measured in the lab: TCP through the tap fell
+ * apart).  One read tells: 0 if uring is usable (a frame it caught is
+ * kept), -1 if not (then read/writev, said once).
+ */
+static int
+portio_probe(struct portio *pi)
+{
+	struct io_uring_cqe *cqe;
+	uint32_t i = 0;
+	int res;
+
+	if (portio_post(pi, i) == -1 || portio_submit(pi) == -1 ||
+	    io_uring_wait_cqe(&pi->pi_ring, &cqe) != 0) {
+		portio_fallback("io_uring does not work on the tap");
+		return (-1);
+	}
+	res = cqe->res;
+	io_uring_cqe_seen(&pi->pi_ring, cqe);
+	pi->pi_state[i] = PB_FREE;
+	if (res == -EOPNOTSUPP || res == -EINVAL) {
+		portio_fallback("this kernel's tun cannot do non-blocking "
+		    "io_uring I/O (Linux 6.1 cannot)");
+		return (-1);
+	}
+	if (res > 0)
+		portio_ready(pi, i, (uint32_t)res);
+	return (0);
+}
+
+/* portio_fallback: say once per process why read/writev is used. */
+static void
+portio_fallback(const char *why)
+{
+	static int said;
+
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED) == 0)
+		log_info("port I/O: %s; using read/writev", why);
 }
 
 /* portio_post: queue a non-blocking read into buffer i.  0 or -1. */
