@@ -23,7 +23,8 @@
  * transaction and go InitWait (2), which makes libxl run the hotplug
  * script.  When the frontend is Initialised/Connected and the script
  * wrote hotplug-status=connected we read and validate the frontend's
- * keys, hand the data path to a worker and go Connected (4).  Frontend
+ * keys, hand the data path of each queue it asked for to a worker (the
+ * queues of one vif to different workers) and go Connected (4).  Frontend
  * Closing/Closed, online=0, state 5 written by the toolstack, or the
  * domain dying stop the data path and answer Closing then Closed (6);
  * the frontend coming back to Initialising after Closed reconnects.  The
@@ -33,6 +34,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,9 @@ static void	vif_update_domain(struct xnd *, uint32_t);
 static struct vif *vif_create(struct xnd *, uint32_t, uint32_t);
 static int	vif_advertise(struct xnd *, struct vif *);
 static void	vif_update(struct xnd *, struct vif *);
+static unsigned int vif_fe_queues(struct xnd *, struct vif *);
+static int	vif_fe_queue(struct xnd *, struct vif *, unsigned int,
+		    struct vif_dp *);
 static int	vif_connect(struct xnd *, struct vif *);
 static void	vif_disconnect(struct xnd *, struct vif *);
 static void	vif_destroy(struct xnd *, struct vif *);
@@ -67,6 +72,7 @@ static void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
 static int	vif_read_state(struct xnd *, const char *);
 static int	vif_dead(struct xnd *, struct vif *);
 static void	vif_errpath(struct xnd *, struct vif *, char *, size_t);
+static int	vif_worker_index(struct xnd *, struct worker *);
 
 static struct vif *
 vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
@@ -223,17 +229,25 @@ vif_release_event(struct xnd *x)
 	vif_update_domain(x, VIF_ALL);
 }
 
-/* vif_worker_failed: a worker disabled a vif whose guest misbehaved. */
+/*
+ * vif_worker_failed: a worker disabled one queue of a vif whose guest
+ * misbehaved: the whole vif goes.
+ */
 void
 vif_worker_failed(struct xnd *x, uint32_t domid, uint32_t handle,
-    const char *why)
+    uint32_t queue, const char *why)
 {
 	struct vif *v;
 
-	if ((v = vif_find(x, domid, handle)) == NULL || !v->v_attached)
+	if ((v = vif_find(x, domid, handle)) == NULL ||
+	    queue >= v->v_attached)
 		return;
-	vif_error(x, v, EPROTO, "frontend broke the netif protocol (%s); "
-	    "disconnecting it", why);
+	if (v->v_nqueues > 1)
+		vif_error(x, v, EPROTO, "frontend broke the netif protocol "
+		    "(queue %u: %s); disconnecting it", queue, why);
+	else
+		vif_error(x, v, EPROTO, "frontend broke the netif protocol "
+		    "(%s); disconnecting it", why);
 }
 
 /*
@@ -246,6 +260,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 {
 	char bepath[XENNETD_PATH_MAX], buf[XENNETD_PATH_MAX], prefix[64];
 	char bridge[IFNAMSIZ];
+	unsigned int nq = x->x_conf.xc_max_queues, q;
 	unsigned long u;
 	struct vif *v;
 	int st;
@@ -264,17 +279,20 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		return (NULL);
 	}
 	if ((v = calloc(1, sizeof(*v))) == NULL ||
-	    (v->v_dp = calloc(1, sizeof(*v->v_dp))) == NULL) {
+	    (v->v_dp = calloc(nq, sizeof(*v->v_dp))) == NULL) {
 		log_warn("vif%u.%u: calloc", domid, handle);
 		free(v);
 		return (NULL);
 	}
 	v->v_domid = domid;
 	v->v_handle = handle;
-	v->v_dp->dp_domid = domid;
-	v->v_dp->dp_handle = handle;
-	v->v_dp->dp_tapfd = -1;
-	v->v_dp->dp_port_tx = v->v_dp->dp_port_rx = -1;
+	for (q = 0; q < nq; q++) {
+		v->v_dp[q].dp_domid = domid;
+		v->v_dp[q].dp_handle = handle;
+		v->v_dp[q].dp_queue = q;
+		v->v_dp[q].dp_tapfd = -1;
+		v->v_dp[q].dp_port_tx = v->v_dp[q].dp_port_rx = -1;
+	}
 	v->v_state = XenbusStateInitialising;
 	snprintf(v->v_bepath, sizeof(v->v_bepath), "%s", bepath);
 	snprintf(v->v_fepath, sizeof(v->v_fepath), "%s", buf);
@@ -287,8 +305,6 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	 * we neither use nor write vifname.  The tap fd survives a rename.
 	 */
 	snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid, handle);
-	snprintf(v->v_dp->dp_name, sizeof(v->v_dp->dp_name), "%s",
-	    v->v_ifname);
 
 	/* Only the frontend of this very domain is acceptable. */
 	snprintf(prefix, sizeof(prefix), "/local/domain/%u/", domid);
@@ -311,10 +327,11 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			log_warnx("vif%u.%u: ignoring invalid mtu %lu", domid,
 			    handle, u);
 	}
-	if ((v->v_dp->dp_tapfd = tap_open(v->v_ifname, v->v_ifname,
-	    sizeof(v->v_ifname), v->v_mtu)) == -1) {
-		vif_error(x, v, errno, "cannot create tap %s: %s",
-		    v->v_ifname, strerror(errno));
+	if (tap_open(&v->v_tap, v->v_ifname, v->v_ifname,
+	    sizeof(v->v_ifname), nq, v->v_mtu) == -1) {
+		vif_error(x, v, errno, "cannot create tap %s with %u queue%s: "
+		    "%s", v->v_ifname, nq, nq == 1 ? "" : "s",
+		    strerror(errno));
 		return (v);
 	}
 	if (vif_advertise(x, v) == -1) {
@@ -344,8 +361,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 }
 
 /*
- * vif_advertise: our features, in one transaction (retried when
- * xenstore reports a conflict).
+ * vif_advertise: our features and how many queues a frontend may use,
+ * in one transaction (retried when xenstore reports a conflict).
  */
 static int
 vif_advertise(struct xnd *x, struct vif *v)
@@ -372,6 +389,9 @@ vif_advertise(struct xnd *x, struct vif *v)
 			    eq + 1) == -1)
 				goto abort;
 		}
+		if (store_write(x->x_xs, t, v->v_bepath,
+		    "multi-queue-max-queues", "%u", v->v_tap.tp_nfd) == -1)
+			goto abort;
 		if (xs_transaction_end(x->x_xs, t, false))
 			return (0);
 		if (errno != EAGAIN)
@@ -438,7 +458,7 @@ vif_update(struct xnd *x, struct vif *v)
 		}
 		return;
 	}
-	if (v->v_dp->dp_tapfd == -1)
+	if (v->v_tap.tp_nfd == 0)
 		return;		/* failed at creation; wait for removal */
 	fe = vif_read_state(x, v->v_fepath);
 	switch (fe) {
@@ -495,16 +515,21 @@ vif_fe_bool(struct xnd *x, struct vif *v, const char *key, int def)
 	return (b);
 }
 
-/* vif_fe_uint: a required frontend number <= max, or -1 after vif_error. */
+/*
+ * vif_fe_uint: the required frontend number pre+key (pre: "" or
+ * "queue-N/"), <= max; 0, or -1 after vif_error.
+ */
 static int
-vif_fe_uint(struct xnd *x, struct vif *v, const char *key,
+vif_fe_uint(struct xnd *x, struct vif *v, const char *pre, const char *key,
     unsigned long max, uint32_t *out)
 {
+	char k[64];
 	unsigned long u;
 
-	if (store_read_uint(x->x_xs, v->v_fepath, key, max, &u) == -1) {
+	snprintf(k, sizeof(k), "%s%s", pre, key);
+	if (store_read_uint(x->x_xs, v->v_fepath, k, max, &u) == -1) {
 		vif_error(x, v, errno == ENOENT ? ENOENT : EINVAL,
-		    "frontend %s %s", key, errno == ENOENT ? "missing" :
+		    "frontend %s %s", k, errno == ENOENT ? "missing" :
 		    "invalid");
 		return (-1);
 	}
@@ -513,18 +538,96 @@ vif_fe_uint(struct xnd *x, struct vif *v, const char *key,
 }
 
 /*
- * vif_connect: read and validate the frontend's ring refs, event
- * channels and features, then attach the data path to the least loaded
- * worker.  0, or -1 after vif_error.
+ * vif_fe_queues: how many queues the frontend asks for: 1 without
+ * multi-queue-num-queues, else its value, which must be a number from 1
+ * to the multi-queue-max-queues we offered (Linux xen-netback refuses
+ * more as "buggy or malicious").  0 after vif_error.
+ */
+static unsigned int
+vif_fe_queues(struct xnd *x, struct vif *v)
+{
+	unsigned long nq;
+
+	if (store_read_uint(x->x_xs, v->v_fepath, "multi-queue-num-queues",
+	    ULONG_MAX, &nq) == -1) {
+		if (errno == ENOENT)
+			return (1);
+		vif_error(x, v, EINVAL, "frontend multi-queue-num-queues is "
+		    "not a number");
+		return (0);
+	}
+	if (nq < 1 || nq > v->v_tap.tp_nfd) {
+		vif_error(x, v, EINVAL, "frontend asks for %lu queues; "
+		    "multi-queue-max-queues is %u", nq, v->v_tap.tp_nfd);
+		return (0);
+	}
+	return ((unsigned int)nq);
+}
+
+/*
+ * vif_fe_queue: the ring refs and event channel(s) of queue dp, under
+ * queue-<n>/ if the frontend uses more than nq = 1 queue, else in its
+ * directory.  0, or -1 after vif_error.
+ */
+static int
+vif_fe_queue(struct xnd *x, struct vif *v, unsigned int nq,
+    struct vif_dp *dp)
+{
+	char pre[32], key[64];
+	unsigned long u;
+
+	pre[0] = '\0';
+	if (nq > 1)
+		snprintf(pre, sizeof(pre), "queue-%u/", dp->dp_queue);
+	if (vif_fe_uint(x, v, pre, "tx-ring-ref", UINT32_MAX,
+	    &dp->dp_tx_ref) == -1 || vif_fe_uint(x, v, pre, "rx-ring-ref",
+	    UINT32_MAX, &dp->dp_rx_ref) == -1)
+		return (-1);
+	snprintf(key, sizeof(key), "%sevent-channel-tx", pre);
+	if (store_read_uint(x->x_xs, v->v_fepath, key, VIF_EVTCHN_MAX,
+	    &u) == 0) {
+		dp->dp_evtchn_tx = (uint32_t)u;
+		if (vif_fe_uint(x, v, pre, "event-channel-rx", VIF_EVTCHN_MAX,
+		    &dp->dp_evtchn_rx) == -1)
+			return (-1);
+	} else {
+		if (vif_fe_uint(x, v, pre, "event-channel", VIF_EVTCHN_MAX,
+		    &dp->dp_evtchn_tx) == -1)
+			return (-1);
+		dp->dp_evtchn_rx = dp->dp_evtchn_tx;
+	}
+	return (0);
+}
+
+/* vif_worker_index: w's index in x_workers, -1 if none. */
+static int
+vif_worker_index(struct xnd *x, struct worker *w)
+{
+	int i;
+
+	for (i = 0; i < x->x_nworkers; i++)
+		if (x->x_workers[i] == w)
+			return (i);
+	return (-1);
+}
+
+/*
+ * vif_connect: read and validate the frontend's queue count, each
+ * queue's ring refs and event channels, and its features; attach as
+ * many queues of the tap and hand queue q to worker (base + q) modulo
+ * the workers, base the least loaded one, so that one guest's queues
+ * run on different threads.  0, or -1 after vif_error (nothing left
+ * attached).
  */
 static int
 vif_connect(struct xnd *x, struct vif *v)
 {
-	struct vif_dp *dp = v->v_dp;
-	struct ring_features *rf = &dp->dp_feat;
+	struct ring_features rf;
+	struct vif_dp *dp;
 	struct worker *w;
-	unsigned long nq;
-	int i, b;
+	unsigned int nq, q;
+	int i, b, base, err;
+	char qs[32];
 
 	b = vif_fe_bool(x, v, "request-rx-copy", 0);
 	if (b == -1)
@@ -535,75 +638,112 @@ vif_connect(struct xnd *x, struct vif *v)
 		    "supported");
 		return (-1);
 	}
-	if (store_read_uint(x->x_xs, v->v_fepath, "multi-queue-num-queues",
-	    VIF_HANDLE_MAX, &nq) == 0 && nq != 1) {
-		vif_error(x, v, EINVAL, "frontend asks for %lu queues; "
-		    "multi-queue-max-queues is not offered", nq);
+	if ((nq = vif_fe_queues(x, v)) == 0)
 		return (-1);
-	}
-	if (vif_fe_uint(x, v, "tx-ring-ref", UINT32_MAX, &dp->dp_tx_ref) ==
-	    -1 || vif_fe_uint(x, v, "rx-ring-ref", UINT32_MAX,
-	    &dp->dp_rx_ref) == -1)
-		return (-1);
-	if (store_read_uint(x->x_xs, v->v_fepath, "event-channel-tx",
-	    VIF_EVTCHN_MAX, &nq) == 0) {
-		dp->dp_evtchn_tx = (uint32_t)nq;
-		if (vif_fe_uint(x, v, "event-channel-rx", VIF_EVTCHN_MAX,
-		    &dp->dp_evtchn_rx) == -1)
+	for (q = 0; q < nq; q++)
+		if (vif_fe_queue(x, v, nq, &v->v_dp[q]) == -1)
 			return (-1);
-	} else {
-		if (vif_fe_uint(x, v, "event-channel", VIF_EVTCHN_MAX,
-		    &dp->dp_evtchn_tx) == -1)
-			return (-1);
-		dp->dp_evtchn_rx = dp->dp_evtchn_tx;
-	}
-	if ((rf->rf_sg = vif_fe_bool(x, v, "feature-sg", 0)) == -1 ||
-	    (rf->rf_gso4 = vif_fe_bool(x, v, "feature-gso-tcpv4", 0)) == -1 ||
-	    (rf->rf_gso6 = vif_fe_bool(x, v, "feature-gso-tcpv6", 0)) == -1 ||
+	memset(&rf, 0, sizeof(rf));
+	if ((rf.rf_sg = vif_fe_bool(x, v, "feature-sg", 0)) == -1 ||
+	    (rf.rf_gso4 = vif_fe_bool(x, v, "feature-gso-tcpv4", 0)) == -1 ||
+	    (rf.rf_gso6 = vif_fe_bool(x, v, "feature-gso-tcpv6", 0)) == -1 ||
 	    (b = vif_fe_bool(x, v, "feature-no-csum-offload", 0)) == -1 ||
-	    (rf->rf_csum6 = vif_fe_bool(x, v, "feature-ipv6-csum-offload",
+	    (rf.rf_csum6 = vif_fe_bool(x, v, "feature-ipv6-csum-offload",
 	    0)) == -1 ||
-	    (rf->rf_rx_notify = vif_fe_bool(x, v, "feature-rx-notify",
+	    (rf.rf_rx_notify = vif_fe_bool(x, v, "feature-rx-notify",
 	    0)) == -1)
 		return (-1);
-	rf->rf_csum = !b;
-	if (tap_set_offload(dp->dp_tapfd, rf) == -1)
-		log_warn("%s: TUNSETOFFLOAD", v->v_ifname);
-
-	w = x->x_workers[0];
-	for (i = 1; i < x->x_nworkers; i++)
-		if (worker_nvifs(x->x_workers[i]) < worker_nvifs(w))
-			w = x->x_workers[i];
-	if (worker_attach(w, dp) == -1) {
-		vif_error(x, v, errno, "cannot map rings %u/%u or bind event "
-		    "channels %u/%u: %s", dp->dp_tx_ref, dp->dp_rx_ref,
-		    dp->dp_evtchn_tx, dp->dp_evtchn_rx, strerror(errno));
+	rf.rf_csum = !b;
+	if (tap_queues(&v->v_tap, nq) == -1) {
+		vif_error(x, v, errno, "cannot attach %u queues of tap %s: %s",
+		    nq, v->v_ifname, strerror(errno));
 		return (-1);
 	}
-	v->v_attached = 1;
-	v->v_dp->dp_worker = w;
-	log_info("%s: connected: rings %u/%u, event channel%s %u/%u, sg %d "
-	    "gso %d/%d csum %d/%d rx-notify %d", v->v_ifname, dp->dp_tx_ref,
-	    dp->dp_rx_ref, dp->dp_evtchn_tx == dp->dp_evtchn_rx ? "" : "s",
-	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, rf->rf_sg, rf->rf_gso4,
-	    rf->rf_gso6, rf->rf_csum, rf->rf_csum6, rf->rf_rx_notify);
+	v->v_nqueues = nq;
+
+	base = 0;
+	for (i = 1; i < x->x_nworkers; i++)
+		if (worker_nvifs(x->x_workers[i]) <
+		    worker_nvifs(x->x_workers[base]))
+			base = i;
+	for (q = 0; q < nq; q++) {
+		dp = &v->v_dp[q];
+		dp->dp_feat = rf;
+		dp->dp_tapfd = v->v_tap.tp_fd[q];
+		memset(&dp->dp_snap, 0, sizeof(dp->dp_snap));
+		memset(&dp->dp_pio_snap, 0, sizeof(dp->dp_pio_snap));
+		if (nq > 1)
+			snprintf(dp->dp_name, sizeof(dp->dp_name),
+			    "%s queue %u", v->v_ifname, q);
+		else
+			snprintf(dp->dp_name, sizeof(dp->dp_name), "%s",
+			    v->v_ifname);
+		if (tap_set_offload(dp->dp_tapfd, &rf) == -1)
+			log_warn("%s: TUNSETOFFLOAD", dp->dp_name);
+		w = x->x_workers[(base + (int)q) % x->x_nworkers];
+		if (worker_attach(w, dp) == -1) {
+			err = errno;
+			qs[0] = '\0';
+			if (nq > 1)
+				snprintf(qs, sizeof(qs), "queue %u: ", q);
+			vif_error(x, v, err, "%scannot map rings %u/%u or bind "
+			    "event channels %u/%u: %s", qs, dp->dp_tx_ref,
+			    dp->dp_rx_ref, dp->dp_evtchn_tx, dp->dp_evtchn_rx,
+			    strerror(err));
+			return (-1);
+		}
+		v->v_worker[q] = w;
+		v->v_attached = q + 1;
+	}
+	if (nq == 1) {
+		dp = &v->v_dp[0];
+		log_info("%s: connected: rings %u/%u, event channel%s %u/%u, "
+		    "sg %d gso %d/%d csum %d/%d rx-notify %d", v->v_ifname,
+		    dp->dp_tx_ref, dp->dp_rx_ref,
+		    dp->dp_evtchn_tx == dp->dp_evtchn_rx ? "" : "s",
+		    dp->dp_evtchn_tx, dp->dp_evtchn_rx, rf.rf_sg, rf.rf_gso4,
+		    rf.rf_gso6, rf.rf_csum, rf.rf_csum6, rf.rf_rx_notify);
+		return (0);
+	}
+	log_info("%s: connected: %u queues, sg %d gso %d/%d csum %d/%d "
+	    "rx-notify %d", v->v_ifname, nq, rf.rf_sg, rf.rf_gso4, rf.rf_gso6,
+	    rf.rf_csum, rf.rf_csum6, rf.rf_rx_notify);
+	for (q = 0; q < nq; q++) {
+		dp = &v->v_dp[q];
+		log_info("%s: queue %u: rings %u/%u, event channel%s %u/%u, "
+		    "worker %d", v->v_ifname, q, dp->dp_tx_ref, dp->dp_rx_ref,
+		    dp->dp_evtchn_tx == dp->dp_evtchn_rx ? "" : "s",
+		    dp->dp_evtchn_tx, dp->dp_evtchn_rx,
+		    vif_worker_index(x, v->v_worker[q]));
+	}
 	return (0);
 }
 
-/* vif_disconnect: take the data path off its worker (unmap, unbind). */
+/*
+ * vif_disconnect: take every queue's data path off its worker (unmap,
+ * unbind) and detach all but the first queue of the tap.
+ */
 static void
 vif_disconnect(struct xnd *x, struct vif *v)
 {
-	struct worker *w;
+	struct ring_stats t;
+	unsigned int q, n = v->v_attached;
 
-	if (!v->v_attached)
-		return;
-	w = v->v_dp->dp_worker;
-	worker_detach(w, v->v_dp);
+	memset(&t, 0, sizeof(t));
+	for (q = 0; q < n; q++) {
+		worker_detach(v->v_worker[q], &v->v_dp[q]);
+		v->v_worker[q] = NULL;
+		ring_stats_add(&t, &v->v_dp[q].dp_snap);
+	}
 	v->v_attached = 0;
+	if (v->v_tap.tp_nattached > 1 && tap_queues(&v->v_tap, 1) == -1)
+		log_warn("%s: cannot detach the tap's other queues",
+		    v->v_ifname);
+	if (n == 0)
+		return;
 	log_info("%s: disconnected (%llu packets in, %llu out)", v->v_ifname,
-	    (unsigned long long)v->v_dp->dp_snap.rs_tx_packets,
-	    (unsigned long long)v->v_dp->dp_snap.rs_rx_packets);
+	    (unsigned long long)t.rs_tx_packets,
+	    (unsigned long long)t.rs_rx_packets);
 }
 
 /* vif_destroy: the backend directory is gone: free everything. */
@@ -629,8 +769,7 @@ vif_free(struct xnd *x, struct vif *v)
 		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
 		xs_unwatch(x->x_xs, path, v->v_token);
 	}
-	if (v->v_dp->dp_tapfd != -1)
-		close(v->v_dp->dp_tapfd);
+	tap_close(&v->v_tap);
 	TAILQ_REMOVE(&x->x_vifs, v, v_entry);
 	free(v->v_dp);
 	free(v);
@@ -724,65 +863,118 @@ vif_hist(const uint64_t *h, char *buf, size_t len)
 	}
 }
 
-/* vif_log_stats: SIGUSR1: every vif's counters, one block per vif. */
-void
-vif_log_stats(struct xnd *x)
+/*
+ * vif_log_totals: the counters of a vif, its queues added up, and of
+ * its tap.
+ */
+static void
+vif_log_totals(struct vif *v, const struct ring_stats *s,
+    const struct portio_stats *ps)
 {
 	char drops[256], th[128], rh[128];
-	const struct ring_stats *s;
-	struct vif *v;
 	size_t off;
 	int i, n;
 
+	off = 0;
+	drops[0] = '\0';
+	for (i = 0; i < RING_DROP_MAX; i++) {
+		n = snprintf(drops + off, sizeof(drops) - off, "%s%s=%llu",
+		    i ? " " : "", ring_drop_name((enum ring_drop)i),
+		    (unsigned long long)s->rs_drops[i]);
+		if (n < 0 || (size_t)n >= sizeof(drops) - off)
+			break;
+		off += (size_t)n;
+	}
+	vif_hist(s->rs_tx_hist, th, sizeof(th));
+	vif_hist(s->rs_rx_hist, rh, sizeof(rh));
+	log_info("%s: state %s%s: guest-tx %llu pkts %llu bytes "
+	    "(gso %llu), guest-rx %llu pkts %llu bytes (gso %llu)",
+	    v->v_ifname, xenbus_state_name(v->v_state),
+	    v->v_attached ? " attached" : "",
+	    (unsigned long long)s->rs_tx_packets,
+	    (unsigned long long)s->rs_tx_bytes,
+	    (unsigned long long)s->rs_tx_gso,
+	    (unsigned long long)s->rs_rx_packets,
+	    (unsigned long long)s->rs_rx_bytes,
+	    (unsigned long long)s->rs_rx_gso);
+	log_info("%s: drops: %s", v->v_ifname, drops);
+	log_info("%s: hypercalls: copy %llu (%llu segs) notify %llu "
+	    "map %llu unmap %llu bind %llu; notifications sent tx %llu "
+	    "rx %llu, received tx %llu rx %llu", v->v_ifname,
+	    (unsigned long long)s->rs_hcalls[HV_CALL_COPY],
+	    (unsigned long long)s->rs_copy_segs,
+	    (unsigned long long)s->rs_hcalls[HV_CALL_NOTIFY],
+	    (unsigned long long)s->rs_hcalls[HV_CALL_MAP],
+	    (unsigned long long)s->rs_hcalls[HV_CALL_UNMAP],
+	    (unsigned long long)s->rs_hcalls[HV_CALL_BIND],
+	    (unsigned long long)s->rs_notify_tx,
+	    (unsigned long long)s->rs_notify_rx,
+	    (unsigned long long)s->rs_events_tx,
+	    (unsigned long long)s->rs_events_rx);
+	log_info("%s: tap: %llu system calls, %llu frames read, "
+	    "failed reads %llu writes %llu", v->v_ifname,
+	    (unsigned long long)ps->ps_syscalls,
+	    (unsigned long long)ps->ps_rx_frames,
+	    (unsigned long long)ps->ps_rx_errors,
+	    (unsigned long long)ps->ps_tx_errors);
+	log_info("%s: batches: tx passes %llu [%s], rx passes %llu "
+	    "[%s]", v->v_ifname,
+	    (unsigned long long)s->rs_tx_passes, th,
+	    (unsigned long long)s->rs_rx_passes, rh);
+}
+
+/*
+ * vif_log_stats: SIGUSR1: every vif's counters, one block per vif (its
+ * queues added up), then a line per queue of its last connection.
+ */
+void
+vif_log_stats(struct xnd *x)
+{
+	struct ring_stats tot;
+	struct portio_stats ps;
+	const struct ring_stats *s;
+	struct vif_dp *dp;
+	struct vif *v;
+	unsigned int q;
+	char on[32];
+
 	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
-		if (v->v_attached)
-			worker_snapshot(v->v_dp->dp_worker, v->v_dp);
-		s = &v->v_dp->dp_snap;
-		off = 0;
-		drops[0] = '\0';
-		for (i = 0; i < RING_DROP_MAX; i++) {
-			n = snprintf(drops + off, sizeof(drops) - off, "%s%s=%llu",
-			    i ? " " : "", ring_drop_name((enum ring_drop)i),
-			    (unsigned long long)s->rs_drops[i]);
-			if (n < 0 || (size_t)n >= sizeof(drops) - off)
-				break;
-			off += (size_t)n;
+		memset(&tot, 0, sizeof(tot));
+		memset(&ps, 0, sizeof(ps));
+		for (q = 0; q < v->v_nqueues; q++) {
+			dp = &v->v_dp[q];
+			if (q < v->v_attached)
+				worker_snapshot(v->v_worker[q], dp);
+			ring_stats_add(&tot, &dp->dp_snap);
+			ps.ps_syscalls += dp->dp_pio_snap.ps_syscalls;
+			ps.ps_rx_frames += dp->dp_pio_snap.ps_rx_frames;
+			ps.ps_rx_errors += dp->dp_pio_snap.ps_rx_errors;
+			ps.ps_tx_errors += dp->dp_pio_snap.ps_tx_errors;
 		}
-		vif_hist(s->rs_tx_hist, th, sizeof(th));
-		vif_hist(s->rs_rx_hist, rh, sizeof(rh));
-		log_info("%s: state %s%s: guest-tx %llu pkts %llu bytes "
-		    "(gso %llu), guest-rx %llu pkts %llu bytes (gso %llu)",
-		    v->v_ifname, xenbus_state_name(v->v_state),
-		    v->v_attached ? " attached" : "",
-		    (unsigned long long)s->rs_tx_packets,
-		    (unsigned long long)s->rs_tx_bytes,
-		    (unsigned long long)s->rs_tx_gso,
-		    (unsigned long long)s->rs_rx_packets,
-		    (unsigned long long)s->rs_rx_bytes,
-		    (unsigned long long)s->rs_rx_gso);
-		log_info("%s: drops: %s", v->v_ifname, drops);
-		log_info("%s: hypercalls: copy %llu (%llu segs) notify %llu "
-		    "map %llu unmap %llu bind %llu; notifications sent tx %llu "
-		    "rx %llu, received tx %llu rx %llu", v->v_ifname,
-		    (unsigned long long)s->rs_hcalls[HV_CALL_COPY],
-		    (unsigned long long)s->rs_copy_segs,
-		    (unsigned long long)s->rs_hcalls[HV_CALL_NOTIFY],
-		    (unsigned long long)s->rs_hcalls[HV_CALL_MAP],
-		    (unsigned long long)s->rs_hcalls[HV_CALL_UNMAP],
-		    (unsigned long long)s->rs_hcalls[HV_CALL_BIND],
-		    (unsigned long long)s->rs_notify_tx,
-		    (unsigned long long)s->rs_notify_rx,
-		    (unsigned long long)s->rs_events_tx,
-		    (unsigned long long)s->rs_events_rx);
-		log_info("%s: tap: %llu system calls, %llu frames read, "
-		    "failed reads %llu writes %llu", v->v_ifname,
-		    (unsigned long long)v->v_dp->dp_pio_snap.ps_syscalls,
-		    (unsigned long long)v->v_dp->dp_pio_snap.ps_rx_frames,
-		    (unsigned long long)v->v_dp->dp_pio_snap.ps_rx_errors,
-		    (unsigned long long)v->v_dp->dp_pio_snap.ps_tx_errors);
-		log_info("%s: batches: tx passes %llu [%s], rx passes %llu "
-		    "[%s]", v->v_ifname,
-		    (unsigned long long)s->rs_tx_passes, th,
-		    (unsigned long long)s->rs_rx_passes, rh);
+		vif_log_totals(v, &tot, &ps);
+		for (q = 0; q < v->v_nqueues; q++) {
+			dp = &v->v_dp[q];
+			s = &dp->dp_snap;
+			if (q < v->v_attached)
+				snprintf(on, sizeof(on), "worker %d",
+				    vif_worker_index(x, v->v_worker[q]));
+			else
+				snprintf(on, sizeof(on), "detached");
+			log_info("%s: queue %u (%s): guest-tx %llu pkts %llu "
+			    "bytes, guest-rx %llu pkts %llu bytes, copy "
+			    "hypercalls %llu, notifications sent %llu "
+			    "received %llu, tap frames read %llu",
+			    v->v_ifname, q, on,
+			    (unsigned long long)s->rs_tx_packets,
+			    (unsigned long long)s->rs_tx_bytes,
+			    (unsigned long long)s->rs_rx_packets,
+			    (unsigned long long)s->rs_rx_bytes,
+			    (unsigned long long)s->rs_hcalls[HV_CALL_COPY],
+			    (unsigned long long)(s->rs_notify_tx +
+			    s->rs_notify_rx),
+			    (unsigned long long)(s->rs_events_tx +
+			    s->rs_events_rx),
+			    (unsigned long long)dp->dp_pio_snap.ps_rx_frames);
+		}
 	}
 }

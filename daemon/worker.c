@@ -86,6 +86,7 @@ struct worker {
 struct wfail {
 	uint32_t	wf_domid;
 	uint32_t	wf_handle;
+	uint32_t	wf_queue;
 	char		wf_why[96];
 };
 
@@ -664,6 +665,7 @@ worker_fail(struct vif_dp *dp)
 	memset(&f, 0, sizeof(f));
 	f.wf_domid = dp->dp_domid;
 	f.wf_handle = dp->dp_handle;
+	f.wf_queue = dp->dp_queue;
 	why = ring_error(dp->dp_rq);
 	snprintf(f.wf_why, sizeof(f.wf_why), "%s", why != NULL ? why :
 	    "error");
@@ -674,11 +676,11 @@ worker_fail(struct vif_dp *dp)
 
 /*
  * worker_read_failure: (main thread) read one failure report from fd.
- * Returns 0 with the vif and the reason, or -1.
+ * Returns 0 with the vif, its queue and the reason, or -1.
  */
 int
-worker_read_failure(int fd, uint32_t *domid, uint32_t *handle, char *why,
-    size_t len)
+worker_read_failure(int fd, uint32_t *domid, uint32_t *handle,
+    uint32_t *queue, char *why, size_t len)
 {
 	struct wfail f;
 
@@ -686,6 +688,7 @@ worker_read_failure(int fd, uint32_t *domid, uint32_t *handle, char *why,
 		return (-1);
 	*domid = f.wf_domid;
 	*handle = f.wf_handle;
+	*queue = f.wf_queue;
 	f.wf_why[sizeof(f.wf_why) - 1] = '\0';
 	snprintf(why, len, "%s", f.wf_why);
 	return (0);

@@ -55,6 +55,7 @@ static const struct option longopts[] = {
 	{ "port-io",	required_argument,	NULL, 'i' },
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
+	{ "max-queues",	required_argument,	NULL, 'q' },
 	{ "sim",	no_argument,		NULL, 'S' },
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
@@ -67,8 +68,8 @@ usage(void)
 {
 	fprintf(stderr,
 "usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall]\n"
-"               [-N batch|packet] [-p pidfile] [-r rx-batch] [-s sim-dir]\n"
-"               [-t tx-batch] [-w workers]\n"
+"               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
+"               [-s sim-dir] [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the options and exit\n"
@@ -81,6 +82,8 @@ usage(void)
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
 "                       (default); 'syscall': a read or writev per frame\n"
 "  -w, --workers N      data-path threads (default: one per CPU)\n"
+"  -q, --max-queues N   netif queues offered to each guest, 1-16\n"
+"                       (default: one per worker)\n"
 "  -S, --sim            use the simulated hypervisor (tests, demo)\n"
 "  -s, --sim-dir DIR    its run directory (default $XENNET_SIM_DIR or\n"
 "                       /run/xennetd-sim); implies -S\n"
@@ -122,8 +125,8 @@ main(int argc, char *argv[])
 	c->xc_provider = "xen";
 	c->xc_portio = PORTIO_URING;
 	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "c:dhi:nN:p:r:Ss:t:Uvw:", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dhi:nN:p:q:r:Ss:t:Uvw:",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
@@ -159,6 +162,10 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			c->xc_pidfile = optarg;
+			break;
+		case 'q':
+			c->xc_max_queues = parse_num("max-queues", optarg, 1,
+			    XENNETD_MAX_QUEUES);
 			break;
 		case 'r':
 			c->xc_ring.rc_rx_batch = parse_num("rx-batch", optarg,
@@ -197,12 +204,17 @@ main(int argc, char *argv[])
 		exit(1);
 	}
 	if (c->xc_noaction) {
+		if (c->xc_max_queues > 0)
+			snprintf(buf, sizeof(buf), "%u", c->xc_max_queues);
+		else
+			snprintf(buf, sizeof(buf), "one per worker");
 		printf("configuration OK: tx-batch %u rx-batch %u copy-batch "
-		    "%u notify %s port-io %s, %s hypervisor\n",
+		    "%u notify %s port-io %s max-queues %s, %s hypervisor\n",
 		    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 		    c->xc_ring.rc_copy_batch,
 		    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" :
-		    "packet", portio_mode_name(c->xc_portio), c->xc_provider);
+		    "packet", portio_mode_name(c->xc_portio), buf,
+		    c->xc_provider);
 		exit(0);
 	}
 	if (geteuid() != 0)
@@ -252,6 +264,10 @@ main(int argc, char *argv[])
 	x.x_nworkers = c->xc_workers > 0 ? c->xc_workers : osdep_ncpus();
 	if (x.x_nworkers > XENNETD_MAX_WORKERS)
 		x.x_nworkers = XENNETD_MAX_WORKERS;
+	/* Linux xen-netback: as many queues as it has CPUs to run them. */
+	if (c->xc_max_queues == 0)
+		c->xc_max_queues = x.x_nworkers < XENNETD_MAX_QUEUES ?
+		    (unsigned int)x.x_nworkers : XENNETD_MAX_QUEUES;
 	for (i = 0; i < x.x_nworkers; i++)
 		x.x_workers[i] = worker_start(&x, i);
 
@@ -275,9 +291,10 @@ main(int argc, char *argv[])
 	    !xs_watch(x.x_xs, "@releaseDomain", "rel"))
 		fatal("cannot watch %s", x.x_root);
 
-	log_info("started: %s hypervisor, domain %u, %d worker%s, tx-batch "
-	    "%u rx-batch %u copy-batch %u notify %s", c->xc_provider,
-	    x.x_domid, x.x_nworkers, x.x_nworkers == 1 ? "" : "s",
+	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
+	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s",
+	    c->xc_provider, x.x_domid, x.x_nworkers,
+	    x.x_nworkers == 1 ? "" : "s", c->xc_max_queues,
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch,
 	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet");
@@ -331,11 +348,12 @@ static void
 main_fail(evutil_socket_t fd, short ev, void *arg)
 {
 	struct xnd *x = arg;
-	uint32_t domid, handle;
+	uint32_t domid, handle, queue;
 	char why[128];
 
-	if (worker_read_failure(fd, &domid, &handle, why, sizeof(why)) == 0)
-		vif_worker_failed(x, domid, handle, why);
+	if (worker_read_failure(fd, &domid, &handle, &queue, why,
+	    sizeof(why)) == 0)
+		vif_worker_failed(x, domid, handle, queue, why);
 }
 
 static void

@@ -35,6 +35,7 @@
 
 #define XENNETD_USER_PIDFILE	RUNSTATEDIR "/xennetd.pid"
 #define XENNETD_MAX_WORKERS	64
+#define XENNETD_MAX_QUEUES	16	/* netif queues per vif */
 #define XENNETD_PATH_MAX	256
 #define VIF_DOMID_LIMIT		0x7FEFU	/* DOMID_FIRST_RESERVED - 1 */
 
@@ -65,6 +66,7 @@ struct xnd_config {
 	const char		*xc_pidfile;
 	struct ring_config	 xc_ring;
 	int			 xc_workers;	/* 0: one per CPU */
+	unsigned int		 xc_max_queues;	/* -q; 0: per worker */
 	int			 xc_debug;	/* -d */
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
@@ -72,8 +74,8 @@ struct xnd_config {
 };
 
 /*
- * The data path of one vif: owned by the main thread while detached,
- * by its worker while attached (between worker_attach and
+ * The data path of one queue of a vif: owned by the main thread while
+ * detached, by its worker while attached (between worker_attach and
  * worker_detach); the two never touch it at the same time.
  */
 struct vif_dp {
@@ -82,7 +84,8 @@ struct vif_dp {
 	char			 dp_name[IFNAMSIZ + 16];
 	uint32_t		 dp_domid;
 	uint32_t		 dp_handle;
-	int			 dp_tapfd;
+	uint32_t		 dp_queue;	/* netif queue number */
+	int			 dp_tapfd;	/* its queue of the tap */
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
 	struct portio_stats	 dp_pio_snap;
@@ -104,6 +107,13 @@ struct vif_dp {
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
 };
 
+/* A vif's tap: one descriptor per queue it may serve (port-tap.c). */
+struct tap {
+	int			 tp_fd[XENNETD_MAX_QUEUES];
+	unsigned int		 tp_nfd;	/* open */
+	unsigned int		 tp_nattached;	/* the first n attached */
+};
+
 struct vif {
 	TAILQ_ENTRY(vif)	 v_entry;
 	uint32_t		 v_domid;
@@ -116,9 +126,12 @@ struct vif {
 	unsigned int		 v_mtu;
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
-	int			 v_attached;	/* data path on a worker */
 	int			 v_failed;	/* guest error: wait for reset */
-	struct vif_dp		*v_dp;
+	struct tap		 v_tap;		/* tp_nfd 0: failed */
+	unsigned int		 v_nqueues;	/* last connection's */
+	unsigned int		 v_attached;	/* first n on workers */
+	struct vif_dp		*v_dp;		/* one per tap queue */
+	struct worker		*v_worker[XENNETD_MAX_QUEUES];
 };
 TAILQ_HEAD(vif_list, vif);
 
@@ -165,7 +178,8 @@ int	store_parse_mac(const char *, uint8_t *);
 void	vif_event(struct xnd *, const char *);
 void	vif_frontend_event(struct xnd *, const char *);
 void	vif_release_event(struct xnd *);
-void	vif_worker_failed(struct xnd *, uint32_t, uint32_t, const char *);
+void	vif_worker_failed(struct xnd *, uint32_t, uint32_t, uint32_t,
+	    const char *);
 void	vif_shutdown_all(struct xnd *);
 void	vif_log_stats(struct xnd *);
 
@@ -176,10 +190,14 @@ int	worker_attach(struct worker *, struct vif_dp *);
 void	worker_detach(struct worker *, struct vif_dp *);
 int	worker_snapshot(struct worker *, struct vif_dp *);
 int	worker_nvifs(struct worker *);
-int	worker_read_failure(int, uint32_t *, uint32_t *, char *, size_t);
+int	worker_read_failure(int, uint32_t *, uint32_t *, uint32_t *, char *,
+	    size_t);
 
 /* port-tap.c */
-int	tap_open(const char *, char *, size_t, unsigned int);
+int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
+	    unsigned int);
+int	tap_queues(struct tap *, unsigned int);
+void	tap_close(struct tap *);
 int	tap_set_offload(int, const struct ring_features *);
 
 /* portio.c */

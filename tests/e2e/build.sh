@@ -134,7 +134,7 @@ mkdir -p "$D"/etc/xen "$D"/var/lib/xen/images "$D"/var/log/xen/console \
     "$D"/var/lib/xenstored "$D"/var/lock "$D"/var/tmp
 cp -a /etc/xen/scripts "$D/etc/xen/"
 cp /etc/xen/xl.conf "$D/etc/xen/"
-cp "$E2E/domU.cfg" "$D/etc/xen/domU.cfg"
+cp "$E2E/domU.cfg" "$E2E/domU-2vcpu.cfg" "$D/etc/xen/"
 vmlinux_of "$OUT/vmlinuz" "$D/var/lib/xen/images/vmlinuz" ||
     cp "$OUT/vmlinuz" "$D/var/lib/xen/images/vmlinuz"
 cp "$OUT/domU.cpio.gz" "$D/var/lib/xen/images/domU.cpio.gz"

@@ -67,6 +67,7 @@ else
 	lab "NO_TEST no /lab/test.sh in the overlay"
 fi
 timeout 30 xl destroy domu1 > /dev/null 2>&1
+timeout 30 xl destroy domu2 > /dev/null 2>&1
 lab "DONE uptime=$(up)"
 sync
 poweroff -f

@@ -5,7 +5,8 @@
 # installed from this build tree (make install DESTDIR=<stage>), and lets the
 # dom0 run lab/test.sh: xennetd -d -v, xl create of a PV domU (real
 # xen-netfront, stock vif-bridge), ping and iperf3 both ways, network-detach
-# and -attach, xl destroy, SIGUSR1/SIGTERM, the daemon log.  The dom0 prints
+# and -attach, xl destroy, a 2-vCPU domU with 2 queues carrying traffic on
+# both, SIGUSR1/SIGTERM, the daemon log.  The dom0 prints
 # "LAB: CHECK <id> ok|fail|skip <text>" lines; this script turns them into TAP.
 #
 # env: E2E_BACKEND=xennetd|kernel  kernel: the same test against the kernel
@@ -14,7 +15,7 @@
 #      E2E_BUILD=DIR               cache (downloads, logs), default
 #                                  $top_srcdir/tests/e2e/build if writable,
 #                                  else $top_builddir/tests/e2e/build
-#      E2E_TIMEOUT=280             QEMU hard limit, seconds
+#      E2E_TIMEOUT=340             QEMU hard limit, seconds
 #      E2E_DESTROY_MAX=2           limit for `xl destroy`, seconds
 # Skips only when QEMU cannot run or the Debian packages cannot be had.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -33,12 +34,14 @@ BACKEND=${E2E_BACKEND:-xennetd}
 IPERF_T=${IPERF_T:-10}
 DESTROY_MAX=${E2E_DESTROY_MAX:-2}
 export E2E_BUILD=$B
-export TIMEOUT=${E2E_TIMEOUT:-280}
+export TIMEOUT=${E2E_TIMEOUT:-340}
 # the dom0's checks, in the order lab/test.sh reports them
 CHECKS="xennetd_start xl_create vif_bridge ping_dom0_domU ping_domU_dom0
 iperf_dom0_domU iperf_domU_dom0 counters net_detach net_attach
 ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy destroy_close
 xennetd_alive cleanup
+mq_create mq_ping mq_iperf_dom0_domU mq_iperf_domU_dom0 mq_counters
+mq_destroy
 xennetd_sigterm xennetd_log xennetd_refuse"
 T_START=$SECONDS
 
@@ -168,6 +171,9 @@ diag "summary: backend=$BACKEND" \
     "xl create $(metric xl_create_s) s, first ping $(metric first_ping_s) s" \
     "after create, detach $(metric detach_s) s, attach $(metric attach_s) s" \
     "(devid $(metric devid_after_attach)), xl destroy" \
-    "$(metric xl_destroy_s) s; QEMU $WALL s, total $((SECONDS - T_START)) s"
+    "$(metric xl_destroy_s) s; 2-vCPU domU: $(metric mq_queues) queues," \
+    "dom0->domU $(metric mq_iperf_dom0_domU_mbps) Mbit/s, domU->dom0" \
+    "$(metric mq_iperf_domU_dom0_mbps) Mbit/s;" \
+    "QEMU $WALL s, total $((SECONDS - T_START)) s"
 diag "log: $LOG"
 done_testing

@@ -58,7 +58,7 @@ static const char *nf_stat_names[NF_STAT_MAX] = {
 };
 
 static int nf_sigpipe[2] = { -1, -1 };
-static volatile sig_atomic_t nf_sig_stop, nf_sig_stats;
+static volatile sig_atomic_t nf_sig_stop, nf_sig_stats, nf_sig_break;
 
 static void	nf_usage(void) __attribute__((noreturn));
 static unsigned long long nf_num(const char *, const char *,
@@ -155,7 +155,8 @@ nf_usage(void)
 "              [--duration S] [--rate PPS] [--dst-mac MAC]\n"
 "  sink:       --sink [--count N] [--duration S] [--linger MS]\n"
 "              [--no-verify]\n"
-"  other:      --stats -v[v]\n");
+"  other:      --stats -v[v]\n"
+"              --break-queue Q (SIGUSR2: break the protocol on queue Q)\n");
 	exit(1);
 }
 
@@ -214,7 +215,7 @@ enum {
 	OPT_NO_RX_COPY, OPT_PERSIST, OPT_TX_OFFSET, OPT_CLOSE_TIMEOUT,
 	OPT_NETNS, OPT_IFNAME, OPT_IP, OPT_IP6, OPT_GEN, OPT_SINK, OPT_SIZE, OPT_SIZES,
 	OPT_COUNT, OPT_DURATION, OPT_RATE, OPT_DST, OPT_LINGER,
-	OPT_NO_VERIFY, OPT_STATS
+	OPT_NO_VERIFY, OPT_STATS, OPT_BREAK_QUEUE
 };
 
 static const struct option nf_longopts[] = {
@@ -247,6 +248,7 @@ static const struct option nf_longopts[] = {
 	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "break-queue", required_argument, NULL, OPT_BREAK_QUEUE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -266,6 +268,7 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 	o->o_nsizes = 1;
 	o->o_linger_ms = 1000;
 	o->o_ifname = "eth0";
+	o->o_break_queue = -1;
 	memset(o->o_dst, 0xff, sizeof(o->o_dst));
 	o->o_simdir = getenv("XENNET_SIM_DIR");
 	while ((c = getopt_long(argc, argv, "hv", nf_longopts, NULL)) != -1) {
@@ -374,6 +377,10 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 		case OPT_STATS:
 			o->o_flags |= NF_O_STATS;
 			break;
+		case OPT_BREAK_QUEUE:
+			o->o_break_queue = (int)nf_num("break-queue", optarg,
+			    0, NF_MAX_QUEUES - 1);
+			break;
 		case 'v':
 			o->o_verbose++;
 			break;
@@ -401,6 +408,8 @@ nf_signal(int sig)
 
 	if (sig == SIGUSR1)
 		nf_sig_stats = 1;
+	else if (sig == SIGUSR2)
+		nf_sig_break = 1;
 	else
 		nf_sig_stop = 1;
 	if (write(nf_sigpipe[1], &c, 1) == -1) {
@@ -459,6 +468,7 @@ nf_setup(struct nf *nf)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (nf->nf_o.o_flags & (NF_O_GEN | NF_O_SINK)) {
 		if (nf_gen_init(nf) == -1)
@@ -545,6 +555,10 @@ nf_loop(struct nf *nf)
 		if (nf_sig_stats) {
 			nf_sig_stats = 0;
 			nf_stats(nf);
+		}
+		if (nf_sig_break) {
+			nf_sig_break = 0;
+			nf_break(nf);
 		}
 		if (nf_sig_stop && !stopping) {
 			stopping = 1;

@@ -804,6 +804,34 @@ nf_events(struct nf *nf)
 }
 
 /*
+ * nf_break: (SIGUSR2) break the netif protocol on queue --break-queue,
+ * as a malicious guest would, to test the backend's defences: publish a
+ * tx req_prod more than a ring ahead of its responses and notify.  The
+ * queue then moves nothing more.
+ */
+void
+nf_break(struct nf *nf)
+{
+	struct nf_queue *q;
+	int i = nf->nf_o.o_break_queue;
+
+	if (i < 0 || nf->nf_phase != NF_CONNECTED ||
+	    (unsigned int)i >= nf->nf_nqueues) {
+		slog_warnx("SIGUSR2: no queue %d to break", i);
+		return;
+	}
+	q = nf->nf_q[i];
+	q->q_broken = 1;
+	q->q_tx.sring->req_prod = q->q_tx.req_prod_pvt +
+	    2 * RING_SIZE(&q->q_tx);
+	xen_mb();
+	if (hv_evtchn_notify(nf->nf_hv, q->q_port_tx) == -1)
+		slog_warn("q%u: notify tx", q->q_idx);
+	slog_info("q%u: broke the protocol: tx req_prod %u ahead", q->q_idx,
+	    2 * RING_SIZE(&q->q_tx));
+}
+
+/*
  * nf_tx_pick: the queue a frame goes out on: a hash of its IPv4/IPv6
  * addresses and TCP/UDP ports (a flow stays on one queue, as with the
  * kernel's default tx queue selection); non-IP frames use queue 0.

@@ -104,6 +104,7 @@ struct nf_opts {
 	uint64_t	 o_rate;	/* pps, 0: as fast as the ring allows */
 	uint8_t		 o_dst[6];
 	unsigned int	 o_linger_ms;	/* sink: wait after gen ends */
+	int		 o_break_queue;	/* SIGUSR2 breaks it, or -1 */
 	int		 o_verbose;
 };
 
@@ -207,6 +208,7 @@ void	 nf_tx_gc(struct nf_queue *);
 void	 nf_rx_poll(struct nf_queue *);
 void	 nf_rx_refill(struct nf_queue *);
 void	 nf_events(struct nf *);
+void	 nf_break(struct nf *);
 unsigned int nf_tx_pick(struct nf *, const uint8_t *, size_t);
 
 /* nf-tap.c */

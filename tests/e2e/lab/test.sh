@@ -167,8 +167,10 @@ e2e_iperf() {		# ID DIRECTION-FLAG: iperf3 from dom0 to the domU's server
 	timeout $((IPERF_T + 30)) iperf3 -c $DOMU_IP -t "$IPERF_T" -f m $2 \
 	    --connect-timeout 5000 > /tmp/iperf.$id 2>&1
 	rc=$?
+	# with -P, the [SUM] line comes last
 	mbps=$(awk '/receiver/ { for (i = 1; i < NF; i++)
-	    if ($(i + 1) == "Mbits/sec") print $i }' /tmp/iperf.$id)
+	    if ($(i + 1) == "Mbits/sec") v = $i } END { print v }' \
+	    /tmp/iperf.$id)
 	lab "METRIC ${id}_mbps=${mbps:-0}"
 	if [ $rc = 0 ] && [ -n "$mbps" ]; then
 		e2e_check $id ok "iperf3 $IPERF_T s ${3}: $mbps Mbit/s"
@@ -177,7 +179,11 @@ e2e_iperf() {		# ID DIRECTION-FLAG: iperf3 from dom0 to the domU's server
 		e2e_log $id /tmp/iperf.$id
 		[ "$BACKEND" = xennetd ] && e2e_log $id $XNLOG
 	fi
-	grep -E 'sender|receiver' /tmp/iperf.$id | sed "s|^|LAB: NOTE $id |"
+	if grep -q '^\[SUM\]' /tmp/iperf.$id; then
+		grep -E '^\[SUM\].*(sender|receiver)' /tmp/iperf.$id
+	else
+		grep -E 'sender|receiver' /tmp/iperf.$id
+	fi | sed "s|^|LAB: NOTE $id |"
 }
 e2e_counters() {	# ID: SIGUSR1 to xennetd; echo the lines it logged
 	local n0 n1
@@ -431,6 +437,99 @@ e2e_destroy() {		# 6. xl destroy and what is left behind
 	fi
 }
 
+e2e_qstat() {		# Q FIELD: queue Q of vif$DOMID.0 in the last SIGUSR1
+			# report: FIELD (guest-tx, guest-rx) pkts, or worker
+	grep "vif$DOMID.0: queue $1 (" $XNLOG | tail -n 1 | if [ $2 = worker ]
+	then
+		sed -n 's/.*(worker \([0-9]*\)).*/\1/p'
+	else
+		sed -n "s/.*$2 \([0-9]*\) pkts.*/\1/p"
+	fi
+}
+
+e2e_mq() {		# 7. a 2-vCPU domU: its netfront asks for 2 queues,
+			# both carry traffic both ways, on two workers
+	local t0 rc nq max fe q tx rx w it r=0 s=""
+	t0=$(up)
+	e2e_xl create_mq create /etc/xen/domU-2vcpu.cfg
+	rc=$E2E_RC
+	DOMID=$(xl domid domu2 2> /dev/null)
+	fe=/local/domain/$DOMID/device/vif/0
+	if [ $rc = 0 ] && [ -n "$DOMID" ] && e2e_wait 60 e2e_fe_connected 0
+	then
+		nq=$(xenstore-read $fe/multi-queue-num-queues 2> /dev/null)
+		max=$(xenstore-read $BEVIF/$DOMID/0/multi-queue-max-queues \
+		    2> /dev/null)
+		lab "METRIC mq_queues=${nq:-none}"
+		if [ "$nq" = 2 ] && xenstore-exists $fe/queue-1/tx-ring-ref
+		then
+			e2e_check mq_create ok "2-vCPU domU (domid $DOMID)" \
+			    "connected with multi-queue-num-queues=2, keys" \
+			    "under queue-N/ (backend offers $max) after" \
+			    "$(e2e_dt $t0 $(up)) s"
+		else
+			e2e_check mq_create fail "2-vCPU domU connected with" \
+			    "multi-queue-num-queues=${nq:-none}, not 2" \
+			    "(backend offers ${max:-none})"
+			e2e_xs_dump mq_create
+		fi
+		[ "$BACKEND" = xennetd ] &&
+		    grep -E "vif$DOMID.0: (connected|queue [0-9]+: rings)" \
+		    $XNLOG | sed "s|^|LAB: NOTE mq_create |"
+		e2e_ping mq_ping 60
+		# half as long as the first domU's runs: this one only has
+		# to show that both queues carry traffic
+		it=$IPERF_T
+		IPERF_T=$(((it + 1) / 2))
+		e2e_iperf mq_iperf_dom0_domU "-P 8" "dom0->domU, 8 streams"
+		e2e_iperf mq_iperf_domU_dom0 "-P 8 -R" "domU->dom0, 8 streams"
+		IPERF_T=$it
+		if e2e_xennetd_only mq_counters "SIGUSR1: packets on both" \
+		    "queues"; then
+			e2e_counters mq_counters > /dev/null
+			for q in 0 1; do
+				tx=$(e2e_qstat $q guest-tx)
+				rx=$(e2e_qstat $q guest-rx)
+				w=$(e2e_qstat $q worker)
+				s="$s queue $q (worker ${w:-?}) tx ${tx:-?}"
+				s="$s rx ${rx:-?} pkts;"
+				[ "${tx:-0}" -gt 0 ] && [ "${rx:-0}" -gt 0 ] ||
+				    r=1
+				lab "METRIC mq_q${q}_tx=${tx:-0}"
+				lab "METRIC mq_q${q}_rx=${rx:-0}"
+			done
+			[ "$(e2e_qstat 0 worker)" != "$(e2e_qstat 1 worker)" ] ||
+			    r=1
+			if [ $r = 0 ]; then
+				e2e_check mq_counters ok "SIGUSR1: both queues" \
+				    "carry packets both ways, on two workers:$s"
+			else
+				e2e_check mq_counters fail "SIGUSR1: a queue" \
+				    "without packets, or one worker:$s"
+				grep "vif$DOMID.0: " $XNLOG | tail -n 12 |
+				    sed "s|^|LAB: LOG mq_counters |"
+			fi
+		fi
+	else
+		e2e_check mq_create fail "xl create of the 2-vCPU domU: rc=$rc," \
+		    "domid ${DOMID:-none}, frontend state $(xenstore-read \
+		    $fe/state 2>&1)"
+		e2e_log mq_create /tmp/xl-create_mq.log
+		e2e_xs_dump mq_create
+	fi
+	e2e_xl destroy_mq destroy domu2
+	rc=$E2E_RC
+	if [ $rc = 0 ] && e2e_wait 5 e2e_clean; then
+		e2e_check mq_destroy ok "xl destroy of the 2-vCPU domU:" \
+		    "backend/vif/$DOMID empty, no vif$DOMID* interface left"
+	else
+		e2e_check mq_destroy fail "xl destroy of the 2-vCPU domU:" \
+		    "rc=$rc, left: [$(xenstore-list $BEVIF/$DOMID 2>&1 |
+		    tr '\n' ' ')]"
+		e2e_log mq_destroy /tmp/xl-destroy_mq.log
+	fi
+}
+
 e2e_stop() {		# SIGTERM, the log, refusal beside xen-netback
 	local rc n t0
 	if e2e_xennetd_only xennetd_sigterm "xennetd exits on SIGTERM"; then
@@ -488,6 +587,7 @@ if e2e_start; then
 		e2e_replug
 	fi
 	e2e_destroy
+	e2e_mq
 	e2e_stop
 fi
 # the xl logs, the whole daemon log and the domU console, for the run log
