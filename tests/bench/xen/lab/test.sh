@@ -45,7 +45,7 @@ bench_up() {		# VARIANT: start the backend; 0 if it runs
 bench_down() {		# VARIANT: stop the backend
 	case $1 in
 	kernel)
-		bench_wait 10 rmmod xen-netback ||
+		bench_wait 20 timeout 5 rmmod xen-netback ||
 		    lab "NOTE cannot rmmod xen-netback";;
 	xennetd:*)
 		kill -TERM $XNPID 2> /dev/null
@@ -80,6 +80,7 @@ bench_run() {		# ROUND VARIANT TEST IPERF-ARGS...: one measurement
 r=1
 while [ $r -le $ROUNDS ]; do
 	for v in $VARIANTS; do
+		lab "STEP round $r $v uptime=$(cut -d' ' -f1 /proc/uptime)"
 		if ! bench_up "$v"; then
 			lab "NOTE $v: backend did not start"
 			tail -n 5 /tmp/xennetd.log | sed "s|^|LAB: NOTE $v |"
@@ -99,7 +100,8 @@ while [ $r -le $ROUNDS ]; do
 			    grep -E 'tap:|hypercalls' /tmp/xennetd.log |
 			    tail -n 2 | sed "s|^|LAB: NOTE $r $v |"
 		fi
-		timeout 30 xl destroy domu1 > /dev/null 2>&1
+		timeout 30 xl destroy domu1 > /dev/null 2>&1 ||
+		    lab "NOTE $v: xl destroy failed"
 		bench_wait 10 sh -c "! xenstore-exists /local/domain/0/backend/vif/\$(xl domid domu1 2>/dev/null || echo x)"
 		bench_down "$v"
 	done
