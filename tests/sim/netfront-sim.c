@@ -47,7 +47,7 @@
 static const char *nf_stat_names[NF_STAT_MAX] = {
 	"tx_packets", "tx_bytes", "tx_slots", "tx_gso", "tx_csum_blank",
 	"tx_drop_nosg", "tx_drop_size", "tx_drop_gso", "tx_drop_down",
-	"tx_rsp_error", "tx_rsp_dropped", "tx_rsp_bad_id",
+	"tx_rsp", "tx_rsp_error", "tx_rsp_dropped", "tx_rsp_bad_id",
 	"tx_rsp_overflow", "tx_notify",
 	"rx_packets", "rx_bytes", "rx_slots", "rx_gso", "rx_csum_blank",
 	"rx_data_valid", "rx_drop_status", "rx_err_offset",
@@ -137,6 +137,7 @@ nf_deliver(struct nf *nf, const struct xn_vnet_hdr *vh, uint8_t *f,
 			nf->nf_st[NF_RX_DROP_PORT]++;
 	} else if (nf->nf_gen != NULL)
 		nf_sink_input(nf, f, len);
+	/* a flood guest has no consumer: dropped */
 }
 
 static void
@@ -155,6 +156,7 @@ nf_usage(void)
 "              [--duration S] [--rate PPS] [--dst-mac MAC]\n"
 "  sink:       --sink [--count N] [--duration S] [--linger MS]\n"
 "              [--no-verify]\n"
+"  flood:      --tx-flood runt|valid [--duration S] [--dst-mac MAC]\n"
 "  other:      --stats -v[v]\n"
 "              --break-queue Q (SIGUSR2: break the protocol on queue Q)\n");
 	exit(1);
@@ -213,9 +215,9 @@ enum {
 	OPT_XS = 256, OPT_SIMDIR, OPT_DOMID, OPT_HANDLE, OPT_QUEUES,
 	OPT_NO_SG, OPT_NO_GSO, OPT_NO_CSUM, OPT_NO_SPLIT, OPT_NO_RX_NOTIFY,
 	OPT_NO_RX_COPY, OPT_PERSIST, OPT_TX_OFFSET, OPT_CLOSE_TIMEOUT,
-	OPT_NETNS, OPT_IFNAME, OPT_IP, OPT_IP6, OPT_GEN, OPT_SINK, OPT_SIZE, OPT_SIZES,
-	OPT_COUNT, OPT_DURATION, OPT_RATE, OPT_DST, OPT_LINGER,
-	OPT_NO_VERIFY, OPT_STATS, OPT_BREAK_QUEUE
+	OPT_NETNS, OPT_IFNAME, OPT_IP, OPT_IP6, OPT_GEN, OPT_SINK, OPT_SIZE,
+	OPT_SIZES, OPT_COUNT, OPT_DURATION, OPT_RATE, OPT_DST, OPT_LINGER,
+	OPT_NO_VERIFY, OPT_STATS, OPT_BREAK_QUEUE, OPT_TX_FLOOD
 };
 
 static const struct option nf_longopts[] = {
@@ -249,6 +251,7 @@ static const struct option nf_longopts[] = {
 	{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "break-queue", required_argument, NULL, OPT_BREAK_QUEUE },
+	{ "tx-flood", required_argument, NULL, OPT_TX_FLOOD },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -366,6 +369,7 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 			break;
 		case OPT_DST:
 			nf_parse_dst(o, optarg);
+			o->o_flags |= NF_O_DST;
 			break;
 		case OPT_LINGER:
 			o->o_linger_ms = (unsigned int)nf_num("linger", optarg,
@@ -380,6 +384,15 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 		case OPT_BREAK_QUEUE:
 			o->o_break_queue = (int)nf_num("break-queue", optarg,
 			    0, NF_MAX_QUEUES - 1);
+			break;
+		case OPT_TX_FLOOD:
+			if (strcmp(optarg, "runt") == 0)
+				o->o_flood = NF_FLOOD_RUNT;
+			else if (strcmp(optarg, "valid") == 0)
+				o->o_flood = NF_FLOOD_VALID;
+			else
+				slog_fatalx("--tx-flood: runt or valid, not "
+				    "\"%s\"", optarg);
 			break;
 		case 'v':
 			o->o_verbose++;
@@ -396,6 +409,9 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 	if (o->o_netns != NULL && (o->o_flags & (NF_O_GEN | NF_O_SINK)))
 		slog_fatalx("--netns (guest stack) and --gen/--sink are "
 		    "exclusive");
+	if (o->o_flood != NF_FLOOD_NONE && (o->o_netns != NULL ||
+	    (o->o_flags & (NF_O_GEN | NF_O_SINK))))
+		slog_fatalx("--tx-flood excludes --netns, --gen and --sink");
 	if ((o->o_ip != NULL || o->o_ip6 != NULL) && o->o_netns == NULL)
 		slog_fatalx("--ip/--ip6 need --netns");
 }
@@ -474,6 +490,8 @@ nf_setup(struct nf *nf)
 		if (nf_gen_init(nf) == -1)
 			return (-1);
 	}
+	if (nf->nf_o.o_flood != NF_FLOOD_NONE && nf_flood_init(nf) == -1)
+		return (-1);
 	if (nf_xs_open(nf) == -1)
 		return (-1);
 	return (0);
@@ -506,30 +524,39 @@ nf_work(struct nf *nf)
 
 /*
  * nf_loop: the event loop: poll xenstore watches, the event channels,
- * the tap and the signal pipe; the generator asks for its own timeout.
+ * the tap and the signal pipe; the generator and the flood ask for their
+ * own timeout (the flood: none, it polls its ring).
  */
 static void
 nf_loop(struct nf *nf)
 {
 	struct pollfd pfd[4];
 	double next_tick = nf_now(), now, wait, gw;
-	int n, stopping = 0, tapfd;
+	int n, stopping = 0, tapfd, done;
 	char buf[64];
 
 	while (!nf->nf_exit) {
 		now = nf_now();
 		wait = next_tick - now;
+		done = 0;
 		if (nf->nf_gen != NULL) {
 			gw = nf_gen_run(nf);
 			if (gw >= 0 && gw < wait)
 				wait = gw;
-			if (nf_gen_done(nf)) {
-				if (!stopping && nf_xs_shutdown(nf) == 0) {
-					nf_quit(nf, 0, "done");
-					break;
-				}
-				stopping = 1;
+			done = nf_gen_done(nf);
+		}
+		if (nf->nf_flood != NULL) {
+			gw = nf_flood_run(nf);
+			if (gw >= 0 && gw < wait)
+				wait = gw;
+			done = nf_flood_done(nf);
+		}
+		if (done) {
+			if (!stopping && nf_xs_shutdown(nf) == 0) {
+				nf_quit(nf, 0, "done");
+				break;
 			}
+			stopping = 1;
 		}
 		pfd[0].fd = nf_sigpipe[0];
 		pfd[1].fd = xs_fileno(nf->nf_xs);
@@ -636,6 +663,7 @@ nf_cleanup(struct nf *nf)
 	free(nf->nf_revoke);
 	nf_tap_close(nf);
 	nf_gen_free(nf);
+	nf_flood_free(nf);
 	nf_xs_close(nf);
 	if (nf->nf_hv != NULL)
 		hv_close(nf->nf_hv);
@@ -669,6 +697,8 @@ main(int argc, char **argv)
 	slog_info("exiting: %s", nf->nf_why != NULL ? nf->nf_why : "?");
 	if (nf->nf_gen != NULL)
 		nf_gen_report(nf);
+	if (nf->nf_flood != NULL)
+		nf_flood_report(nf);
 	if (nf->nf_o.o_flags & NF_O_STATS)
 		nf_stats(nf);
 	status = nf->nf_status;

@@ -533,6 +533,7 @@ nf_tx_gc(struct nf_queue *q)
 				nf->nf_st[NF_TX_RSP_DROPPED]++;
 			else if (rsp.status != NETIF_RSP_OKAY)
 				nf->nf_st[NF_TX_RSP_ERROR]++;
+			nf->nf_st[NF_TX_RSP]++;
 			q->q_txbusy[rsp.id] = 0;
 			q->q_txfree[q->q_ntxfree++] = rsp.id;
 		}

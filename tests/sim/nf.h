@@ -19,7 +19,8 @@
  * Linux 6.1 xen-netfront.  Program header shared by netfront-sim.c (main,
  * options, event loop, statistics), nf-xs.c (the xenbus handshake),
  * nf-ring.c (rings, grants, tx and rx paths), nf-tap.c (guest network
- * stack: a tap in a network namespace) and nf-gen.c (generator/sink).
+ * stack: a tap in a network namespace), nf-gen.c (generator/sink) and
+ * nf-flood.c (a guest that keeps its tx ring full: --tx-flood).
  */
 
 #ifndef XENNET_NF_H
@@ -59,12 +60,20 @@
 #define NF_O_GEN		0x0100
 #define NF_O_SINK		0x0200
 #define NF_O_NO_VERIFY		0x0400
+#define NF_O_DST		0x0800	/* --dst-mac given */
+
+/* --tx-flood kinds (nf_opts.o_flood). */
+enum nf_flood_kind {
+	NF_FLOOD_NONE,
+	NF_FLOOD_RUNT,		/* 1- and 10-octet requests: error responses */
+	NF_FLOOD_VALID		/* minimal Ethernet frames */
+};
 
 /* Counters; keep in the order of nf_stat_names[] (netfront-sim.c). */
 enum nf_stat {
 	NF_TX_PACKETS, NF_TX_BYTES, NF_TX_SLOTS, NF_TX_GSO, NF_TX_CSUM_BLANK,
 	NF_TX_DROP_NOSG, NF_TX_DROP_SIZE, NF_TX_DROP_GSO, NF_TX_DROP_DOWN,
-	NF_TX_RSP_ERROR, NF_TX_RSP_DROPPED, NF_TX_RSP_BAD_ID,
+	NF_TX_RSP, NF_TX_RSP_ERROR, NF_TX_RSP_DROPPED, NF_TX_RSP_BAD_ID,
 	NF_TX_RSP_OVERFLOW, NF_TX_NOTIFY,
 	NF_RX_PACKETS, NF_RX_BYTES, NF_RX_SLOTS, NF_RX_GSO, NF_RX_CSUM_BLANK,
 	NF_RX_DATA_VALID, NF_RX_DROP_STATUS, NF_RX_ERR_OFFSET,
@@ -105,6 +114,7 @@ struct nf_opts {
 	uint8_t		 o_dst[6];
 	unsigned int	 o_linger_ms;	/* sink: wait after gen ends */
 	int		 o_break_queue;	/* SIGUSR2 breaks it, or -1 */
+	enum nf_flood_kind o_flood;	/* --tx-flood */
 	int		 o_verbose;
 };
 
@@ -137,6 +147,7 @@ struct nf_queue {
 
 struct nf_tap;
 struct nf_gen;
+struct nf_flood;
 
 struct nf {
 	struct nf_opts	 nf_o;
@@ -176,6 +187,7 @@ struct nf {
 	const char	*nf_why;	/* exit message */
 	struct nf_tap	*nf_tap;
 	struct nf_gen	*nf_gen;
+	struct nf_flood	*nf_flood;
 };
 
 /* netfront-sim.c */
@@ -228,5 +240,12 @@ void	 nf_sink_input(struct nf *, const uint8_t *, size_t);
 int	 nf_gen_done(struct nf *);
 void	 nf_gen_report(struct nf *);
 void	 nf_gen_free(struct nf *);
+
+/* nf-flood.c */
+int	 nf_flood_init(struct nf *);
+double	 nf_flood_run(struct nf *);
+int	 nf_flood_done(struct nf *);
+void	 nf_flood_report(struct nf *);
+void	 nf_flood_free(struct nf *);
 
 #endif /* XENNET_NF_H */

@@ -220,6 +220,48 @@ ok $? "about 2000 frames sent in 1 s ($p in $s s)"
 [ "$(field "$T/n2r.out" sink packets)" = "$p" ]; ok $? "sink got them all"
 stop_be "$B2R"
 
+# ---- 2c. --tx-flood: the tx ring kept full, responses counted ----
+# (the peer, domain d + 10, never connects: the backend drops what it
+# takes, so nothing waits for the flooding guest's rx ring)
+d=20
+for kind in runt valid; do
+	start_be b2f $d $((d + 10))
+	B2F=$BEPID
+	timeout 20 "$NF" --xs "$XS" --simdir "$T/sim" --domid $d \
+	    --tx-flood $kind --duration 2 --stats \
+	    >"$T/n2f-$kind.out" 2>"$T/n2f-$kind.err"
+	ok $? "--tx-flood $kind --duration 2 exits 0"
+	O=$T/n2f-$kind.out
+	[ "$(grep -c '^flood: t=' "$O")" -ge 2 ]
+	ok $? "--tx-flood $kind: a line per second ($(grep -c '^flood: t=' "$O"))"
+	r=$(field "$O" flood responses)
+	[ "${r:-0}" -gt 1000 ] && [ "$r" = "$(field "$O" flood posted)" ] &&
+	    [ "$r" = "$(stat "$O" tx_rsp)" ] &&
+	    [ "$r" = "$(stat "$O" tx_packets)" ]
+	ok $? "--tx-flood $kind: every request answered ($r, $(field "$O" flood rsp_per_s)/s)"
+	[ "$(stat "$O" tx_slots)" = "$r" ]; ok $? "--tx-flood $kind: one slot each"
+	[ "$(stat "$O" tx_rsp_bad_id)" = 0 ] &&
+	    [ "$(stat "$O" tx_rsp_overflow)" = 0 ]
+	ok $? "--tx-flood $kind: no bad response"
+	ctl b2f stats
+	wait_for 5 grep -q "^be $d tx_packets $r\$" "$T/b2f.out"
+	ok $? "--tx-flood $kind: the backend took $r packets"
+	if [ $kind = runt ]; then
+		b=$(stat "$O" tx_bytes)
+		[ "$b" -gt "$r" ] && [ "$b" -lt $(( r * 10 )) ]
+		ok $? "runts of 1 and 10 octets ($b bytes in $r)"
+	else
+		[ "$(stat "$O" tx_bytes)" = $(( r * 60 )) ]
+		ok $? "valid frames of 60 octets ($(stat "$O" tx_bytes) bytes)"
+	fi
+	stop_be "$B2F"
+	rm -f "$T/b2f.ctl"
+	d=$((d + 1))
+done
+"$NF" --xs "$XS" --simdir "$T/sim" --domid 22 --tx-flood runt --gen \
+    >/dev/null 2>&1
+[ $? = 1 ]; ok $? "--tx-flood with --gen refused"
+
 # ---- 3. no scatter-gather: large frames dropped locally ----
 start_be b3 7
 B3=$BEPID
