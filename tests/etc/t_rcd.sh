@@ -38,6 +38,8 @@ for t in unshare mount python3 ps xenstore-read; do
 done
 
 if [ "${T_RCD_INNER:-}" != 1 ]; then
+	unshare --mount --propagation private true 2>/dev/null ||
+	    skip_all "cannot make a mount namespace (unshare --mount)"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/t_rcd.XXXXXX") || exit 1
 	# The namespace goes away with its last process; $T/dev is then
 	# an empty directory again.
