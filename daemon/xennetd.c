@@ -29,6 +29,7 @@
 #include <event2/thread.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,12 @@
 #include <unistd.h>
 
 #include <xenstore.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "xennetd.h"
+#include "simrun.h"
 
 static void	usage(void) __attribute__((noreturn));
 static unsigned int parse_num(const char *, const char *, unsigned int,
@@ -45,7 +50,9 @@ static unsigned int parse_num(const char *, const char *, unsigned int,
 static void	main_xs(evutil_socket_t, short, void *);
 static void	main_fail(evutil_socket_t, short, void *);
 static void	main_signal(evutil_socket_t, short, void *);
-static void	main_pidfile(const char *);
+static int	main_daemonize(void);
+static void	main_ready(int);
+static void	main_notify(const char *);
 
 static const struct option longopts[] = {
 	{ "tx-batch",	required_argument,	NULL, 't' },
@@ -87,8 +94,9 @@ usage(void)
 "  -S, --sim            use the simulated hypervisor (tests, demo)\n"
 "  -s, --sim-dir DIR    its run directory (default $XENNET_SIM_DIR or\n"
 "                       /run/xennetd-sim); implies -S\n"
-"  -p, --pidfile FILE   pid file (default " XENNETD_USER_PIDFILE
-" unless -d)\n");
+"  -p, --pidfile FILE   pid file, locked: one daemon per file (default\n"
+"                       " XENNETD_USER_PIDFILE ", with -S xennetd.pid in the\n"
+"                       sim directory)\n");
 	exit(1);
 }
 
@@ -114,11 +122,11 @@ main(int argc, char *argv[])
 	struct xnd_config *c = &x.x_conf;
 	struct event *ev_xs, *ev_fail, *ev_sig[5];
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
-	char why[256], buf[32], *dv;
+	char why[256], buf[32], simpid[PATH_MAX], *dv;
 	unsigned long long u;
 	unsigned int n;
 	const char *err;
-	int ch, i;
+	int ch, i, readyfd = -1;
 
 	memset(&x, 0, sizeof(x));
 	TAILQ_INIT(&x.x_vifs);
@@ -227,15 +235,24 @@ main(int argc, char *argv[])
 		    "xen-netback' > /etc/modprobe.d/xennetd.conf), then start "
 		    "xennetd again", why);
 
+	/*
+	 * One daemon per pid file, in the foreground too.  A simulated
+	 * machine keeps it in its run directory, so that test runs each on
+	 * their own machine do not meet.
+	 */
+	if (c->xc_pidfile == NULL && strcmp(c->xc_provider, "sim") == 0) {
+		if (simrun_path(simpid, sizeof(simpid),
+		    simrun_dir(c->xc_simdir), "xennetd.pid") == -1)
+			fatal("pid file in %s", simrun_dir(c->xc_simdir));
+		c->xc_pidfile = simpid;
+	} else if (c->xc_pidfile == NULL)
+		c->xc_pidfile = XENNETD_USER_PIDFILE;
+	pidfile_lock(c->xc_pidfile);
+
 	log_init(c->xc_debug, c->xc_verbose);
-	if (!c->xc_debug) {
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
-		if (c->xc_pidfile == NULL)
-			c->xc_pidfile = XENNETD_USER_PIDFILE;
-	}
-	if (c->xc_pidfile != NULL)
-		main_pidfile(c->xc_pidfile);
+	if (!c->xc_debug)
+		readyfd = main_daemonize();
+	pidfile_write();
 	signal(SIGPIPE, SIG_IGN);
 	if (evthread_use_pthreads() == -1)
 		fatalx("libevent has no pthreads support");
@@ -298,8 +315,10 @@ main(int argc, char *argv[])
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch,
 	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet");
+	main_ready(readyfd);
 	event_base_dispatch(x.x_base);
 
+	main_notify("STOPPING=1");
 	log_info("shutting down: disconnecting guests");
 	vif_shutdown_all(&x);
 	for (i = 0; i < x.x_nworkers; i++)
@@ -315,8 +334,7 @@ main(int argc, char *argv[])
 	close(x.x_failpipe[1]);
 	xs_close(x.x_xs);
 	hv_close(x.x_hv);
-	if (c->xc_pidfile != NULL)
-		unlink(c->xc_pidfile);
+	pidfile_remove();
 	log_info("exiting");
 	return (0);
 }
@@ -379,14 +397,81 @@ main_signal(evutil_socket_t sig, short ev, void *arg)
 	}
 }
 
-/* main_pidfile: write our pid (startup only). */
-static void
-main_pidfile(const char *path)
+/*
+ * main_daemonize: go into the background.  The parent stays until the
+ * daemon is serving (main_ready) and then exits 0, or exits 1 if the
+ * daemon died on the way, so that whoever started us (rc.d, systemd's
+ * Type=forking, a shell) learns whether it worked.  Returns the pipe to
+ * signal readiness on.  Call before any thread is started.
+ */
+static int
+main_daemonize(void)
 {
-	FILE *f;
+	int p[2], fd;
+	ssize_t n;
+	char c;
 
-	if ((f = fopen(path, "w")) == NULL)
-		fatal("%s", path);
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("pipe");
+	switch (fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		close(p[1]);
+		while ((n = read(p[0], &c, 1)) == -1 && errno == EINTR)
+			;
+		if (n == 1)
+			_exit(0);
+		fprintf(stderr, "xennetd: exited while starting; the reason "
+		    "is in the system log (daemon facility)\n");
+		_exit(1);
+	}
+	close(p[0]);
+	if (setsid() == -1)
+		fatal("setsid");
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		fatal("/dev/null");
+	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1)
+		fatal("dup2");
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return (p[1]);
+}
+
+/*
+ * main_ready: startup is done: release the waiting parent (readyfd from
+ * main_daemonize, or -1 in the foreground) and tell systemd.
+ */
+static void
+main_ready(int readyfd)
+{
+	if (readyfd != -1) {
+		if (write(readyfd, "", 1) != 1)
+			log_warn("cannot release the starting process");
+		close(readyfd);
+	}
+	main_notify("READY=1");
+}
+
+/*
+ * main_notify: report a state change to the service manager, if it asked
+ * for that (systemd's Type=notify sets NOTIFY_SOCKET); otherwise, or
+ * without libsystemd, nothing.
+ */
+static void
+main_notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+	int r;
+
+	if ((r = sd_notify(0, state)) < 0)
+		log_warnx("sd_notify %s: %s", state, strerror(-r));
+#else
+	(void)state;
+#endif
 }

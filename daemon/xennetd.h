@@ -163,6 +163,11 @@ void	fatal(const char *, ...) __attribute__((format(printf, 1, 2)))
 void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2)))
 	    __attribute__((noreturn));
 
+/* pidfile.c */
+void	pidfile_lock(const char *);
+void	pidfile_write(void);
+void	pidfile_remove(void);
+
 /* store.c */
 int	store_read(struct xs_handle *, const char *, const char *, char *,
 	    size_t);

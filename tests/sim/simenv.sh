@@ -1,8 +1,9 @@
 # A simulated Xen host for the demo and the integration tests: source it.
 #
 #   simenv_start                 dom0 network namespace with bridge xenbr0
-#                                (10.0.0.1/24, fd00::1/64), xenstored-sim,
-#                                xennetd in sim mode (extra args: $XND_ARGS)
+#                                (10.0.0.1/24, fd00::1/64), xenstored-sim
+#                                (extra args: $XSD_ARGS), xennetd in sim
+#                                mode (extra args: $XND_ARGS)
 #   simenv_guest NAME DOMID N    xl-sim create + netfront-sim guest stack in
 #                                namespace $SE_PFX-NAME, eth0 10.0.0.N/24,
 #                                fd00::N/64, mac 00:16:3e:00:00:N(hex)
@@ -45,7 +46,8 @@ simenv_start() {
 	in_dom0 ip addr add 10.0.0.1/24 dev xenbr0
 	in_dom0 ip -6 addr add fd00::1/64 dev xenbr0 nodad
 	in_dom0 ip link set xenbr0 up
-	"$SIM/xenstored-sim" -s "$XENSTORED_PATH" > "$SE_DIR/xenstored.log" 2>&1 &
+	"$SIM/xenstored-sim" ${XSD_ARGS:-} -s "$XENSTORED_PATH" \
+	    > "$SE_DIR/xenstored.log" 2>&1 &
 	SE_PIDS="$SE_PIDS $!"
 	se_wait 10 test -S "$XENSTORED_PATH" || return 1
 	se_wait 10 xenstore-read /local/domain/0/domid || return 1
