@@ -22,6 +22,16 @@ check() {
 	"$@"; ok $? "$d"
 }
 diag() { echo "# $*"; }
+# is DESCRIPTION EXPECTED GOT: ok if equal, else both shown (20 lines each)
+is() {
+	if [ "$2" = "$3" ]; then
+		ok 0 "$1"
+	else
+		ok 1 "$1"
+		diag "expected: $(echo "$2" | head -20)"
+		diag "got:      $(echo "$3" | head -20)"
+	fi
+}
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; exit $?; }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }

@@ -61,12 +61,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# is DESCRIPTION EXPECTED GOT
-is() {
-	[ "$2" = "$3" ]
-	ok $? "$1"
-	[ "$2" = "$3" ] || { diag "expected: $2"; diag "got:      $3"; }
-}
 
 # A /dev with what the daemon opens (stdio, tun) and our /dev/log.
 mkdir "$T/dev"

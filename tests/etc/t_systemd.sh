@@ -40,12 +40,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# is DESCRIPTION EXPECTED GOT
-is() {
-	[ "$2" = "$3" ]
-	ok $? "$1"
-	[ "$2" = "$3" ] || { diag "expected: $2"; diag "got:      $3"; }
-}
 # key KEY: the value of KEY= in the unit
 key() { sed -n "s/^$1=//p" "$UNIT"; }
 

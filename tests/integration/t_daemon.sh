@@ -31,12 +31,6 @@ OTHER_PIDS=""
 trap 'for p in $OTHER_PIDS; do kill $p 2>/dev/null; done; simenv_stop' EXIT
 BEV=/local/domain/0/backend/vif
 
-# is DESCRIPTION EXPECTED GOT
-is() {
-	[ "$2" = "$3" ]
-	ok $? "$1"
-	[ "$2" = "$3" ] || { diag "expected: $2"; diag "got:      $3"; }
-}
 # second ARGS...: a second daemon that should refuse; its output in
 # $out, its exit status in $RC (it must not hang: it would serve our vifs)
 second() {

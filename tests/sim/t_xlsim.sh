@@ -60,16 +60,6 @@ skip() {
 	T_N=$((T_N + 1))
 	echo "ok $T_N # SKIP $*"
 }
-# is DESCRIPTION EXPECTED GOT
-is() {
-	if [ "$2" = "$3" ]; then
-		ok 0 "$1"
-	else
-		ok 1 "$1"
-		diag "expected: $(echo "$2" | head -20)"
-		diag "got:      $(echo "$3" | head -20)"
-	fi
-}
 # like DESCRIPTION FIXED-STRING FILE: FILE contains the string
 like() {
 	if grep -qF -- "$2" "$3"; then
