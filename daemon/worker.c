@@ -420,6 +420,7 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 		event_free(dp->dp_poll_ev);
 	dp->dp_tx_ev = dp->dp_rx_ev = dp->dp_tap_ev = dp->dp_poll_ev = NULL;
 	if (dp->dp_rq != NULL) {
+		ring_disconnect(dp->dp_rq);	/* counts the unmaps */
 		ring_snapshot(dp->dp_rq, &dp->dp_snap);
 		ring_free(dp->dp_rq);
 		dp->dp_rq = NULL;
