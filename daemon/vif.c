@@ -231,16 +231,17 @@ vif_release_event(struct xnd *x)
 
 /*
  * vif_worker_failed: a worker disabled one queue of a vif whose guest
- * misbehaved: the whole vif goes.
+ * misbehaved: the whole vif goes.  A report about an earlier connection
+ * (queued before the frontend reset and reconnected) is dropped.
  */
 void
 vif_worker_failed(struct xnd *x, uint32_t domid, uint32_t handle,
-    uint32_t queue, const char *why)
+    uint32_t queue, uint64_t gen, const char *why)
 {
 	struct vif *v;
 
 	if ((v = vif_find(x, domid, handle)) == NULL ||
-	    queue >= v->v_attached)
+	    queue >= v->v_attached || gen != v->v_gen)
 		return;
 	if (v->v_nqueues > 1)
 		vif_error(x, v, EPROTO, "frontend broke the netif protocol "
@@ -660,6 +661,7 @@ vif_connect(struct xnd *x, struct vif *v)
 		return (-1);
 	}
 	v->v_nqueues = nq;
+	v->v_gen++;	/* reports of earlier connections no longer count */
 
 	base = 0;
 	for (i = 1; i < x->x_nworkers; i++)
@@ -669,6 +671,7 @@ vif_connect(struct xnd *x, struct vif *v)
 	for (q = 0; q < nq; q++) {
 		dp = &v->v_dp[q];
 		dp->dp_feat = rf;
+		dp->dp_gen = v->v_gen;
 		dp->dp_tapfd = v->v_tap.tp_fd[q];
 		memset(&dp->dp_snap, 0, sizeof(dp->dp_snap));
 		memset(&dp->dp_pio_snap, 0, sizeof(dp->dp_pio_snap));

@@ -87,6 +87,7 @@ struct wfail {
 	uint32_t	wf_domid;
 	uint32_t	wf_handle;
 	uint32_t	wf_queue;
+	uint64_t	wf_gen;
 	char		wf_why[96];
 };
 
@@ -667,6 +668,7 @@ worker_fail(struct vif_dp *dp)
 	f.wf_domid = dp->dp_domid;
 	f.wf_handle = dp->dp_handle;
 	f.wf_queue = dp->dp_queue;
+	f.wf_gen = dp->dp_gen;
 	why = ring_error(dp->dp_rq);
 	snprintf(f.wf_why, sizeof(f.wf_why), "%s", why != NULL ? why :
 	    "error");
@@ -677,11 +679,12 @@ worker_fail(struct vif_dp *dp)
 
 /*
  * worker_read_failure: (main thread) read one failure report from fd.
- * Returns 0 with the vif, its queue and the reason, or -1.
+ * Returns 0 with the vif, its queue, the connection (see vif.c's
+ * v_gen) and the reason, or -1.
  */
 int
 worker_read_failure(int fd, uint32_t *domid, uint32_t *handle,
-    uint32_t *queue, char *why, size_t len)
+    uint32_t *queue, uint64_t *gen, char *why, size_t len)
 {
 	struct wfail f;
 
@@ -690,6 +693,7 @@ worker_read_failure(int fd, uint32_t *domid, uint32_t *handle,
 	*domid = f.wf_domid;
 	*handle = f.wf_handle;
 	*queue = f.wf_queue;
+	*gen = f.wf_gen;
 	f.wf_why[sizeof(f.wf_why) - 1] = '\0';
 	snprintf(why, len, "%s", f.wf_why);
 	return (0);

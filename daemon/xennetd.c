@@ -367,11 +367,12 @@ main_fail(evutil_socket_t fd, short ev, void *arg)
 {
 	struct xnd *x = arg;
 	uint32_t domid, handle, queue;
+	uint64_t gen;
 	char why[128];
 
-	if (worker_read_failure(fd, &domid, &handle, &queue, why,
+	if (worker_read_failure(fd, &domid, &handle, &queue, &gen, why,
 	    sizeof(why)) == 0)
-		vif_worker_failed(x, domid, handle, queue, why);
+		vif_worker_failed(x, domid, handle, queue, gen, why);
 }
 
 static void

@@ -85,6 +85,7 @@ struct vif_dp {
 	uint32_t		 dp_domid;
 	uint32_t		 dp_handle;
 	uint32_t		 dp_queue;	/* netif queue number */
+	uint64_t		 dp_gen;	/* the vif's connection */
 	int			 dp_tapfd;	/* its queue of the tap */
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
@@ -129,6 +130,7 @@ struct vif {
 	int			 v_failed;	/* guest error: wait for reset */
 	struct tap		 v_tap;		/* tp_nfd 0: failed */
 	unsigned int		 v_nqueues;	/* last connection's */
+	uint64_t		 v_gen;		/* connections so far */
 	unsigned int		 v_attached;	/* first n on workers */
 	struct vif_dp		*v_dp;		/* one per tap queue */
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
@@ -183,7 +185,7 @@ int	store_parse_mac(const char *, uint8_t *);
 void	vif_event(struct xnd *, const char *);
 void	vif_frontend_event(struct xnd *, const char *);
 void	vif_release_event(struct xnd *);
-void	vif_worker_failed(struct xnd *, uint32_t, uint32_t, uint32_t,
+void	vif_worker_failed(struct xnd *, uint32_t, uint32_t, uint32_t, uint64_t,
 	    const char *);
 void	vif_shutdown_all(struct xnd *);
 void	vif_log_stats(struct xnd *);
@@ -195,8 +197,8 @@ int	worker_attach(struct worker *, struct vif_dp *);
 void	worker_detach(struct worker *, struct vif_dp *);
 int	worker_snapshot(struct worker *, struct vif_dp *);
 int	worker_nvifs(struct worker *);
-int	worker_read_failure(int, uint32_t *, uint32_t *, uint32_t *, char *,
-	    size_t);
+int	worker_read_failure(int, uint32_t *, uint32_t *, uint32_t *,
+	    uint64_t *, char *, size_t);
 
 /* port-tap.c */
 int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
