@@ -115,7 +115,7 @@ static void	 worker_do_detach(struct worker *, struct vif_dp *);
  * however busy, keeps the worker from its command pipe and event fd.
  */
 #define WORKER_MAX_CALLBACKS	16
-#define WORKER_CMD_WARN		2	/* seconds: a worker that long is stuck */
+#define WORKER_CMD_WARN		2	/* s without an answer: stuck */
 
 /*
  * worker_start: open a hypervisor handle and start thread id.

@@ -101,8 +101,8 @@ struct vif_dp {
 	struct event		*dp_poll_ev;	/* no feature-rx-notify */
 	int			 dp_port_tx;	/* our local event ports */
 	int			 dp_port_rx;	/* (== dp_port_tx if shared) */
-	int			 dp_busy_tx;	/* tx port masked, pass running */
-	int			 dp_busy_rx;	/* rx port masked, pass running */
+	int			 dp_busy_tx;	/* tx port masked, pass runs */
+	int			 dp_busy_rx;	/* rx port masked, pass runs */
 	int			 dp_tap_on;
 	int			 dp_failed;
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
@@ -127,7 +127,7 @@ struct vif {
 	unsigned int		 v_mtu;
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
-	int			 v_failed;	/* guest error: wait for reset */
+	int			 v_failed;	/* guest error: await reset */
 	struct tap		 v_tap;		/* tp_nfd 0: failed */
 	unsigned int		 v_nqueues;	/* last connection's */
 	uint64_t		 v_gen;		/* connections so far */

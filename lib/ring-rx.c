@@ -233,7 +233,8 @@ ring_rx_complete(struct ring_queue *rq, const struct ring_port *port,
 			if (bad)
 				rr->rr_u.rsp.status = NETIF_RSP_ERROR;
 			else
-				st->rs_rx_bytes += (uint16_t)rr->rr_u.rsp.status;
+				st->rs_rx_bytes +=
+				    (uint16_t)rr->rr_u.rsp.status;
 		}
 		memcpy(RING_GET_RESPONSE(&rq->rq_rx, rr->rr_idx), &rr->rr_u,
 		    sizeof(netif_rx_response_t));

@@ -126,7 +126,7 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 			return (ring_fatal(rq, "tx slot crosses a page"));
 		rest += reqs[k].size;
 	}
-	/* The first slot's size is the whole packet (netif.h "Guest transmit"). */
+	/* netif.h "Guest transmit": the first slot's size is the packet's. */
 	if (rest > reqs[0].size) {
 		p->tp_status = TXP_ERROR;
 		rq->rq_stats.rs_drops[RING_DROP_TX_SIZE]++;
