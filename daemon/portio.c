@@ -88,7 +88,6 @@ struct portio {
 	uint32_t		*pi_lent;
 	unsigned int		 pi_nlent;
 	int			 pi_drained;	/* tap found empty this pass */
-	unsigned int		 pi_rx_posted;	/* reads of the last fill */
 	unsigned int		 pi_rx_eagain;	/* of them found it empty */
 
 	/* uring */
@@ -227,12 +226,6 @@ int
 portio_fd(struct portio *pi)
 {
 	return (pi->pi_fd);
-}
-
-enum portio_mode
-portio_mode(struct portio *pi)
-{
-	return (pi->pi_mode);
 }
 
 /*
@@ -427,7 +420,6 @@ portio_fill(struct portio *pi)
 		return (0);	/* every buffer lent or held */
 	if (portio_submit(pi) == -1)
 		return (-1);
-	pi->pi_rx_posted = n;
 	pi->pi_rx_eagain = 0;
 	portio_reap(pi);
 	/* a read that found the tap empty: do not ask again this pass */

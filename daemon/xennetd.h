@@ -213,7 +213,6 @@ struct portio *portio_open(int, enum portio_mode *, unsigned int,
 void	portio_close(struct portio *);
 const struct ring_port *portio_port(struct portio *);
 int	portio_fd(struct portio *);
-enum portio_mode portio_mode(struct portio *);
 unsigned int portio_held(struct portio *);
 const struct portio_stats *portio_stats(struct portio *);
 const char *portio_mode_name(enum portio_mode);
