@@ -91,13 +91,8 @@ simenv_guest g1 1 2
 ok $? "guest g1 (domid 1) connected"
 simenv_guest g2 2 3
 ok $? "guest g2 (domid 2) connected"
-in_dom0 "$SIM/xl-sim" network-attach g1 "mac=00:16:3e:00:01:02,bridge=xenbr0" \
-    > "$SE_DIR/xl-attach.log" 2>&1
+simenv_attach g1 1
 ok $? "xl-sim network-attach g1 (devid 1)"
-"$SIM/netfront-sim" --xs "$XENSTORED_PATH" --simdir "$XENNET_SIM_DIR" \
-    --domid 1 --handle 1 --netns "$SE_PFX-g1" --ifname eth1 \
-    --ip 10.0.1.2/24 > "$SE_DIR/nf-g1-1.log" 2>&1 &
-SE_PIDS="$SE_PIDS $!"
 VIFS="1/0 1/1 2/0"
 for v in $VIFS; do
 	se_wait 20 sh -c "[ \"\$(xenstore-read $BEV/$v/state)\" = 4 ]"

@@ -113,14 +113,9 @@ in_dom0 ip addr add 10.0.1.1/24 dev xenbr0
 # and lose g1's traffic when eth1 goes.
 in_guest g1 sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
     net.ipv4.conf.all.arp_announce=2
-in_dom0 "$SIM/xl-sim" network-attach g1 "mac=00:16:3e:00:01:02,bridge=xenbr0" \
-    > "$SE_DIR/xl-attach.log" 2>&1
+simenv_attach g1 1
 ok $? "xl-sim network-attach g1 (devid 1)"
-"$SIM/netfront-sim" --xs "$XENSTORED_PATH" --simdir "$XENNET_SIM_DIR" \
-    --domid 1 --handle 1 --netns "$SE_PFX-g1" --ifname eth1 \
-    --ip 10.0.1.2/24 > "$SE_DIR/nf-g1-1.log" 2>&1 &
-NF2=$!
-SE_PIDS="$SE_PIDS $NF2"
+NF2=$SE_ATTACH_PID
 se_wait 20 in_guest g1 ping -c 1 -W 1 -I eth1 10.0.1.1
 ok $? "second vif vif1.1 carries traffic (ping over eth1)"
 in_guest g1 timeout $((IPERF_T + 30)) iperf3 -c 10.0.0.1 -t "$IPERF_T" -J \

@@ -7,7 +7,10 @@
 #   simenv_guest NAME DOMID N    xl-sim create + netfront-sim guest stack in
 #                                namespace $SE_PFX-NAME, eth0 10.0.0.N/24,
 #                                fd00::N/64, mac 00:16:3e:00:00:N(hex)
-#   simenv_attach DOMID N        xl-sim network-attach (second vif)
+#   simenv_attach NAME DOMID     xl-sim network-attach of a second vif
+#                                (devid 1, mac 00:16:3e:00:01:02) and its
+#                                netfront-sim as eth1, 10.0.1.2/24;
+#                                its pid in $SE_ATTACH_PID
 #   in_dom0 CMD / in_guest NAME CMD
 #   simenv_stop                  kill everything, remove namespaces and files
 #
@@ -73,6 +76,20 @@ simenv_guest() {
 	SE_GUESTS="$SE_GUESTS $name"
 	eval "SE_NFPID_$name=$!"
 	se_wait 20 in_guest "$name" ping -c 1 -W 1 10.0.0.1
+}
+
+# simenv_attach NAME DOMID: see above; the status of xl-sim network-attach
+simenv_attach() {
+	local name=$1 domid=$2
+	in_dom0 "$SIM/xl-sim" network-attach "$name" \
+	    "mac=00:16:3e:00:01:02,bridge=xenbr0" > "$SE_DIR/xl-attach.log" 2>&1 ||
+	    return 1
+	"$SIM/netfront-sim" --xs "$XENSTORED_PATH" \
+	    --simdir "$XENNET_SIM_DIR" --domid "$domid" --handle 1 \
+	    --netns "$SE_PFX-$name" --ifname eth1 --ip 10.0.1.2/24 \
+	    > "$SE_DIR/nf-$name-1.log" 2>&1 &
+	SE_ATTACH_PID=$!
+	SE_PIDS="$SE_PIDS $!"
 }
 
 simenv_stop() {
