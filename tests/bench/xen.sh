@@ -20,8 +20,9 @@ export E2E_BUILD=${E2E_BUILD:-$E2E/build}
 OUTDIR=$top_srcdir/tests/bench/results
 mkdir -p "$E2E_BUILD/logs" "$OUTDIR" || exit 1
 "$E2E/setup.sh" > /dev/null 2>&1 || { echo "setup.sh failed" >&2; exit 1; }
-exec 9> "$E2E_BUILD/lock"
-flock -w 900 9 || { echo "cannot lock $E2E_BUILD/lock" >&2; exit 1; }
+LOCK=${XENNETD_E2E_LOCK:-/tmp/xennetd-e2e.lock}	# as t_xen.sh
+exec 9> "$LOCK"
+flock -w 1800 9 || { echo "cannot lock $LOCK" >&2; exit 1; }
 WORK=$(mktemp -d "$E2E_BUILD/bench.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
 STAGE=$WORK/stage
