@@ -320,6 +320,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	    store_parse_mac(buf, v->v_mac) == -1)
 		log_warnx("vif%u.%u: ignoring invalid mac \"%s\"", domid,
 		    handle, buf);
+	conf_vif(x, domid, handle, v->v_mac, &v->v_conf);
 	v->v_mtu = 1500;
 	if (store_read_uint(x->x_xs, bepath, "mtu", 65535, &u) == 0) {
 		if (u >= 68)
@@ -328,6 +329,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			log_warnx("vif%u.%u: ignoring invalid mtu %lu", domid,
 			    handle, u);
 	}
+	if (v->v_conf.vc_mtu != 0)
+		v->v_mtu = v->v_conf.vc_mtu;	/* the configuration's */
 	if (tap_open(&v->v_tap, v->v_ifname, v->v_ifname,
 	    sizeof(v->v_ifname), nq, v->v_mtu) == -1) {
 		vif_error(x, v, errno, "cannot create tap %s with %u queue%s: "
@@ -673,6 +676,7 @@ vif_connect(struct xnd *x, struct vif *v)
 		dp->dp_feat = rf;
 		dp->dp_gen = v->v_gen;
 		dp->dp_tapfd = v->v_tap.tp_fd[q];
+		dp->dp_ring = v->v_conf.vc_ring;
 		memset(&dp->dp_snap, 0, sizeof(dp->dp_snap));
 		memset(&dp->dp_pio_snap, 0, sizeof(dp->dp_pio_snap));
 		if (nq > 1)

@@ -40,7 +40,9 @@
 
 #include "xennetd.h"
 
-enum wcmd_type { WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_QUIT };
+enum wcmd_type {
+	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_QUIT
+};
 
 /*
  * A command for a worker.  Both threads hold a reference (under w_lock):
@@ -50,6 +52,7 @@ enum wcmd_type { WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_QUIT };
 struct wcmd {
 	enum wcmd_type	 wc_type;
 	struct vif_dp	*wc_dp;
+	struct ring_config wc_ring;	/* WCMD_SETRING */
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
@@ -57,7 +60,7 @@ struct wcmd {
 };
 
 static const char *const wcmd_names[] = {
-	"attach", "detach", "snapshot", "quit"
+	"attach", "detach", "snapshot", "set batch", "quit"
 };
 
 struct worker {
@@ -93,7 +96,9 @@ struct wfail {
 
 static void	*worker_main(void *);
 static void	 worker_cmd(evutil_socket_t, short, void *);
-static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *);
+static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
+		    const struct ring_config *);
+static int	 worker_do_setring(struct vif_dp *, const struct ring_config *);
 static void	 worker_stuck(struct worker *, const char *, int);
 static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
@@ -178,7 +183,7 @@ worker_stop(struct worker *w)
 
 	while ((dp = TAILQ_FIRST(&w->w_dps)) != NULL)
 		worker_detach(w, dp);
-	worker_run(w, WCMD_QUIT, NULL);
+	worker_run(w, WCMD_QUIT, NULL, NULL);
 	pthread_join(w->w_thread, NULL);
 	event_free(w->w_evtchn_ev);
 	event_free(w->w_cmd_ev);
@@ -204,13 +209,15 @@ worker_nvifs(struct worker *w)
  * it.  The wait is bounded: a worker passes through its event loop at
  * least every WORKER_MAX_CALLBACKS passes, so one that has not answered
  * in WORKER_CMD_WARN seconds is stuck; that is logged with the vifs it
- * serves, and a snapshot is given up (-1 with ETIMEDOUT).  Attach,
- * detach and quit must know their outcome: they go on waiting, and say
- * so again every WORKER_CMD_WARN seconds.  Returns the command's result
- * (0/-1 with errno).
+ * serves, and a snapshot or a batch change is given up (-1 with
+ * ETIMEDOUT; a batch change may still happen later).  Attach, detach and
+ * quit must know their outcome: they go on waiting, and say so again
+ * every WORKER_CMD_WARN seconds.  rc: WCMD_SETRING's settings.  Returns
+ * the command's result (0/-1 with errno).
  */
 static int
-worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp)
+worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
+    const struct ring_config *rc)
 {
 	struct wcmd *c;
 	struct timespec ts;
@@ -220,6 +227,8 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp)
 		fatal("worker %d: calloc", w->w_id);
 	c->wc_type = type;
 	c->wc_dp = dp;
+	if (rc != NULL)
+		c->wc_ring = *rc;
 	c->wc_refs = 2;
 	if (write(w->w_cmdpipe[1], &c, sizeof(c)) != sizeof(c))
 		fatal("worker %d: command pipe", w->w_id);
@@ -234,7 +243,8 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp)
 		pthread_mutex_unlock(&w->w_lock);
 		worker_stuck(w, wcmd_names[type], waited);
 		pthread_mutex_lock(&w->w_lock);
-		if (type == WCMD_SNAPSHOT && !c->wc_done)
+		if ((type == WCMD_SNAPSHOT || type == WCMD_SETRING) &&
+		    !c->wc_done)
 			break;
 	}
 	done = c->wc_done;
@@ -302,6 +312,10 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 			c->wc_dp->dp_pio_snap =
 			    *portio_stats(c->wc_dp->dp_pio);
 		break;
+	case WCMD_SETRING:
+		c->wc_result = worker_do_setring(c->wc_dp, &c->wc_ring);
+		c->wc_errno = errno;
+		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
 		break;
@@ -319,7 +333,7 @@ worker_attach(struct worker *w, struct vif_dp *dp)
 {
 	int rv;
 
-	if ((rv = worker_run(w, WCMD_ATTACH, dp)) == 0)
+	if ((rv = worker_run(w, WCMD_ATTACH, dp, NULL)) == 0)
 		w->w_nvifs++;
 	return (rv);
 }
@@ -327,14 +341,41 @@ worker_attach(struct worker *w, struct vif_dp *dp)
 void
 worker_detach(struct worker *w, struct vif_dp *dp)
 {
-	worker_run(w, WCMD_DETACH, dp);
+	worker_run(w, WCMD_DETACH, dp, NULL);
 	w->w_nvifs--;
 }
 
 int
 worker_snapshot(struct worker *w, struct vif_dp *dp)
 {
-	return (worker_run(w, WCMD_SNAPSHOT, dp));
+	return (worker_run(w, WCMD_SNAPSHOT, dp, NULL));
+}
+
+/*
+ * worker_set_ring: new batch sizes and notify policy for an attached
+ * queue, from its next pass on; traffic goes on.  0, or -1 with errno
+ * (EINVAL: out of range; ETIMEDOUT: the worker did not answer in time).
+ */
+int
+worker_set_ring(struct worker *w, struct vif_dp *dp,
+    const struct ring_config *rc)
+{
+	return (worker_run(w, WCMD_SETRING, dp, rc));
+}
+
+/* worker_do_setring: (worker thread) worker_set_ring's work. */
+static int
+worker_do_setring(struct vif_dp *dp, const struct ring_config *rc)
+{
+	if (dp->dp_rq == NULL) {
+		errno = ENOTCONN;
+		return (-1);
+	}
+	if (ring_set_config(dp->dp_rq, rc) == -1 ||
+	    portio_set_bufs(dp->dp_pio, rc->rc_rx_batch) == -1)
+		return (-1);
+	dp->dp_ring = *rc;
+	return (0);
 }
 
 /*
@@ -349,14 +390,14 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	enum portio_mode mode = c->xc_portio;
 	int save;
 
-	if ((dp->dp_rq = ring_new(w->w_hv, dp->dp_domid, &c->xc_ring)) ==
+	if ((dp->dp_rq = ring_new(w->w_hv, dp->dp_domid, &dp->dp_ring)) ==
 	    NULL)
 		return (-1);
 	if (ring_connect(dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
 	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, &dp->dp_feat) == -1)
 		goto fail;
 	if ((dp->dp_pio = portio_open(dp->dp_tapfd, &mode,
-	    c->xc_ring.rc_rx_batch, c->xc_ring.rc_tx_batch)) == NULL)
+	    dp->dp_ring.rc_rx_batch)) == NULL)
 		goto fail;
 	ring_ports(dp->dp_rq, &dp->dp_port_tx, &dp->dp_port_rx);
 	if (worker_port_set(w, dp->dp_port_tx, dp) == -1 ||

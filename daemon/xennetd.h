@@ -59,7 +59,27 @@ struct portio_stats {
 	uint64_t	ps_tx_errors;
 };
 
-/* Global settings, fixed after startup (the data path reads its copy). */
+/* How a vif reaches the host's network. */
+enum port_type {
+	PORT_TAP,		/* a tap vif<domid>.<handle> (port-tap.c) */
+	PORT_BPF		/* an existing interface, through libpcap */
+};
+
+/*
+ * The settings of one vif: the global ones, overridden by what the
+ * configuration file says for its domain or for it (conf_vif).  Taken
+ * when the vif is created; its batch sizes may change while it runs.
+ */
+struct vif_conf {
+	struct ring_config	 vc_ring;
+	enum port_type		 vc_port;
+	char			 vc_port_if[IFNAMSIZ];	/* PORT_BPF: on */
+	uint64_t		 vc_rate_bytes;	/* per vc_rate_usec; 0: none */
+	uint64_t		 vc_rate_usec;
+	unsigned int		 vc_mtu;	/* 0: the toolstack's */
+};
+
+/* Global settings (the data path reads its copy). */
 struct xnd_config {
 	const char		*xc_provider;	/* "xen" or "sim" */
 	const char		*xc_simdir;
@@ -86,6 +106,7 @@ struct vif_dp {
 	uint32_t		 dp_handle;
 	uint32_t		 dp_queue;	/* netif queue number */
 	uint64_t		 dp_gen;	/* the vif's connection */
+	struct ring_config	 dp_ring;	/* batch sizes, notify */
 	int			 dp_tapfd;	/* its queue of the tap */
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
@@ -124,6 +145,7 @@ struct vif {
 	char			 v_token[64];	/* frontend state watch */
 	char			 v_ifname[IFNAMSIZ];
 	uint8_t			 v_mac[6];
+	struct vif_conf		 v_conf;	/* its settings */
 	unsigned int		 v_mtu;
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
@@ -151,6 +173,10 @@ struct xnd {
 	int			 x_failpipe[2];	/* workers -> main */
 	int			 x_quit;
 };
+
+/* conf.c */
+void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
+	    struct vif_conf *);
 
 /* log.c */
 void	log_init(int, int);
@@ -196,6 +222,8 @@ void	worker_stop(struct worker *);
 int	worker_attach(struct worker *, struct vif_dp *);
 void	worker_detach(struct worker *, struct vif_dp *);
 int	worker_snapshot(struct worker *, struct vif_dp *);
+int	worker_set_ring(struct worker *, struct vif_dp *,
+	    const struct ring_config *);
 int	worker_nvifs(struct worker *);
 int	worker_read_failure(int, uint32_t *, uint32_t *, uint32_t *,
 	    uint64_t *, char *, size_t);
@@ -208,8 +236,8 @@ void	tap_close(struct tap *);
 int	tap_set_offload(int, const struct ring_features *);
 
 /* portio.c */
-struct portio *portio_open(int, enum portio_mode *, unsigned int,
-	    unsigned int);
+struct portio *portio_open(int, enum portio_mode *, unsigned int);
+int	portio_set_bufs(struct portio *, unsigned int);
 void	portio_close(struct portio *);
 const struct ring_port *portio_port(struct portio *);
 int	portio_fd(struct portio *);

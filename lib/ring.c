@@ -264,6 +264,24 @@ ring_snapshot(const struct ring_queue *rq, struct ring_stats *st)
 	*st = rq->rq_stats;
 }
 
+/*
+ * ring_set_config: new batch sizes and notification policy from the next
+ * pass on (between passes: nothing is pending).  -1 with EINVAL if a
+ * setting is out of range; then nothing changes.
+ */
+int
+ring_set_config(struct ring_queue *rq, const struct ring_config *rc)
+{
+	const char *why;
+
+	if (ring_config_check(rc, &why) == -1) {
+		errno = EINVAL;
+		return (-1);
+	}
+	rq->rq_cfg = *rc;
+	return (0);
+}
+
 /* ring_fatal: the frontend broke the protocol; the caller disconnects. */
 int
 ring_fatal(struct ring_queue *rq, const char *why)

@@ -184,6 +184,12 @@ const char	*ring_error(const struct ring_queue *rq);
 /* ring_snapshot: copy rq's counters into *st. */
 void		 ring_snapshot(const struct ring_queue *rq,
 		    struct ring_stats *st);
+/*
+ * ring_set_config: batch sizes and notify policy from the next pass on;
+ * -1 with EINVAL (nothing changed) if one is out of range.
+ */
+int		 ring_set_config(struct ring_queue *rq,
+		    const struct ring_config *rc);
 /* ring_drop_name: the counter name of a drop reason, "?" if unknown. */
 const char	*ring_drop_name(enum ring_drop d);
 /* ring_stats_add: dst += src, field by field (for totals). */
