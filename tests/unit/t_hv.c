@@ -611,7 +611,7 @@ t_fork(struct hv *b, struct simdom *sm)
 	    "notify to another process and back");
 	ok(simdom_ungrant(sm, ref) == -1 && errno == EBUSY,
 	    "grant mapped by the live child: EBUSY");
-	(void)write(fds[1], &c, 1);
+	ok(write(fds[1], &c, 1) == 1, "told the child to exit");
 	ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
 	    WEXITSTATUS(st) == 0, "child guest saw the event");
 	ok(simdom_ungrant(sm, ref) == 0,
