@@ -85,15 +85,6 @@ struct worker {
 	struct event		*w_unmask_ev;
 };
 
-/* The message a worker sends when it disabled a vif. */
-struct wfail {
-	uint32_t	wf_domid;
-	uint32_t	wf_handle;
-	uint32_t	wf_queue;
-	uint64_t	wf_gen;
-	char		wf_why[96];
-};
-
 static void	*worker_main(void *);
 static void	 worker_cmd(evutil_socket_t, short, void *);
 static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
@@ -645,7 +636,7 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 		return;
 	if ((rv = ring_rx_ready(dp->dp_rq)) == 1)
 		rv = ring_rx(dp->dp_rq, portio_port(dp->dp_pio));
-	if (rv == -1) {
+	if (rv == -1 || portio_lost(dp->dp_pio) != 0) {
 		worker_fail(dp);
 		return;
 	}
@@ -714,8 +705,13 @@ worker_fail(struct vif_dp *dp)
 	f.wf_queue = dp->dp_queue;
 	f.wf_gen = dp->dp_gen;
 	why = ring_error(dp->dp_rq);
-	snprintf(f.wf_why, sizeof(f.wf_why), "%s", why != NULL ? why :
-	    "error");
+	if (why == NULL && dp->dp_pio != NULL && portio_lost(dp->dp_pio)) {
+		f.wf_hostport = 1;
+		snprintf(f.wf_why, sizeof(f.wf_why), "%s",
+		    strerror(portio_lost(dp->dp_pio)));
+	} else
+		snprintf(f.wf_why, sizeof(f.wf_why), "%s", why != NULL ? why :
+		    "error");
 	if (write(dp->dp_worker->w_xnd->x_failpipe[1], &f, sizeof(f)) !=
 	    sizeof(f))
 		log_warn("%s: cannot report failure", dp->dp_name);
@@ -727,18 +723,10 @@ worker_fail(struct vif_dp *dp)
  * v_gen) and the reason, or -1.
  */
 int
-worker_read_failure(int fd, uint32_t *domid, uint32_t *handle,
-    uint32_t *queue, uint64_t *gen, char *why, size_t len)
+worker_read_failure(int fd, struct wfail *f)
 {
-	struct wfail f;
-
-	if (read(fd, &f, sizeof(f)) != sizeof(f))
+	if (read(fd, f, sizeof(*f)) != sizeof(*f))
 		return (-1);
-	*domid = f.wf_domid;
-	*handle = f.wf_handle;
-	*queue = f.wf_queue;
-	*gen = f.wf_gen;
-	f.wf_why[sizeof(f.wf_why) - 1] = '\0';
-	snprintf(why, len, "%s", f.wf_why);
+	f->wf_why[sizeof(f->wf_why) - 1] = '\0';
 	return (0);
 }

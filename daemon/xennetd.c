@@ -44,10 +44,16 @@
 #include "xennetd.h"
 #include "simrun.h"
 
+#define XS_PROBE_SECS	2	/* main_xs_alive */
+
 static void	usage(void) __attribute__((noreturn));
 static unsigned int parse_num(const char *, const char *, unsigned int,
 		    unsigned int);
 static void	main_xs(evutil_socket_t, short, void *);
+static int	main_xs_watch(struct xnd *);
+static void	main_xs_lost(struct xnd *);
+static void	main_xs_alive(evutil_socket_t, short, void *);
+static void	main_xs_retry(evutil_socket_t, short, void *);
 static void	main_fail(evutil_socket_t, short, void *);
 static void	main_signal(evutil_socket_t, short, void *);
 static int	main_daemonize(void);
@@ -123,13 +129,14 @@ main(int argc, char *argv[])
 {
 	struct xnd x;
 	struct xnd_config *c = &x.x_conf;
-	struct event *ev_xs, *ev_fail, *ev_sig[5];
+	struct event *ev_fail, *ev_sig[5];
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
 	char why[256], buf[32], simpid[PATH_MAX], *dv;
 	unsigned long long u;
 	unsigned int n;
 	const char *err;
 	int ch, i, readyfd = -1;
+	struct timeval xs_probe = { XS_PROBE_SECS, 0 };
 
 	memset(&x, 0, sizeof(x));
 	TAILQ_INIT(&x.x_vifs);
@@ -307,11 +314,17 @@ main(int argc, char *argv[])
 		fatalx("event_base_new failed");
 	if (pipe2(x.x_failpipe, O_CLOEXEC) == -1)
 		fatal("pipe");
-	ev_xs = event_new(x.x_base, xs_fileno(x.x_xs), EV_READ | EV_PERSIST,
-	    main_xs, &x);
+	x.x_ev_xs = event_new(x.x_base, xs_fileno(x.x_xs),
+	    EV_READ | EV_PERSIST, main_xs, &x);
+	x.x_ev_xsretry = evtimer_new(x.x_base, main_xs_retry, &x);
+	x.x_ev_xsalive = event_new(x.x_base, -1, EV_PERSIST, main_xs_alive,
+	    &x);
 	ev_fail = event_new(x.x_base, x.x_failpipe[0], EV_READ | EV_PERSIST,
 	    main_fail, &x);
-	if (ev_xs == NULL || ev_fail == NULL || event_add(ev_xs, NULL) == -1 ||
+	if (x.x_ev_xs == NULL || x.x_ev_xsretry == NULL ||
+	    x.x_ev_xsalive == NULL || ev_fail == NULL ||
+	    event_add(x.x_ev_xs, NULL) == -1 ||
+	    event_add(x.x_ev_xsalive, &xs_probe) == -1 ||
 	    event_add(ev_fail, NULL) == -1)
 		fatalx("cannot set up events");
 	for (i = 0; i < 5; i++) {
@@ -319,8 +332,7 @@ main(int argc, char *argv[])
 		if (ev_sig[i] == NULL || event_add(ev_sig[i], NULL) == -1)
 			fatalx("cannot set up signal events");
 	}
-	if (!xs_watch(x.x_xs, x.x_root, "be") ||
-	    !xs_watch(x.x_xs, "@releaseDomain", "rel"))
+	if (main_xs_watch(&x) == -1)
 		fatal("cannot watch %s", x.x_root);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
@@ -343,7 +355,9 @@ main(int argc, char *argv[])
 	xs_unwatch(x.x_xs, "@releaseDomain", "rel");
 	for (i = 0; i < 5; i++)
 		event_free(ev_sig[i]);
-	event_free(ev_xs);
+	event_free(x.x_ev_xs);
+	event_free(x.x_ev_xsretry);
+	event_free(x.x_ev_xsalive);
 	event_free(ev_fail);
 	event_base_free(x.x_base);
 	close(x.x_failpipe[0]);
@@ -371,10 +385,98 @@ main_xs(evutil_socket_t fd, short ev, void *arg)
 			vif_frontend_event(x, w[XS_WATCH_TOKEN]);
 		free(w);
 	}
-	if (errno != EAGAIN) {
-		log_warn("lost the xenstore connection");
-		event_base_loopbreak(x->x_base);
+	if (errno != EAGAIN)
+		main_xs_lost(x);
+}
+
+/*
+ * main_xs_lost: xenstored went away (restarted, live-updated, the
+ * connection reset).  The data path goes on meanwhile: the rings stay
+ * mapped.  The dead handle is kept (calls on it fail harmlessly) until
+ * a new one is open.
+ */
+static void
+main_xs_lost(struct xnd *x)
+{
+	if (evtimer_pending(x->x_ev_xsretry, NULL))
+		return;		/* reconnecting already */
+	log_warnx("lost the xenstore connection; guests keep running, "
+	    "reconnecting");
+	event_del(x->x_ev_xs);
+	x->x_xsretries = 0;
+	main_xs_retry(-1, 0, x);
+}
+
+/*
+ * main_xs_alive: is the connection still there?  libxenstore's watch
+ * thread closes a connection that failed without waking up anyone
+ * waiting for watch events, so ask xenstored something every
+ * XS_PROBE_SECS seconds.
+ */
+static void
+main_xs_alive(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xnd *x = arg;
+	unsigned int n;
+	char *v;
+
+	if (evtimer_pending(x->x_ev_xsretry, NULL))
+		return;
+	if ((v = xs_read(x->x_xs, XBT_NULL, "domid", &n)) != NULL) {
+		free(v);
+		return;
 	}
+	if (errno != ENOENT && errno != EACCES)
+		main_xs_lost(x);
+}
+
+/* main_xs_watch: the daemon's own watches; 0 or -1. */
+static int
+main_xs_watch(struct xnd *x)
+{
+	if (!xs_watch(x->x_xs, x->x_root, "be") ||
+	    !xs_watch(x->x_xs, "@releaseDomain", "rel"))
+		return (-1);
+	return (0);
+}
+
+/*
+ * main_xs_retry: connect to xenstore again (every second, said every
+ * minute).  Once connected, every watch is set again; xenstore fires
+ * each new watch at once, which re-reads every backend and frontend
+ * directory: vifs changed or removed meanwhile are caught up.
+ */
+static void
+main_xs_retry(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xnd *x = arg;
+	struct xs_handle *xs;
+	struct timeval tv = { 1, 0 };
+
+	if ((xs = xs_open(0)) == NULL) {
+		if (x->x_xsretries++ % 60 == 0)
+			log_warn("xenstore: cannot connect yet");
+		evtimer_add(x->x_ev_xsretry, &tv);
+		return;
+	}
+	if (x->x_ev_xs != NULL)
+		event_free(x->x_ev_xs);
+	xs_close(x->x_xs);
+	x->x_xs = xs;
+	x->x_ev_xs = event_new(x->x_base, xs_fileno(xs), EV_READ | EV_PERSIST,
+	    main_xs, x);
+	if (x->x_ev_xs == NULL || event_add(x->x_ev_xs, NULL) == -1 ||
+	    main_xs_watch(x) == -1) {
+		log_warn("xenstore: reconnected but cannot watch; retrying");
+		x->x_xsretries++;
+		if (x->x_ev_xs != NULL)
+			event_del(x->x_ev_xs);
+		evtimer_add(x->x_ev_xsretry, &tv);
+		return;
+	}
+	vif_rewatch(x);
+	log_info("xenstore: connected again after %u attempt%s",
+	    x->x_xsretries + 1, x->x_xsretries == 0 ? "" : "s");
 }
 
 /* main_fail: a worker disabled a misbehaving guest's vif. */
@@ -382,13 +484,10 @@ static void
 main_fail(evutil_socket_t fd, short ev, void *arg)
 {
 	struct xnd *x = arg;
-	uint32_t domid, handle, queue;
-	uint64_t gen;
-	char why[128];
+	struct wfail f;
 
-	if (worker_read_failure(fd, &domid, &handle, &queue, &gen, why,
-	    sizeof(why)) == 0)
-		vif_worker_failed(x, domid, handle, queue, gen, why);
+	if (worker_read_failure(fd, &f) == 0)
+		vif_worker_failed(x, &f);
 }
 
 static void

@@ -130,6 +130,16 @@ struct vif_dp {
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
 };
 
+/* What a worker reports when it disabled one queue of a vif. */
+struct wfail {
+	uint32_t	wf_domid;
+	uint32_t	wf_handle;
+	uint32_t	wf_queue;
+	uint64_t	wf_gen;		/* the vif's connection */
+	int		wf_hostport;	/* 1: the host port failed, not the guest */
+	char		wf_why[96];
+};
+
 /* A vif's tap: one descriptor per queue it may serve (port-tap.c). */
 struct tap {
 	int			 tp_fd[XENNETD_MAX_QUEUES];
@@ -172,6 +182,10 @@ struct xnd {
 	struct worker		*x_workers[XENNETD_MAX_WORKERS];
 	int			 x_nworkers;
 	int			 x_failpipe[2];	/* workers -> main */
+	struct event		*x_ev_xs;	/* x_xs readable */
+	struct event		*x_ev_xsretry;	/* reconnect timer */
+	struct event		*x_ev_xsalive;	/* connection probe */
+	unsigned int		 x_xsretries;
 	int			 x_quit;
 };
 
@@ -215,10 +229,10 @@ int	store_parse_mac(const char *, uint8_t *);
 void	vif_event(struct xnd *, const char *);
 void	vif_frontend_event(struct xnd *, const char *);
 void	vif_release_event(struct xnd *);
-void	vif_worker_failed(struct xnd *, uint32_t, uint32_t, uint32_t, uint64_t,
-	    const char *);
+void	vif_worker_failed(struct xnd *, const struct wfail *);
 void	vif_shutdown_all(struct xnd *);
 void	vif_log_stats(struct xnd *);
+void	vif_rewatch(struct xnd *);
 
 /* worker.c */
 struct worker *worker_start(struct xnd *, int);
@@ -229,8 +243,7 @@ int	worker_snapshot(struct worker *, struct vif_dp *);
 int	worker_set_ring(struct worker *, struct vif_dp *,
 	    const struct ring_config *);
 int	worker_nvifs(struct worker *);
-int	worker_read_failure(int, uint32_t *, uint32_t *, uint32_t *,
-	    uint64_t *, char *, size_t);
+int	worker_read_failure(int, struct wfail *);
 
 /* port-tap.c */
 int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
@@ -242,6 +255,7 @@ int	tap_set_offload(int, const struct ring_features *);
 /* portio.c */
 struct portio *portio_open(int, enum portio_mode *, unsigned int);
 int	portio_set_bufs(struct portio *, unsigned int);
+int	portio_lost(const struct portio *);
 void	portio_close(struct portio *);
 const struct ring_port *portio_port(struct portio *);
 int	portio_fd(struct portio *);
