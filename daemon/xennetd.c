@@ -323,6 +323,7 @@ main_signal(evutil_socket_t sig, short ev, void *arg)
 		log_info("verbosity %d", log_getverbose());
 		break;
 	case SIGHUP:
+		log_info("SIGHUP: reading %s again", x->x_conf.xc_conffile);
 		xnd_reload(x);
 		break;
 	}
