@@ -64,7 +64,7 @@ struct sym {
 	TAILQ_ENTRY(sym)	 s_entry;
 	char			*s_name;
 	char			*s_value;
-	int			 s_cmdline;	/* -D: the file cannot change it */
+	int			 s_cmdline;	/* -D: the file cannot set it */
 };
 TAILQ_HEAD(syms, sym);
 
@@ -112,6 +112,7 @@ static void	 symclear(void);
 static int	 checkname(const char *);
 static int	 range(const char *, long long, long long, long long);
 static int	 settable(unsigned int, const char *);
+static int	 inblock(const char *);
 static void	 block_open(enum conf_match, uint32_t, uint32_t,
 		    const char *, const uint8_t *);
 static void	 block_close(void);
@@ -244,9 +245,7 @@ vifopt		: TXBATCH NUMBER {
 			free($4);
 		}
 		| RATE NUMBER PER NUMBER {
-			if (block == NULL)
-				yyerror("rate belongs in a domain or vif block");
-			else if (range("rate bytes", $2, 1,
+			if (inblock("rate") == 0 && range("rate bytes", $2, 1,
 			    CONF_RATE_BYTES_MAX) == 0 &&
 			    range("rate interval", $4, 1,
 			    CONF_RATE_USEC_MAX) == 0 &&
@@ -256,16 +255,14 @@ vifopt		: TXBATCH NUMBER {
 			}
 		}
 		| RATE NONE {
-			if (block == NULL)
-				yyerror("rate belongs in a domain or vif block");
-			else if (settable(CONF_RATE, "rate") == 0)
+			if (inblock("rate") == 0 &&
+			    settable(CONF_RATE, "rate") == 0)
 				VC->vc_rate_bytes = VC->vc_rate_usec = 0;
 		}
 		| MTU NUMBER {
-			if (block == NULL)
-				yyerror("mtu belongs in a domain or vif block");
-			else if (range("mtu", $2, CONF_MTU_MIN,
-			    CONF_MTU_MAX) == 0 && settable(CONF_MTU, "mtu") == 0)
+			if (inblock("mtu") == 0 && range("mtu", $2,
+			    CONF_MTU_MIN, CONF_MTU_MAX) == 0 &&
+			    settable(CONF_MTU, "mtu") == 0)
 				VC->vc_mtu = (unsigned int)$2;
 		}
 		;
@@ -472,6 +469,16 @@ settable(unsigned int bit, const char *what)
 	}
 	*set |= bit;
 	return (0);
+}
+
+/* inblock: 0 inside a block, else -1 after yyerror: what is not global. */
+static int
+inblock(const char *what)
+{
+	if (block != NULL)
+		return (0);
+	yyerror("%s belongs in a domain or vif block", what);
+	return (-1);
 }
 
 /* checkname: 0 if s may name a macro (letters, digits, _). */

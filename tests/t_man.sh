@@ -22,12 +22,12 @@ for o in $shorts; do
 	grep -q "^\.It Fl $o\( \|$\)" "$top_srcdir/man/xennetd.8"
 	ok $? "xennetd.8 documents -$o"
 done
-kws=$(sed -n '/keywords begin/,/keywords end/s/^[[:space:]]*{ "\([a-z-]*\)".*/\1/p' \
-    "$top_srcdir/daemon/parse.y")
+kws=$(conf_keywords)
 ok $(test "$(echo "$kws" | wc -l)" -ge 20; echo $?) \
     "parse.y's keyword table has $(echo $kws | wc -w) keywords"
 for k in $kws; do
-	grep -q "\(Ic\|Cm\) \(.* \)\?$k\( \|$\)" "$top_srcdir/man/xennetd.conf.5"
+	grep -q "\(Ic\|Cm\) \(.* \)\?$k\( \|$\)" \
+	    "$top_srcdir/man/xennetd.conf.5"
 	ok $? "xennetd.conf.5 documents $k"
 done
 done_testing

@@ -45,7 +45,8 @@ for f in "$D"/*.conf; do
 	fi
 	diff -u "$D/$n.out" "$T/$n.got" > "$T/$n.diff"
 	ok $? "$n.conf: $(sed -n '1s/^# *//p' "$D/$n.conf" | cut -c1-70)"
-	[ -s "$T/$n.diff" ] && sed 's/^/# /' "$T/$n.diff" | head -40 | cut -c1-200
+	[ -s "$T/$n.diff" ] &&
+	    sed 's/^/# /' "$T/$n.diff" | head -40 | cut -c1-200
 done
 
 # ---- what golden files cannot show ----
@@ -83,13 +84,13 @@ is "and so are its commented-out settings and examples, uncommented" \
     "configuration OK, exit 0" "$out, exit $?"
 
 # Every keyword of the grammar is used by a good file.
-kws=$(sed -n '/keywords begin/,/keywords end/s/^[[:space:]]*{ "\([a-z-]*\)".*/\1/p' \
-    "$top_srcdir/daemon/parse.y")
+kws=$(conf_keywords)
 ok $(test "$(echo "$kws" | wc -l)" -ge 20; echo $?) \
     "the keyword table of parse.y has $(echo "$kws" | wc -l) keywords"
 good=
 for f in "$D"/*.out; do
-	tail -n 1 "$f" | grep -q "exit 0" && good="$good $D/$(basename "$f" .out).conf"
+	tail -n 1 "$f" | grep -q "exit 0" &&
+	    good="$good $D/$(basename "$f" .out).conf"
 done
 for k in $kws; do
 	grep -qw -- "$k" $good $D/inc/*.conf
