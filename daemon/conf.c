@@ -30,7 +30,8 @@ static int	conf_match(const struct conf_block *, enum conf_match,
 		    uint32_t, uint32_t, const char *, const uint8_t *);
 static void	conf_vif_get(struct xnd *, uint32_t, uint32_t,
 		    const uint8_t *, struct vif_conf *, char *, size_t);
-static void	conf_vif_merge(struct vif_conf *, const struct conf_block *);
+static void	conf_vif_merge(struct vif_conf *, const struct vif_conf *,
+		    unsigned int);
 static void	conf_vif_text(const struct vif_conf *,
 		    const struct ring_config *, char *, size_t);
 static void	conf_vif_reload(struct xnd *, struct vif *);
@@ -63,20 +64,16 @@ conf_free(struct conf *cf)
 void
 conf_apply(struct xnd_config *c, struct conf *cf)
 {
-	const struct vif_conf *vc = &cf->cf_vif;
+	struct vif_conf vc;
 
-	if (cf->cf_vifset & CONF_TX)
-		c->xc_ring.rc_tx_batch = vc->vc_ring.rc_tx_batch;
-	if (cf->cf_vifset & CONF_RX)
-		c->xc_ring.rc_rx_batch = vc->vc_ring.rc_rx_batch;
-	if (cf->cf_vifset & CONF_COPY)
-		c->xc_ring.rc_copy_batch = vc->vc_ring.rc_copy_batch;
-	if (cf->cf_vifset & CONF_NOTIFY)
-		c->xc_ring.rc_notify = vc->vc_ring.rc_notify;
-	if (cf->cf_vifset & CONF_PORT) {
-		c->xc_port = vc->vc_port;
-		memcpy(c->xc_port_if, vc->vc_port_if, sizeof(c->xc_port_if));
-	}
+	memset(&vc, 0, sizeof(vc));
+	vc.vc_ring = c->xc_ring;
+	vc.vc_port = c->xc_port;
+	memcpy(vc.vc_port_if, c->xc_port_if, sizeof(vc.vc_port_if));
+	conf_vif_merge(&vc, &cf->cf_vif, cf->cf_vifset);
+	c->xc_ring = vc.vc_ring;
+	c->xc_port = vc.vc_port;
+	memcpy(c->xc_port_if, vc.vc_port_if, sizeof(c->xc_port_if));
 	if (cf->cf_workers > 0)
 		c->xc_workers = cf->cf_workers;
 	if (cf->cf_max_queues > 0)
@@ -113,29 +110,28 @@ conf_match(const struct conf_block *b, enum conf_match m, uint32_t domid,
 	return (0);
 }
 
-/* conf_vif_merge: what block b sets, over vc. */
+/* conf_vif_merge: the settings of o that set (CONF_*) names, over vc. */
 static void
-conf_vif_merge(struct vif_conf *vc, const struct conf_block *b)
+conf_vif_merge(struct vif_conf *vc, const struct vif_conf *o,
+    unsigned int set)
 {
-	const struct vif_conf *o = &b->cb_vc;
-
-	if (b->cb_set & CONF_TX)
+	if (set & CONF_TX)
 		vc->vc_ring.rc_tx_batch = o->vc_ring.rc_tx_batch;
-	if (b->cb_set & CONF_RX)
+	if (set & CONF_RX)
 		vc->vc_ring.rc_rx_batch = o->vc_ring.rc_rx_batch;
-	if (b->cb_set & CONF_COPY)
+	if (set & CONF_COPY)
 		vc->vc_ring.rc_copy_batch = o->vc_ring.rc_copy_batch;
-	if (b->cb_set & CONF_NOTIFY)
+	if (set & CONF_NOTIFY)
 		vc->vc_ring.rc_notify = o->vc_ring.rc_notify;
-	if (b->cb_set & CONF_PORT) {
+	if (set & CONF_PORT) {
 		vc->vc_port = o->vc_port;
 		memcpy(vc->vc_port_if, o->vc_port_if, sizeof(vc->vc_port_if));
 	}
-	if (b->cb_set & CONF_RATE) {
+	if (set & CONF_RATE) {
 		vc->vc_rate_bytes = o->vc_rate_bytes;
 		vc->vc_rate_usec = o->vc_rate_usec;
 	}
-	if (b->cb_set & CONF_MTU)
+	if (set & CONF_MTU)
 		vc->vc_mtu = o->vc_mtu;
 }
 
@@ -181,7 +177,7 @@ conf_vif_get(struct xnd *x, uint32_t domid, uint32_t handle,
 			if (!conf_match(b, (enum conf_match)m, domid, handle,
 			    np, mac))
 				continue;
-			conf_vif_merge(vc, b);
+			conf_vif_merge(vc, &b->cb_vc, b->cb_set);
 			n = snprintf(from + off, fromlen - off, "%s%s",
 			    off == 0 ? "" : ", ", b->cb_where);
 			if (n > 0 && (size_t)n < fromlen - off)
