@@ -116,6 +116,7 @@ static int	 inblock(const char *);
 static void	 block_open(enum conf_match, uint32_t, uint32_t,
 		    const char *, const uint8_t *);
 static void	 block_close(void);
+static void	 block_drop(void);
 static void	 include(char *);
 static int	 vifspec(const char *, uint32_t *, uint32_t *);
 static int	 ifname_ok(const char *);
@@ -142,7 +143,7 @@ grammar		: /* empty */
 		| grammar globalopt '\n'
 		| grammar vifopt '\n'
 		| grammar block '\n'
-		| grammar error '\n'		{ yyerrok; }
+		| grammar error '\n'		{ block_drop(); yyerrok; }
 		;
 
 optnl		: /* empty */
@@ -562,6 +563,7 @@ block_open(enum conf_match m, uint32_t domid, uint32_t handle,
 {
 	struct conf_block *b;
 
+	block_drop();
 	if ((block = calloc(1, sizeof(*block))) == NULL) {
 		yyerror("out of memory");
 		return;
@@ -605,6 +607,17 @@ block_close(void)
 		free(block);
 	else
 		TAILQ_INSERT_TAIL(&conf->cf_blocks, block, cb_entry);
+	block = NULL;
+}
+
+/*
+ * block_drop: a block the parser gave up on (a syntax error took it
+ * back to the top): forget it, so that what follows is global again.
+ */
+static void
+block_drop(void)
+{
+	free(block);
 	block = NULL;
 }
 
@@ -1058,10 +1071,7 @@ parse_config(const char *path, int optional, int errs_to_stderr)
 	rc = yyparse();
 	if (rc != 0 && errors == 0)
 		errors++;	/* yyparse gave up: it said why */
-	if (block != NULL) {
-		free(block);
-		block = NULL;
-	}
+	block_drop();
 	while ((f = TAILQ_FIRST(&files)) != NULL) {
 		TAILQ_REMOVE(&files, f, f_entry);
 		TAILQ_INSERT_TAIL(&done, f, f_entry);

@@ -49,6 +49,18 @@ for f in "$D"/*.conf; do
 	    sed 's/^/# /' "$T/$n.diff" | head -40 | cut -c1-200
 done
 
+# every file here goes into the tarball (Makefile.am lists them one by one)
+if [ -f "$top_srcdir/Makefile.am" ]; then
+	missing=
+	for f in "$D"/*.conf "$D"/*.out "$D"/*.args "$D"/inc/*.conf; do
+		n=tests/conf/${f#"$D"/}
+		grep -q "[[:space:]]$n\([[:space:]]\|$\)" "$top_srcdir/Makefile.am" ||
+		    missing="$missing $n"
+	done
+	is "Makefile.am's EXTRA_DIST lists every file of tests/conf" "" \
+	    "$missing"
+fi
+
 # ---- what golden files cannot show ----
 out=$(cd "$T" && $XENNETD -n -f nope.conf 2>&1)
 is "a missing -f file: an error" \
