@@ -35,6 +35,7 @@ static void	conf_vif_merge(struct vif_conf *, const struct vif_conf *,
 static void	conf_vif_text(const struct vif_conf *,
 		    const struct ring_config *, char *, size_t);
 static void	conf_vif_reload(struct xnd *, struct vif *);
+static void	conf_print_str(const char *, const char *, const char *);
 
 const char *
 conf_notify_name(enum ring_notify n)
@@ -347,6 +348,16 @@ conf_reload(struct xnd *x, struct xnd_config *nc)
 	return (0);
 }
 
+/* conf_print_str: pre, s quoted as the file would quote it, post. */
+static void
+conf_print_str(const char *pre, const char *s, const char *post)
+{
+	printf("%s\"", pre);
+	for (; *s != '\0'; s++)
+		printf("%s%c", *s == '"' || *s == '\\' ? "\\" : "", *s);
+	printf("\"%s", post);
+}
+
 /*
  * conf_print: (-nv) the settings in force after the file and the
  * command line, in the file's syntax; then the file's blocks.
@@ -371,18 +382,18 @@ conf_print(const struct xnd_config *c)
 		printf("# max-queues: one per worker\n");
 	printf("port-io %s\n", portio_mode_name(c->xc_portio));
 	if (c->xc_port == PORT_BPF)
-		printf("port bpf on \"%s\"\n", c->xc_port_if);
+		conf_print_str("port bpf on ", c->xc_port_if, "\n");
 	else
 		printf("port tap\n");
-	printf("capture-dir \"%s\"\nlog-level %d\n", c->xc_capture_dir,
-	    c->xc_verbose);
+	conf_print_str("capture-dir ", c->xc_capture_dir, "\n");
+	printf("log-level %d\n", c->xc_verbose);
 	if (c->xc_file == NULL)
 		return;
 	TAILQ_FOREACH(b, &c->xc_file->cf_blocks, cb_entry) {
 		vc = &b->cb_vc;
 		switch (b->cb_match) {
 		case CONF_M_NAME:
-			printf("domain \"%s\" {\n", b->cb_name);
+			conf_print_str("domain ", b->cb_name, " {\n");
 			break;
 		case CONF_M_DOMID:
 			printf("domain %u {\n", b->cb_domid);
@@ -406,7 +417,7 @@ conf_print(const struct xnd_config *c)
 			printf("\tnotify %s\n",
 			    conf_notify_name(vc->vc_ring.rc_notify));
 		if ((b->cb_set & CONF_PORT) && vc->vc_port == PORT_BPF)
-			printf("\tport bpf on \"%s\"\n", vc->vc_port_if);
+			conf_print_str("\tport bpf on ", vc->vc_port_if, "\n");
 		else if (b->cb_set & CONF_PORT)
 			printf("\tport tap\n");
 		if ((b->cb_set & CONF_RATE) && vc->vc_rate_bytes != 0)

@@ -832,7 +832,11 @@ top:
 		while ((c = lgetc()) != '\n' && c != EOF)
 			;
 	if (c == '\\') {
-		if ((c = lgetc()) == '\n') {
+		if ((c = lgetc()) == '\r' && (c = lgetc()) != '\n') {
+			lungetc(c);
+			c = '\r';
+		}
+		if (c == '\n') {
 			file->f_lineno++;
 			goto top;
 		}

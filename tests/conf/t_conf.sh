@@ -49,6 +49,17 @@ for f in "$D"/*.conf; do
 	    sed 's/^/# /' "$T/$n.diff" | head -40 | cut -c1-200
 done
 
+# The settings -nv prints are a configuration file that gives them again.
+for f in "$D"/*.out; do
+	n=$(basename "$f" .out)
+	tail -n 1 "$f" | grep -q "exit 0" || continue
+	sed -e 1d -e '$d' "$f" > "$T/$n.again.conf"
+	(cd "$T" && $XENNETD -nv -f "$n.again.conf" 2>&1; echo "exit $?") |
+	    diff -u "$f" - > "$T/$n.again.diff"
+	ok $? "$n.conf: what -nv prints reads back the same"
+	[ -s "$T/$n.again.diff" ] && sed 's/^/# /' "$T/$n.again.diff" | head -20
+done
+
 # every file here goes into the tarball (Makefile.am lists them one by one)
 if [ -f "$top_srcdir/Makefile.am" ]; then
 	missing=
