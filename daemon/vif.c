@@ -988,6 +988,7 @@ vif_log_stats(struct xnd *x)
 			ps.ps_tx_errors += dp->dp_pio_snap.ps_tx_errors;
 		}
 		vif_log_totals(v, &tot, &ps);
+		conf_log_vif(v);
 		for (q = 0; q < v->v_nqueues; q++) {
 			dp = &v->v_dp[q];
 			s = &dp->dp_snap;

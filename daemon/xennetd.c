@@ -49,6 +49,9 @@
 static void	usage(void) __attribute__((noreturn));
 static unsigned int parse_num(const char *, const char *, unsigned int,
 		    unsigned int);
+static void	main_defaults(struct xnd_config *);
+static void	main_options(struct xnd_config *);
+static int	main_config(struct xnd_config *, int);
 static void	main_xs(evutil_socket_t, short, void *);
 static int	main_xs_watch(struct xnd *);
 static void	main_xs_lost(struct xnd *);
@@ -59,6 +62,11 @@ static void	main_signal(evutil_socket_t, short, void *);
 static int	main_daemonize(void);
 static void	main_ready(int);
 static void	main_notify(const char *);
+
+/* The command line, applied again over the file at every reload. */
+static int	 main_argc;
+static char	**main_argv;
+static int	 main_vflag;	/* -v count */
 
 static const struct option longopts[] = {
 	{ "tx-batch",	required_argument,	NULL, 't' },
@@ -81,12 +89,16 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall] [-m copy|map]\n"
-"               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
-"               [-s sim-dir] [-t tx-batch] [-w workers]\n"
+"usage: xennetd [-dhnSUv] [-c copy-batch] [-D macro=value] [-f file]\n"
+"               [-i uring|syscall] [-m copy|map] [-N batch|packet]\n"
+"               [-p pidfile] [-q max-queues] [-r rx-batch] [-s sim-dir]\n"
+"               [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
-"  -n                   check the options and exit\n"
+"  -n                   check the configuration and options, say\n"
+"                       \"configuration OK\" (with -v: the settings) and exit\n"
+"  -f FILE              configuration file (default " XENNETD_CONFFILE ")\n"
+"  -D MACRO=VALUE       define a macro of the configuration file\n"
 "  -t, --tx-batch N     guest tx packets per pass, 1-256 (default 64)\n"
 "  -r, --rx-batch N     guest rx frames per pass, 1-256 (default 64)\n"
 "  -c, --copy-batch N   grant-copy segments per hypercall, 1-512 (default 64)\n"
@@ -134,117 +146,22 @@ main(int argc, char *argv[])
 	char why[256], buf[32], simpid[PATH_MAX], *dv;
 	unsigned long long u;
 	unsigned int n;
-	const char *err;
-	int ch, i, readyfd = -1;
+	int i, readyfd = -1;
 	struct timeval xs_probe = { XS_PROBE_SECS, 0 };
 
 	memset(&x, 0, sizeof(x));
 	TAILQ_INIT(&x.x_vifs);
-	c->xc_provider = "xen";
-	c->xc_portio = PORTIO_URING;
-	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "c:dhi:m:nN:p:q:r:Ss:t:Uvw:",
-	    longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
-			    optarg, 1, RING_COPY_MAX);
-			break;
-		case 'd':
-			c->xc_debug = 1;
-			break;
-		case 'i':
-			if (strcmp(optarg, "uring") == 0)
-				c->xc_portio = PORTIO_URING;
-			else if (strcmp(optarg, "syscall") == 0)
-				c->xc_portio = PORTIO_SYSCALL;
-			else {
-				fprintf(stderr, "xennetd: port-io: \"%s\" is "
-				    "not 'uring' or 'syscall'\n", optarg);
-				exit(1);
-			}
-			break;
-		case 'm':
-			if (strcmp(optarg, "copy") == 0)
-				c->xc_engine = HV_ENGINE_COPY;
-			else if (strcmp(optarg, "map") == 0)
-				c->xc_engine = HV_ENGINE_MAP;
-			else {
-				fprintf(stderr, "xennetd: copy-engine: \"%s\" "
-				    "is not 'copy' or 'map'\n", optarg);
-				exit(1);
-			}
-			break;
-		case 'n':
-			c->xc_noaction = 1;
-			break;
-		case 'N':
-			if (strcmp(optarg, "batch") == 0)
-				c->xc_ring.rc_notify = RING_NOTIFY_BATCH;
-			else if (strcmp(optarg, "packet") == 0)
-				c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
-			else {
-				fprintf(stderr, "xennetd: notify: \"%s\" is "
-				    "not 'batch' or 'packet'\n", optarg);
-				exit(1);
-			}
-			break;
-		case 'p':
-			c->xc_pidfile = optarg;
-			break;
-		case 'q':
-			c->xc_max_queues = parse_num("max-queues", optarg, 1,
-			    XENNETD_MAX_QUEUES);
-			break;
-		case 'r':
-			c->xc_ring.rc_rx_batch = parse_num("rx-batch", optarg,
-			    1, RING_BATCH_MAX);
-			break;
-		case 's':
-			c->xc_simdir = optarg;
-			/* FALLTHROUGH */
-		case 'S':
-			c->xc_provider = "sim";
-			break;
-		case 't':
-			c->xc_ring.rc_tx_batch = parse_num("tx-batch", optarg,
-			    1, RING_BATCH_MAX);
-			break;
-		case 'U':
-			c->xc_ring.rc_tx_batch = c->xc_ring.rc_rx_batch = 1;
-			c->xc_ring.rc_copy_batch = 1;
-			c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
-			break;
-		case 'v':
-			c->xc_verbose++;
-			break;
-		case 'w':
-			c->xc_workers = (int)parse_num("workers", optarg, 1,
-			    XENNETD_MAX_WORKERS);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	if (ring_config_check(&c->xc_ring, &err) == -1) {
-		fprintf(stderr, "xennetd: %s\n", err);
-		exit(1);
+	main_argc = argc;
+	main_argv = argv;
+	if (main_config(c, 1) == -1) {
+		if (c->xc_noaction)
+			exit(1);
+		fatalx("%s has errors: not starting", c->xc_conffile);
 	}
 	if (c->xc_noaction) {
-		if (c->xc_max_queues > 0)
-			snprintf(buf, sizeof(buf), "%u", c->xc_max_queues);
-		else
-			snprintf(buf, sizeof(buf), "one per worker");
-		printf("configuration OK: tx-batch %u rx-batch %u copy-batch "
-		    "%u notify %s port-io %s copy-engine %s max-queues %s, %s "
-		    "hypervisor\n",
-		    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
-		    c->xc_ring.rc_copy_batch,
-		    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" :
-		    "packet", portio_mode_name(c->xc_portio),
-		    hv_engine_name(c->xc_engine), buf, c->xc_provider);
+		printf("configuration OK\n");
+		if (main_vflag > 0)
+			conf_print(c);
 		exit(0);
 	}
 	if (geteuid() != 0)
@@ -337,12 +254,13 @@ main(int argc, char *argv[])
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
-	    "%s", c->xc_provider, x.x_domid, x.x_nworkers,
+	    "%s, configuration %s%s",
+	    c->xc_provider, x.x_domid, x.x_nworkers,
 	    x.x_nworkers == 1 ? "" : "s", c->xc_max_queues,
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
-	    c->xc_ring.rc_copy_batch,
-	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet",
-	    hv_engine_name(c->xc_engine));
+	    c->xc_ring.rc_copy_batch, conf_notify_name(c->xc_ring.rc_notify),
+	    hv_engine_name(c->xc_engine), c->xc_conffile,
+	    c->xc_file != NULL ? "" : " (none)");
 	main_ready(readyfd);
 	event_base_dispatch(x.x_base);
 
@@ -508,6 +426,7 @@ main_signal(evutil_socket_t sig, short ev, void *arg)
 		log_info("verbosity %d", log_getverbose());
 		break;
 	case SIGHUP:
+		log_info("SIGHUP: reading %s again", x->x_conf.xc_conffile);
 		xnd_reload(x);
 		break;
 	}
@@ -521,9 +440,181 @@ main_signal(evutil_socket_t sig, short ev, void *arg)
 int
 xnd_reload(struct xnd *x)
 {
-	(void)x;
-	log_info("reload: no configuration file to reload");
+	struct xnd_config nc;
+
+	memset(&nc, 0, sizeof(nc));
+	if (main_config(&nc, 0) == -1) {
+		log_warnx("reload: %s has errors: the running configuration "
+		    "stays", nc.xc_conffile);
+		return (-1);
+	}
+	return (conf_reload(x, &nc));
+}
+
+/* main_defaults: the settings before the file and the command line. */
+static void
+main_defaults(struct xnd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->xc_provider = "xen";
+	c->xc_portio = PORTIO_URING;
+	c->xc_poll_usec = POLL_USEC_DEFAULT;
+	c->xc_port = PORT_TAP;
+	snprintf(c->xc_capture_dir, sizeof(c->xc_capture_dir), "/var/tmp");
+	ring_config_default(&c->xc_ring);
+}
+
+/*
+ * main_config: the configuration: defaults, then the file (-f, else
+ * the default one, which may be missing), then the command line over
+ * it.  0, or -1 after every error in the file was reported: on stderr
+ * (startup, -n) or in the log (reload).  c->xc_conffile names the file.
+ */
+static int
+main_config(struct xnd_config *c, int tostderr)
+{
+	struct conf *cf;
+	const char *path;
+	int optional;
+
+	main_defaults(c);
+	main_options(c);	/* -f, -D */
+	optional = c->xc_conffile == NULL;
+	path = optional ? XENNETD_CONFFILE : c->xc_conffile;
+	c->xc_conffile = path;
+	if ((cf = parse_config(path, optional, tostderr)) == NULL)
+		return (-1);
+	main_defaults(c);
+	conf_apply(c, cf);
+	main_options(c);
+	c->xc_conffile = path;
+	if (optional && access(path, F_OK) == -1) {
+		c->xc_file = NULL;	/* no file: nothing but defaults */
+		conf_free(cf);
+	}
 	return (0);
+}
+
+/*
+ * main_options: the command line over c (exits 1 on a bad option).  Run
+ * once before the file is read (for -f and -D) and again over it, at
+ * startup and at every reload: the command line wins over the file.
+ */
+static void
+main_options(struct xnd_config *c)
+{
+	const char *err;
+	int ch, verbose = 0;
+
+#ifdef __GLIBC__
+	optind = 0;		/* start over */
+#else
+	optreset = 1;
+	optind = 1;
+#endif
+	while ((ch = getopt_long(main_argc, main_argv,
+	    "c:dD:f:hi:m:nN:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
+			    optarg, 1, RING_COPY_MAX);
+			break;
+		case 'd':
+			c->xc_debug = 1;
+			break;
+		case 'D':
+			if (parse_cmdline_macro(optarg) == -1) {
+				fprintf(stderr, "xennetd: -D %s: want "
+				    "name=value (name: letters, digits, _; no "
+				    "$ in value)\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'f':
+			c->xc_conffile = optarg;
+			break;
+		case 'i':
+			if (strcmp(optarg, "uring") == 0)
+				c->xc_portio = PORTIO_URING;
+			else if (strcmp(optarg, "syscall") == 0)
+				c->xc_portio = PORTIO_SYSCALL;
+			else {
+				fprintf(stderr, "xennetd: port-io: \"%s\" is "
+				    "not 'uring' or 'syscall'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'm':
+			if (strcmp(optarg, "copy") == 0)
+				c->xc_engine = HV_ENGINE_COPY;
+			else if (strcmp(optarg, "map") == 0)
+				c->xc_engine = HV_ENGINE_MAP;
+			else {
+				fprintf(stderr, "xennetd: copy-engine: \"%s\" "
+				    "is not 'copy' or 'map'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'n':
+			c->xc_noaction = 1;
+			break;
+		case 'N':
+			if (strcmp(optarg, "batch") == 0)
+				c->xc_ring.rc_notify = RING_NOTIFY_BATCH;
+			else if (strcmp(optarg, "packet") == 0)
+				c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
+			else {
+				fprintf(stderr, "xennetd: notify: \"%s\" is "
+				    "not 'batch' or 'packet'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'p':
+			c->xc_pidfile = optarg;
+			break;
+		case 'q':
+			c->xc_max_queues = parse_num("max-queues", optarg, 1,
+			    XENNETD_MAX_QUEUES);
+			break;
+		case 'r':
+			c->xc_ring.rc_rx_batch = parse_num("rx-batch", optarg,
+			    1, RING_BATCH_MAX);
+			break;
+		case 's':
+			c->xc_simdir = optarg;
+			/* FALLTHROUGH */
+		case 'S':
+			c->xc_provider = "sim";
+			break;
+		case 't':
+			c->xc_ring.rc_tx_batch = parse_num("tx-batch", optarg,
+			    1, RING_BATCH_MAX);
+			break;
+		case 'U':
+			c->xc_ring.rc_tx_batch = c->xc_ring.rc_rx_batch = 1;
+			c->xc_ring.rc_copy_batch = 1;
+			c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'w':
+			c->xc_workers = (int)parse_num("workers", optarg, 1,
+			    XENNETD_MAX_WORKERS);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != main_argc)
+		usage();
+	main_vflag = verbose;
+	if (verbose > 0 && !c->xc_noaction)
+		c->xc_verbose = verbose;	/* over log-level */
+	if (ring_config_check(&c->xc_ring, &err) == -1) {
+		fprintf(stderr, "xennetd: %s\n", err);
+		exit(1);
+	}
 }
 
 /*

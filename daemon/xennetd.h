@@ -38,6 +38,15 @@
 #define XENNETD_MAX_QUEUES	16	/* netif queues per vif */
 #define XENNETD_PATH_MAX	256
 #define VIF_DOMID_LIMIT		0x7FEFU	/* DOMID_FIRST_RESERVED - 1 */
+#define POLL_USEC_MAX		1000000	/* -b limit */
+#define POLL_USEC_DEFAULT	50	/* -b default: tests/bench */
+#define XENNETD_CONFFILE	SYSCONFDIR "/xennetd.conf"
+#define CONF_NAME_MAX		64	/* a domain name in a block */
+#define CONF_RATE_BYTES_MAX	0xFFFFFFFFULL	/* rate BYTES per USEC */
+#define CONF_RATE_USEC_MAX	10000000ULL	/* 10 s */
+#define CONF_MTU_MIN		68	/* RFC 791 */
+#define CONF_MTU_MAX		65535
+#define CONF_LOGLEVEL_MAX	3
 
 struct event_base;
 struct event;
@@ -79,6 +88,49 @@ struct vif_conf {
 	unsigned int		 vc_mtu;	/* 0: the toolstack's */
 };
 
+/* What a block or the global section of the configuration file sets. */
+#define CONF_TX		0x0001		/* tx-batch */
+#define CONF_RX		0x0002		/* rx-batch */
+#define CONF_COPY	0x0004		/* copy-batch */
+#define CONF_NOTIFY	0x0008		/* notify */
+#define CONF_PORT	0x0010		/* port */
+#define CONF_RATE	0x0020		/* rate */
+#define CONF_MTU	0x0040		/* mtu */
+
+/* How a block of the configuration file picks its vifs. */
+enum conf_match {
+	CONF_M_NAME,		/* domain "name" (xenstore's) */
+	CONF_M_DOMID,		/* domain <domid> */
+	CONF_M_MAC,		/* vif mac xx:xx:xx:xx:xx:xx */
+	CONF_M_VIF		/* vif <domid>.<handle> */
+};				/* in this order: the later wins */
+
+struct conf_block {
+	TAILQ_ENTRY(conf_block)	 cb_entry;
+	enum conf_match		 cb_match;
+	uint32_t		 cb_domid;
+	uint32_t		 cb_handle;
+	char			 cb_name[CONF_NAME_MAX + 1];
+	uint8_t			 cb_mac[6];
+	unsigned int		 cb_set;	/* CONF_*: what it overrides */
+	struct vif_conf		 cb_vc;
+	char			 cb_where[XENNETD_PATH_MAX + 16];
+};
+TAILQ_HEAD(conf_blocks, conf_block);
+
+/* A parsed configuration file (parse.y), before the command line. */
+struct conf {
+	struct vif_conf		 cf_vif;	/* global vif settings */
+	unsigned int		 cf_vifset;	/* CONF_*: of those, set */
+	int			 cf_workers;	/* 0: not set */
+	unsigned int		 cf_max_queues;	/* 0: not set */
+	int			 cf_portio;	/* -1: not set */
+	int			 cf_poll_usec;	/* -1: not set */
+	int			 cf_verbose;	/* -1: not set */
+	char			 cf_capture_dir[XENNETD_PATH_MAX];
+	struct conf_blocks	 cf_blocks;
+};
+
 /* Global settings (the data path reads its copy). */
 struct xnd_config {
 	const char		*xc_provider;	/* "xen" or "sim" */
@@ -92,6 +144,12 @@ struct xnd_config {
 	int			 xc_noaction;	/* -n */
 	enum portio_mode	 xc_portio;	/* -i */
 	enum hv_engine		 xc_engine;	/* -m: grant copy or map */
+	unsigned int		 xc_poll_usec;	/* -b: busy-poll budget */
+	const char		*xc_conffile;	/* -f */
+	enum port_type		 xc_port;	/* default port of a vif */
+	char			 xc_port_if[IFNAMSIZ];	/* PORT_BPF: on */
+	char			 xc_capture_dir[XENNETD_PATH_MAX];
+	struct conf		*xc_file;	/* the file's, NULL: none */
 };
 
 /*
@@ -195,6 +253,16 @@ int	xnd_reload(struct xnd *);
 /* conf.c */
 void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
 	    struct vif_conf *);
+void	conf_apply(struct xnd_config *, struct conf *);
+void	conf_free(struct conf *);
+void	conf_print(const struct xnd_config *);
+void	conf_log_vif(const struct vif *);
+int	conf_reload(struct xnd *, struct xnd_config *);
+const char *conf_notify_name(enum ring_notify);
+
+/* parse.y */
+struct conf *parse_config(const char *, int, int);
+int	parse_cmdline_macro(const char *);
 
 /* log.c */
 void	log_init(int, int);

@@ -49,3 +49,10 @@ wait_for() {
 	done
 	return 1
 }
+# conf_keywords: the keywords of xennetd.conf, one a line, from the keyword
+# table of daemon/parse.y (between its "keywords begin/end" markers)
+conf_keywords() {
+	local entry='s/^[[:space:]]*{ "\([a-z-]*\)".*/\1/p'
+	sed -n "/keywords begin/,/keywords end/$entry" \
+	    "$top_srcdir/daemon/parse.y"
+}
