@@ -148,11 +148,7 @@ ok $(kill -0 "${PID:-0}" 2>/dev/null; test $? != 0; echo $?) \
     "FreeBSD: the daemon is gone"
 
 # ---- the script itself ----
-for kw in "PROVIDE: xennetd" "REQUIRE: xencommons" "BEFORE: xendomains" \
-    "KEYWORD: shutdown"; do
-	grep -q "^# $kw\$" "$RCD"
-	ok $? "rcorder header: $kw"
-done
-ok $(grep -q '@[a-zA-Z_]*@' "$RCD"; test $? != 0; echo $?) \
-    "every @variable@ substituted"
+header_has "$RCD" "rcorder header" "PROVIDE: xennetd" \
+    "REQUIRE: xencommons" "BEFORE: xendomains" "KEYWORD: shutdown"
+substituted "$RCD" "the script"
 done_testing
