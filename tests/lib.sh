@@ -32,6 +32,21 @@ is() {
 		diag "got:      $(echo "$3" | head -20)"
 	fi
 }
+# header_has FILE WHAT LINE...: one ok per LINE (a basic regex) that
+# FILE has the comment line "# LINE" (a boot script's header)
+header_has() {
+	local f=$1 what=$2 l
+	shift 2
+	for l; do
+		grep -q "^# $l\$" "$f"
+		ok $? "$what: $l"
+	done
+}
+# substituted FILE [NAME]: ok if FILE, made from a .in, has no @variable@
+substituted() {
+	! grep -q '@[a-zA-Z_]*@' "$1"
+	ok $? "${2:-$1}: every @variable@ substituted"
+}
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; exit $?; }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
