@@ -76,7 +76,7 @@ b_plot() {
 		echo "(no gnuplot: plot $png not drawn)" >> "$B_MD"
 		return 0
 	fi
-	gnuplot <<-EOF 2>> "$B_OUT/gnuplot.log" || b_log "gnuplot failed: $png"
+	gnuplot <<-EOF 2>> "$S_TMP/gnuplot.log" || b_log "gnuplot failed: $png"
 	set terminal pngcairo size 800,500 noenhanced
 	set output "$png"
 	set title "$title"

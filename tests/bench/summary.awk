@@ -10,13 +10,16 @@
 # three columns median, min, max (for gnuplot).  ref: a ratio column for
 # each value, median / the median of the case whose key column K1 holds
 # VALUE and whose other keys are equal ("-" where there is none).
-function num(x) {
+function num(x,   s) {
 	if (x + 0 == 0)
 		return "0"
 	if (x >= 1000 || x <= -1000)
 		return sprintf("%.0f", x)
-	if (x >= 100 || x <= -100)
-		return sprintf("%.1f", x)
+	if (x >= 100 || x <= -100) {
+		s = sprintf("%.1f", x)
+		sub(/\.0$/, "", s)
+		return s
+	}
 	return sprintf("%.3g", x)
 }
 # med(LIST): the median of the space-separated LIST; its min and max in

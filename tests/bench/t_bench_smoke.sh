@@ -103,9 +103,9 @@ check "hcall: table with ratios" md_ok 'hcall-*.md' \
 check "hcall: plot" png_ok 'hcall-*.png'
 
 check "scale: CSV" csv_ok 'scale-*.csv' \
-    round,kind,n,agg_pps,agg_gbps,min_pps,max_pps,fairness,cpu_pct,rss_kib,hwm_kib,initwait_ms,connected_ms,initwait_all_per_vif_ms,connected_all_per_vif_ms \
+    round,kind,n,agg_pps,agg_pps_wall,agg_gbps,min_pps,max_pps,fairness,cpu_pct,rss_kib,hwm_kib,initwait_ms,connected_ms,initwait_all_per_vif_ms,connected_all_per_vif_ms \
     kind
-check "scale: data path table" md_ok 'scale-*.md' '^| n | runs | agg_pps |'
+check "scale: data path table" md_ok 'scale-*.md' '^| n | runs | agg_pps | agg_pps_wall |'
 check "scale: control path table" md_ok 'scale-*.md' \
     '^| n | runs | initwait_ms | connected_ms |'
 check "scale: throughput plot" png_ok 'scale-*[0-9a-f].png'

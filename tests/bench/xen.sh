@@ -6,6 +6,8 @@
 # tests/bench/results/ (tests/bench/run's section xen runs it).
 #
 # usage: tests/bench/xen.sh [ROUNDS [SECONDS]]      (root; built tree)
+#        tests/bench/xen.sh --table CSV   (the table of an earlier run's
+#                                         CSV, written next to it)
 # env:   VARIANTS="kernel xennetd: xennetd:-i+syscall"  (xennetd:ARGS, the
 #        arguments joined by +)
 #        XEN_VCPUS=1|2 (the domU's vCPUs, default 1), XEN_CSV (the CSV
@@ -17,6 +19,39 @@
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir/build}"
+
+# xen_table CSV: the Markdown table of CSV's runs, into CSV's .md: its
+# "#" header, the method, medians grouped by test, ratios to the kernel
+xen_table() {
+	local csv=$1 md=${1%.csv}.md info
+	info=$(sed -n 's/^# xen: //p' "$csv")
+	{
+	echo "## Real Xen 4.17 under QEMU TCG: kernel xen-netback vs xennetd"
+	echo
+	sed -n 's/^# \([a-z]*: \)/- \1/p' "$csv" | grep -v '^- xen: '
+	echo
+	echo "$info.  iperf3 from dom0 to the domU, TCP (tcp4: 4 streams," \
+	    "-P 4), UDP 64-byte datagrams (-l 64 -b 0, packets/s received)."
+	echo "Median (min–max) of the rounds; CPU: all of dom0 (/proc/stat), %" \
+	    "of its vCPUs' time; ratios: to the kernel's median in this run."
+	echo
+	awk -F, '/^#/ { next } !h { h = 1; print; next } { print | \
+	    "sort -s -t, -k3,3" }' "$csv" |
+	    awk -F, -v keys=test,unit,variant -v vals=value,dom0_cpu_pct \
+	    -v ref=variant=kernel -f "$top_srcdir/tests/bench/summary.awk" |
+	    sed 's/| xennetd: |/| xennetd |/; s/| xennetd:\([^ |]*\) |/| xennetd \1 |/
+		s/\(| xennetd [^|]*\)+/\1 /g'
+	echo
+	sed -n 's/^# \(the run did not finish.*\)/Note: \1./p' "$csv"
+	echo
+	} > "$md"
+}
+if [ "${1:-}" = --table ]; then
+	[ -f "${2:-}" ] || { echo "usage: xen.sh --table CSV" >&2; exit 2; }
+	xen_table "$2"
+	cat "${2%.csv}.md"
+	exit 0
+fi
 ROUNDS=${1:-3}
 SECS=${2:-8}
 VARIANTS=${VARIANTS:-"kernel xennetd: xennetd:-i+syscall"}
@@ -52,31 +87,23 @@ printf 'ROUNDS=%s\nBENCH_T=%s\nVARIANTS="%s"\nDOMU="%s"\n' "$ROUNDS" \
     { tail "$WORK/build.log"; exit 1; }
 nv=$(echo $VARIANTS | wc -w)
 LOG=$E2E_BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log
-TIMEOUT=$((ROUNDS * nv * (6 * (SECS + 8) + 40) + 120)) \
+# per variant: 6 tests, xl create (a 2-vCPU domU under TCG on a loaded
+# host: up to 2 minutes), destroy, backend up and down
+TIMEOUT=$((ROUNDS * nv * (6 * (SECS + 8) + 150) + 120)) \
     "$E2E/boot.sh" "$WORK/img" "$LOG" "e2e.backend=bench"
-stamp=$(date -u +%Y-%m-%dT%H:%MZ)
-commit=$(git -C "$top_srcdir" rev-parse --short HEAD 2>/dev/null)
 {
 	[ -n "${XEN_HEADER:-}" ] && echo "$XEN_HEADER"
+	echo "# xen: $(date -u +%Y-%m-%dT%H:%MZ), commit" \
+	    "$(git -C "$top_srcdir" rev-parse --short HEAD 2>/dev/null)," \
+	    "$ROUNDS alternating rounds of ${SECS} s, ${XEN_VCPUS}-vCPU PV domU"
 	echo "round,variant,test,value,unit,dom0_cpu_pct"
 } > "$CSV"
 sed -n 's/^ *[0-9.]* LAB: BENCH //p' "$LOG" | tr ' ' ',' >> "$CSV"
 sed -n 's/^ *[0-9.]* LAB: NOTE /# note: /p' "$LOG"
-grep -q 'LAB: DONE bench' "$LOG" || echo "# the run did not finish: $LOG"
-MD=${CSV%.csv}.md
-{
-[ -n "${XEN_HEADER:-}" ] && echo "$XEN_HEADER" | sed 's/^# /- /'
-echo "## Real Xen 4.17 under QEMU TCG: kernel xen-netback vs xennetd"
+grep -q 'LAB: DONE bench' "$LOG" ||
+    echo "# the run did not finish (QEMU's time limit): $LOG" | tee -a "$CSV"
+xen_table "$CSV"
+cat "${CSV%.csv}.md"
 echo
-echo "$stamp, commit $commit, $ROUNDS alternating rounds of ${SECS} s," \
-    "${XEN_VCPUS}-vCPU PV domU, iperf3 from dom0 (tcp4: -P 4)."
-echo "Median (min–max) of the rounds; CPU: all of dom0, % of its vCPUs'"
-echo "time; ratios: to the kernel's median in this run."
-echo
-awk -F, -v keys=test,variant -v vals=value,dom0_cpu_pct -v ref=variant=kernel \
-    -f "$top_srcdir/tests/bench/summary.awk" "$CSV"
-} > "$MD"
-cat "$MD"
-echo
-echo "written: $MD $CSV (log $LOG)"
+echo "written: ${CSV%.csv}.md $CSV (log $LOG)"
 grep -q 'LAB: BENCH' "$LOG"
