@@ -68,7 +68,10 @@ memcpy between 64 MiB arenas (a grant copy at best), write(2) of a frame
 into a tap, read(2) of a frame out of a tap (the queue filled first).
 Every frame costs xennetd two copies (guest A's tx, guest B's rx), one
 tap write and one tap read, so one core's bound is 1 / (2/memcpy +
-1/write + 1/read) frames/s."
+1/write + 1/read) frames/s.  That bound assumes a system call a frame:
+xennetd's io_uring port I/O (the default) makes fewer system calls than
+frames (tapsys_per_pkt in sections seed and sweep), so a ratio above 1 is
+possible; on a loaded machine the limits are noisy too."
 	b_summary -v keys=size \
 	    -v vals=pps,gbps,cpu_s,pps_per_core,gbps_per_core,copy_per_pkt,loss_pct,lat_p99_us
 	{
