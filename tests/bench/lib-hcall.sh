@@ -41,6 +41,9 @@ ratio: on / off at the same cost."
 	    awk -v d="$S_TMP" -F'\t' '{ print > (d "/hcall-" $2 ".tsv") }'
 	b_plot "$B_PNG.png" "throughput against hypercall cost" \
 	    "synthetic hypercall cost (us)" "Gbit/s (1514-byte frames)" 0 \
-	    "plot '$S_TMP/hcall-on.tsv' using (\$1/1000):4:5:6 with yerrorlines title 'batching on (defaults)', '$S_TMP/hcall-off.tsv' using (\$1/1000):4:5:6 with yerrorlines title 'batching off (-U)'"
+	    "plot '$S_TMP/hcall-on.tsv' using (\$1/1000):4:5:6 \\" \
+	    "    with yerrorlines title 'batching on (defaults)', \\" \
+	    "  '$S_TMP/hcall-off.tsv' using (\$1/1000):4:5:6 \\" \
+	    "    with yerrorlines title 'batching off (-U)'"
 	b_md_end
 }

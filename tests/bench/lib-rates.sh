@@ -100,6 +100,8 @@ possible; on a loaded machine the limits are noisy too."
 	    > "$S_TMP/bound.dat"
 	b_plot "$B_PNG.png" "xennetd packets/s per core vs the bound" \
 	    "frame size (bytes)" "packets/s per core" 1 \
-	    "plot '$S_TMP/rates.tsv' using 1:3:4:5 with yerrorlines title 'xennetd', '$S_TMP/bound.dat' using 1:2 with linespoints title 'machine bound'"
+	    "plot '$S_TMP/rates.tsv' using 1:3:4:5 \\" \
+	    "    with yerrorlines title 'xennetd', \\" \
+	    "  '$S_TMP/bound.dat' using 1:2 with linespoints title 'machine bound'"
 	b_md_end
 }

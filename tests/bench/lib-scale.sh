@@ -158,9 +158,13 @@ median (min–max)."
 	    > "$S_TMP/ctl.tsv"
 	b_plot "$B_PNG.png" "aggregate throughput and fairness" \
 	    "guests" "Gbit/s; fairness x10" 1 \
-	    "plot '$S_TMP/data.tsv' using 1:3:4:5 with yerrorlines title 'aggregate Gbit/s', '' using 1:(\$6*10) with linespoints title 'fairness (min/max) x10'"
+	    "plot '$S_TMP/data.tsv' using 1:3:4:5 \\" \
+	    "    with yerrorlines title 'aggregate Gbit/s', \\" \
+	    "  '' using 1:(\$6*10) with linespoints title 'fairness (min/max) x10'"
 	b_plot "$B_PNG-control.png" "control path per vif, vifs added at once" \
 	    "vifs" "ms per vif" 1 \
-	    "plot '$S_TMP/ctl.tsv' using 1:3:4:5 with yerrorlines title 'to InitWait', '' using 1:6:7:8 with yerrorlines title 'to Connected'"
+	    "plot '$S_TMP/ctl.tsv' using 1:3:4:5 \\" \
+	    "    with yerrorlines title 'to InitWait', \\" \
+	    "  '' using 1:6:7:8 with yerrorlines title 'to Connected'"
 	b_md_end
 }

@@ -75,6 +75,9 @@ median (min–max)."
 	    awk -F'\t' '$1 == "batch"' > "$S_TMP/batch.tsv"
 	b_plot "$B_PNG-batch.png" "batch size (-t -r -c) sweep" \
 	    "batch size" "Gbit/s, copy calls/pkt x10, p99 RTT ms" 1 \
-	    "plot '$S_TMP/batch.tsv' using 2:4:5:6 with yerrorlines title 'Gbit/s', '' using 2:(\$7*10) with linespoints title 'copy calls/pkt x10', '' using 2:(\$10/1000) with linespoints title 'RTT p99 (ms)'"
+	    "plot '$S_TMP/batch.tsv' using 2:4:5:6 \\" \
+	    "    with yerrorlines title 'Gbit/s', \\" \
+	    "  '' using 2:(\$7*10) with linespoints title 'copy calls/pkt x10', \\" \
+	    "  '' using 2:(\$10/1000) with linespoints title 'RTT p99 (ms)'"
 	b_md_end
 }

@@ -54,5 +54,9 @@ xen_plot() {
 	[ "${nc:-0}" -ge 2 ] || { b_log "xen: no xennetd results to plot"; return 0; }
 	b_plot "$B_PNG.png" "real Xen: xennetd / kernel xen-netback (same boot)" \
 	    "" "ratio to the kernel" 0 \
-	    "set style data histograms; set style fill solid 0.8; set xtics rotate by -30; plot for [c=2:$nc] '$S_TMP/xen.tsv' using c:xtic(1) title columnhead(c), 1 with lines lc rgb 'black' title 'kernel = 1'"
+	    "set style data histograms" "set style fill solid 0.8" \
+	    "set xtics rotate by -30" \
+	    "plot for [c=2:$nc] '$S_TMP/xen.tsv' using c:xtic(1) \\" \
+	    "    title columnhead(c), \\" \
+	    "  1 with lines lc rgb 'black' title 'kernel = 1'"
 }

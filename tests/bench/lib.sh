@@ -67,11 +67,14 @@ b_tsv() {
 	    "$B_CSV"
 }
 
-# b_plot PNG TITLE XLABEL YLABEL LOGX PLOT: gnuplot PLOT (a plot command
-# over data files) into PNG; LOGX 1: logarithmic x axis.  The PNG is
-# linked from B_MD.  Without gnuplot the plot is left out and says so.
+# b_plot PNG TITLE XLABEL YLABEL LOGX LINE...: gnuplot the LINEs (a plot
+# command over data files, one line each) into PNG; LOGX 1: logarithmic
+# x axis.  The PNG is linked from B_MD.  Without gnuplot the plot is left
+# out and says so.
 b_plot() {
-	local png=$1 title=$2 xl=$3 yl=$4 logx=$5 cmd=$6
+	local png=$1 title=$2 xl=$3 yl=$4 logx=$5 cmd
+	shift 5
+	cmd=$(printf '%s\n' "$@")
 	if ! command -v gnuplot > /dev/null; then
 		echo "(no gnuplot: plot $png not drawn)" >> "$B_MD"
 		return 0

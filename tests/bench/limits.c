@@ -54,8 +54,8 @@
 
 #define LIM_ARENA	(64UL << 20)	/* memcpy source and destination */
 #define LIM_PAGE	4096UL
-#define LIM_FILL_BYTES	(64UL << 20)	/* tap read: bytes queued per fill */
-#define LIM_FILL_MAX	65536UL		/* tap read: frames queued per fill */
+#define LIM_FILL_BYTES	(64UL << 20)	/* tap read: bytes a fill */
+#define LIM_FILL_MAX	65536UL		/* tap read: frames a fill */
 #define LIM_ETHERTYPE	0x88b5		/* local experimental */
 #define LIM_TAP		"xnblim0"
 

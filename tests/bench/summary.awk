@@ -35,6 +35,18 @@ function med(s,   a, n, i, j, t) {
 	HI = a[n] + 0
 	return n % 2 ? a[(n + 1) / 2] + 0 : (a[n / 2] + a[n / 2 + 1]) / 2
 }
+# nocol(NAME): fail unless the CSV has a column NAME
+function nocol(n) {
+	if (n in col)
+		return
+	print "summary.awk: no column " n > "/dev/stderr"
+	bad = 1
+	exit 1
+}
+# cell(S): S as a Markdown cell, or a TSV field (the first without a tab)
+function cell(s, first) {
+	return fmt == "md" ? "| " s " " : (first ? "" : "\t") s
+}
 # refcase(CASE): CASE's key with the ref column set to the ref value
 function refcase(c,   p, i, k) {
 	split(c, p, SUBSEP)
@@ -59,11 +71,11 @@ BEGIN {
 	nk = split(keys, kn, ",")
 	nv = split(vals, vn, ",")
 	for (i = 1; i <= nk; i++) {
-		if (!(kn[i] in col)) { print "summary.awk: no column " kn[i] > "/dev/stderr"; exit 1 }
+		nocol(kn[i])
 		kc[i] = kn[i]
 	}
 	for (i = 1; i <= nv; i++)
-		if (!(vn[i] in col)) { print "summary.awk: no column " vn[i] > "/dev/stderr"; exit 1 }
+		nocol(vn[i])
 	next
 }
 {
@@ -79,13 +91,20 @@ BEGIN {
 	runs[c]++
 }
 END {
-	if (!hdr)
+	if (!hdr || bad)
 		exit 1
 	if (fmt == "md") {
 		line = "|"; sep = "|"
-		for (i = 1; i <= nk; i++) { line = line " " kn[i] " |"; sep = sep "---|" }
-		line = line " runs |"; sep = sep "---:|"
-		for (i = 1; i <= nv; i++) { line = line " " vn[i] " |"; sep = sep "---:|" }
+		for (i = 1; i <= nk; i++) {
+			line = line " " kn[i] " |"
+			sep = sep "---|"
+		}
+		line = line " runs |"
+		sep = sep "---:|"
+		for (i = 1; i <= nv; i++) {
+			line = line " " vn[i] " |"
+			sep = sep "---:|"
+		}
 		if (ref != "")
 			for (i = 1; i <= nv; i++) {
 				line = line " " vn[i] " / " refval " |"
@@ -99,12 +118,13 @@ END {
 		split(c, p, SUBSEP)
 		line = ""
 		for (i = 1; i <= nk; i++)
-			line = line (fmt == "md" ? "| " p[i] " " : (i > 1 ? "\t" : "") p[i])
-		line = line (fmt == "md" ? "| " runs[c] " " : "\t" runs[c])
+			line = line cell(p[i], i == 1)
+		line = line cell(runs[c])
 		for (i = 1; i <= nv; i++) {
 			m = med(v[c, i])
 			if (fmt == "md")
-				line = line "| " num(m) (LO == HI ? "" : " (" num(LO) "–" num(HI) ")") " "
+				line = line cell(num(m) (LO == HI ? "" : \
+				    " (" num(LO) "–" num(HI) ")"))
 			else
 				line = line "\t" m "\t" LO "\t" HI
 		}
@@ -114,7 +134,7 @@ END {
 				r = "-"
 				if ((rc in seen) && (rm = med(v[rc, i])) != 0)
 					r = sprintf("%.2f", med(v[c, i]) / rm)
-				line = line (fmt == "md" ? "| " r " " : "\t" r)
+				line = line cell(r)
 			}
 		}
 		print line (fmt == "md" ? "|" : "")
