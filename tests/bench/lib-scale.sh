@@ -53,25 +53,33 @@ scale_data() {
 }
 
 # scale_ctl ROUND N: N guests created at once (N xl-sim create in
-# parallel, each with one vif and its netfront-sim already waiting)
+# parallel, one vif each); each guest's netfront-sim starts once its
+# xl-sim create returns, as a guest's netfront starts once libxl has set
+# up its devices and unpaused it (toolstack timeouts raised to 60 s: on a
+# loaded host many vifs take longer than libxl's 10)
 scale_ctl() {
-	local r=$1 n=$2 i d ct
+	local r=$1 n=$2 i d ct mac
 	s_host 0 || return 1
 	in_dom0 "$top_builddir/tests/bench/bench-ctltime" \
-	    $((SCALE_DOM0 + 1)) "$n" 60 > "$S_TMP/ct.out" \
+	    $((SCALE_DOM0 + 1)) "$n" 120 > "$S_TMP/ct.out" \
 	    2> "$S_TMP/ct.err" &
 	ct=$!
 	se_wait 10 grep -q ready "$S_TMP/ct.out" ||
 	    { b_log "bench-ctltime: $(cat "$S_TMP/ct.err")"; return 1; }
 	for i in $(seq 1 "$n"); do
 		d=$((SCALE_DOM0 + i))
-		s_nf "cg$d" "$d"
-		in_dom0 "$SIM/xl-sim" create -n "cg$d" -d "$d" --vif \
-		    "mac=$(printf '00:16:3e:03:%02x:%02x' $((d / 256)) \
-		    $((d % 256))),bridge=xenbr0" > "$S_TMP/xl-$d.log" 2>&1 &
+		mac=$(printf '00:16:3e:03:%02x:%02x' $((d / 256)) $((d % 256)))
+		(
+			in_dom0 "$SIM/xl-sim" --timeouts 60,10,60 create \
+			    -n "cg$d" -d "$d" --vif "mac=$mac,bridge=xenbr0" \
+			    > "$S_TMP/xl-$d.log" 2>&1 &&
+			exec env -u XENNET_SIM_HCALL_NS "$SIM/netfront-sim" \
+			    --xs "$XENSTORED_PATH" --simdir "$XENNET_SIM_DIR" \
+			    --domid "$d" > "$S_TMP/cg$d.out" 2> "$S_TMP/cg$d.err"
+		) &
 		SE_PIDS="$SE_PIDS $!"
 	done
-	wait "$ct" || { b_log "scale: not every vif Connected in 60 s:" \
+	wait "$ct" || { b_log "scale: not every vif Connected in 120 s:" \
 	    "$(awk '$5 < 0' "$S_TMP/ct.out" | head -n 3)"; return 1; }
 	simenv_stop
 	# per vif: its own directory -> InitWait / Connected; all: the
@@ -120,8 +128,9 @@ their packets over the wall time from the first start to the last end
 fastest's; CPU: xennetd's utime+stime over the run, % of one core; RSS
 and its peak (VmRSS, VmHWM) at the end." \
 	    "Control path: N guests created at once (N \`xl-sim create\` in
-parallel, one vif each, its netfront-sim waiting), timed by
-tests/bench/ctltime.c watching xenstore: per vif, from its backend
+parallel, one vif each; a guest's netfront-sim starts when its xl-sim
+create returns, as a netfront starts once libxl unpaused the domain),
+timed by tests/bench/ctltime.c watching xenstore: per vif, from its backend
 directory showing (the toolstack's transaction) to the backend's
 InitWait and to Connected (median over the vifs); all: from the first
 directory to the last vif's InitWait / Connected, divided by N (flat:
