@@ -63,6 +63,7 @@ static const struct option longopts[] = {
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "max-queues",	required_argument,	NULL, 'q' },
+	{ "poll-budget", required_argument,	NULL, 'b' },
 	{ "sim",	no_argument,		NULL, 'S' },
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
@@ -74,7 +75,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall]\n"
+"usage: xennetd [-dhnSUv] [-b usec] [-c copy-batch] [-i uring|syscall]\n"
 "               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
 "               [-s sim-dir] [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
@@ -89,6 +90,9 @@ usage(void)
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
 "                       (default); 'syscall': a read or writev per frame\n"
 "  -w, --workers N      data-path threads (default: one per CPU)\n"
+"  -b, --poll-budget USEC  busy-poll a queue's rings for up to USEC\n"
+"                       microseconds after it found work, 0-1000000\n"
+"                       (0: never; default %u)\n"
 "  -q, --max-queues N   netif queues offered to each guest, 1-16\n"
 "                       (default: one per worker)\n"
 "  -S, --sim            use the simulated hypervisor (tests, demo)\n"
@@ -96,7 +100,7 @@ usage(void)
 "                       /run/xennetd-sim); implies -S\n"
 "  -p, --pidfile FILE   pid file, locked: one daemon per file (default\n"
 "                       " XENNETD_USER_PIDFILE ", with -S xennetd.pid in the\n"
-"                       sim directory)\n");
+"                       sim directory)\n", POLL_USEC_DEFAULT);
 	exit(1);
 }
 
@@ -132,10 +136,15 @@ main(int argc, char *argv[])
 	TAILQ_INIT(&x.x_vifs);
 	c->xc_provider = "xen";
 	c->xc_portio = PORTIO_URING;
+	c->xc_poll_usec = POLL_USEC_DEFAULT;
 	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "c:dhi:nN:p:q:r:Ss:t:Uvw:",
+	while ((ch = getopt_long(argc, argv, "b:c:dhi:nN:p:q:r:Ss:t:Uvw:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'b':
+			c->xc_poll_usec = parse_num("poll-budget", optarg, 0,
+			    POLL_USEC_MAX);
+			break;
 		case 'c':
 			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
 			    optarg, 1, RING_COPY_MAX);
@@ -309,12 +318,14 @@ main(int argc, char *argv[])
 		fatal("cannot watch %s", x.x_root);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
-	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s",
+	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s, "
+	    "poll-budget %u us",
 	    c->xc_provider, x.x_domid, x.x_nworkers,
 	    x.x_nworkers == 1 ? "" : "s", c->xc_max_queues,
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch,
-	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet");
+	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet",
+	    c->xc_poll_usec);
 	main_ready(readyfd);
 	event_base_dispatch(x.x_base);
 
@@ -379,6 +390,7 @@ static void
 main_signal(evutil_socket_t sig, short ev, void *arg)
 {
 	struct xnd *x = arg;
+	int i;
 
 	switch (sig) {
 	case SIGTERM:
@@ -387,6 +399,8 @@ main_signal(evutil_socket_t sig, short ev, void *arg)
 		break;
 	case SIGUSR1:
 		vif_log_stats(x);
+		for (i = 0; i < x->x_nworkers; i++)
+			worker_log_stats(x->x_workers[i]);
 		break;
 	case SIGUSR2:
 		log_setverbose(log_getverbose() + 1);
