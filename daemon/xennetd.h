@@ -85,7 +85,7 @@ struct poll_backoff {
 	unsigned int		 pb_empty;	/* empty events in a row */
 };
 #define POLL_USEC_MAX		1000000	/* -b limit */
-#define POLL_USEC_DEFAULT	50	/* -b default: tests/bench */
+#define POLL_USEC_DEFAULT	0	/* -b default: tests/bench/results */
 
 /* One event port of a queue, worker side (worker.c). */
 struct dp_port {

@@ -49,3 +49,8 @@ wait_for() {
 	done
 	return 1
 }
+# ping_loss FILE: the packet loss in percent ping printed ("" if none)
+ping_loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$1"; }
+# cpu_ticks PID: the CPU time process PID used so far, all its threads
+# (utime + stime, in 1/CLK_TCK s: getconf CLK_TCK)
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }

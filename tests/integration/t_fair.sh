@@ -71,8 +71,6 @@ print(s[sys.argv[2]])' "$1" "$2" 2>/dev/null
 }
 
 # --- ping ---
-# ping_loss FILE: the loss in percent ping printed ("" if none)
-ping_loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$1"; }
 ping_rtt() { sed -n 's/^rtt .* = \(.*\) ms$/\1/p' "$1"; }
 
 # --- the flood guest's once-a-second lines (nf-flood.c) ---
