@@ -43,9 +43,9 @@
 
 #include <errno.h>
 #include <event2/event.h>
-#include <inttypes.h>
 #include <event2/thread.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
