@@ -1048,8 +1048,9 @@ worker_log_stats(struct worker *w)
 		return;
 	log_info("worker %d: event channels: reads %" PRIu64 " (ports "
 	    "%" PRIu64 "), unmasks %" PRIu64 " (ports %" PRIu64 "), "
-	    "overflows %" PRIu64 ", errors %" PRIu64 ", recoveries %" PRIu64
-	    ", poll rounds %" PRIu64, w->w_id, s->ws_reads, s->ws_ports,
+	    "overflows %" PRIu64 ", other failed reads %" PRIu64 ", "
+	    "recoveries %" PRIu64 ", poll rounds %" PRIu64, w->w_id,
+	    s->ws_reads, s->ws_ports,
 	    s->ws_unmasks, s->ws_unmasked, s->ws_overflows, s->ws_errors,
 	    s->ws_recoveries, s->ws_poll_loops);
 }
