@@ -89,7 +89,7 @@ run() {
 		if ($i == "guest-rx") r += $(i + 1)
 		if ($i == "received") e += $(i + 1) } }
 	    /event channels: reads/ { for (i = 1; i < NF; i++) {
-		if ($i == "reads") rd = $(i + 1)
+		if ($i == "reads" && $(i - 1) == "channels:") rd = $(i + 1)
 		if ($i == "unmasks") um = $(i + 1) } }
 	    END { p = t + r; if (p == 0) exit
 		printf "%s ev_pkt %.4f\n", v, e / p
