@@ -1012,6 +1012,7 @@ vif_log_stats(struct xnd *x)
 			    (unsigned long long)(s->rs_events_tx +
 			    s->rs_events_rx),
 			    (unsigned long long)dp->dp_pio_snap.ps_rx_frames);
+			worker_log_queue(v->v_ifname, q, dp);
 		}
 	}
 }

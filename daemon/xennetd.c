@@ -78,6 +78,7 @@ static const struct option longopts[] = {
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "max-queues",	required_argument,	NULL, 'q' },
+	{ "poll-budget", required_argument,	NULL, 'b' },
 	{ "sim",	no_argument,		NULL, 'S' },
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
@@ -89,8 +90,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-c copy-batch] [-D macro=value] [-f file]\n"
-"               [-i uring|syscall] [-m copy|map] [-N batch|packet]\n"
+"usage: xennetd [-dhnSUv] [-b usec] [-c copy-batch] [-D macro=value]\n"
+"               [-f file] [-i uring|syscall] [-m copy|map] [-N batch|packet]\n"
 "               [-p pidfile] [-q max-queues] [-r rx-batch] [-s sim-dir]\n"
 "               [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
@@ -110,6 +111,9 @@ usage(void)
 "  -m, --copy-engine E  'copy': grant-copy hypercalls (default); 'map':\n"
 "                       map the batch's grants, memcpy, unmap\n"
 "  -w, --workers N      data-path threads (default: one per CPU)\n"
+"  -b, --poll-budget USEC  busy-poll a queue's rings for up to USEC\n"
+"                       microseconds after it found work, 0-1000000\n"
+"                       (0: never; default %u)\n"
 "  -q, --max-queues N   netif queues offered to each guest, 1-16\n"
 "                       (default: one per worker)\n"
 "  -S, --sim            use the simulated hypervisor (tests, demo)\n"
@@ -117,7 +121,7 @@ usage(void)
 "                       /run/xennetd-sim); implies -S\n"
 "  -p, --pidfile FILE   pid file, locked: one daemon per file (default\n"
 "                       " XENNETD_USER_PIDFILE ", with -S xennetd.pid in the\n"
-"                       sim directory)\n");
+"                       sim directory)\n", POLL_USEC_DEFAULT);
 	exit(1);
 }
 
@@ -254,12 +258,12 @@ main(int argc, char *argv[])
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
-	    "%s, configuration %s%s",
+	    "%s poll-budget %u us, configuration %s%s",
 	    c->xc_provider, x.x_domid, x.x_nworkers,
 	    x.x_nworkers == 1 ? "" : "s", c->xc_max_queues,
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch, conf_notify_name(c->xc_ring.rc_notify),
-	    hv_engine_name(c->xc_engine), c->xc_conffile,
+	    hv_engine_name(c->xc_engine), c->xc_poll_usec, c->xc_conffile,
 	    c->xc_file != NULL ? "" : " (none)");
 	main_ready(readyfd);
 	event_base_dispatch(x.x_base);
@@ -412,6 +416,7 @@ static void
 main_signal(evutil_socket_t sig, short ev, void *arg)
 {
 	struct xnd *x = arg;
+	int i;
 
 	switch (sig) {
 	case SIGTERM:
@@ -420,6 +425,8 @@ main_signal(evutil_socket_t sig, short ev, void *arg)
 		break;
 	case SIGUSR1:
 		vif_log_stats(x);
+		for (i = 0; i < x->x_nworkers; i++)
+			worker_log_stats(x->x_workers[i]);
 		break;
 	case SIGUSR2:
 		log_setverbose(log_getverbose() + 1);
@@ -513,8 +520,12 @@ main_options(struct xnd_config *c)
 	optind = 1;
 #endif
 	while ((ch = getopt_long(main_argc, main_argv,
-	    "c:dD:f:hi:m:nN:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
+	    "b:c:dD:f:hi:m:nN:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'b':
+			c->xc_poll_usec = parse_num("poll-budget", optarg, 0,
+			    POLL_USEC_MAX);
+			break;
 		case 'c':
 			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
 			    optarg, 1, RING_COPY_MAX);

@@ -38,8 +38,6 @@
 #define XENNETD_MAX_QUEUES	16	/* netif queues per vif */
 #define XENNETD_PATH_MAX	256
 #define VIF_DOMID_LIMIT		0x7FEFU	/* DOMID_FIRST_RESERVED - 1 */
-#define POLL_USEC_MAX		1000000	/* -b limit */
-#define POLL_USEC_DEFAULT	50	/* -b default: tests/bench */
 #define XENNETD_CONFFILE	SYSCONFDIR "/xennetd.conf"
 #define CONF_NAME_MAX		64	/* a domain name in a block */
 #define CONF_RATE_BYTES_MAX	0xFFFFFFFFULL	/* rate BYTES per USEC */
@@ -152,6 +150,49 @@ struct xnd_config {
 	struct conf		*xc_file;	/* the file's, NULL: none */
 };
 
+/* The wakeup policy of one queue (poll.c). */
+struct poll_win {
+	uint64_t		 pw_max;	/* ns: the budget, 0: never */
+	uint64_t		 pw_win;	/* ns: adapted, 0..pw_max */
+	uint64_t		 pw_until;	/* ns: polling until; 0: not */
+	uint64_t		 pw_slept;	/* ns: asleep since; 0: awake */
+};
+struct poll_backoff {
+	unsigned int		 pb_empty;	/* empty events in a row */
+};
+#define POLL_USEC_MAX		1000000	/* -b limit */
+#define POLL_USEC_DEFAULT	0	/* -b default: tests/bench/results */
+
+/* One event port of a queue, worker side (worker.c). */
+struct dp_port {
+	struct vif_dp		*pp_dp;
+	int			 pp_port;	/* -1: none */
+	uint64_t		 pp_mark;	/* posted, at its last event */
+	struct poll_backoff	 pp_bo;
+	struct event		*pp_bo_ev;	/* delayed unmask */
+};
+
+/* How a queue was woken, kept by its worker (worker.c). */
+struct wake_stats {
+	uint64_t		 wk_events_empty;	/* found nothing new */
+	uint64_t		 wk_backoffs;		/* unmasks delayed */
+	uint64_t		 wk_polls;		/* poll stretches */
+	uint64_t		 wk_poll_hits;		/* work found polling */
+	uint64_t		 wk_poll_ns;		/* time spent polling */
+};
+
+/* A worker's event-channel device, counted (worker.c). */
+struct worker_stats {
+	uint64_t		 ws_reads;	/* pending-port reads */
+	uint64_t		 ws_ports;	/* ports they returned */
+	uint64_t		 ws_unmasks;	/* unmask calls */
+	uint64_t		 ws_unmasked;	/* ports they unmasked */
+	uint64_t		 ws_overflows;	/* EFBIG: events lost */
+	uint64_t		 ws_errors;	/* other read errors */
+	uint64_t		 ws_recoveries;	/* every port re-checked */
+	uint64_t		 ws_poll_loops;	/* poller rounds */
+};
+
 /*
  * The data path of one queue of a vif: owned by the main thread while
  * detached, by its worker while attached (between worker_attach and
@@ -185,6 +226,14 @@ struct vif_dp {
 	int			 dp_busy_rx;	/* rx port masked, pass runs */
 	int			 dp_tap_on;
 	int			 dp_failed;
+	struct dp_port		 dp_ev[2];	/* tx, rx (unused if shared) */
+	struct poll_win		 dp_pw;
+	int			 dp_worked;	/* found work since it looked */
+	int			 dp_polling;	/* on w_polls */
+	uint64_t		 dp_poll_t0;	/* ns: stretch began */
+	TAILQ_ENTRY(vif_dp)	 dp_poll_entry;
+	struct wake_stats	 dp_wk;
+	struct wake_stats	 dp_wk_snap;
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
 };
 
@@ -312,6 +361,18 @@ int	worker_set_ring(struct worker *, struct vif_dp *,
 	    const struct ring_config *);
 int	worker_nvifs(struct worker *);
 int	worker_read_failure(int, struct wfail *);
+void	worker_log_queue(const char *, unsigned int, const struct vif_dp *);
+void	worker_log_stats(struct worker *);
+
+/* poll.c */
+uint64_t poll_now(void);
+void	poll_win_init(struct poll_win *, unsigned int);
+void	poll_win_wake(struct poll_win *, uint64_t);
+int	poll_win_begin(struct poll_win *, uint64_t);
+void	poll_win_hit(struct poll_win *, uint64_t);
+int	poll_win_check(struct poll_win *, uint64_t);
+unsigned int poll_backoff_empty(struct poll_backoff *);
+void	poll_backoff_work(struct poll_backoff *);
 
 /* port-tap.c */
 int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,

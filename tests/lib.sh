@@ -71,3 +71,8 @@ conf_keywords() {
 	sed -n "/keywords begin/,/keywords end/$entry" \
 	    "$top_srcdir/daemon/parse.y"
 }
+# ping_loss FILE: the packet loss in percent ping printed ("" if none)
+ping_loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$1"; }
+# cpu_ticks PID: the CPU time process PID used so far, all its threads
+# (utime + stime, in 1/CLK_TCK s: getconf CLK_TCK)
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
