@@ -66,6 +66,7 @@ static const struct option longopts[] = {
 	{ "sim",	no_argument,		NULL, 'S' },
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
+	{ "control",	required_argument,	NULL, 'C' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -74,7 +75,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall]\n"
+"usage: xennetd [-dhnSUv] [-C socket] [-c copy-batch] [-i uring|syscall]\n"
 "               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
 "               [-s sim-dir] [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
@@ -96,7 +97,10 @@ usage(void)
 "                       /run/xennetd-sim); implies -S\n"
 "  -p, --pidfile FILE   pid file, locked: one daemon per file (default\n"
 "                       " XENNETD_USER_PIDFILE ", with -S xennetd.pid in the\n"
-"                       sim directory)\n");
+"                       sim directory)\n"
+"  -C, --control FILE   the control socket of xennetctl(8) (default\n"
+"                       " XENNETD_SOCKET ", with -S xennetd.sock in\n"
+"                       the sim directory)\n");
 	exit(1);
 }
 
@@ -122,7 +126,7 @@ main(int argc, char *argv[])
 	struct xnd_config *c = &x.x_conf;
 	struct event *ev_xs, *ev_fail, *ev_sig[5];
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
-	char why[256], buf[32], simpid[PATH_MAX], *dv;
+	char why[256], buf[32], simpid[PATH_MAX], simsock[PATH_MAX], *dv;
 	unsigned long long u;
 	unsigned int n;
 	const char *err;
@@ -133,9 +137,12 @@ main(int argc, char *argv[])
 	c->xc_provider = "xen";
 	c->xc_portio = PORTIO_URING;
 	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "c:dhi:nN:p:q:r:Ss:t:Uvw:",
+	while ((ch = getopt_long(argc, argv, "C:c:dhi:nN:p:q:r:Ss:t:Uvw:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'C':
+			c->xc_socket = optarg;
+			break;
 		case 'c':
 			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
 			    optarg, 1, RING_COPY_MAX);
@@ -248,6 +255,15 @@ main(int argc, char *argv[])
 	} else if (c->xc_pidfile == NULL)
 		c->xc_pidfile = XENNETD_USER_PIDFILE;
 	pidfile_lock(c->xc_pidfile);
+	/* The control socket: beside the pid file on a simulated machine. */
+	if (c->xc_socket == NULL && strcmp(c->xc_provider, "sim") == 0) {
+		if (simrun_path(simsock, sizeof(simsock),
+		    simrun_dir(c->xc_simdir), "xennetd.sock") == -1)
+			fatal("control socket in %s",
+			    simrun_dir(c->xc_simdir));
+		c->xc_socket = simsock;
+	} else if (c->xc_socket == NULL)
+		c->xc_socket = XENNETD_SOCKET;
 
 	log_init(c->xc_debug, c->xc_verbose);
 	if (!c->xc_debug)
@@ -307,6 +323,7 @@ main(int argc, char *argv[])
 	if (!xs_watch(x.x_xs, x.x_root, "be") ||
 	    !xs_watch(x.x_xs, "@releaseDomain", "rel"))
 		fatal("cannot watch %s", x.x_root);
+	x.x_control = control_init(&x, c->xc_socket);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s",
@@ -320,6 +337,7 @@ main(int argc, char *argv[])
 
 	main_notify("STOPPING=1");
 	log_info("shutting down: disconnecting guests");
+	control_cleanup(x.x_control);
 	vif_shutdown_all(&x);
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_stop(x.x_workers[i]);

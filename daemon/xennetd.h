@@ -27,7 +27,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <time.h>
 
+#include "ctlreq.h"
 #include "hv.h"
 #include "num.h"
 #include "ring.h"
@@ -44,6 +46,10 @@ struct event;
 struct xs_handle;
 struct worker;
 struct portio;
+struct capture;
+struct capq;
+struct control;
+struct json_object;
 
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
@@ -84,6 +90,7 @@ struct xnd_config {
 	const char		*xc_provider;	/* "xen" or "sim" */
 	const char		*xc_simdir;
 	const char		*xc_pidfile;
+	const char		*xc_socket;	/* the control socket */
 	struct ring_config	 xc_ring;
 	int			 xc_workers;	/* 0: one per CPU */
 	unsigned int		 xc_max_queues;	/* -q; 0: per worker */
@@ -127,6 +134,8 @@ struct vif_dp {
 	int			 dp_tap_on;
 	int			 dp_failed;
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
+	struct capq		*dp_capq;	/* capturing (capture.c): */
+	const struct ring_port	*dp_capport;	/* its port, used instead */
 };
 
 /* A vif's tap: one descriptor per queue it may serve (port-tap.c). */
@@ -156,6 +165,8 @@ struct vif {
 	unsigned int		 v_attached;	/* first n on workers */
 	struct vif_dp		*v_dp;		/* one per tap queue */
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
+	struct timespec		 v_since;	/* connected (monotonic) */
+	struct capture		*v_capture;	/* NULL: none runs */
 };
 TAILQ_HEAD(vif_list, vif);
 
@@ -171,15 +182,33 @@ struct xnd {
 	struct worker		*x_workers[XENNETD_MAX_WORKERS];
 	int			 x_nworkers;
 	int			 x_failpipe[2];	/* workers -> main */
+	struct control		*x_control;
 	int			 x_quit;
 };
 
 /* xennetd.c */
 int	xnd_reload(struct xnd *);
 
+/* capture.c */
+int	capture_start(struct xnd *, struct vif *, const char *, uint64_t,
+	    unsigned int, char *, size_t);
+int	capture_stop(struct vif *, const char *, uint64_t *, uint64_t *);
+int	capture_info(struct vif *, const char **, uint64_t *, uint64_t *);
+const struct ring_port *capq_install(struct capq *,
+	    const struct ring_port *);
+void	capq_remove(struct capq *);
+
 /* conf.c */
 void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
 	    struct vif_conf *);
+
+/* control.c */
+struct control *control_init(struct xnd *, const char *);
+void	control_cleanup(struct control *);
+
+/* ctlcmd.c */
+struct json_object *ctlcmd_run(struct xnd *, const struct ctlreq *);
+struct json_object *ctlcmd_error(const char *);
 
 /* log.c */
 void	log_init(int, int);
@@ -227,6 +256,7 @@ void	worker_detach(struct worker *, struct vif_dp *);
 int	worker_snapshot(struct worker *, struct vif_dp *);
 int	worker_set_ring(struct worker *, struct vif_dp *,
 	    const struct ring_config *);
+int	worker_capture(struct worker *, struct vif_dp *, struct capq *);
 int	worker_nvifs(struct worker *);
 int	worker_read_failure(int, uint32_t *, uint32_t *, uint32_t *,
 	    uint64_t *, char *, size_t);
