@@ -394,9 +394,9 @@ capture_dump(struct capq *cq, const uint8_t *frame, size_t len, int rx)
 	struct pcap_pkthdr h;
 	uint64_t n;
 
-	gettimeofday(&h.ts, NULL);
 	h.caplen = h.len = (bpf_u_int32)len;
 	pthread_mutex_lock(&cp->cp_lock);
+	gettimeofday(&h.ts, NULL);	/* under the lock: in time order */
 	n = cp->cp_tx + cp->cp_rx;
 	if (!cp->cp_stopped && cp->cp_dump != NULL &&
 	    (cp->cp_max == 0 || n < cp->cp_max)) {

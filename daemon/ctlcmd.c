@@ -27,11 +27,38 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "xennetd.h"
+
+/* The counters of struct ring_stats a reply gives, by name. */
+static const struct {
+	const char	*cf_name;
+	size_t		 cf_off;
+} ctlcmd_fields[] = {
+#define CTLCMD_F(n, f)	{ n, offsetof(struct ring_stats, f) }
+	CTLCMD_F("tx_packets", rs_tx_packets),
+	CTLCMD_F("tx_bytes", rs_tx_bytes),
+	CTLCMD_F("rx_packets", rs_rx_packets),
+	CTLCMD_F("rx_bytes", rs_rx_bytes),
+	CTLCMD_F("tx_gso", rs_tx_gso),
+	CTLCMD_F("rx_gso", rs_rx_gso),
+	CTLCMD_F("tx_csum_blank", rs_tx_csum_blank),
+	CTLCMD_F("rx_csum_blank", rs_rx_csum_blank),
+	CTLCMD_F("rx_csum_sw", rs_rx_csum_sw),
+	CTLCMD_F("copy_calls", rs_hcalls[HV_CALL_COPY]),
+	CTLCMD_F("copy_segs", rs_copy_segs),
+	CTLCMD_F("notify_tx", rs_notify_tx),
+	CTLCMD_F("notify_rx", rs_notify_rx),
+	CTLCMD_F("events_tx", rs_events_tx),
+	CTLCMD_F("events_rx", rs_events_rx),
+	CTLCMD_F("tx_passes", rs_tx_passes),
+	CTLCMD_F("rx_passes", rs_rx_passes)
+#undef CTLCMD_F
+};
 
 /* The workers that did not answer during one request. */
 struct ctlcmd_stuck {
@@ -40,8 +67,10 @@ struct ctlcmd_stuck {
 };
 
 static struct json_object *ctlcmd_ok(void);
+static struct json_object *ctlcmd_ok_vifs(struct json_object **);
 static void	ctlcmd_add(struct json_object *, const char *, const char *);
 static void	ctlcmd_addu(struct json_object *, const char *, uint64_t);
+static void	ctlcmd_addb(struct json_object *, const char *, int);
 static struct vif *ctlcmd_vif(struct xnd *, const char *);
 static struct json_object *ctlcmd_noavif(const char *);
 static struct json_object *ctlcmd_vifs(struct xnd *);
@@ -105,7 +134,7 @@ ctlcmd_error(const char *msg)
 
 	if ((o = json_object_new_object()) == NULL)
 		return (NULL);
-	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	ctlcmd_addb(o, "ok", 0);
 	json_object_object_add(o, "error", json_object_new_string(msg));
 	return (o);
 }
@@ -117,7 +146,23 @@ ctlcmd_ok(void)
 
 	if ((o = json_object_new_object()) == NULL)
 		return (NULL);
-	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	ctlcmd_addb(o, "ok", 1);
+	return (o);
+}
+
+/* ctlcmd_ok_vifs: { "ok": true, "vifs": [] }, the array in *a. */
+static struct json_object *
+ctlcmd_ok_vifs(struct json_object **a)
+{
+	struct json_object *o;
+
+	if ((o = ctlcmd_ok()) == NULL)
+		return (NULL);
+	if ((*a = json_object_new_array()) == NULL) {
+		json_object_put(o);
+		return (NULL);
+	}
+	json_object_object_add(o, "vifs", *a);
 	return (o);
 }
 
@@ -131,6 +176,12 @@ static void
 ctlcmd_addu(struct json_object *o, const char *key, uint64_t u)
 {
 	json_object_object_add(o, key, json_object_new_uint64(u));
+}
+
+static void
+ctlcmd_addb(struct json_object *o, const char *key, int b)
+{
+	json_object_object_add(o, key, json_object_new_boolean(b));
 }
 
 /*
@@ -201,12 +252,8 @@ ctlcmd_vifs(struct xnd *x)
 	struct vif *v;
 	char mac[32];
 
-	if ((o = ctlcmd_ok()) == NULL || (a = json_object_new_array()) ==
-	    NULL) {
-		json_object_put(o);
+	if ((o = ctlcmd_ok_vifs(&a)) == NULL)
 		return (NULL);
-	}
-	json_object_object_add(o, "vifs", a);
 	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
 		if ((e = json_object_new_object()) == NULL)
 			break;
@@ -225,23 +272,16 @@ ctlcmd_vifs(struct xnd *x)
 		}
 		ctlcmd_addu(e, "mtu", v->v_mtu);
 		ctlcmd_addu(e, "queues", v->v_attached);
-		json_object_object_add(e, "failed",
-		    json_object_new_boolean(v->v_failed));
+		ctlcmd_addb(e, "failed", v->v_failed);
 		if (v->v_attached > 0 &&
 		    (f = json_object_new_object()) != NULL) {
 			rf = &v->v_dp[0].dp_feat;
-			json_object_object_add(f, "sg",
-			    json_object_new_boolean(rf->rf_sg));
-			json_object_object_add(f, "gso_tcpv4",
-			    json_object_new_boolean(rf->rf_gso4));
-			json_object_object_add(f, "gso_tcpv6",
-			    json_object_new_boolean(rf->rf_gso6));
-			json_object_object_add(f, "csum",
-			    json_object_new_boolean(rf->rf_csum));
-			json_object_object_add(f, "ipv6_csum",
-			    json_object_new_boolean(rf->rf_csum6));
-			json_object_object_add(f, "rx_notify",
-			    json_object_new_boolean(rf->rf_rx_notify));
+			ctlcmd_addb(f, "sg", rf->rf_sg);
+			ctlcmd_addb(f, "gso_tcpv4", rf->rf_gso4);
+			ctlcmd_addb(f, "gso_tcpv6", rf->rf_gso6);
+			ctlcmd_addb(f, "csum", rf->rf_csum);
+			ctlcmd_addb(f, "ipv6_csum", rf->rf_csum6);
+			ctlcmd_addb(f, "rx_notify", rf->rf_rx_notify);
 			json_object_object_add(e, "features", f);
 		}
 		json_object_object_add(e, "batch",
@@ -306,23 +346,11 @@ ctlcmd_counters(const struct ring_stats *s, const struct portio_stats *ps)
 
 	if ((o = json_object_new_object()) == NULL)
 		return (NULL);
-	ctlcmd_addu(o, "tx_packets", s->rs_tx_packets);
-	ctlcmd_addu(o, "tx_bytes", s->rs_tx_bytes);
-	ctlcmd_addu(o, "rx_packets", s->rs_rx_packets);
-	ctlcmd_addu(o, "rx_bytes", s->rs_rx_bytes);
-	ctlcmd_addu(o, "tx_gso", s->rs_tx_gso);
-	ctlcmd_addu(o, "rx_gso", s->rs_rx_gso);
-	ctlcmd_addu(o, "tx_csum_blank", s->rs_tx_csum_blank);
-	ctlcmd_addu(o, "rx_csum_blank", s->rs_rx_csum_blank);
-	ctlcmd_addu(o, "rx_csum_sw", s->rs_rx_csum_sw);
-	ctlcmd_addu(o, "copy_calls", s->rs_hcalls[HV_CALL_COPY]);
-	ctlcmd_addu(o, "copy_segs", s->rs_copy_segs);
-	ctlcmd_addu(o, "notify_tx", s->rs_notify_tx);
-	ctlcmd_addu(o, "notify_rx", s->rs_notify_rx);
-	ctlcmd_addu(o, "events_tx", s->rs_events_tx);
-	ctlcmd_addu(o, "events_rx", s->rs_events_rx);
-	ctlcmd_addu(o, "tx_passes", s->rs_tx_passes);
-	ctlcmd_addu(o, "rx_passes", s->rs_rx_passes);
+	for (i = 0; i < (int)(sizeof(ctlcmd_fields) /
+	    sizeof(ctlcmd_fields[0])); i++)
+		ctlcmd_addu(o, ctlcmd_fields[i].cf_name,
+		    *(const uint64_t *)(const void *)((const char *)s +
+		    ctlcmd_fields[i].cf_off));
 	if ((d = json_object_new_object()) != NULL) {
 		for (i = 0; i < RING_DROP_MAX; i++)
 			ctlcmd_addu(d, ring_drop_name((enum ring_drop)i),
@@ -372,16 +400,12 @@ ctlcmd_stats(struct xnd *x, const char *name)
 
 	if (name[0] != '\0' && ctlcmd_vif(x, name) == NULL)
 		return (ctlcmd_noavif(name));
-	if ((o = ctlcmd_ok()) == NULL || (a = json_object_new_array()) ==
-	    NULL) {
-		json_object_put(o);
+	if ((o = ctlcmd_ok_vifs(&a)) == NULL)
 		return (NULL);
-	}
 	memset(&cs, 0, sizeof(cs));
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	json_object_object_add(o, "time", json_object_new_double(
 	    (double)now.tv_sec + (double)now.tv_nsec / 1e9));
-	json_object_object_add(o, "vifs", a);
 	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
 		if (name[0] != '\0' && v != ctlcmd_vif(x, name))
 			continue;
@@ -415,14 +439,11 @@ ctlcmd_stats(struct xnd *x, const char *name)
 			    &dp->dp_pio_snap)) == NULL)
 				continue;
 			ctlcmd_addu(q1, "queue", q);
-			json_object_object_add(q1, "attached",
-			    json_object_new_boolean(q < v->v_attached));
-			json_object_object_add(q1, "answered",
-			    json_object_new_boolean(answered));
+			ctlcmd_addb(q1, "attached", q < v->v_attached);
+			ctlcmd_addb(q1, "answered", answered);
 			json_object_array_add(qa, q1);
 		}
-		json_object_object_add(e, "answered",
-		    json_object_new_boolean(all));
+		ctlcmd_addb(e, "answered", all);
 		if (!all)
 			ctlcmd_add(e, "warning", "a worker did not answer: "
 			    "counters of its queues are from before");
@@ -473,12 +494,8 @@ ctlcmd_batch(struct xnd *x, const struct ctlreq *r)
 			return (ctlcmd_error(why));
 		x->x_conf.xc_ring = rc;
 	}
-	if ((o = ctlcmd_ok()) == NULL || (a = json_object_new_array()) ==
-	    NULL) {
-		json_object_put(o);
+	if ((o = ctlcmd_ok_vifs(&a)) == NULL)
 		return (NULL);
-	}
-	json_object_object_add(o, "vifs", a);
 	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
 		if (r->cr_vif[0] != '\0' && v != ctlcmd_vif(x, r->cr_vif))
 			continue;
@@ -515,7 +532,7 @@ ctlcmd_batch(struct xnd *x, const struct ctlreq *r)
 	log_info("set batch %s %u on %s", ctlreq_batch_name(r->cr_batch),
 	    r->cr_value, r->cr_vif[0] != '\0' ? r->cr_vif : "every vif");
 	if (failed) {
-		json_object_object_add(o, "ok", json_object_new_boolean(0));
+		ctlcmd_addb(o, "ok", 0);
 		ctlcmd_add(o, "error", "not every queue took the new size");
 	}
 	return (o);

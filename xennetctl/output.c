@@ -37,7 +37,7 @@ struct tbl {
 	size_t		 t_n, t_size;
 };
 
-static void	tbl_init(struct tbl *, const char *);
+static void	tbl_init(struct tbl *, const char *, ...);
 static void	tbl_add(struct tbl *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	tbl_print(struct tbl *);
@@ -45,13 +45,28 @@ static void	si(char *, size_t, double);
 static void	rate(char *, size_t, uint64_t, double, double);
 static void	hist(const char *, const char *, struct json_object *,
 		    struct json_object *);
+static uint64_t	delta(struct json_object *, struct json_object *,
+		    const char *);
+static struct json_object *stats_prev(struct json_object *,
+		    struct json_object *);
+static void	per(char *, size_t, uint64_t, uint64_t);
+static void	deltas(char *, size_t, struct json_object *,
+		    struct json_object *, char);
 
+/* tbl_init: align is 'l' or 'r' per column; then each column's title. */
 static void
-tbl_init(struct tbl *t, const char *align)
+tbl_init(struct tbl *t, const char *align, ...)
 {
+	va_list ap;
+	int i;
+
 	memset(t, 0, sizeof(*t));
 	t->t_ncol = (int)strlen(align);
 	t->t_align = align;
+	va_start(ap, align);
+	for (i = 0; i < t->t_ncol; i++)
+		tbl_add(t, "%s", va_arg(ap, const char *));
+	va_end(ap);
 }
 
 /* tbl_add: the next cell (rows fill left to right). */
@@ -151,17 +166,8 @@ out_vifs(struct json_object *reply)
 		printf("no vifs\n");
 		return;
 	}
-	tbl_init(&t, "lrrllllrll");
-	tbl_add(&t, "VIF");
-	tbl_add(&t, "DOMAIN");
-	tbl_add(&t, "HANDLE");
-	tbl_add(&t, "STATE");
-	tbl_add(&t, "MAC");
-	tbl_add(&t, "PORT");
-	tbl_add(&t, "BATCH");
-	tbl_add(&t, "QUEUES");
-	tbl_add(&t, "FEATURES");
-	tbl_add(&t, "CAPTURE");
+	tbl_init(&t, "lrrllllrll", "VIF", "DOMAIN", "HANDLE", "STATE", "MAC",
+	    "PORT", "BATCH", "QUEUES", "FEATURES", "CAPTURE");
 	for (i = 0; i < n; i++) {
 		e = json_object_array_get_idx(a, i);
 		f = js_get(e, "features");
@@ -260,21 +266,9 @@ out_stats(struct json_object *reply, struct json_object *prev,
 		printf("no vifs\n");
 		return;
 	}
-	tbl_init(&t, "llrrrrrrrrrrrr");
-	tbl_add(&t, "VIF");
-	tbl_add(&t, "STATE");
-	tbl_add(&t, "TX-PKTS");
-	tbl_add(&t, "TX-BYTES");
-	tbl_add(&t, "TX-PPS");
-	tbl_add(&t, "TX-BIT/S");
-	tbl_add(&t, "RX-PKTS");
-	tbl_add(&t, "RX-BYTES");
-	tbl_add(&t, "RX-PPS");
-	tbl_add(&t, "RX-BIT/S");
-	tbl_add(&t, "DROPS");
-	tbl_add(&t, "COPY/PKT");
-	tbl_add(&t, "NTFY/PKT");
-	tbl_add(&t, "SECONDS");
+	tbl_init(&t, "llrrrrrrrrrrrr", "VIF", "STATE", "TX-PKTS", "TX-BYTES",
+	    "TX-PPS", "TX-BIT/S", "RX-PKTS", "RX-BYTES", "RX-PPS", "RX-BIT/S",
+	    "DROPS", "COPY/PKT", "NTFY/PKT", "SECONDS");
 	for (i = 0; i < n; i++) {
 		e = json_object_array_get_idx(a, i);
 		c = js_get(e, "total");
@@ -345,16 +339,7 @@ out_stats(struct json_object *reply, struct json_object *prev,
 		    (unsigned long long)js_u64(js_get(e, "batch"), "copy"));
 		if (!js_bool(e, "answered"))
 			printf("  warning: %s\n", js_str(e, "warning"));
-		dl[0] = '\0';
-		di = json_object_iter_begin(d);
-		de = json_object_iter_end(d);
-		while (d != NULL && !json_object_iter_equal(&di, &de)) {
-			snprintf(dl + strlen(dl), sizeof(dl) - strlen(dl),
-			    " %s %llu", json_object_iter_peek_name(&di),
-			    (unsigned long long)delta(d, pd,
-			    json_object_iter_peek_name(&di)));
-			json_object_iter_next(&di);
-		}
+		deltas(dl, sizeof(dl), d, pd, ' ');
 		printf("  drops:%s\n", dl);
 		it = js_get(c, "port");
 		printf("  tap: %llu system calls, %llu frames read, failed "
@@ -372,25 +357,37 @@ out_stats(struct json_object *reply, struct json_object *prev,
 	}
 }
 
+/*
+ * deltas: " name<sep>n" for every counter of object h, less what ph (an
+ * earlier h, or NULL) had.
+ */
+static void
+deltas(char *buf, size_t len, struct json_object *h, struct json_object *ph,
+    char sep)
+{
+	struct json_object_iterator i, e;
+	const char *k;
+
+	buf[0] = '\0';
+	if (h == NULL)
+		return;
+	i = json_object_iter_begin(h);
+	e = json_object_iter_end(h);
+	for (; !json_object_iter_equal(&i, &e); json_object_iter_next(&i)) {
+		k = json_object_iter_peek_name(&i);
+		snprintf(buf + strlen(buf), len - strlen(buf), " %s%c%llu", k,
+		    sep, (unsigned long long)delta(h, ph, k));
+	}
+}
+
 /* hist: one batch histogram line: passes by their size (power of 2). */
 static void
 hist(const char *what, const char *key, struct json_object *c,
     struct json_object *pc)
 {
-	struct json_object *h = js_get(c, key), *ph = js_get(pc, key);
-	struct json_object_iterator i, e;
 	char buf[512];
 
-	buf[0] = '\0';
-	i = json_object_iter_begin(h);
-	e = json_object_iter_end(h);
-	while (h != NULL && !json_object_iter_equal(&i, &e)) {
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
-		    " %s:%llu", json_object_iter_peek_name(&i),
-		    (unsigned long long)delta(h, ph,
-		    json_object_iter_peek_name(&i)));
-		json_object_iter_next(&i);
-	}
+	deltas(buf, sizeof(buf), js_get(c, key), js_get(pc, key), ':');
 	printf("  %s batches (size:passes):%s\n", what, buf);
 }
 

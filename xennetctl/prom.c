@@ -59,6 +59,8 @@ static const struct prom_counter prom_counters[] = {
 static void	prom_head(const char *, const char *, const char *);
 static void	prom_labels(struct json_object *);
 static void	prom_esc(const char *);
+static void	prom_each(struct json_object *, struct json_object *,
+		    const char *, const char *, const char *);
 
 /* prom_head: a family's HELP and TYPE lines. */
 static void
@@ -91,6 +93,32 @@ prom_labels(struct json_object *e)
 	printf("\",domid=\"%llu\",handle=\"%llu\"",
 	    (unsigned long long)js_u64(e, "domid"),
 	    (unsigned long long)js_u64(e, "handle"));
+}
+
+/*
+ * prom_each: a sample of metric for each member of object h (of vif e),
+ * the member's name as label key, after direction="dir" unless NULL.
+ */
+static void
+prom_each(struct json_object *e, struct json_object *h, const char *metric,
+    const char *dir, const char *key)
+{
+	struct json_object_iterator it, end;
+
+	if (h == NULL)
+		return;
+	it = json_object_iter_begin(h);
+	end = json_object_iter_end(h);
+	while (!json_object_iter_equal(&it, &end)) {
+		printf("xennetd_vif_%s", metric);
+		prom_labels(e);
+		if (dir != NULL)
+			printf(",direction=\"%s\"", dir);
+		printf(",%s=\"%s\"} %llu\n", key,
+		    json_object_iter_peek_name(&it), (unsigned long long)
+		    json_object_get_uint64(json_object_iter_peek_value(&it)));
+		json_object_iter_next(&it);
+	}
 }
 
 /* show vifs: an info metric and the queue count of each vif. */
@@ -132,8 +160,7 @@ prom_stats(struct json_object *reply)
 	static const char *const hists[][2] = {
 		{ "tx_hist", "tx" }, { "rx_hist", "rx" }
 	};
-	struct json_object *a = js_get(reply, "vifs"), *e, *t, *h;
-	struct json_object_iterator it, end;
+	struct json_object *a = js_get(reply, "vifs"), *e, *t;
 	const struct prom_counter *pc;
 	size_t i, n = a != NULL ? json_object_array_length(a) : 0;
 	size_t k, j;
@@ -175,40 +202,16 @@ prom_stats(struct json_object *reply)
 	prom_head("drops_total", "counter", "Packets dropped, by reason.");
 	for (i = 0; i < n; i++) {
 		e = json_object_array_get_idx(a, i);
-		h = js_get(js_get(e, "total"), "drops");
-		it = json_object_iter_begin(h);
-		end = json_object_iter_end(h);
-		while (h != NULL && !json_object_iter_equal(&it, &end)) {
-			printf("xennetd_vif_drops_total");
-			prom_labels(e);
-			printf(",reason=\"%s\"} %llu\n",
-			    json_object_iter_peek_name(&it),
-			    (unsigned long long)json_object_get_uint64(
-			    json_object_iter_peek_value(&it)));
-			json_object_iter_next(&it);
-		}
+		prom_each(e, js_get(js_get(e, "total"), "drops"),
+		    "drops_total", NULL, "reason");
 	}
 	prom_head("batches_total", "counter", "Ring passes by the number of "
 	    "packets they moved, rounded down to a power of two.");
 	for (i = 0; i < n; i++) {
 		e = json_object_array_get_idx(a, i);
-		for (j = 0; j < 2; j++) {
-			h = js_get(js_get(e, "total"), hists[j][0]);
-			it = json_object_iter_begin(h);
-			end = json_object_iter_end(h);
-			while (h != NULL &&
-			    !json_object_iter_equal(&it, &end)) {
-				printf("xennetd_vif_batches_total");
-				prom_labels(e);
-				printf(",direction=\"%s\",size=\"%s\"} %llu\n",
-				    hists[j][1],
-				    json_object_iter_peek_name(&it),
-				    (unsigned long long)
-				    json_object_get_uint64(
-				    json_object_iter_peek_value(&it)));
-				json_object_iter_next(&it);
-			}
-		}
+		for (j = 0; j < 2; j++)
+			prom_each(e, js_get(js_get(e, "total"), hists[j][0]),
+			    "batches_total", hists[j][1], "size");
 	}
 	prom_head("batch_limit", "gauge", "Batch size settings: packets per "
 	    "pass (tx, rx), copy segments per hypercall (copy).");

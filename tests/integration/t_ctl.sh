@@ -46,6 +46,8 @@ simenv_guest g1 1 2
 ok $? "guest g1 (domid 1) connected"
 simenv_guest g2 2 3
 ok $? "guest g2 (domid 2) connected"
+simenv_guest g3 3 4 --queues 2
+ok $? "guest g3 (domid 3, 2 queues) connected"
 
 # ---- the socket ----
 is "the control socket is in the sim run directory, a socket" socket \
@@ -91,12 +93,14 @@ echo "$out" | grep -Eq '^vif2\.0 +2 +0 +Connected +00:16:3e:00:00:03 '
 ok $? "show vifs: vif2.0's row"
 # the columns line up: every row has "Connected" where the header has STATE
 col=$(echo "$out" | head -1 | awk '{ print index($0, "STATE") }')
-is "show vifs: the columns are aligned" "$col $col" \
+is "show vifs: the columns are aligned" "$col $col $col" \
     "$(echo "$out" | grep '^vif' | awk '{ printf("%s%d", (NR > 1 ? " " : ""), index($0, "Connected")) }')"
 j=$($CTL -j show vifs 2>&1)
 echo "$j" | python3 -m json.tool >/dev/null 2>&1
 ok $? "show vifs -j: valid JSON"
-is "show vifs -j: two vifs" 2 "$(echo "$j" | jq '.vifs | length')"
+is "show vifs -j: three vifs" 3 "$(echo "$j" | jq '.vifs | length')"
+is "show vifs -j: vif3.0 has 2 queues" 2 \
+    "$(echo "$j" | jq '.vifs[] | select(.name == "vif3.0") | .queues')"
 is "show vifs -j: vif1.0 state, mac, queues, port" \
     "Connected 00:16:3e:00:00:02 1 tap vif1.0" \
     "$(echo "$j" | jq -r '.vifs[] | select(.name == "vif1.0") | "\(.state) \(.mac) \(.queues) \(.port.type) \(.port.interface)"')"
@@ -129,7 +133,7 @@ ok $([ "${n:-0}" -ge 20 ]; echo $?) "show stats -j: vif1.0 total.tx_packets $n"
 is "show stats -j: per-queue counters add up to the total" \
     "$(echo "$j" | jq '.vifs[0].total.rx_bytes')" \
     "$(echo "$j" | jq '[.vifs[0].queues[].rx_bytes] | add')"
-is "show stats -j: every worker answered" "true true" \
+is "show stats -j: every worker answered" "true true true" \
     "$(echo "$j" | jq -r '[.vifs[].answered] | join(" ")')"
 is "show stats -j: nine batch histogram buckets" 9 \
     "$(echo "$j" | jq '.vifs[0].total.tx_hist | length')"
@@ -215,7 +219,9 @@ is "show vifs: vif1.0 batch 8/64/64, vif2.0 unchanged" "8/64/64 64/64/64" \
     "$($CTL show vifs | awk '/^vif1.0/ { a = $8 } /^vif2.0/ { b = $8 } END { print a, b }')"
 out=$($CTL set batch rx 32 2>&1)
 ok $? "set batch rx 32 (every vif)"
-is "set batch rx 32: every vif took it" "3 32 32" \
+echo "$out" | grep -q "^vif3.0: rx batch 32 on 2 of 2 queues$"
+ok $? "set batch rx 32: on both queues of vif3.0"
+is "set batch rx 32: every vif took it" "4 32 32 32" \
     "$(echo "$out" | wc -l) $($CTL -j show vifs | jq -r '[.vifs[].batch.rx] | join(" ")')"
 out=$($CTL set batch copy 513 2>&1)
 is "set batch copy 513: refused" "1 xennetctl: copy: \"513\" is not a number in 1..512" "$? $out"
@@ -239,6 +245,35 @@ n1=$(grep -c 'IP 10.0.0.2 > 10.0.0.1: ICMP echo request' "$SE_DIR/c100.txt")
 n2=$(grep -c 'IP 10.0.0.1 > 10.0.0.2: ICMP echo reply' "$SE_DIR/c100.txt")
 ok $([ "$n1" -gt 30 ] && [ "$n2" -gt 30 ]; echo $?) \
     "both directions: $n1 requests from the guest, $n2 replies to it"
+
+# a vif with 2 queues on 2 workers: one file
+CM=$SE_DIR/mq.pcap
+in_dom0 iperf3 -s -D -1 >/dev/null 2>&1
+sleep 0.5
+M0=$($CTL -j show stats vif3.0)
+# consecutive client ports: the frontend hashes the 4 flows onto both
+# queues (as in t_mq.sh)
+in_guest g3 iperf3 -c 10.0.0.1 -t 4 -P 4 --cport 50000 >/dev/null 2>&1 &
+IPERF=$!
+sleep 0.5
+$CTL capture vif3.0 "$CM" count 300 >/dev/null 2>&1
+ok $? "capture vif3.0 (2 queues) FILE count 300 while iperf3 -P 4 runs"
+wait $IPERF
+ok $? "iperf3 through g3 completes"
+M1=$($CTL -j show stats vif3.0)
+se_wait 10 grep -q "vif3.0: capture to $CM stopped (count reached)" "$SE_DIR/xennetd.log"
+ok $? "the capture ends after 300 frames"
+tcpdump -r "$CM" -n -tt > "$SE_DIR/mq.txt" 2>/dev/null
+ok $? "tcpdump -r reads it"
+is "tcpdump -r: exactly 300 packets" 300 "$(wc -l < "$SE_DIR/mq.txt")"
+is "both queues carried packets meanwhile (tx, each queue)" "true true" \
+    "$(jq -n --argjson a "$M0" --argjson b "$M1" '[range(2) as $q | $b.vifs[0].queues[$q].tx_packets > $a.vifs[0].queues[$q].tx_packets] | map(tostring) | join(" ")' -r)"
+is "the frames are in time order" "" \
+    "$(awk '$1 < last { print NR ": " $1 " < " last; exit } { last = $1 }' "$SE_DIR/mq.txt")"
+n1=$(grep -c 'IP 10.0.0.4\.[0-9]* > 10.0.0.1\.' "$SE_DIR/mq.txt")
+n2=$(grep -c 'IP 10.0.0.1\.[0-9]* > 10.0.0.4\.' "$SE_DIR/mq.txt")
+ok $([ "$n1" -gt 30 ] && [ "$n2" -gt 30 ]; echo $?) \
+    "both directions: $n1 frames from the guest, $n2 to it"
 
 CS=$SE_DIR/secs.pcap
 in_guest g1 ping -c 60 -i 0.05 -q 10.0.0.1 >/dev/null 2>&1 &
@@ -340,7 +375,7 @@ done
 wait $CL
 n=0
 for i in 1 2 3 4 5 6; do
-	jq -e '.ok and (.vifs | length) == 2' "$SE_DIR/cl.$i" >/dev/null && n=$((n + 1))
+	jq -e '.ok and (.vifs | length) == 3' "$SE_DIR/cl.$i" >/dev/null && n=$((n + 1))
 done
 is "six clients at once: six answers" 6 "$n"
 ok $(kill -0 "$XND_PID"; echo $?) "the daemon still runs"
@@ -381,6 +416,8 @@ ok $? "the capture stopped as its vif disconnected"
 n=$(tcpdump -r "$CD" -n 2>/dev/null | wc -l)
 ok $([ "$n" -ge 10 ]; echo $?) "its file is complete: tcpdump -r reads $n packets"
 ok $(test ! -e "$SOCK"; echo $?) "the socket is removed"
+is "no sanitizer report in the daemon's log (--enable-asan)" "" \
+    "$(grep -E 'Sanitizer|runtime error' "$SE_DIR/xennetd.log" | head -5)"
 out=$($CTL show vifs 2>&1)
 is "xennetctl without a daemon: a clear message, exit 1" \
     "1 xennetctl: xennetd is not running (nothing listens on $SOCK: No such file or directory)" \
