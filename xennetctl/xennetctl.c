@@ -331,7 +331,7 @@ ctl_line(int fd, char **buf, char *err, size_t errlen)
 		if (memchr(b + len - (size_t)r, '\n', (size_t)r) != NULL)
 			break;
 	}
-	*strchr(b, '\n') = '\0';
+	*(char *)memchr(b, '\n', len) = '\0';
 	*buf = b;
 	return (0);
 fail:
