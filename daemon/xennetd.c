@@ -60,6 +60,7 @@ static const struct option longopts[] = {
 	{ "copy-batch",	required_argument,	NULL, 'c' },
 	{ "notify",	required_argument,	NULL, 'N' },
 	{ "port-io",	required_argument,	NULL, 'i' },
+	{ "copy-engine", required_argument,	NULL, 'm' },
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "max-queues",	required_argument,	NULL, 'q' },
@@ -76,8 +77,8 @@ usage(void)
 {
 	fprintf(stderr,
 "usage: xennetd [-dhnSUv] [-C socket] [-c copy-batch] [-i uring|syscall]\n"
-"               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
-"               [-s sim-dir] [-t tx-batch] [-w workers]\n"
+"               [-m copy|map] [-N batch|packet] [-p pidfile] [-q max-queues]\n"
+"               [-r rx-batch] [-s sim-dir] [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the options and exit\n"
@@ -89,6 +90,8 @@ usage(void)
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
 "                       (default); 'syscall': a read or writev per frame\n"
+"  -m, --copy-engine E  'copy': grant-copy hypercalls (default); 'map':\n"
+"                       map the batch's grants, memcpy, unmap\n"
 "  -w, --workers N      data-path threads (default: one per CPU)\n"
 "  -q, --max-queues N   netif queues offered to each guest, 1-16\n"
 "                       (default: one per worker)\n"
@@ -137,7 +140,7 @@ main(int argc, char *argv[])
 	c->xc_provider = "xen";
 	c->xc_portio = PORTIO_URING;
 	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "C:c:dhi:nN:p:q:r:Ss:t:Uvw:",
+	while ((ch = getopt_long(argc, argv, "C:c:dhi:m:nN:p:q:r:Ss:t:Uvw:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -158,6 +161,17 @@ main(int argc, char *argv[])
 			else {
 				fprintf(stderr, "xennetd: port-io: \"%s\" is "
 				    "not 'uring' or 'syscall'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'm':
+			if (strcmp(optarg, "copy") == 0)
+				c->xc_engine = HV_ENGINE_COPY;
+			else if (strcmp(optarg, "map") == 0)
+				c->xc_engine = HV_ENGINE_MAP;
+			else {
+				fprintf(stderr, "xennetd: copy-engine: \"%s\" "
+				    "is not 'copy' or 'map'\n", optarg);
 				exit(1);
 			}
 			break;
@@ -224,12 +238,13 @@ main(int argc, char *argv[])
 		else
 			snprintf(buf, sizeof(buf), "one per worker");
 		printf("configuration OK: tx-batch %u rx-batch %u copy-batch "
-		    "%u notify %s port-io %s max-queues %s, %s hypervisor\n",
+		    "%u notify %s port-io %s copy-engine %s max-queues %s, %s "
+		    "hypervisor\n",
 		    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 		    c->xc_ring.rc_copy_batch,
 		    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" :
-		    "packet", portio_mode_name(c->xc_portio), buf,
-		    c->xc_provider);
+		    "packet", portio_mode_name(c->xc_portio),
+		    hv_engine_name(c->xc_engine), buf, c->xc_provider);
 		exit(0);
 	}
 	if (geteuid() != 0)
@@ -326,12 +341,13 @@ main(int argc, char *argv[])
 	x.x_control = control_init(&x, c->xc_socket);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
-	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s",
-	    c->xc_provider, x.x_domid, x.x_nworkers,
+	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
+	    "%s", c->xc_provider, x.x_domid, x.x_nworkers,
 	    x.x_nworkers == 1 ? "" : "s", c->xc_max_queues,
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch,
-	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet");
+	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet",
+	    hv_engine_name(c->xc_engine));
 	main_ready(readyfd);
 	event_base_dispatch(x.x_base);
 

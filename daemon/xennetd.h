@@ -98,6 +98,7 @@ struct xnd_config {
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
 	enum portio_mode	 xc_portio;	/* -i */
+	enum hv_engine		 xc_engine;	/* -m: grant copy or map */
 };
 
 /*
