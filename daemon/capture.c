@@ -86,7 +86,8 @@ struct capture {
 	struct capq		 cp_q[XENNETD_MAX_QUEUES];
 };
 
-static int	capture_open(struct capture *, const char *, char *, size_t);
+static int	capture_open(struct capture *, const char *, const char *,
+		    char *, size_t);
 static void	capture_put(struct capture *);
 static void	capture_full(evutil_socket_t, short, void *);
 static void	capture_dump(struct capq *, const uint8_t *, size_t, int);
@@ -142,7 +143,8 @@ capture_start(struct xnd *x, struct vif *v, const char *file,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (capture_open(cp, file, err, errlen) == -1)
+	if (capture_open(cp, x->x_conf.xc_capture_dir, file, err, errlen) ==
+	    -1)
 		goto fail;
 	if (seconds > 0) {
 		tv.tv_sec = seconds;
@@ -182,28 +184,34 @@ fail:
 
 /*
  * capture_open: the dump file, created (mode 0600) or truncated: a
- * regular file, named by an absolute path (the daemon runs in /), not
- * through a symbolic link.  Opened without blocking, so that a FIFO
- * does not stall the main thread.  0, or -1 with err.
+ * regular file, not through a symbolic link, named by an absolute path
+ * or by a plain name (no '/') in dir, the configuration's capture-dir
+ * (the daemon itself runs in /).  Opened without blocking, so that a
+ * FIFO does not stall the main thread.  0, or -1 with err.
  */
 static int
-capture_open(struct capture *cp, const char *file, char *err,
-    size_t errlen)
+capture_open(struct capture *cp, const char *dir, const char *name,
+    char *err, size_t errlen)
 {
 	struct stat st;
+	const char *file = cp->cp_file;
 	FILE *f;
-	int fd;
+	int fd, n;
 
-	if (file[0] != '/') {
-		snprintf(err, errlen, "%s: the capture file must be an "
-		    "absolute path", file);
+	if (name[0] != '/' && strchr(name, '/') != NULL) {
+		snprintf(err, errlen, "%s: a capture file is an absolute path "
+		    "or a name in capture-dir %s, without '/'", name, dir);
 		return (-1);
 	}
-	if (strlen(file) >= sizeof(cp->cp_file)) {
+	if (name[0] == '/')
+		n = snprintf(cp->cp_file, sizeof(cp->cp_file), "%s", name);
+	else
+		n = snprintf(cp->cp_file, sizeof(cp->cp_file), "%s/%s", dir,
+		    name);
+	if (n < 0 || (size_t)n >= sizeof(cp->cp_file)) {
 		snprintf(err, errlen, "capture file name too long");
 		return (-1);
 	}
-	memcpy(cp->cp_file, file, strlen(file) + 1);
 	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", file);
 		return (-1);

@@ -544,6 +544,8 @@ ctlcmd_capture(struct xnd *x, const struct ctlreq *r)
 {
 	struct json_object *o;
 	struct vif *v;
+	const char *file;
+	uint64_t tx, rx;
 	char err[CTLREQ_FILE_MAX + 128];
 
 	if ((v = ctlcmd_vif(x, r->cr_vif)) == NULL)
@@ -554,7 +556,8 @@ ctlcmd_capture(struct xnd *x, const struct ctlreq *r)
 	if ((o = ctlcmd_ok()) == NULL)
 		return (NULL);
 	ctlcmd_add(o, "vif", v->v_ifname);
-	ctlcmd_add(o, "file", r->cr_file);
+	if (capture_info(v, &file, &tx, &rx) == 0)	/* its full path */
+		ctlcmd_add(o, "file", file);
 	if (r->cr_count > 0)
 		ctlcmd_addu(o, "count", r->cr_count);
 	if (r->cr_seconds > 0)

@@ -89,6 +89,7 @@ struct portio {
 	uint32_t		*pi_lent;
 	unsigned int		 pi_nlent;
 	int			 pi_drained;	/* tap found empty this pass */
+	int			 pi_lost;	/* errno: the tap is gone */
 	unsigned int		 pi_rx_eagain;	/* of them found it empty */
 
 	/* uring */
@@ -115,6 +116,7 @@ static void	portio_fallback(const char *);
 static int	portio_submit(struct portio *);
 static void	portio_reap(struct portio *);
 static ssize_t	portio_read_one(struct portio *);
+static void	portio_error(struct portio *, int);
 
 /* The frame data of buffer i (its vnet header is just before). */
 static uint8_t *
@@ -259,6 +261,28 @@ portio_held(struct portio *pi)
 	return (pi->pi_rq_n);
 }
 
+/*
+ * portio_error: a read failed with err.  The errors of a tun whose
+ * device was deleted (EBADFD) or that cannot work any more mean the port
+ * is lost for good: portio_lost says so from now on, and the fd (always
+ * readable now) must not be polled again.
+ */
+static void
+portio_error(struct portio *pi, int err)
+{
+	pi->pi_stats.ps_rx_errors++;
+	if (err == EBADFD || err == ENODEV || err == ENXIO || err == EBADF ||
+	    err == EFAULT)
+		pi->pi_lost = err;
+}
+
+/* portio_lost: 0, or the errno that lost the port for good. */
+int
+portio_lost(const struct portio *pi)
+{
+	return (pi->pi_lost);
+}
+
 const struct portio_stats *
 portio_stats(struct portio *pi)
 {
@@ -359,6 +383,8 @@ portio_peek(void *arg, uint8_t **buf)
 	uint32_t i;
 	ssize_t r;
 
+	if (pi->pi_lost != 0)
+		return (-1);
 	if (pi->pi_rq_n == 0) {
 		if (pi->pi_drained)
 			return (0);	/* empty a moment ago, this pass */
@@ -568,7 +594,7 @@ portio_reap(struct portio *pi)
 		if (cqe->res == -EAGAIN || cqe->res == 0)
 			pi->pi_rx_eagain++;
 		else if (cqe->res != -EINTR)
-			pi->pi_stats.ps_rx_errors++;
+			portio_error(pi, -cqe->res);
 	}
 	io_uring_cq_advance(&pi->pi_ring, n);
 }
@@ -594,7 +620,7 @@ portio_read_one(struct portio *pi)
 			pi->pi_drained = 1;
 			return (0);
 		}
-		pi->pi_stats.ps_rx_errors++;
+		portio_error(pi, errno);
 		return (-1);
 	}
 	if (r == 0)

@@ -465,6 +465,18 @@ hv_evtchn_pending_n(struct hv *hv, int *ports, unsigned int n)
 	return (hv->hv_ops->ho_evtchn_pending(hv->hv_priv, ports, n));
 }
 
+/* hv_evtchn_reset: not a hypercall: the device's own queue. */
+int
+hv_evtchn_reset(struct hv *hv)
+{
+
+	if (hv == NULL) {
+		errno = EINVAL;
+		return (-1);
+	}
+	return (hv->hv_ops->ho_evtchn_reset(hv->hv_priv));
+}
+
 /*
  * hv_evtchn_unmask_n: every port is checked before any is unmasked; each
  * counts as one EVTCHNOP_unmask (what the kernel may have to issue).

@@ -144,5 +144,18 @@ int		 hv_evtchn_unmask(struct hv *, int port);
 int		 hv_evtchn_pending_n(struct hv *, int *ports, unsigned int n);
 int		 hv_evtchn_unmask_n(struct hv *, const int *ports,
 		    unsigned int n);
+/*
+ * When the device's queue of pending ports overflowed (Linux evtchn:
+ * a port fired while its queue was full), hv_evtchn_pending_n fails with
+ * EFBIG, and goes on failing, its fd readable, until hv_evtchn_reset.
+ * The events that did not fit are lost and their ports left masked: the
+ * caller must then unmask every port it serves and look at each for
+ * work.  hv_evtchn_reset empties the queue: 0, or -1 with errno.
+ *
+ * The sim provider overflows on purpose for tests: with
+ * $XENNET_SIM_EVTCHN_OVERFLOW=N, every Nth hv_evtchn_pending_n of a
+ * domain 0 handle that has ports to deliver loses them instead.
+ */
+int		 hv_evtchn_reset(struct hv *);
 
 #endif /* XENNET_HV_H */

@@ -252,6 +252,35 @@ ring_ports(const struct ring_queue *rq, int *tx, int *rx)
 	*rx = rq->rq_connected ? rq->rq_port_rx : -1;
 }
 
+/*
+ * ring_posted: the frontend's tx and rx request producer indexes, for
+ * the rings port serves, as one 64-bit mark.
+ */
+uint64_t
+ring_posted(const struct ring_queue *rq, int port)
+{
+	uint64_t mark = 0;
+
+	if (!rq->rq_connected || port < 0)
+		return (0);
+	if (port == rq->rq_port_tx)
+		mark |= (uint64_t)((volatile netif_tx_sring_t *)
+		    rq->rq_tx.sring)->req_prod << 32;
+	if (port == rq->rq_port_rx)
+		mark |= ((volatile netif_rx_sring_t *)
+		    rq->rq_rx.sring)->req_prod;
+	return (mark);
+}
+
+int
+ring_tx_waiting(const struct ring_queue *rq)
+{
+	if (!rq->rq_connected)
+		return (0);
+	return (((volatile netif_tx_sring_t *)rq->rq_tx.sring)->req_prod !=
+	    rq->rq_tx.req_cons);
+}
+
 const char *
 ring_error(const struct ring_queue *rq)
 {

@@ -35,10 +35,13 @@ done
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null ||
     skip_all "python3-prometheus-client not installed"
 . "$top_srcdir/tests/sim/simenv.sh"
-trap 'simenv_stop' EXIT
+# the configuration: where captures named without a path go
+CAPD=$(mktemp -d /tmp/xennetd-cap.XXXXXX)
+printf 'capture-dir "%s"\n' "$CAPD" > "$CAPD/xennetd.conf"
+trap 'simenv_stop; rm -rf "$CAPD"' EXIT
 CTLBIN=$top_builddir/xennetctl/xennetctl
 
-XND_ARGS="-w 2" simenv_start
+XND_ARGS="-w 2 -f $CAPD/xennetd.conf" simenv_start
 ok $? "xenstored-sim and xennetd started"
 SOCK=$XENNET_SIM_DIR/xennetd.sock
 CTL="$CTLBIN -s $SOCK"
@@ -317,9 +320,17 @@ ok $([ "${rcvd:-0}" -gt 0 ] && [ "$n1" -ge "$rcvd" ] && [ "$n2" -ge "$rcvd" ]; e
 out=$($CTL capture stop vif2.0 2>&1)
 is "capture stop with none running: an error" \
     "1 xennetctl: no capture runs on vif2.0" "$? $out"
-out=$($CTL capture vif1.0 rel.pcap 2>&1)
-is "capture to a relative path: refused" \
-    "1 xennetctl: rel.pcap: the capture file must be an absolute path" \
+out=$($CTL -j capture vif1.0 rel.pcap count 4 2>&1)
+is "capture to a plain name: a file in capture-dir" "$CAPD/rel.pcap" \
+    "$(echo "$out" | jq -r '.file')"
+in_guest g1 ping -c 5 -i 0.05 -q 10.0.0.1 >/dev/null 2>&1
+se_wait 10 grep -q "vif1.0: capture to $CAPD/rel.pcap stopped (count reached)" \
+    "$SE_DIR/xennetd.log"
+ok $? "it stops after its 4 frames"
+is "tcpdump -r reads the 4" 4 "$(tcpdump -r "$CAPD/rel.pcap" -n 2>/dev/null | wc -l)"
+out=$($CTL capture vif1.0 sub/x.pcap 2>&1)
+is "capture to a relative path with a '/': refused" \
+    "1 xennetctl: sub/x.pcap: a capture file is an absolute path or a name in capture-dir $CAPD, without '/'" \
     "$? $out"
 out=$($CTL capture vif1.0 "$SE_DIR" 2>&1)
 is "capture into a directory: refused" "1 xennetctl: $SE_DIR: not a regular file" "$? $out"

@@ -65,6 +65,7 @@ static void	 t_map(struct hv *, struct simdom *);
 static void	 t_mapcopy(struct hv *, struct simdom *);
 static void	 t_evtchn(struct hv *, struct hv *);
 static void	 t_evtchn_n(struct hv *, struct hv *);
+static void	 t_overflow(struct hv *);
 static void	 t_fork(struct hv *, struct simdom *);
 static void	 t_dying(struct hv *);
 static void	 t_destroy(struct hv *, struct hv *, struct simdom *);
@@ -658,6 +659,61 @@ t_evtchn_n(struct hv *b, struct hv *g)
 }
 
 /*
+ * An overflowed pending queue (Linux evtchn's EFBIG), made on purpose by
+ * $XENNET_SIM_EVTCHN_OVERFLOW: the delivery's events are lost and their
+ * ports stay masked; reads fail with EFBIG, the fd readable, until
+ * hv_evtchn_reset; unmasking then rearms the ports.
+ */
+static void
+t_overflow(struct hv *g)
+{
+	struct hv *b;
+	int gp[2], bp[2], got[HV_EVTCHN_BATCH];
+	int i, n;
+
+	setenv("XENNET_SIM_EVTCHN_OVERFLOW", "x1", 1);
+	ok(hv_open("sim", simdir, 0) == NULL && errno == EINVAL,
+	    "XENNET_SIM_EVTCHN_OVERFLOW not a number: hv_open fails EINVAL");
+	setenv("XENNET_SIM_EVTCHN_OVERFLOW", "2", 1);
+	b = hv_open("sim", simdir, 0);
+	unsetenv("XENNET_SIM_EVTCHN_OVERFLOW");
+	ok(b != NULL, "a dom0 handle that overflows every 2nd delivery");
+	if (b == NULL)
+		return;
+	for (i = 0; i < 2; i++) {
+		gp[i] = hv_evtchn_alloc_unbound(g, 0);
+		bp[i] = hv_evtchn_bind(b, GUEST, gp[i]);
+	}
+	n = hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH);
+	ok(n == 2, "1st delivery: both bind events (%d)", n);
+	hv_evtchn_unmask_n(b, bp, 2);
+	for (i = 0; i < 2; i++)
+		hv_evtchn_notify(g, gp[i]);
+	ok(hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH) == -1 &&
+	    errno == EFBIG, "2nd delivery overflows: EFBIG");
+	ok(readable(hv_evtchn_fd(b), 1000) &&
+	    hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH) == -1 &&
+	    errno == EFBIG, "the fd stays readable and reads fail with EFBIG");
+	ok(hv_evtchn_reset(b) == 0 &&
+	    hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH) == -1 &&
+	    errno == EAGAIN, "reset: the lost events are not delivered");
+	hv_evtchn_notify(g, gp[0]);
+	ok(hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH) == -1 &&
+	    errno == EAGAIN, "the ports stayed masked");
+	hv_evtchn_unmask_n(b, bp, 2);
+	n = hv_evtchn_pending_n(b, got, HV_EVTCHN_BATCH);
+	ok(n == 1 && got[0] == bp[0],
+	    "unmasked, the event that came since is delivered (%d)", n);
+	for (i = 0; i < 2; i++) {
+		hv_evtchn_unbind(b, bp[i]);
+		hv_evtchn_unbind(g, gp[i]);
+	}
+	hv_close(b);
+	ok(hv_evtchn_reset(NULL) == -1 && errno == EINVAL,
+	    "hv_evtchn_reset(NULL): EINVAL");
+}
+
+/*
  * The guest in another process: event channels across processes; the
  * child also maps a grant as a second backend, then dies without
  * cleaning up.
@@ -922,6 +978,7 @@ main(void)
 	t_mapcopy(b, sm);
 	t_evtchn(b, g);
 	t_evtchn_n(b, g);
+	t_overflow(g);
 	t_fork(b, sm);
 	t_dying(b);
 	t_cost(b, sm);
