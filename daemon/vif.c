@@ -694,6 +694,7 @@ vif_connect(struct xnd *x, struct vif *v)
 	}
 	v->v_nqueues = nq;
 	v->v_gen++;	/* reports of earlier connections no longer count */
+	clock_gettime(CLOCK_MONOTONIC, &v->v_since);
 
 	base = 0;
 	for (i = 1; i < x->x_nworkers; i++)
@@ -756,8 +757,8 @@ vif_connect(struct xnd *x, struct vif *v)
 }
 
 /*
- * vif_disconnect: take every queue's data path off its worker (unmap,
- * unbind) and detach all but the first queue of the tap.
+ * vif_disconnect: end its capture, take every queue's data path off its
+ * worker (unmap, unbind) and detach all but the first queue of the tap.
  */
 static void
 vif_disconnect(struct xnd *x, struct vif *v)
@@ -765,6 +766,8 @@ vif_disconnect(struct xnd *x, struct vif *v)
 	struct ring_stats t;
 	unsigned int q, n = v->v_attached;
 
+	if (v->v_capture != NULL)
+		capture_stop(v, "vif disconnected", NULL, NULL);
 	memset(&t, 0, sizeof(t));
 	for (q = 0; q < n; q++) {
 		worker_detach(v->v_worker[q], &v->v_dp[q]);

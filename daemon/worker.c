@@ -56,7 +56,8 @@
 #include "xennetd.h"
 
 enum wcmd_type {
-	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_QUIT
+	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_CAPTURE,
+	WCMD_QUIT
 };
 
 /*
@@ -68,6 +69,7 @@ struct wcmd {
 	enum wcmd_type	 wc_type;
 	struct vif_dp	*wc_dp;
 	struct ring_config wc_ring;	/* WCMD_SETRING */
+	struct capq	*wc_capq;	/* WCMD_CAPTURE */
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
@@ -75,7 +77,7 @@ struct wcmd {
 };
 
 static const char *const wcmd_names[] = {
-	"attach", "detach", "snapshot", "set batch", "quit"
+	"attach", "detach", "snapshot", "set batch", "capture", "quit"
 };
 
 struct worker {
@@ -112,8 +114,10 @@ struct worker {
 static void	*worker_main(void *);
 static void	 worker_cmd(evutil_socket_t, short, void *);
 static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
-		    const struct ring_config *);
+		    const struct ring_config *, struct capq *);
 static int	 worker_do_setring(struct vif_dp *, const struct ring_config *);
+static int	 worker_do_capture(struct vif_dp *, struct capq *);
+static const struct ring_port *worker_port(struct vif_dp *);
 static void	 worker_stuck(struct worker *, const char *, int);
 static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
@@ -216,7 +220,7 @@ worker_stop(struct worker *w)
 
 	while ((dp = TAILQ_FIRST(&w->w_dps)) != NULL)
 		worker_detach(w, dp);
-	worker_run(w, WCMD_QUIT, NULL, NULL);
+	worker_run(w, WCMD_QUIT, NULL, NULL, NULL);
 	pthread_join(w->w_thread, NULL);
 	event_free(w->w_evtchn_ev);
 	event_free(w->w_cmd_ev);
@@ -244,15 +248,15 @@ worker_nvifs(struct worker *w)
  * it.  The wait is bounded: a worker passes through its event loop at
  * least every WORKER_MAX_CALLBACKS passes, so one that has not answered
  * in WORKER_CMD_WARN seconds is stuck; that is logged with the vifs it
- * serves, and a snapshot or a batch change is given up (-1 with
- * ETIMEDOUT; a batch change may still happen later).  Attach, detach and
- * quit must know their outcome: they go on waiting, and say so again
- * every WORKER_CMD_WARN seconds.  rc: WCMD_SETRING's settings.  Returns
- * the command's result (0/-1 with errno).
+ * serves, and a snapshot, a batch change or a capture change is given
+ * up (-1 with ETIMEDOUT; the change may still happen later).  Attach,
+ * detach and quit must know their outcome: they go on waiting, and say
+ * so again every WORKER_CMD_WARN seconds.  rc: WCMD_SETRING's settings;
+ * cq: WCMD_CAPTURE's.  Returns the command's result (0/-1 with errno).
  */
 static int
 worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
-    const struct ring_config *rc)
+    const struct ring_config *rc, struct capq *cq)
 {
 	struct wcmd *c;
 	struct timespec ts;
@@ -264,6 +268,7 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
 	c->wc_dp = dp;
 	if (rc != NULL)
 		c->wc_ring = *rc;
+	c->wc_capq = cq;
 	c->wc_refs = 2;
 	if (write(w->w_cmdpipe[1], &c, sizeof(c)) != sizeof(c))
 		fatal("worker %d: command pipe", w->w_id);
@@ -278,8 +283,8 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
 		pthread_mutex_unlock(&w->w_lock);
 		worker_stuck(w, wcmd_names[type], waited);
 		pthread_mutex_lock(&w->w_lock);
-		if ((type == WCMD_SNAPSHOT || type == WCMD_SETRING) &&
-		    !c->wc_done)
+		if ((type == WCMD_SNAPSHOT || type == WCMD_SETRING ||
+		    type == WCMD_CAPTURE) && !c->wc_done)
 			break;
 	}
 	done = c->wc_done;
@@ -356,6 +361,10 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 		c->wc_result = worker_do_setring(c->wc_dp, &c->wc_ring);
 		c->wc_errno = errno;
 		break;
+	case WCMD_CAPTURE:
+		c->wc_result = worker_do_capture(c->wc_dp, c->wc_capq);
+		c->wc_errno = errno;
+		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
 		break;
@@ -373,7 +382,7 @@ worker_attach(struct worker *w, struct vif_dp *dp)
 {
 	int rv;
 
-	if ((rv = worker_run(w, WCMD_ATTACH, dp, NULL)) == 0)
+	if ((rv = worker_run(w, WCMD_ATTACH, dp, NULL, NULL)) == 0)
 		w->w_nvifs++;
 	return (rv);
 }
@@ -381,14 +390,14 @@ worker_attach(struct worker *w, struct vif_dp *dp)
 void
 worker_detach(struct worker *w, struct vif_dp *dp)
 {
-	worker_run(w, WCMD_DETACH, dp, NULL);
+	worker_run(w, WCMD_DETACH, dp, NULL, NULL);
 	w->w_nvifs--;
 }
 
 int
 worker_snapshot(struct worker *w, struct vif_dp *dp)
 {
-	return (worker_run(w, WCMD_SNAPSHOT, dp, NULL));
+	return (worker_run(w, WCMD_SNAPSHOT, dp, NULL, NULL));
 }
 
 /*
@@ -400,7 +409,55 @@ int
 worker_set_ring(struct worker *w, struct vif_dp *dp,
     const struct ring_config *rc)
 {
-	return (worker_run(w, WCMD_SETRING, dp, rc));
+	return (worker_run(w, WCMD_SETRING, dp, rc, NULL));
+}
+
+/*
+ * worker_capture: put capture.c's wrapper cq in front of an attached
+ * queue's port (NULL: take it away), from its next pass on.  A
+ * reference to the capture comes with cq: the worker keeps it while the
+ * wrapper is in place and drops it when it is taken away or cannot be
+ * put.  0, or -1 with errno (ETIMEDOUT: the worker did not answer in
+ * time; the change comes when it does).
+ */
+int
+worker_capture(struct worker *w, struct vif_dp *dp, struct capq *cq)
+{
+	return (worker_run(w, WCMD_CAPTURE, dp, NULL, cq));
+}
+
+/* worker_do_capture: (worker thread) worker_capture's work. */
+static int
+worker_do_capture(struct vif_dp *dp, struct capq *cq)
+{
+	if (dp->dp_capq != NULL) {
+		capq_remove(dp->dp_capq);
+		dp->dp_capq = NULL;
+		dp->dp_capport = NULL;
+	}
+	if (cq == NULL)
+		return (0);
+	if (dp->dp_pio == NULL) {
+		capq_remove(cq);
+		errno = ENOTCONN;
+		return (-1);
+	}
+	if ((dp->dp_capport = capq_install(cq, portio_port(dp->dp_pio))) ==
+	    NULL) {
+		errno = ECANCELED;	/* the capture ended meanwhile */
+		return (-1);
+	}
+	dp->dp_capq = cq;
+	return (0);
+}
+
+/* worker_port: the port a pass uses: the queue's, or a capture's. */
+static const struct ring_port *
+worker_port(struct vif_dp *dp)
+{
+	if (dp->dp_capport != NULL)
+		return (dp->dp_capport);
+	return (portio_port(dp->dp_pio));
 }
 
 /* worker_do_setring: (worker thread) worker_set_ring's work. */
@@ -536,6 +593,7 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 		ring_free(dp->dp_rq);
 		dp->dp_rq = NULL;
 	}
+	worker_do_capture(dp, NULL);
 	if (dp->dp_pio != NULL) {
 		dp->dp_pio_snap = *portio_stats(dp->dp_pio);
 		portio_close(dp->dp_pio);
@@ -920,7 +978,7 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 
 	if (dp->dp_failed)
 		return;
-	rv = ring_tx(dp->dp_rq, portio_port(dp->dp_pio));
+	rv = ring_tx(dp->dp_rq, worker_port(dp));
 	if (rv == -1) {
 		worker_fail(dp);
 		return;
@@ -953,7 +1011,7 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 		return;
 	frames = portio_stats(dp->dp_pio)->ps_rx_frames;
 	if ((rv = ring_rx_ready(dp->dp_rq)) == 1)
-		rv = ring_rx(dp->dp_rq, portio_port(dp->dp_pio));
+		rv = ring_rx(dp->dp_rq, worker_port(dp));
 	if (rv == -1 || portio_lost(dp->dp_pio) != 0) {
 		worker_fail(dp);
 		return;
@@ -1076,7 +1134,7 @@ worker_log_stats(struct worker *w)
 {
 	const struct worker_stats *s = &w->w_snap;
 
-	if (worker_run(w, WCMD_SNAPSHOT, NULL, NULL) == -1)
+	if (worker_run(w, WCMD_SNAPSHOT, NULL, NULL, NULL) == -1)
 		return;
 	log_info("worker %d: event channels: reads %" PRIu64 " (ports "
 	    "%" PRIu64 "), unmasks %" PRIu64 " (ports %" PRIu64 "), "

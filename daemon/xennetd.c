@@ -82,6 +82,7 @@ static const struct option longopts[] = {
 	{ "sim",	no_argument,		NULL, 'S' },
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
+	{ "control",	required_argument,	NULL, 'C' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -90,10 +91,10 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-b usec] [-c copy-batch] [-D macro=value]\n"
-"               [-f file] [-i uring|syscall] [-m copy|map] [-N batch|packet]\n"
-"               [-p pidfile] [-q max-queues] [-r rx-batch] [-s sim-dir]\n"
-"               [-t tx-batch] [-w workers]\n"
+"usage: xennetd [-dhnSUv] [-b usec] [-C socket] [-c copy-batch]\n"
+"               [-D macro=value] [-f file] [-i uring|syscall] [-m copy|map]\n"
+"               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
+"               [-s sim-dir] [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the configuration and options, say\n"
@@ -121,7 +122,10 @@ usage(void)
 "                       /run/xennetd-sim); implies -S\n"
 "  -p, --pidfile FILE   pid file, locked: one daemon per file (default\n"
 "                       " XENNETD_USER_PIDFILE ", with -S xennetd.pid in the\n"
-"                       sim directory)\n", POLL_USEC_DEFAULT);
+"                       sim directory)\n"
+"  -C, --control FILE   the control socket of xennetctl(8) (default\n"
+"                       " XENNETD_SOCKET ", with -S xennetd.sock in\n"
+"                       the sim directory)\n", POLL_USEC_DEFAULT);
 	exit(1);
 }
 
@@ -147,7 +151,7 @@ main(int argc, char *argv[])
 	struct xnd_config *c = &x.x_conf;
 	struct event *ev_fail, *ev_sig[5];
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
-	char why[256], buf[32], simpid[PATH_MAX], *dv;
+	char why[256], buf[32], simpid[PATH_MAX], simsock[PATH_MAX], *dv;
 	unsigned long long u;
 	unsigned int n;
 	int i, readyfd = -1;
@@ -191,6 +195,15 @@ main(int argc, char *argv[])
 	} else if (c->xc_pidfile == NULL)
 		c->xc_pidfile = XENNETD_USER_PIDFILE;
 	pidfile_lock(c->xc_pidfile);
+	/* The control socket: beside the pid file on a simulated machine. */
+	if (c->xc_socket == NULL && strcmp(c->xc_provider, "sim") == 0) {
+		if (simrun_path(simsock, sizeof(simsock),
+		    simrun_dir(c->xc_simdir), "xennetd.sock") == -1)
+			fatal("control socket in %s",
+			    simrun_dir(c->xc_simdir));
+		c->xc_socket = simsock;
+	} else if (c->xc_socket == NULL)
+		c->xc_socket = XENNETD_SOCKET;
 
 	log_init(c->xc_debug, c->xc_verbose);
 	if (!c->xc_debug)
@@ -255,6 +268,7 @@ main(int argc, char *argv[])
 	}
 	if (main_xs_watch(&x) == -1)
 		fatal("cannot watch %s", x.x_root);
+	x.x_control = control_init(&x, c->xc_socket);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
@@ -270,6 +284,7 @@ main(int argc, char *argv[])
 
 	main_notify("STOPPING=1");
 	log_info("shutting down: disconnecting guests");
+	control_cleanup(x.x_control);
 	vif_shutdown_all(&x);
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_stop(x.x_workers[i]);
@@ -520,8 +535,11 @@ main_options(struct xnd_config *c)
 	optind = 1;
 #endif
 	while ((ch = getopt_long(main_argc, main_argv,
-	    "b:c:dD:f:hi:m:nN:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
+	    "b:C:c:dD:f:hi:m:nN:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'C':
+			c->xc_socket = optarg;
+			break;
 		case 'b':
 			c->xc_poll_usec = parse_num("poll-budget", optarg, 0,
 			    POLL_USEC_MAX);

@@ -27,7 +27,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <time.h>
 
+#include "ctlreq.h"
 #include "hv.h"
 #include "num.h"
 #include "ring.h"
@@ -51,6 +53,10 @@ struct event;
 struct xs_handle;
 struct worker;
 struct portio;
+struct capture;
+struct capq;
+struct control;
+struct json_object;
 
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
@@ -134,6 +140,7 @@ struct xnd_config {
 	const char		*xc_provider;	/* "xen" or "sim" */
 	const char		*xc_simdir;
 	const char		*xc_pidfile;
+	const char		*xc_socket;	/* the control socket */
 	struct ring_config	 xc_ring;
 	int			 xc_workers;	/* 0: one per CPU */
 	unsigned int		 xc_max_queues;	/* -q; 0: per worker */
@@ -235,6 +242,8 @@ struct vif_dp {
 	struct wake_stats	 dp_wk;
 	struct wake_stats	 dp_wk_snap;
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
+	struct capq		*dp_capq;	/* capturing (capture.c): */
+	const struct ring_port	*dp_capport;	/* its port, used instead */
 };
 
 /* What a worker reports when it disabled one queue of a vif. */
@@ -274,6 +283,8 @@ struct vif {
 	unsigned int		 v_attached;	/* first n on workers */
 	struct vif_dp		*v_dp;		/* one per tap queue */
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
+	struct timespec		 v_since;	/* connected (monotonic) */
+	struct capture		*v_capture;	/* NULL: none runs */
 };
 TAILQ_HEAD(vif_list, vif);
 
@@ -293,11 +304,21 @@ struct xnd {
 	struct event		*x_ev_xsretry;	/* reconnect timer */
 	struct event		*x_ev_xsalive;	/* connection probe */
 	unsigned int		 x_xsretries;
+	struct control		*x_control;
 	int			 x_quit;
 };
 
 /* xennetd.c */
 int	xnd_reload(struct xnd *);
+
+/* capture.c */
+int	capture_start(struct xnd *, struct vif *, const char *, uint64_t,
+	    unsigned int, char *, size_t);
+int	capture_stop(struct vif *, const char *, uint64_t *, uint64_t *);
+int	capture_info(struct vif *, const char **, uint64_t *, uint64_t *);
+const struct ring_port *capq_install(struct capq *,
+	    const struct ring_port *);
+void	capq_remove(struct capq *);
 
 /* conf.c */
 void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
@@ -312,6 +333,14 @@ const char *conf_notify_name(enum ring_notify);
 /* parse.y */
 struct conf *parse_config(const char *, int, int);
 int	parse_cmdline_macro(const char *);
+
+/* control.c */
+struct control *control_init(struct xnd *, const char *);
+void	control_cleanup(struct control *);
+
+/* ctlcmd.c */
+struct json_object *ctlcmd_run(struct xnd *, const struct ctlreq *);
+struct json_object *ctlcmd_error(const char *);
 
 /* log.c */
 void	log_init(int, int);
@@ -359,6 +388,7 @@ void	worker_detach(struct worker *, struct vif_dp *);
 int	worker_snapshot(struct worker *, struct vif_dp *);
 int	worker_set_ring(struct worker *, struct vif_dp *,
 	    const struct ring_config *);
+int	worker_capture(struct worker *, struct vif_dp *, struct capq *);
 int	worker_nvifs(struct worker *);
 int	worker_read_failure(int, struct wfail *);
 void	worker_log_queue(const char *, unsigned int, const struct vif_dp *);

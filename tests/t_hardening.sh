@@ -24,7 +24,7 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 command -v readelf > /dev/null || skip_all "no readelf (Debian package binutils)"
-for p in daemon/xennetd; do
+for p in daemon/xennetd xennetctl/xennetctl; do
 	b=$top_builddir/$p
 	[ -x "$b" ] || { ok 1 "$p: built"; continue; }
 	readelf -h "$b" | grep -q 'Type:.*DYN'

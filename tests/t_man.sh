@@ -3,6 +3,7 @@
 # xennetd.8 documents every option that xennetd -h prints, long and
 # short; xennetd.conf.5 documents every keyword of the configuration
 # grammar (the keyword table of daemon/parse.y, not a list of our own).
+# xennetctl.8 documents every option and command of xennetctl's usage.
 . "$top_srcdir/tests/lib.sh"
 for m in "$top_srcdir"/man/*.[0-9]; do
 	out=$(mandoc -Tlint -W warning "$m" 2>&1)
@@ -30,4 +31,23 @@ for k in $kws; do
 	    "$top_srcdir/man/xennetd.conf.5"
 	ok $? "xennetd.conf.5 documents $k"
 done
+help=$("$top_builddir/xennetctl/xennetctl" 2>&1)
+for opt in $(echo "$help" | sed -n 1p | grep -o -- '-[a-z]' | sort -u); do
+	grep -q -- "^\.Op Fl ${opt#-}" "$top_srcdir/man/xennetctl.8" &&
+	    grep -q -- "^\.It Fl ${opt#-}" "$top_srcdir/man/xennetctl.8"
+	ok $? "xennetctl.8 documents $opt"
+done
+# each command: its leading keywords (up to its first argument) head an
+# item of the command list
+echo "$help" | sed '1,2d' | while read -r line; do
+	cmd=$(echo "$line" | awk '{ c = $1; for (i = 2; i <= NF; i++) {
+	    if ($i !~ /^[a-z]+$/ || $i == "vif" || $i == "file") break
+	    c = c " " $i }; print c }')
+	grep -q -- "^\.It Cm $cmd\>" "$top_srcdir/man/xennetctl.8"
+	echo "$?|xennetctl.8 documents the command $cmd"
+done > "${TMPDIR:-/tmp}/t_man.$$"
+while IFS='|' read -r rc what; do
+	ok "$rc" "$what"
+done < "${TMPDIR:-/tmp}/t_man.$$"
+rm -f "${TMPDIR:-/tmp}/t_man.$$"
 done_testing

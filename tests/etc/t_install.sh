@@ -31,6 +31,8 @@
 #           in it must be the installed ones; - for nothing to check
 FILES="
 sbindir			xennetd		755 all   -
+sbindir			xennetctl	755 all   -
+man8dir			xennetctl.8	644 all   -
 man8dir			xennetd.8	644 all   -
 systemdsystemunitdir	xennetd.service	644 linux sub
 modprobedir		xennetd.conf	644 linux -

@@ -8,7 +8,9 @@
 #                                xs-proxy.py, pid $SE_PROXY_PID)
 #   simenv_guest NAME DOMID N    xl-sim create + netfront-sim guest stack in
 #                                namespace $SE_PFX-NAME, eth0 10.0.0.N/24,
-#                                fd00::N/64, mac 00:16:3e:00:00:N(hex)
+#                                fd00::N/64, mac 00:16:3e:00:00:N(hex);
+#                                waits until it pings dom0 (SE_GUEST_WAIT=0:
+#                                does not wait)
 #   simenv_attach NAME DOMID     xl-sim network-attach of a second vif
 #                                (devid 1, mac 00:16:3e:00:01:02) and its
 #                                netfront-sim as eth1, 10.0.1.2/24;
@@ -93,6 +95,7 @@ simenv_guest() {
 	SE_PIDS="$SE_PIDS $!"
 	SE_GUESTS="$SE_GUESTS $name"
 	eval "SE_NFPID_$name=$!"
+	[ "${SE_GUEST_WAIT:-1}" = 0 ] && return 0
 	se_wait 20 in_guest "$name" ping -c 1 -W 1 10.0.0.1
 }
 
