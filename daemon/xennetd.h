@@ -108,6 +108,13 @@ struct vif_dp {
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
 };
 
+/* A rate limit (throttle.c): burst at once, then one per interval ms. */
+struct throttle {
+	uint64_t		 th_tat;	/* ms: bucket is full again */
+	unsigned int		 th_burst;
+	unsigned int		 th_interval;
+};
+
 /* A vif's tap: one descriptor per queue it may serve (port-tap.c). */
 struct tap {
 	int			 tp_fd[XENNETD_MAX_QUEUES];
@@ -134,6 +141,16 @@ struct vif {
 	unsigned int		 v_attached;	/* first n on workers */
 	struct vif_dp		*v_dp;		/* one per tap queue */
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
+	/* the frontend's rate of reconnects and errors (vif.c) */
+	struct xnd		*v_xnd;
+	struct throttle		 v_connect_tb;	/* connect attempts */
+	struct throttle		 v_log_tb;	/* its warning lines */
+	struct event		*v_retry_ev;	/* throttled: try again */
+	uint64_t		 v_connects;	/* attempts let through */
+	uint64_t		 v_throttled;	/* attempts made to wait */
+	uint64_t		 v_throttled_at; /* ms, the last one */
+	uint64_t		 v_errors;	/* vif_error calls */
+	uint64_t		 v_log_dropped;	/* lines v_log_tb held back */
 };
 TAILQ_HEAD(vif_list, vif);
 
@@ -179,7 +196,13 @@ int	store_read_bool(struct xs_handle *, const char *, const char *, int);
 int	store_write(struct xs_handle *, uint32_t, const char *, const char *,
 	    const char *, ...) __attribute__((format(printf, 5, 6)));
 int	store_exists(struct xs_handle *, const char *);
+const char *store_why(int);
 int	store_parse_mac(const char *, uint8_t *);
+
+/* throttle.c */
+uint64_t throttle_now(void);
+uint64_t throttle_take(struct throttle *, uint64_t);
+void	throttle_init(struct throttle *, unsigned int, unsigned int);
 
 /* vif.c */
 void	vif_event(struct xnd *, const char *);
