@@ -69,6 +69,8 @@ static int	vif_parse(struct xnd *, const char *, uint32_t *, uint32_t *);
 static void	vif_scan_all(struct xnd *);
 static void	vif_scan_domain(struct xnd *, uint32_t);
 static void	vif_update_domain(struct xnd *, uint32_t);
+static void	vif_mark(struct xnd *, struct vif *);
+static void	vif_flush(evutil_socket_t, short, void *);
 static struct vif *vif_create(struct xnd *, uint32_t, uint32_t);
 static int	vif_advertise(struct xnd *, struct vif *);
 static void	vif_update(struct xnd *, struct vif *);
@@ -183,18 +185,55 @@ vif_scan_domain(struct xnd *x, uint32_t domid)
 }
 
 /*
- * vif_update_domain: re-derive every known vif of domid (VIF_ALL: of
- * every domain); vif_update may free the vif it is given.
+ * vif_update_domain: have every known vif of domid (VIF_ALL: of every
+ * domain) re-derived by the next vif_flush.
  */
 static void
 vif_update_domain(struct xnd *x, uint32_t domid)
 {
+	struct vif *v;
+
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+		if (domid == VIF_ALL || v->v_domid == domid)
+			vif_mark(x, v);
+}
+
+/*
+ * vif_mark: v changed: re-derive it once the watch events read so far
+ * are all in.  The toolstack writes a dozen keys per vif and we see our
+ * own writes too: re-deriving on every event made the cost of a vif
+ * grow with how many were added at once (a guest with 18 vifs missed
+ * libxl's 10 s InitWait deadline); now it is one pass per vif per
+ * batch of events.
+ */
+static void
+vif_mark(struct xnd *x, struct vif *v)
+{
+	v->v_dirty = 1;
+	if (x->x_dirty)
+		return;
+	if (event_base_once(x->x_base, -1, EV_TIMEOUT, vif_flush, x,
+	    NULL) == -1) {
+		vif_update(x, v);	/* cannot defer it: do it now */
+		return;
+	}
+	x->x_dirty = 1;
+}
+
+/* vif_flush: re-derive every vif marked since the last time. */
+static void
+vif_flush(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xnd *x = arg;
 	struct vif *v, *next;
 
+	x->x_dirty = 0;
 	for (v = TAILQ_FIRST(&x->x_vifs); v != NULL; v = next) {
 		next = TAILQ_NEXT(v, v_entry);
-		if (domid == VIF_ALL || v->v_domid == domid)
-			vif_update(x, v);
+		if (!v->v_dirty)
+			continue;
+		v->v_dirty = 0;
+		vif_update(x, v);	/* may free v, never next */
 	}
 }
 
@@ -216,7 +255,7 @@ vif_event(struct xnd *x, const char *path)
 		break;
 	case 2:
 		if ((v = vif_find(x, domid, handle)) != NULL)
-			vif_update(x, v);
+			vif_mark(x, v);
 		else
 			vif_create(x, domid, handle);
 		break;
@@ -235,7 +274,7 @@ vif_frontend_event(struct xnd *x, const char *token)
 	if (sscanf(token, "fe/%u/%u", &domid, &handle) != 2)
 		return;
 	if ((v = vif_find(x, domid, handle)) != NULL)
-		vif_update(x, v);
+		vif_mark(x, v);
 }
 
 /* vif_release_event: @releaseDomain: some domain died; check them all. */

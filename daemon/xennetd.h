@@ -134,6 +134,7 @@ struct vif {
 	unsigned int		 v_mtu;
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
+	int			 v_dirty;	/* vif_flush re-derives it */
 	int			 v_failed;	/* guest error: await reset */
 	struct tap		 v_tap;		/* tp_nfd 0: failed */
 	unsigned int		 v_nqueues;	/* last connection's */
@@ -166,6 +167,7 @@ struct xnd {
 	struct worker		*x_workers[XENNETD_MAX_WORKERS];
 	int			 x_nworkers;
 	int			 x_failpipe[2];	/* workers -> main */
+	int			 x_dirty;	/* vif_flush is queued */
 	int			 x_quit;
 };
 
