@@ -777,7 +777,8 @@ vif_connect(struct xnd *x, struct vif *v)
 	}
 	if (nq == 1) {
 		dp = &v->v_dp[0];
-		(vif_quiet(v) ? log_debug : log_info)("%s: connected: rings %u/%u, event channel%s %u/%u, "
+		(vif_quiet(v) ? log_debug : log_info)("%s: connected: "
+		    "rings %u/%u, event channel%s %u/%u, "
 		    "sg %d gso %d/%d csum %d/%d rx-notify %d", v->v_ifname,
 		    dp->dp_tx_ref, dp->dp_rx_ref,
 		    dp->dp_evtchn_tx == dp->dp_evtchn_rx ? "" : "s",

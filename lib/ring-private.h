@@ -94,6 +94,7 @@ struct ring_queue {
 	/* rx: the frame left in the port for want of posted requests */
 	unsigned int		 rq_rx_need;	/* its slots; 0: none held */
 	uint64_t		 rq_rx_stall_at; /* ring_clock_ms(): drop it */
+	RING_IDX		 rq_rx_stall_prod; /* req_prod the timer saw */
 	struct ring_stats	 rq_stats;
 
 	/* scratch, allocated once by ring_new */

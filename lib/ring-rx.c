@@ -25,9 +25,9 @@
  * frame's: a frontend that keeps few buffers posted gets every frame
  * that fits.  One that does not fit is left in the port (held), the
  * port is not read meanwhile and the frontend is asked to notify when it
- * posts more; after RING_RX_STALL_MS it is dropped (rx_stall), and so is
- * every later frame that does not fit, until one does: a frontend that
- * posts nothing costs the host no memory.  netif.h "rx response":
+ * posts more; if it posts nothing for RING_RX_STALL_MS the frame is
+ * dropped (rx_stall), and so is every later frame that does not fit,
+ * until one does: a frontend that posts nothing costs the host no memory.  netif.h "rx response":
  * responses must land in the same ring slot as the request they answer
  * (Linux netfront relies on it), so each response is written at its
  * request's index.  Responses are published only for whole frames,
@@ -45,6 +45,9 @@
 
 static unsigned int	ring_rx_need(const struct ring_queue *, size_t,
 			    const struct xn_vnet_hdr *);
+static int		ring_rx_stalled(struct ring_queue *, RING_IDX);
+static void		ring_rx_hold(struct ring_queue *, unsigned int,
+			    RING_IDX);
 static int		ring_rx_offload(struct ring_queue *, uint8_t *, size_t,
 			    const struct xn_vnet_hdr *, uint16_t *, uint8_t *);
 static RING_IDX		ring_rx_layout(struct ring_queue *, RING_IDX,
@@ -84,6 +87,38 @@ ring_rx_stall_ms(const struct ring_queue *rq)
 }
 
 /*
+ * ring_rx_hold: the next frame needs need slots and the frontend posted
+ * fewer: hold it, and start its stall timer if none runs.
+ */
+static void
+ring_rx_hold(struct ring_queue *rq, unsigned int need, RING_IDX prod)
+{
+	if (rq->rq_rx_need == 0) {
+		rq->rq_rx_stall_at = ring_clock_ms() + RING_RX_STALL_MS;
+		rq->rq_rx_stall_prod = prod;
+	}
+	rq->rq_rx_need = need;
+}
+
+/*
+ * ring_rx_stalled: 1 if the held frame's time is up: the frontend, whose
+ * producer index is prod, posted nothing for RING_RX_STALL_MS while it
+ * waited.  A frontend that posted restarts the timer.
+ */
+static int
+ring_rx_stalled(struct ring_queue *rq, RING_IDX prod)
+{
+	if (rq->rq_rx_need == 0)
+		return (0);
+	if (prod != rq->rq_rx_stall_prod) {
+		rq->rq_rx_stall_prod = prod;
+		rq->rq_rx_stall_at = ring_clock_ms() + RING_RX_STALL_MS;
+		return (0);
+	}
+	return (ring_rx_stall_ms(rq) == 0);
+}
+
+/*
  * ring_rx_ready: 1 if the port should be read: no frame is held, the
  * frontend has posted enough requests for the held one, or its stall
  * timer ran out; 0 if not (and then asks to be notified when the
@@ -103,7 +138,7 @@ ring_rx_ready(struct ring_queue *rq)
 	/* ring.h: the producer is never more than a ring ahead of us. */
 	if (prod - cons > RING_SIZE(&rq->rq_rx))
 		return (ring_fatal(rq, "rx req_prod beyond the ring"));
-	if (prod - cons >= need || ring_rx_stall_ms(rq) == 0)
+	if (prod - cons >= need || ring_rx_stalled(rq, prod))
 		return (1);
 	rq->rq_rx.sring->req_event = cons + need;
 	xen_mb();	/* publish req_event before re-reading req_prod */
@@ -335,7 +370,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		}
 		need = ring_rx_need(rq, len, &vh);
 		if (prod - cons < need) {
-			if (ring_rx_stall_ms(rq) == 0) {
+			if (ring_rx_stalled(rq, prod)) {
 				/* held too long: drop, and what follows */
 				port->rp_take(port->rp_arg);
 				nframes++;
@@ -343,10 +378,7 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 				continue;
 			}
 			/* hold it until the frontend posts enough */
-			if (rq->rq_rx_need == 0)
-				rq->rq_rx_stall_at = ring_clock_ms() +
-				    RING_RX_STALL_MS;
-			rq->rq_rx_need = need;
+			ring_rx_hold(rq, need, prod);
 			break;
 		}
 		rq->rq_rx_need = 0;

@@ -207,16 +207,17 @@ int		 ring_tx(struct ring_queue *rq, const struct ring_port *port);
 
 /*
  * How long a frame that does not fit in the rx requests the frontend
- * posted is held for it (the port is not read meanwhile) before it is
- * dropped (rx_stall); until the frontend makes room, later frames that
- * do not fit are then dropped at once.
+ * posted is held for it (the port is not read meanwhile) while the
+ * frontend posts no new request, before it is dropped (rx_stall); until
+ * a frame fits again, later frames that do not fit are then dropped at
+ * once.  A frontend that posts requests restarts the timer.
  */
-#define RING_RX_STALL_MS	1000
+#define RING_RX_STALL_MS	2000
 
 /*
  * ring_rx_ready: 1 if the port should be read: no frame is held, or the
- * frontend posted enough rx requests for the one held, or it has been
- * held for RING_RX_STALL_MS (the pass drops it); 0 if not (the frontend
+ * frontend posted enough rx requests for the one held, or it posted none
+ * for RING_RX_STALL_MS since (the pass drops it); 0 if not (the frontend
  * is then asked to notify when it posts them), -1 if it broke the
  * protocol.
  */

@@ -2390,7 +2390,6 @@ t_rx_few(void)
 	}
 	ok(rv == 0 && n == 5 && bad == 0 && vst(v)->rs_rx_packets == 3,
 	    "few: 16 buffers posted: 60, 1514 and 9000 octets delivered");
-	frx_post(v, 5);		/* as netfront refills: 16 posted again */
 	fill(g, RING_FRAME_MAX, 63);
 	fp_queue(&v->v_port, NULL, g, RING_FRAME_MAX);
 	fill(f, 100, 64);
@@ -2403,8 +2402,15 @@ t_rx_few(void)
 	    "few: the largest frame (17 slots) is held, the port not read, "
 	    "its stall timer runs (%d ms)", ring_rx_stall_ms(v->v_q));
 	v->v_q->rq_rx_stall_at = 1;	/* internal: its time is up */
+	frx_post(v, 1);			/* but the frontend posted one */
+	ok(ring_rx_ready(v->v_q) == 0 && ring_rx_stall_ms(v->v_q) > 0,
+	    "few: a frontend that posts (12 of 17) restarts the stall timer");
+	frx_post(v, 4);			/* 16 posted, as netfront keeps */
+	ok(ring_rx_ready(v->v_q) == 0, "few: 16 of 17 do not do either");
+	v->v_q->rq_rx_stall_at = 1;
 	ok(ring_rx_stall_ms(v->v_q) == 0 && ring_rx_ready(v->v_q) == 1,
-	    "few: when its stall timer runs out the port is read again");
+	    "few: when it posted nothing for its stall time the port is read "
+	    "again");
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, 64);
 	at = 5;
