@@ -705,12 +705,13 @@ static int
 hc_rx_revoked(struct nf *nf, struct nf_queue *q)
 {
 	unsigned int i;
+	int ref;
 
-	for (i = 0; i < NF_RING; i++)
-		if (q->q_rxbuf[i].b_gref >= 0 &&
-		    simdom_ungrant(nf->nf_dom, (uint32_t)q->q_rxbuf[i].b_gref) ==
-		    0)
+	for (i = 0; i < NF_RING; i++) {
+		ref = q->q_rxbuf[i].b_gref;
+		if (ref >= 0 && simdom_ungrant(nf->nf_dom, (uint32_t)ref) == 0)
 			nf->nf_hostile->h_actions++;
+	}
 	return (0);
 }
 
