@@ -16,10 +16,15 @@ trap 'simenv_stop' EXIT
 
 simenv_start; ok $? "xenstored-sim and xennetd started"
 be=/local/domain/0/backend/vif
-# every event below $be with the time it was seen (ms)
-stdbuf -oL xenstore-watch "$be" 2>/dev/null | while read -r p; do
+# every event below $be with the time it was seen (us); both processes
+# on SE_PIDS, so that simenv_stop ends them (a pipeline's $! is only its
+# last one, and xenstore-watch spins once its xenstored is gone)
+mkfifo "$SE_DIR/watch.fifo"
+stdbuf -oL xenstore-watch "$be" > "$SE_DIR/watch.fifo" 2>/dev/null &
+SE_PIDS="$SE_PIDS $!"
+while read -r p; do
 	echo "${EPOCHREALTIME/./} $p"
-done > "$SE_DIR/watch.log" &
+done < "$SE_DIR/watch.fifo" > "$SE_DIR/watch.log" &
 SE_PIDS="$SE_PIDS $!"
 se_wait 5 grep -q "$be" "$SE_DIR/watch.log"
 ok $? "watching $be"
@@ -55,7 +60,11 @@ for n in 1 8 32 64; do
 	done
 	c0=$(cpu_ms)
 	t0=${EPOCHREALTIME/./}
-	in_dom0 "$SIM/xl-sim" create -n many$domid -d $domid "${specs[@]}" \
+	# libxl's 10 s InitWait deadline raised to 120 s: this asserts that
+	# every vif gets there, the times say how fast (on a loaded host the
+	# tap ioctls wait for the kernel's global rtnl lock)
+	in_dom0 "$SIM/xl-sim" --timeouts 120,30,120 create -n many$domid \
+	    -d $domid "${specs[@]}" \
 	    > "$SE_DIR/xl-many$domid.log" 2>&1
 	rc=$?
 	t1=${EPOCHREALTIME/./}
