@@ -65,55 +65,17 @@ for p in daemon/xennetd tests/sim/xenstored-sim tests/sim/xl-sim \
 done
 command -v bridge >/dev/null || bench_die "needs bridge(8) (iproute2)"
 
-. "$top_srcdir/tests/sim/simenv.sh"
-
-B_TMP=$(mktemp -d /tmp/xennetd-bench.XXXXXX) || exit 1
-B_PIDS=""
+# the simulator helpers of tests/bench/run (s_dom, s_nf, s_field...)
+. "$top_srcdir/tests/bench/lib.sh"
+. "$top_srcdir/tests/bench/lib-sim.sh"
+B_TMP=$S_TMP
 
 # bench_cleanup: stop our guests, the simulated host and remove files.
 bench_cleanup() {
-	local p
-	for p in $B_PIDS; do kill "$p" 2>/dev/null; done
-	B_PIDS=""
-	simenv_stop
-	rm -rf "$B_TMP"
+	s_cleanup
 }
 trap 'bench_cleanup' EXIT
 trap 'exit 130' INT TERM
-
-# field FILE PREFIX KEY: KEY's value on FILE's "PREFIX: k=v ..." line
-field() {
-	sed -n "s/^$2: .*[ ]$3=\([^ ]*\).*/\1/p; s/^$2: $3=\([^ ]*\).*/\1/p" \
-	    "$1" | tail -n 1
-}
-
-# cpu_ticks PID: utime + stime of PID in clock ticks
-cpu_ticks() {
-	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
-
-# nf_start NAME DOMID ARGS...: netfront-sim (generator or sink) in the
-# background, without the hypercall cost (only xennetd pays it); its
-# pid in B_NFPID, output in $B_TMP/NAME.out and .err
-nf_start() {
-	local name=$1 domid=$2; shift 2
-	env -u XENNET_SIM_HCALL_NS "$SIM/netfront-sim" --xs "$XENSTORED_PATH" \
-	    --simdir "$XENNET_SIM_DIR" --domid "$domid" "$@" \
-	    > "$B_TMP/$name.out" 2> "$B_TMP/$name.err" &
-	B_NFPID=$!
-	B_PIDS="$B_PIDS $B_NFPID"
-}
-
-# xl_create NAME DOMID MAC: a domain with one vif on xenbr0
-xl_create() {
-	in_dom0 "$SIM/xl-sim" create -n "$1" -d "$2" \
-	    --vif "mac=$3,bridge=xenbr0" >> "$B_TMP/xl.log" 2>&1 && return 0
-	echo "xl-sim create $1 failed" >&2
-	return 1
-}
-
-# gone PID: PID has exited
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # counted N: xennetd has logged counters for N vifs
 counted() {
@@ -161,45 +123,44 @@ bench_case() {
 	[ "$mode" = unbatched ] && XND_ARGS="-U"
 	export XND_ARGS XENNET_SIM_HCALL_NS=$cost
 	simenv_start || { echo "simenv_start failed" >&2; return 1; }
-	xl_create bA 2 "$MAC_A" || return 1
-	xl_create bB 3 "$MAC_B" || return 1
+	s_dom bA 2 "$MAC_A" || return 1
+	s_dom bB 3 "$MAC_B" || return 1
 	# the sink never transmits: tell the bridge where its MAC is
 	in_dom0 bridge fdb replace "$MAC_B" dev vif3.0 master static ||
 	    return 1
-	nf_start sink 3 --sink
-	sink=$B_NFPID
+	s_nf sink 3 --sink
+	sink=$S_PID
 	se_wait 20 grep -q "connected:" "$B_TMP/sink.err" ||
 	    { echo "sink did not connect" >&2; return 1; }
 	case $sizes in *,*) szopt=--sizes ;; esac
-	c0=$(cpu_ticks "$XND_PID")
-	nf_start gen 2 --gen "$szopt" "$sizes" --duration "$DUR" --rate 0 \
+	c0=$(b_ticks "$XND_PID")
+	s_nf gen 2 --gen "$szopt" "$sizes" --duration "$DUR" --rate 0 \
 	    --dst-mac "$MAC_B"
-	gen=$B_NFPID
-	se_wait $((DUR + 30)) gone "$gen" ||
+	gen=$S_PID
+	se_wait $((DUR + 30)) s_gone "$gen" ||
 	    { echo "generator did not finish" >&2; return 1; }
-	c1=$(cpu_ticks "$XND_PID")
+	c1=$(b_ticks "$XND_PID")
 	wait "$gen"
 	rc=$?
 	[ $rc = 0 ] || { echo "generator failed ($rc)" >&2; return 1; }
 	sleep 0.3	# frames still in flight reach the sink
 	kill "$sink"
 	wait "$sink"
-	B_PIDS=""
 	grep -q "^sink: " "$B_TMP/sink.out" ||
 	    { echo "no sink summary" >&2; return 1; }
 	# both vifs are disconnected now: their counters are final
 	kill -USR1 "$XND_PID"
 	se_wait 5 counted 2 || { echo "no counters from xennetd" >&2;
 	    return 1; }
-	sent=$(field "$B_TMP/gen.out" gen packets)
-	recvd=$(field "$B_TMP/sink.out" sink packets)
+	sent=$(s_field "$B_TMP/gen.out" gen packets)
+	recvd=$(s_field "$B_TMP/sink.out" sink packets)
 	copy=$(hcalls copy)
 	notify=$(hcalls notify)
 	hz=$(getconf CLK_TCK)
-	echo "$mode $cost $sizes $(field "$B_TMP/sink.out" sink pps)" \
-	    "$(field "$B_TMP/sink.out" sink gbps) $sent $recvd" \
-	    "$(field "$B_TMP/sink.out" sink lat_us_p50)" \
-	    "$(field "$B_TMP/sink.out" sink lat_us_p99) $copy $notify" \
+	echo "$mode $cost $sizes $(s_field "$B_TMP/sink.out" sink pps)" \
+	    "$(s_field "$B_TMP/sink.out" sink gbps) $sent $recvd" \
+	    "$(s_field "$B_TMP/sink.out" sink lat_us_p50)" \
+	    "$(s_field "$B_TMP/sink.out" sink lat_us_p99) $copy $notify" \
 	    "$(awk -v t=$((c1 - c0)) -v hz="$hz" \
 	    'BEGIN { printf "%.3f", t / hz }')" >> "$B_TMP/results"
 	[ -n "${BENCH_LOGS:-}" ] && bench_keep "$mode-$cost-$sizes"

@@ -3,26 +3,75 @@
 # 4.17 (the e2e lab under QEMU TCG), side by side in one boot, the variants
 # alternating round by round.  Prints a Markdown table of medians, spreads
 # and ratios to the kernel, and writes it with the raw CSV under
-# tests/bench/results/.
+# tests/bench/results/ (tests/bench/run's section xen runs it).
 #
 # usage: tests/bench/xen.sh [ROUNDS [SECONDS]]      (root; built tree)
+#        tests/bench/xen.sh --table CSV   (the table of an earlier run's
+#                                         CSV, written next to it)
 # env:   VARIANTS="kernel xennetd: xennetd:-i+syscall"  (xennetd:ARGS, the
 #        arguments joined by +)
+#        XEN_VCPUS=1|2 (the domU's vCPUs, default 1), XEN_CSV (the CSV
+#        file; the table goes next to it as .md), XEN_LOCK_WAIT (seconds
+#        to wait for the lab, default 1800), XEN_HEADER (lines put first
+#        in both files)
 #        top_builddir (default ./build), E2E_BUILD as in tests/e2e/t_xen.sh
+# Exit 77 when the lab cannot run here (setup failed, lab busy).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir/build}"
+
+# xen_table CSV: the Markdown table of CSV's runs, into CSV's .md: its
+# "#" header, the method, medians grouped by test, ratios to the kernel
+xen_table() {
+	local csv=$1 md=${1%.csv}.md info
+	info=$(sed -n 's/^# xen: //p' "$csv")
+	{
+	echo "## Real Xen 4.17 under QEMU TCG: kernel xen-netback vs xennetd"
+	echo
+	sed -n 's/^# \([a-z]*: \)/- \1/p' "$csv" | grep -v '^- xen: '
+	echo
+	echo "$info.  iperf3 from dom0 to the domU, TCP (tcp4: 4 streams," \
+	    "-P 4), UDP 64-byte datagrams (-l 64 -b 0, packets/s received)."
+	echo "Median (min–max) of the rounds; CPU: all of dom0 (/proc/stat), %" \
+	    "of its vCPUs' time; ratios: to the kernel's median in this run."
+	echo
+	awk -F, '/^#/ { next } !h { h = 1; print; next } { print | \
+	    "sort -s -t, -k3,3" }' "$csv" |
+	    awk -F, -v keys=test,unit,variant -v vals=value,dom0_cpu_pct \
+	    -v ref=variant=kernel -f "$top_srcdir/tests/bench/summary.awk" |
+	    sed 's/| xennetd: |/| xennetd |/; s/| xennetd:\([^ |]*\) |/| xennetd \1 |/
+		s/\(| xennetd [^|]*\)+/\1 /g'
+	echo
+	sed -n 's/^# \(the run did not finish.*\)/Note: \1./p' "$csv"
+	echo
+	} > "$md"
+}
+if [ "${1:-}" = --table ]; then
+	[ -f "${2:-}" ] || { echo "usage: xen.sh --table CSV" >&2; exit 2; }
+	xen_table "$2"
+	cat "${2%.csv}.md"
+	exit 0
+fi
 ROUNDS=${1:-3}
 SECS=${2:-8}
 VARIANTS=${VARIANTS:-"kernel xennetd: xennetd:-i+syscall"}
 E2E=$top_srcdir/tests/e2e
 export E2E_BUILD=${E2E_BUILD:-$E2E/build}
-OUTDIR=$top_srcdir/tests/bench/results
-mkdir -p "$E2E_BUILD/logs" "$OUTDIR" || exit 1
-"$E2E/setup.sh" > /dev/null 2>&1 || { echo "setup.sh failed" >&2; exit 1; }
+XEN_VCPUS=${XEN_VCPUS:-1}
+case $XEN_VCPUS in
+1) DOMU="domU.cfg domu1" ;;
+2) DOMU="domU-2vcpu.cfg domu2" ;;
+*) echo "XEN_VCPUS: 1 or 2" >&2; exit 1 ;;
+esac
+CSV=${XEN_CSV:-$top_srcdir/tests/bench/results/xen-$(date -u +%Y%m%d-%H%M).csv}
+mkdir -p "$E2E_BUILD/logs" "$(dirname "$CSV")" || exit 1
+command -v qemu-system-x86_64 > /dev/null ||
+    { echo "no qemu-system-x86_64" >&2; exit 77; }
+"$E2E/setup.sh" > /dev/null 2>&1 || { echo "setup.sh failed" >&2; exit 77; }
 LOCK=${XENNETD_E2E_LOCK:-/tmp/xennetd-e2e.lock}	# as t_xen.sh
 exec 9> "$LOCK"
-flock -w 1800 9 || { echo "cannot lock $LOCK" >&2; exit 1; }
+flock -w "${XEN_LOCK_WAIT:-1800}" 9 ||
+    { echo "the lab is busy (lock $LOCK)" >&2; exit 77; }
 WORK=$(mktemp -d "$E2E_BUILD/bench.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
 STAGE=$WORK/stage
@@ -32,64 +81,29 @@ env -u MAKEFLAGS make -C "$top_builddir" install DESTDIR="$STAGE" \
 XN=$(cd "$STAGE" && find . -path '*/sbin/xennetd' -type f | head -n 1)
 echo "XENNETD=${XN#.}" > "$STAGE/lab/env"
 cp "$top_srcdir/tests/bench/xen/lab/test.sh" "$STAGE/lab/test.sh"
-printf 'ROUNDS=%s\nBENCH_T=%s\nVARIANTS="%s"\n' "$ROUNDS" "$SECS" \
-    "$VARIANTS" > "$STAGE/lab/bench.env"
+printf 'ROUNDS=%s\nBENCH_T=%s\nVARIANTS="%s"\nDOMU="%s"\n' "$ROUNDS" \
+    "$SECS" "$VARIANTS" "$DOMU" > "$STAGE/lab/bench.env"
 "$E2E/build.sh" "$WORK/img" "$STAGE" > "$WORK/build.log" 2>&1 ||
     { tail "$WORK/build.log"; exit 1; }
 nv=$(echo $VARIANTS | wc -w)
 LOG=$E2E_BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log
-TIMEOUT=$((ROUNDS * nv * (4 * (SECS + 8) + 40) + 120)) \
+# per variant: 6 tests, xl create (a 2-vCPU domU under TCG on a loaded
+# host: up to 2 minutes), destroy, backend up and down
+TIMEOUT=$((ROUNDS * nv * (6 * (SECS + 8) + 150) + 120)) \
     "$E2E/boot.sh" "$WORK/img" "$LOG" "e2e.backend=bench"
-stamp=$(date -u +%Y-%m-%dT%H:%MZ)
-commit=$(git -C "$top_srcdir" rev-parse --short HEAD 2>/dev/null)
-CSV=$OUTDIR/xen-$(date -u +%Y%m%d-%H%M).csv
-echo "round,variant,test,value,unit,dom0_cpu_pct" > "$CSV"
+{
+	[ -n "${XEN_HEADER:-}" ] && echo "$XEN_HEADER"
+	echo "# xen: $(date -u +%Y-%m-%dT%H:%MZ), commit" \
+	    "$(git -C "$top_srcdir" rev-parse --short HEAD 2>/dev/null)," \
+	    "$ROUNDS alternating rounds of ${SECS} s, ${XEN_VCPUS}-vCPU PV domU"
+	echo "round,variant,test,value,unit,dom0_cpu_pct"
+} > "$CSV"
 sed -n 's/^ *[0-9.]* LAB: BENCH //p' "$LOG" | tr ' ' ',' >> "$CSV"
 sed -n 's/^ *[0-9.]* LAB: NOTE /# note: /p' "$LOG"
-grep -q 'LAB: DONE bench' "$LOG" || echo "# the run did not finish: $LOG"
-MD=${CSV%.csv}.md
-{
-echo "## Real Xen 4.17 under QEMU TCG: kernel xen-netback vs xennetd"
+grep -q 'LAB: DONE bench' "$LOG" ||
+    echo "# the run did not finish (QEMU's time limit): $LOG" | tee -a "$CSV"
+xen_table "$CSV"
+cat "${CSV%.csv}.md"
 echo
-echo "$stamp, commit $commit, $ROUNDS alternating rounds of ${SECS} s," \
-    "1-vCPU PV domU, iperf3 from dom0.  Median (min-max) of the rounds;"
-echo "CPU: all of dom0, % of its vCPUs' time; ratio: to the kernel's median."
-echo
-awk -F, -v variants="$VARIANTS" '
-function med(s,   a, n, i, j, t) {
-	n = split(s, a, " ")
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-		if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-	lo = a[1]; hi = a[n]
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-NR > 1 { k = $3 SUBSEP $2; v[k] = v[k] " " $4; c[k] = c[k] " " $6;
-	 unit[$3] = $5; if (!($3 in seen)) { seen[$3] = 1; tests[++nt] = $3 } }
-END {
-	nvar = split(variants, var, " ")
-	printf "| test | variant | value | dom0 CPU %% | ratio | CPU ratio |\n"
-	printf "|---|---|---|---|---|---|\n"
-	for (i = 1; i <= nt; i++) {
-		t = tests[i]
-		kv = med(v[t SUBSEP "kernel"]); kc = med(c[t SUBSEP "kernel"])
-		for (j = 1; j <= nvar; j++) {
-			k = t SUBSEP var[j]
-			if (!(k in v)) continue
-			m = med(v[k]); l = lo; h = hi
-			cm = med(c[k])
-			name = var[j]; sub(/:$/, "", name); gsub(/[+]/, " ", name)
-			r = "-"
-			if (kv > 0)
-				r = sprintf("%.2f", m / kv)
-			rc = "-"
-			if (kc > 0)
-				rc = sprintf("%.2f", cm / kc)
-			printf "| %s | %s | %g %s (%g-%g) | %.1f | %s | %s |\n",
-			    t, name, m, unit[t], l, h, cm, r, rc
-		}
-	}
-}' "$CSV"
-} > "$MD"
-cat "$MD"
-echo
-echo "written: $MD $CSV (log $LOG)"
+echo "written: ${CSV%.csv}.md $CSV (log $LOG)"
+grep -q 'LAB: BENCH' "$LOG"

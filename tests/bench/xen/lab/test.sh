@@ -4,17 +4,22 @@
 # (in turn, so that the variants alternate): bring the backend up, xl create
 # the domU, measure, xl destroy, take the backend down.  Measures, each for
 # BENCH_T seconds, from dom0 to the domU's iperf3 server: TCP dom0->domU,
-# TCP domU->dom0 (-R), UDP 64-byte datagrams both ways; with the total dom0
+# TCP domU->dom0 (-R), both again with 4 streams (-P 4), UDP 64-byte
+# datagrams both ways; with the total dom0
 # CPU (all its vCPUs, from /proc/stat) over each run.  Prints
 #   LAB: BENCH <round> <variant> <test> <value> <unit> <dom0-cpu-%>
 # /lab/env sets XENNETD; /lab/bench.env sets ROUNDS, BENCH_T, VARIANTS
-# ("kernel" or "xennetd:ARGS", the arguments joined by +).
+# ("kernel" or "xennetd:ARGS", the arguments joined by +), DOMU (the
+# domU's config in /etc/xen and its name).
 ROUNDS=3
 BENCH_T=8
 VARIANTS="kernel xennetd: xennetd:-i+syscall"
+DOMU="domU.cfg domu1"
 [ -r /lab/env ] && . /lab/env
 [ -r /lab/bench.env ] && . /lab/bench.env
 DOMU_IP=10.0.0.2
+DOMU_CFG=${DOMU% *}
+DOMU_NAME=${DOMU#* }
 XNPID=""
 
 bench_wait() {		# SECONDS CMD...
@@ -62,7 +67,9 @@ bench_run() {		# ROUND VARIANT TEST IPERF-ARGS...: one measurement
 	    "$@" 2>&1)
 	c1=$(bench_cpu)
 	case $t in
-	tcp*)	val=$(echo "$out" | awk '/receiver/ { print $7 }')
+	tcp*)	# the last receiver line: the [SUM] one with -P
+		val=$(echo "$out" | awk '/receiver/ {
+		    v = $1 == "[SUM]" ? $6 : $7 } END { print v }')
 		unit=Mbit/s;;
 	udp*)	# receiver: lost/total datagrams; packets/s received
 		val=$(echo "$out" | awk -v T=$BENCH_T '/receiver/ {
@@ -86,7 +93,7 @@ while [ $r -le $ROUNDS ]; do
 			tail -n 5 /tmp/xennetd.log | sed "s|^|LAB: NOTE $v |"
 			continue
 		fi
-		if ! timeout 60 xl create /etc/xen/domU.cfg > /tmp/xl.log 2>&1 ||
+		if ! timeout 60 xl create /etc/xen/$DOMU_CFG > /tmp/xl.log 2>&1 ||
 		    ! bench_wait 60 ping -c 1 -W 1 $DOMU_IP; then
 			lab "NOTE $v: domU unreachable"
 			tail -n 5 /tmp/xl.log | sed "s|^|LAB: NOTE $v |"
@@ -94,15 +101,17 @@ while [ $r -le $ROUNDS ]; do
 			sleep 1
 			bench_run $r $v tcp_dom0_domU
 			bench_run $r $v tcp_domU_dom0 -R
+			bench_run $r $v tcp4_dom0_domU -P 4
+			bench_run $r $v tcp4_domU_dom0 -P 4 -R
 			bench_run $r $v udp64_dom0_domU -u -l 64 -b 0
 			bench_run $r $v udp64_domU_dom0 -u -l 64 -b 0 -R
 			[ -n "$XNPID" ] && kill -USR1 $XNPID && sleep 0.5 &&
 			    grep -E 'tap:|hypercalls' /tmp/xennetd.log |
 			    tail -n 2 | sed "s|^|LAB: NOTE $r $v |"
 		fi
-		timeout 30 xl destroy domu1 > /dev/null 2>&1 ||
+		timeout 30 xl destroy $DOMU_NAME > /dev/null 2>&1 ||
 		    lab "NOTE $v: xl destroy failed"
-		bench_wait 10 sh -c "! xenstore-exists /local/domain/0/backend/vif/\$(xl domid domu1 2>/dev/null || echo x)"
+		bench_wait 10 sh -c "! xenstore-exists /local/domain/0/backend/vif/\$(xl domid $DOMU_NAME 2>/dev/null || echo x)"
 		bench_down "$v"
 	done
 	r=$((r + 1))
