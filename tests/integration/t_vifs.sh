@@ -47,10 +47,7 @@ initwait_times() {
 }
 
 # cpu_ms: xennetd's CPU time so far (user + system), ms
-cpu_ms() {
-	awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' \
-	    "/proc/$XND_PID/stat"
-}
+cpu_ms() { echo $(( $(cpu_ticks "$XND_PID") * 1000 / $(getconf CLK_TCK) )); }
 
 domid=10
 for n in 1 8 32 64; do
