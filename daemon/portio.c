@@ -76,7 +76,8 @@ struct portio {
 	struct ring_port	 pi_port;
 	struct portio_stats	 pi_stats;
 
-	unsigned int		 pi_nbuf;
+	unsigned int		 pi_nbuf;	/* PORTIO_MAX_BUFS */
+	unsigned int		 pi_nuse;	/* the first n are used */
 	uint8_t			*pi_mem;	/* pi_nbuf * PORTIO_BUF_SIZE */
 	size_t			 pi_memlen;
 	uint8_t			*pi_state;	/* enum portio_bufstate */
@@ -88,6 +89,7 @@ struct portio {
 	uint32_t		*pi_lent;
 	unsigned int		 pi_nlent;
 	int			 pi_drained;	/* tap found empty this pass */
+	int			 pi_lost;	/* errno: the tap is gone */
 	unsigned int		 pi_rx_eagain;	/* of them found it empty */
 
 	/* uring */
@@ -114,6 +116,7 @@ static void	portio_fallback(const char *);
 static int	portio_submit(struct portio *);
 static void	portio_reap(struct portio *);
 static ssize_t	portio_read_one(struct portio *);
+static void	portio_error(struct portio *, int);
 
 /* The frame data of buffer i (its vnet header is just before). */
 static uint8_t *
@@ -124,39 +127,41 @@ portio_buf(struct portio *pi, uint32_t i)
 }
 
 /*
- * portio_open: frame I/O on tap fd (non-blocking) with nbuf receive
- * buffers and room for txmax queued writes per pass.  PORTIO_URING
- * falls back to PORTIO_SYSCALL (and says so in *mode) when the kernel
- * has no io_uring for us.  Returns NULL with errno on failure.
+ * portio_open: frame I/O on tap fd (non-blocking) using nbuf receive
+ * buffers (portio_set_bufs changes that) and room for a full pass of
+ * queued writes.  Room for PORTIO_MAX_BUFS buffers is reserved, but
+ * only pages that frames touch cost memory.  PORTIO_URING falls back to
+ * PORTIO_SYSCALL (and says so in *mode) when the kernel has no io_uring
+ * for us.  Returns NULL with errno on failure.
  */
 struct portio *
-portio_open(int fd, enum portio_mode *mode, unsigned int nbuf,
-    unsigned int txmax)
+portio_open(int fd, enum portio_mode *mode, unsigned int nbuf)
 {
 	struct portio *pi;
+	unsigned int txmax = PORTIO_MAX_BUFS;
 	int save;
 
-	if (nbuf == 0 || nbuf > PORTIO_MAX_BUFS || txmax == 0 ||
-	    txmax > PORTIO_MAX_BUFS) {
+	if (nbuf == 0 || nbuf > PORTIO_MAX_BUFS) {
 		errno = EINVAL;
 		return (NULL);
 	}
 	if ((pi = calloc(1, sizeof(*pi))) == NULL)
 		return (NULL);
 	pi->pi_fd = fd;
-	pi->pi_nbuf = nbuf;
-	pi->pi_memlen = (size_t)nbuf * PORTIO_BUF_SIZE;
+	pi->pi_nbuf = PORTIO_MAX_BUFS;
+	pi->pi_nuse = nbuf;
+	pi->pi_memlen = (size_t)pi->pi_nbuf * PORTIO_BUF_SIZE;
 	/* anonymous memory: a small frame touches one page of its buffer */
 	pi->pi_mem = mmap(NULL, pi->pi_memlen, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (pi->pi_mem == MAP_FAILED) {
 		pi->pi_mem = NULL;
 		goto fail;
 	}
-	pi->pi_state = calloc(nbuf, sizeof(*pi->pi_state));
-	pi->pi_len = calloc(nbuf, sizeof(*pi->pi_len));
-	pi->pi_rq = calloc(nbuf, sizeof(*pi->pi_rq));
-	pi->pi_lent = calloc(nbuf, sizeof(*pi->pi_lent));
+	pi->pi_state = calloc(pi->pi_nbuf, sizeof(*pi->pi_state));
+	pi->pi_len = calloc(pi->pi_nbuf, sizeof(*pi->pi_len));
+	pi->pi_rq = calloc(pi->pi_nbuf, sizeof(*pi->pi_rq));
+	pi->pi_lent = calloc(pi->pi_nbuf, sizeof(*pi->pi_lent));
 	pi->pi_txiov_n = 2 * txmax;
 	pi->pi_txiov = calloc(pi->pi_txiov_n, sizeof(*pi->pi_txiov));
 	pi->pi_txhdr = calloc(txmax, sizeof(*pi->pi_txhdr));
@@ -168,8 +173,8 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf,
 	pi->pi_mode = *mode;
 	if (pi->pi_mode == PORTIO_URING) {
 		/* room for a read into every buffer and a full tx pass */
-		if ((errno = -io_uring_queue_init(nbuf + txmax, &pi->pi_ring,
-		    0)) != 0) {
+		if ((errno = -io_uring_queue_init(pi->pi_nbuf + txmax,
+		    &pi->pi_ring, 0)) != 0) {
 			portio_fallback("no io_uring");
 			pi->pi_mode = PORTIO_SYSCALL;
 		} else {
@@ -192,6 +197,22 @@ fail:
 	portio_close(pi);
 	errno = save;
 	return (NULL);
+}
+
+/*
+ * portio_set_bufs: use nbuf receive buffers from now on (a live change
+ * of the rx batch).  Frames held in buffers beyond the new count are
+ * still delivered; those buffers are just not read into again.
+ */
+int
+portio_set_bufs(struct portio *pi, unsigned int nbuf)
+{
+	if (nbuf == 0 || nbuf > pi->pi_nbuf) {
+		errno = EINVAL;
+		return (-1);
+	}
+	pi->pi_nuse = nbuf;
+	return (0);
 }
 
 /* portio_close: cancel what is in flight, free everything (not the fd). */
@@ -238,6 +259,28 @@ portio_held(struct portio *pi)
 	if (pi->pi_mode == PORTIO_URING)
 		portio_reap(pi);
 	return (pi->pi_rq_n);
+}
+
+/*
+ * portio_error: a read failed with err.  The errors of a tun whose
+ * device was deleted (EBADFD) or that cannot work any more mean the port
+ * is lost for good: portio_lost says so from now on, and the fd (always
+ * readable now) must not be polled again.
+ */
+static void
+portio_error(struct portio *pi, int err)
+{
+	pi->pi_stats.ps_rx_errors++;
+	if (err == EBADFD || err == ENODEV || err == ENXIO || err == EBADF ||
+	    err == EFAULT)
+		pi->pi_lost = err;
+}
+
+/* portio_lost: 0, or the errno that lost the port for good. */
+int
+portio_lost(const struct portio *pi)
+{
+	return (pi->pi_lost);
 }
 
 const struct portio_stats *
@@ -340,6 +383,8 @@ portio_peek(void *arg, uint8_t **buf)
 	uint32_t i;
 	ssize_t r;
 
+	if (pi->pi_lost != 0)
+		return (-1);
 	if (pi->pi_rq_n == 0) {
 		if (pi->pi_drained)
 			return (0);	/* empty a moment ago, this pass */
@@ -410,7 +455,7 @@ portio_fill(struct portio *pi)
 	uint32_t i;
 	unsigned int n = 0;
 
-	for (i = 0; i < pi->pi_nbuf; i++)
+	for (i = 0; i < pi->pi_nuse; i++)
 		if (pi->pi_state[i] == PB_FREE) {
 			if (portio_post(pi, i) == -1)
 				break;
@@ -549,7 +594,7 @@ portio_reap(struct portio *pi)
 		if (cqe->res == -EAGAIN || cqe->res == 0)
 			pi->pi_rx_eagain++;
 		else if (cqe->res != -EINTR)
-			pi->pi_stats.ps_rx_errors++;
+			portio_error(pi, -cqe->res);
 	}
 	io_uring_cq_advance(&pi->pi_ring, n);
 }
@@ -564,10 +609,10 @@ portio_read_one(struct portio *pi)
 	uint32_t i;
 	ssize_t r;
 
-	for (i = 0; i < pi->pi_nbuf; i++)
+	for (i = 0; i < pi->pi_nuse; i++)
 		if (pi->pi_state[i] == PB_FREE)
 			break;
-	if (i == pi->pi_nbuf)
+	if (i == pi->pi_nuse)
 		return (0);	/* every buffer lent: the pass is full */
 	pi->pi_stats.ps_syscalls++;
 	if ((r = read(pi->pi_fd, portio_buf(pi, i), PORTIO_READ_LEN)) == -1) {
@@ -575,7 +620,7 @@ portio_read_one(struct portio *pi)
 			pi->pi_drained = 1;
 			return (0);
 		}
-		pi->pi_stats.ps_rx_errors++;
+		portio_error(pi, errno);
 		return (-1);
 	}
 	if (r == 0)

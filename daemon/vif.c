@@ -235,14 +235,27 @@ vif_release_event(struct xnd *x)
  * (queued before the frontend reset and reconnected) is dropped.
  */
 void
-vif_worker_failed(struct xnd *x, uint32_t domid, uint32_t handle,
-    uint32_t queue, uint64_t gen, const char *why)
+vif_worker_failed(struct xnd *x, const struct wfail *f)
 {
 	struct vif *v;
+	unsigned int queue = f->wf_queue;
+	const char *why = f->wf_why;
 
-	if ((v = vif_find(x, domid, handle)) == NULL ||
-	    queue >= v->v_attached || gen != v->v_gen)
+	if ((v = vif_find(x, f->wf_domid, f->wf_handle)) == NULL ||
+	    queue >= v->v_attached || f->wf_gen != v->v_gen)
 		return;
+	if (f->wf_hostport) {
+		/*
+		 * The tap is gone (deleted under us): nothing can carry
+		 * this vif's frames any more, and a new tap would be on no
+		 * bridge (the hotplug script ran once).  Give it up until
+		 * the toolstack re-creates it.
+		 */
+		vif_error(x, v, EIO, "host port %s lost (%s); the vif "
+		    "stays down until it is re-created", v->v_ifname, why);
+		tap_close(&v->v_tap);	/* vif_error detached the queues */
+		return;
+	}
 	if (v->v_nqueues > 1)
 		vif_error(x, v, EPROTO, "frontend broke the netif protocol "
 		    "(queue %u: %s); disconnecting it", queue, why);
@@ -320,6 +333,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	    store_parse_mac(buf, v->v_mac) == -1)
 		log_warnx("vif%u.%u: ignoring invalid mac \"%s\"", domid,
 		    handle, buf);
+	conf_vif(x, domid, handle, v->v_mac, &v->v_conf);
 	v->v_mtu = 1500;
 	if (store_read_uint(x->x_xs, bepath, "mtu", 65535, &u) == 0) {
 		if (u >= 68)
@@ -328,6 +342,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			log_warnx("vif%u.%u: ignoring invalid mtu %lu", domid,
 			    handle, u);
 	}
+	if (v->v_conf.vc_mtu != 0)
+		v->v_mtu = v->v_conf.vc_mtu;	/* the configuration's */
 	if (tap_open(&v->v_tap, v->v_ifname, v->v_ifname,
 	    sizeof(v->v_ifname), nq, v->v_mtu) == -1) {
 		vif_error(x, v, errno, "cannot create tap %s with %u queue%s: "
@@ -447,6 +463,22 @@ vif_update(struct xnd *x, struct vif *v)
 	    -1)
 		online = 1;
 	be = vif_read_state(x, v->v_bepath);
+	if (be == XenbusStateInitialising &&
+	    v->v_state != XenbusStateInitialising) {
+		/*
+		 * Only the toolstack writes Initialising, when it makes the
+		 * directory: this one was removed and made again (the same
+		 * domid or device id reused) before we saw it go.  The vif
+		 * we have is the old one.
+		 */
+		uint32_t domid = v->v_domid, handle = v->v_handle;
+
+		log_info("%s: backend directory made anew by the toolstack",
+		    v->v_ifname);
+		vif_destroy(x, v);
+		vif_create(x, domid, handle);
+		return;
+	}
 	if (vif_dead(x, v) || online == 0 ||
 	    (be == XenbusStateClosing && v->v_state != XenbusStateClosing)) {
 		/* Toolstack teardown (xl destroy/network-detach) or death. */
@@ -662,6 +694,7 @@ vif_connect(struct xnd *x, struct vif *v)
 	}
 	v->v_nqueues = nq;
 	v->v_gen++;	/* reports of earlier connections no longer count */
+	clock_gettime(CLOCK_MONOTONIC, &v->v_since);
 
 	base = 0;
 	for (i = 1; i < x->x_nworkers; i++)
@@ -673,6 +706,7 @@ vif_connect(struct xnd *x, struct vif *v)
 		dp->dp_feat = rf;
 		dp->dp_gen = v->v_gen;
 		dp->dp_tapfd = v->v_tap.tp_fd[q];
+		dp->dp_ring = v->v_conf.vc_ring;
 		memset(&dp->dp_snap, 0, sizeof(dp->dp_snap));
 		memset(&dp->dp_pio_snap, 0, sizeof(dp->dp_pio_snap));
 		if (nq > 1)
@@ -723,8 +757,8 @@ vif_connect(struct xnd *x, struct vif *v)
 }
 
 /*
- * vif_disconnect: take every queue's data path off its worker (unmap,
- * unbind) and detach all but the first queue of the tap.
+ * vif_disconnect: end its capture, take every queue's data path off its
+ * worker (unmap, unbind) and detach all but the first queue of the tap.
  */
 static void
 vif_disconnect(struct xnd *x, struct vif *v)
@@ -732,6 +766,8 @@ vif_disconnect(struct xnd *x, struct vif *v)
 	struct ring_stats t;
 	unsigned int q, n = v->v_attached;
 
+	if (v->v_capture != NULL)
+		capture_stop(v, "vif disconnected", NULL, NULL);
 	memset(&t, 0, sizeof(t));
 	for (q = 0; q < n; q++) {
 		worker_detach(v->v_worker[q], &v->v_dp[q]);
@@ -955,6 +991,7 @@ vif_log_stats(struct xnd *x)
 			ps.ps_tx_errors += dp->dp_pio_snap.ps_tx_errors;
 		}
 		vif_log_totals(v, &tot, &ps);
+		conf_log_vif(v);
 		for (q = 0; q < v->v_nqueues; q++) {
 			dp = &v->v_dp[q];
 			s = &dp->dp_snap;
@@ -978,6 +1015,27 @@ vif_log_stats(struct xnd *x)
 			    (unsigned long long)(s->rs_events_tx +
 			    s->rs_events_rx),
 			    (unsigned long long)dp->dp_pio_snap.ps_rx_frames);
+			worker_log_queue(v->v_ifname, q, dp);
 		}
+	}
+}
+
+/*
+ * vif_rewatch: (a new xenstore connection) watch every frontend state
+ * we watched again; each watch fires at once and brings the vif up to
+ * date.
+ */
+void
+vif_rewatch(struct xnd *x)
+{
+	struct vif *v;
+	char path[XENNETD_PATH_MAX];
+
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
+		if (!v->v_watching)
+			continue;
+		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
+		if (!xs_watch(x->x_xs, path, v->v_token))
+			log_warn("%s: cannot watch %s", v->v_ifname, path);
 	}
 }

@@ -23,6 +23,20 @@
  * worker's thread and wait for it, so a vif's data path is touched by one
  * thread at a time.  A guest that breaks the protocol is disconnected
  * here and reported to the main thread through x_failpipe.
+ *
+ * Wakeups.  An event on a queue's port masks it; the port stays masked
+ * while that queue's passes run and, if they found work, while it polls
+ * (below), and is then unmasked in one batch with the others.  An event
+ * that finds nothing new on the rings (ring_posted) runs no pass: it is
+ * counted, and a port that keeps raising such events is unmasked later
+ * and later (poll.c).  Polling: a queue whose rings ran dry after work
+ * sits on the worker's poll list for its window (poll.c, at most -b
+ * microseconds); one poller callback looks at the rings of every queue
+ * on the list and queues the passes they need, then queues itself behind
+ * them.  Meanwhile the loop does not sleep, but it still looks at its
+ * fds (the taps, the event fd, the command pipe) every
+ * WORKER_MAX_CALLBACKS callbacks, without waiting: polling is a loop
+ * like any other work, and takes turns with it.
  */
 
 #include <sys/types.h>
@@ -31,6 +45,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +55,10 @@
 
 #include "xennetd.h"
 
-enum wcmd_type { WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_QUIT };
+enum wcmd_type {
+	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_CAPTURE,
+	WCMD_QUIT
+};
 
 /*
  * A command for a worker.  Both threads hold a reference (under w_lock):
@@ -50,6 +68,8 @@ enum wcmd_type { WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_QUIT };
 struct wcmd {
 	enum wcmd_type	 wc_type;
 	struct vif_dp	*wc_dp;
+	struct ring_config wc_ring;	/* WCMD_SETRING */
+	struct capq	*wc_capq;	/* WCMD_CAPTURE */
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
@@ -57,7 +77,7 @@ struct wcmd {
 };
 
 static const char *const wcmd_names[] = {
-	"attach", "detach", "snapshot", "quit"
+	"attach", "detach", "snapshot", "set batch", "capture", "quit"
 };
 
 struct worker {
@@ -80,26 +100,39 @@ struct worker {
 	int			 w_unmask[HV_EVTCHN_BATCH];
 	unsigned int		 w_nunmask;
 	struct event		*w_unmask_ev;
-};
-
-/* The message a worker sends when it disabled a vif. */
-struct wfail {
-	uint32_t	wf_domid;
-	uint32_t	wf_handle;
-	uint32_t	wf_queue;
-	uint64_t	wf_gen;
-	char		wf_why[96];
+	/* queues polling their rings, and the callback that does it */
+	TAILQ_HEAD(, vif_dp)	 w_polls;
+	struct event		*w_poll_ev;
+	/* the event fd failed: it rests until w_retry_ev */
+	struct event		*w_retry_ev;
+	time_t			 w_err_logged;	/* last such log line */
+	uint64_t		 w_err_quiet;	/* errors not logged since */
+	struct worker_stats	 w_stats;
+	struct worker_stats	 w_snap;	/* for the main thread */
 };
 
 static void	*worker_main(void *);
 static void	 worker_cmd(evutil_socket_t, short, void *);
-static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *);
+static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
+		    const struct ring_config *, struct capq *);
+static int	 worker_do_setring(struct vif_dp *, const struct ring_config *);
+static int	 worker_do_capture(struct vif_dp *, struct capq *);
+static const struct ring_port *worker_port(struct vif_dp *);
 static void	 worker_stuck(struct worker *, const char *, int);
 static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
 static void	 worker_rx(evutil_socket_t, short, void *);
 static void	 worker_rx_arm(struct vif_dp *);
+static void	 worker_wake(struct worker *, struct vif_dp *, int, uint64_t);
+static void	 worker_empty(struct worker *, struct dp_port *);
+static void	 worker_backoff(evutil_socket_t, short, void *);
+static void	 worker_evtchn_error(struct worker *, int);
+static void	 worker_evtchn_retry(evutil_socket_t, short, void *);
+static void	 worker_recheck(struct worker *);
 static void	 worker_idle(struct vif_dp *, int);
+static void	 worker_release(struct vif_dp *, int);
+static void	 worker_poll(evutil_socket_t, short, void *);
+static void	 worker_poll_end(struct vif_dp *, uint64_t);
 static void	 worker_idle_port(struct worker *, int);
 static void	 worker_unmask(evutil_socket_t, short, void *);
 static int	 worker_port_set(struct worker *, int, struct vif_dp *);
@@ -116,6 +149,8 @@ static void	 worker_do_detach(struct worker *, struct vif_dp *);
  */
 #define WORKER_MAX_CALLBACKS	16
 #define WORKER_CMD_WARN		2	/* s without an answer: stuck */
+#define EVTCHN_ERR_PAUSE	10000	/* us the event fd rests on error */
+#define EVTCHN_ERR_LOG		60	/* s between log lines about it */
 
 /*
  * worker_start: open a hypervisor handle and start thread id.
@@ -132,10 +167,14 @@ worker_start(struct xnd *x, int id)
 	w->w_id = id;
 	w->w_xnd = x;
 	TAILQ_INIT(&w->w_dps);
+	TAILQ_INIT(&w->w_polls);
 	if ((w->w_hv = hv_open(x->x_conf.xc_provider, x->x_conf.xc_simdir,
 	    x->x_domid)) == NULL)
 		fatal("worker %d: cannot open the %s hypervisor interface",
 		    id, x->x_conf.xc_provider);
+	if (hv_set_engine(w->w_hv, x->x_conf.xc_engine) == -1)
+		fatal("worker %d: copy engine %s", id,
+		    hv_engine_name(x->x_conf.xc_engine));
 	if ((cfg = event_config_new()) == NULL ||
 	    event_config_set_max_dispatch_interval(cfg, NULL,
 	    WORKER_MAX_CALLBACKS, 0) == -1 ||
@@ -149,8 +188,11 @@ worker_start(struct xnd *x, int id)
 	w->w_cmd_ev = event_new(w->w_base, w->w_cmdpipe[0],
 	    EV_READ | EV_PERSIST, worker_cmd, w);
 	w->w_unmask_ev = event_new(w->w_base, -1, 0, worker_unmask, w);
+	w->w_poll_ev = event_new(w->w_base, -1, 0, worker_poll, w);
+	w->w_retry_ev = evtimer_new(w->w_base, worker_evtchn_retry, w);
 	if (w->w_evtchn_ev == NULL || w->w_cmd_ev == NULL ||
-	    w->w_unmask_ev == NULL ||
+	    w->w_unmask_ev == NULL || w->w_poll_ev == NULL ||
+	    w->w_retry_ev == NULL ||
 	    event_add(w->w_evtchn_ev, NULL) == -1 ||
 	    event_add(w->w_cmd_ev, NULL) == -1)
 		fatalx("worker %d: cannot set up events", id);
@@ -178,11 +220,13 @@ worker_stop(struct worker *w)
 
 	while ((dp = TAILQ_FIRST(&w->w_dps)) != NULL)
 		worker_detach(w, dp);
-	worker_run(w, WCMD_QUIT, NULL);
+	worker_run(w, WCMD_QUIT, NULL, NULL, NULL);
 	pthread_join(w->w_thread, NULL);
 	event_free(w->w_evtchn_ev);
 	event_free(w->w_cmd_ev);
 	event_free(w->w_unmask_ev);
+	event_free(w->w_poll_ev);
+	event_free(w->w_retry_ev);
 	free(w->w_ports);
 	event_base_free(w->w_base);
 	close(w->w_cmdpipe[0]);
@@ -204,13 +248,15 @@ worker_nvifs(struct worker *w)
  * it.  The wait is bounded: a worker passes through its event loop at
  * least every WORKER_MAX_CALLBACKS passes, so one that has not answered
  * in WORKER_CMD_WARN seconds is stuck; that is logged with the vifs it
- * serves, and a snapshot is given up (-1 with ETIMEDOUT).  Attach,
+ * serves, and a snapshot, a batch change or a capture change is given
+ * up (-1 with ETIMEDOUT; the change may still happen later).  Attach,
  * detach and quit must know their outcome: they go on waiting, and say
- * so again every WORKER_CMD_WARN seconds.  Returns the command's result
- * (0/-1 with errno).
+ * so again every WORKER_CMD_WARN seconds.  rc: WCMD_SETRING's settings;
+ * cq: WCMD_CAPTURE's.  Returns the command's result (0/-1 with errno).
  */
 static int
-worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp)
+worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
+    const struct ring_config *rc, struct capq *cq)
 {
 	struct wcmd *c;
 	struct timespec ts;
@@ -220,6 +266,9 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp)
 		fatal("worker %d: calloc", w->w_id);
 	c->wc_type = type;
 	c->wc_dp = dp;
+	if (rc != NULL)
+		c->wc_ring = *rc;
+	c->wc_capq = cq;
 	c->wc_refs = 2;
 	if (write(w->w_cmdpipe[1], &c, sizeof(c)) != sizeof(c))
 		fatal("worker %d: command pipe", w->w_id);
@@ -234,7 +283,8 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp)
 		pthread_mutex_unlock(&w->w_lock);
 		worker_stuck(w, wcmd_names[type], waited);
 		pthread_mutex_lock(&w->w_lock);
-		if (type == WCMD_SNAPSHOT && !c->wc_done)
+		if ((type == WCMD_SNAPSHOT || type == WCMD_SETRING ||
+		    type == WCMD_CAPTURE) && !c->wc_done)
 			break;
 	}
 	done = c->wc_done;
@@ -296,11 +346,24 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 		worker_do_detach(w, c->wc_dp);
 		break;
 	case WCMD_SNAPSHOT:
+		if (c->wc_dp == NULL) {
+			w->w_snap = w->w_stats;
+			break;
+		}
 		if (c->wc_dp->dp_rq != NULL)
 			ring_snapshot(c->wc_dp->dp_rq, &c->wc_dp->dp_snap);
 		if (c->wc_dp->dp_pio != NULL)
 			c->wc_dp->dp_pio_snap =
 			    *portio_stats(c->wc_dp->dp_pio);
+		c->wc_dp->dp_wk_snap = c->wc_dp->dp_wk;
+		break;
+	case WCMD_SETRING:
+		c->wc_result = worker_do_setring(c->wc_dp, &c->wc_ring);
+		c->wc_errno = errno;
+		break;
+	case WCMD_CAPTURE:
+		c->wc_result = worker_do_capture(c->wc_dp, c->wc_capq);
+		c->wc_errno = errno;
 		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
@@ -319,7 +382,7 @@ worker_attach(struct worker *w, struct vif_dp *dp)
 {
 	int rv;
 
-	if ((rv = worker_run(w, WCMD_ATTACH, dp)) == 0)
+	if ((rv = worker_run(w, WCMD_ATTACH, dp, NULL, NULL)) == 0)
 		w->w_nvifs++;
 	return (rv);
 }
@@ -327,14 +390,89 @@ worker_attach(struct worker *w, struct vif_dp *dp)
 void
 worker_detach(struct worker *w, struct vif_dp *dp)
 {
-	worker_run(w, WCMD_DETACH, dp);
+	worker_run(w, WCMD_DETACH, dp, NULL, NULL);
 	w->w_nvifs--;
 }
 
 int
 worker_snapshot(struct worker *w, struct vif_dp *dp)
 {
-	return (worker_run(w, WCMD_SNAPSHOT, dp));
+	return (worker_run(w, WCMD_SNAPSHOT, dp, NULL, NULL));
+}
+
+/*
+ * worker_set_ring: new batch sizes and notify policy for an attached
+ * queue, from its next pass on; traffic goes on.  0, or -1 with errno
+ * (EINVAL: out of range; ETIMEDOUT: the worker did not answer in time).
+ */
+int
+worker_set_ring(struct worker *w, struct vif_dp *dp,
+    const struct ring_config *rc)
+{
+	return (worker_run(w, WCMD_SETRING, dp, rc, NULL));
+}
+
+/*
+ * worker_capture: put capture.c's wrapper cq in front of an attached
+ * queue's port (NULL: take it away), from its next pass on.  A
+ * reference to the capture comes with cq: the worker keeps it while the
+ * wrapper is in place and drops it when it is taken away or cannot be
+ * put.  0, or -1 with errno (ETIMEDOUT: the worker did not answer in
+ * time; the change comes when it does).
+ */
+int
+worker_capture(struct worker *w, struct vif_dp *dp, struct capq *cq)
+{
+	return (worker_run(w, WCMD_CAPTURE, dp, NULL, cq));
+}
+
+/* worker_do_capture: (worker thread) worker_capture's work. */
+static int
+worker_do_capture(struct vif_dp *dp, struct capq *cq)
+{
+	if (dp->dp_capq != NULL) {
+		capq_remove(dp->dp_capq);
+		dp->dp_capq = NULL;
+		dp->dp_capport = NULL;
+	}
+	if (cq == NULL)
+		return (0);
+	if (dp->dp_pio == NULL) {
+		capq_remove(cq);
+		errno = ENOTCONN;
+		return (-1);
+	}
+	if ((dp->dp_capport = capq_install(cq, portio_port(dp->dp_pio))) ==
+	    NULL) {
+		errno = ECANCELED;	/* the capture ended meanwhile */
+		return (-1);
+	}
+	dp->dp_capq = cq;
+	return (0);
+}
+
+/* worker_port: the port a pass uses: the queue's, or a capture's. */
+static const struct ring_port *
+worker_port(struct vif_dp *dp)
+{
+	if (dp->dp_capport != NULL)
+		return (dp->dp_capport);
+	return (portio_port(dp->dp_pio));
+}
+
+/* worker_do_setring: (worker thread) worker_set_ring's work. */
+static int
+worker_do_setring(struct vif_dp *dp, const struct ring_config *rc)
+{
+	if (dp->dp_rq == NULL) {
+		errno = ENOTCONN;
+		return (-1);
+	}
+	if (ring_set_config(dp->dp_rq, rc) == -1 ||
+	    portio_set_bufs(dp->dp_pio, rc->rc_rx_batch) == -1)
+		return (-1);
+	dp->dp_ring = *rc;
+	return (0);
 }
 
 /*
@@ -347,16 +485,17 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 {
 	const struct xnd_config *c = &w->w_xnd->x_conf;
 	enum portio_mode mode = c->xc_portio;
-	int save;
+	struct dp_port *pp;
+	int save, d;
 
-	if ((dp->dp_rq = ring_new(w->w_hv, dp->dp_domid, &c->xc_ring)) ==
+	if ((dp->dp_rq = ring_new(w->w_hv, dp->dp_domid, &dp->dp_ring)) ==
 	    NULL)
 		return (-1);
 	if (ring_connect(dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
 	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, &dp->dp_feat) == -1)
 		goto fail;
 	if ((dp->dp_pio = portio_open(dp->dp_tapfd, &mode,
-	    c->xc_ring.rc_rx_batch, c->xc_ring.rc_tx_batch)) == NULL)
+	    dp->dp_ring.rc_rx_batch)) == NULL)
 		goto fail;
 	ring_ports(dp->dp_rq, &dp->dp_port_tx, &dp->dp_port_rx);
 	if (worker_port_set(w, dp->dp_port_tx, dp) == -1 ||
@@ -366,6 +505,23 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	dp->dp_failed = 0;
 	dp->dp_tap_on = 0;
 	dp->dp_busy_tx = dp->dp_busy_rx = 0;
+	dp->dp_worked = dp->dp_polling = 0;
+	poll_win_init(&dp->dp_pw, c->xc_poll_usec);
+	memset(&dp->dp_wk, 0, sizeof(dp->dp_wk));
+	memset(&dp->dp_wk_snap, 0, sizeof(dp->dp_wk_snap));
+	for (d = 0; d < 2; d++) {
+		pp = &dp->dp_ev[d];
+		pp->pp_dp = dp;
+		pp->pp_port = d == 0 ? dp->dp_port_tx :
+		    dp->dp_port_rx != dp->dp_port_tx ? dp->dp_port_rx : -1;
+		pp->pp_mark = ring_posted(dp->dp_rq, pp->pp_port);
+		poll_backoff_work(&pp->pp_bo);
+		if (pp->pp_port != -1 && (pp->pp_bo_ev = evtimer_new(w->w_base,
+		    worker_backoff, pp)) == NULL) {
+			errno = ENOMEM;
+			goto fail;
+		}
+	}
 	dp->dp_tx_ev = event_new(w->w_base, -1, 0, worker_tx, dp);
 	dp->dp_rx_ev = event_new(w->w_base, -1, 0, worker_rx, dp);
 	dp->dp_tap_ev = event_new(w->w_base, portio_fd(dp->dp_pio),
@@ -403,6 +559,16 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 			break;
 	if (d != NULL)
 		TAILQ_REMOVE(&w->w_dps, dp, dp_entry);
+	if (dp->dp_polling) {
+		TAILQ_REMOVE(&w->w_polls, dp, dp_poll_entry);
+		dp->dp_polling = 0;
+	}
+	for (i = 0; i < 2; i++) {
+		if (dp->dp_ev[i].pp_bo_ev != NULL)
+			event_free(dp->dp_ev[i].pp_bo_ev);
+		dp->dp_ev[i].pp_bo_ev = NULL;
+		dp->dp_ev[i].pp_port = -1;
+	}
 	for (i = 0; i < w->w_nports; i++)
 		if (w->w_ports[i] == dp)
 			w->w_ports[i] = NULL;
@@ -420,12 +586,14 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 	if (dp->dp_poll_ev != NULL)
 		event_free(dp->dp_poll_ev);
 	dp->dp_tx_ev = dp->dp_rx_ev = dp->dp_tap_ev = dp->dp_poll_ev = NULL;
+	dp->dp_wk_snap = dp->dp_wk;
 	if (dp->dp_rq != NULL) {
 		ring_disconnect(dp->dp_rq);	/* counts the unmaps */
 		ring_snapshot(dp->dp_rq, &dp->dp_snap);
 		ring_free(dp->dp_rq);
 		dp->dp_rq = NULL;
 	}
+	worker_do_capture(dp, NULL);
 	if (dp->dp_pio != NULL) {
 		dp->dp_pio_snap = *portio_stats(dp->dp_pio);
 		portio_close(dp->dp_pio);
@@ -463,8 +631,9 @@ worker_port_set(struct worker *w, int port, struct vif_dp *dp)
 /*
  * worker_evtchn: (worker thread) the event-channel fd is readable: take
  * the pending ports in batches and queue the passes they ask for.  A
- * port stays masked while its passes run and is unmasked when they go
- * idle (worker_idle), so a busy ring costs no event wakeups at all.
+ * port stays masked while its passes run (and its queue polls) and is
+ * unmasked when they go idle (worker_idle), so a busy ring costs no
+ * event wakeups at all.
  */
 static void
 worker_evtchn(evutil_socket_t fd, short ev, void *arg)
@@ -473,12 +642,18 @@ worker_evtchn(evutil_socket_t fd, short ev, void *arg)
 	struct vif_dp *dp;
 	int ports[HV_EVTCHN_BATCH];
 	int i, n, pass, taken = 0;
+	uint64_t now = 0;
 
 	/* Bounded: at most one sweep of what is pending now. */
 	while (taken < EVTCHN_SWEEP) {
 		if ((n = hv_evtchn_pending_n(w->w_hv, ports,
-		    HV_EVTCHN_BATCH)) <= 0)
+		    HV_EVTCHN_BATCH)) <= 0) {
+			if (n == -1 && errno != EAGAIN && errno != EINTR)
+				worker_evtchn_error(w, errno);
 			break;
+		}
+		w->w_stats.ws_reads++;
+		w->w_stats.ws_ports += (uint64_t)n;
 		taken += n;
 		for (i = 0; i < n; i++) {
 			dp = (unsigned int)ports[i] < w->w_nports ?
@@ -491,14 +666,9 @@ worker_evtchn(evutil_socket_t fd, short ev, void *arg)
 				worker_idle_port(w, ports[i]);
 				continue;
 			}
-			if (pass & RING_EV_TX) {
-				dp->dp_busy_tx = 1;
-				event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
-			}
-			if (pass & RING_EV_RX) {
-				dp->dp_busy_rx = 1;
-				event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
-			}
+			if (now == 0 && dp->dp_pw.pw_max > 0)
+				now = poll_now();
+			worker_wake(w, dp, ports[i], now);
 		}
 		if (n < HV_EVTCHN_BATCH)
 			break;
@@ -506,12 +676,181 @@ worker_evtchn(evutil_socket_t fd, short ev, void *arg)
 }
 
 /*
+ * worker_wake: an event on port of dp: if the frontend posted something
+ * since the port's last event, run the passes the port serves (it stays
+ * masked meanwhile); if not, the event was empty (worker_empty).
+ */
+static void
+worker_wake(struct worker *w, struct vif_dp *dp, int port, uint64_t now)
+{
+	struct dp_port *pp = &dp->dp_ev[port == dp->dp_port_tx ? 0 : 1];
+	uint64_t mark;
+
+	mark = ring_posted(dp->dp_rq, port);
+	if (mark == pp->pp_mark) {
+		worker_empty(w, pp);
+		return;
+	}
+	pp->pp_mark = mark;
+	poll_backoff_work(&pp->pp_bo);
+	if (!dp->dp_polling)
+		poll_win_wake(&dp->dp_pw, now);
+	dp->dp_worked = 1;
+	if (port == dp->dp_port_tx) {
+		dp->dp_busy_tx = 1;
+		event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
+	}
+	if (port == dp->dp_port_rx) {
+		dp->dp_busy_rx = 1;
+		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
+	}
+}
+
+/*
+ * worker_empty: an event on pp found nothing new to do (the frontend
+ * notified without posting a request): no pass, the port is unmasked at
+ * once or, after too many such events in a row, when its back-off
+ * delay is over.
+ */
+static void
+worker_empty(struct worker *w, struct dp_port *pp)
+{
+	struct timeval tv;
+	unsigned int usec;
+
+	pp->pp_dp->dp_wk.wk_events_empty++;
+	if ((usec = poll_backoff_empty(&pp->pp_bo)) == 0) {
+		worker_idle_port(w, pp->pp_port);
+		return;
+	}
+	pp->pp_dp->dp_wk.wk_backoffs++;
+	tv.tv_sec = usec / 1000000;
+	tv.tv_usec = usec % 1000000;
+	evtimer_add(pp->pp_bo_ev, &tv);
+}
+
+/* worker_backoff: (worker thread) pp's back-off is over: unmask it. */
+static void
+worker_backoff(evutil_socket_t fd, short ev, void *arg)
+{
+	struct dp_port *pp = arg;
+
+	if (pp->pp_dp->dp_worker != NULL && pp->pp_port != -1)
+		worker_idle_port(pp->pp_dp->dp_worker, pp->pp_port);
+}
+
+/*
+ * worker_evtchn_error: reading the event fd failed with err.  EFBIG:
+ * the device's queue of pending ports overflowed, events were lost and
+ * their ports left masked: reset the queue and look at every port.
+ * Anything else (or a reset that fails): the fd rests for
+ * EVTCHN_ERR_PAUSE, then every port is looked at.  Never a busy loop on
+ * a readable fd that only returns errors.  Logged at most once every
+ * EVTCHN_ERR_LOG seconds, counted always.
+ */
+static void
+worker_evtchn_error(struct worker *w, int err)
+{
+	struct timeval tv = { 0, EVTCHN_ERR_PAUSE };
+	time_t now = time(NULL);
+	int rerr = 0;
+
+	if (err == EFBIG)
+		w->w_stats.ws_overflows++;
+	else
+		w->w_stats.ws_errors++;
+	if (err == EFBIG && hv_evtchn_reset(w->w_hv) == 0) {
+		worker_recheck(w);
+	} else {
+		if (err == EFBIG)
+			rerr = errno;
+		event_del(w->w_evtchn_ev);
+		evtimer_add(w->w_retry_ev, &tv);
+	}
+	if (w->w_err_logged != 0 && now - w->w_err_logged < EVTCHN_ERR_LOG) {
+		w->w_err_quiet++;
+		return;
+	}
+	log_warnx("worker %d: event channels: %s%s%s; every port looked at "
+	    "again (%" PRIu64 " such errors not logged before this one)",
+	    w->w_id, err == EFBIG ? "pending queue overflowed, events lost" :
+	    strerror(err), rerr != 0 ? ", reset failed: " : "",
+	    rerr != 0 ? strerror(rerr) : "", w->w_err_quiet);
+	w->w_err_logged = now;
+	w->w_err_quiet = 0;
+}
+
+/* worker_evtchn_retry: (worker thread) the event fd rested: use it. */
+static void
+worker_evtchn_retry(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker *w = arg;
+
+	if (event_add(w->w_evtchn_ev, NULL) == -1)
+		log_warnx("worker %d: cannot watch the event fd", w->w_id);
+	worker_recheck(w);
+}
+
+/*
+ * worker_recheck: events may have been lost: treat every port of every
+ * queue as if it had one (it is unmasked when its passes go idle).
+ */
+static void
+worker_recheck(struct worker *w)
+{
+	struct vif_dp *dp;
+	int d;
+
+	w->w_stats.ws_recoveries++;
+	TAILQ_FOREACH(dp, &w->w_dps, dp_entry) {
+		if (dp->dp_failed)
+			continue;
+		for (d = 0; d < 2; d++)
+			if (dp->dp_ev[d].pp_bo_ev != NULL)
+				evtimer_del(dp->dp_ev[d].pp_bo_ev);
+		dp->dp_busy_tx = dp->dp_busy_rx = 1;
+		dp->dp_worked = 1;
+		event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
+		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
+	}
+}
+
+/*
  * worker_idle: the pass of direction rx (0: tx) found nothing more to
- * do: unmask its port unless the other direction of a shared channel
- * still runs.
+ * do.  A queue that found work polls for its window first; otherwise,
+ * or once the window is over, its port is unmasked.
  */
 static void
 worker_idle(struct vif_dp *dp, int rx)
+{
+	struct worker *w = dp->dp_worker;
+	uint64_t now;
+
+	if (dp->dp_polling)
+		return;		/* worker_poll releases the ports */
+	if (dp->dp_worked && dp->dp_pw.pw_max > 0) {
+		dp->dp_worked = 0;
+		now = poll_now();
+		if (poll_win_begin(&dp->dp_pw, now)) {
+			dp->dp_polling = 1;
+			dp->dp_poll_t0 = now;
+			dp->dp_wk.wk_polls++;
+			if (TAILQ_EMPTY(&w->w_polls))
+				event_active(w->w_poll_ev, EV_TIMEOUT, 0);
+			TAILQ_INSERT_TAIL(&w->w_polls, dp, dp_poll_entry);
+			return;
+		}
+	}
+	dp->dp_worked = 0;
+	worker_release(dp, rx);
+}
+
+/*
+ * worker_release: unmask the port of direction rx (0: tx), unless the
+ * other direction of a shared channel still runs.
+ */
+static void
+worker_release(struct vif_dp *dp, int rx)
 {
 	int *busy = rx ? &dp->dp_busy_rx : &dp->dp_busy_tx;
 	int port = rx ? dp->dp_port_rx : dp->dp_port_tx;
@@ -523,6 +862,73 @@ worker_idle(struct vif_dp *dp, int rx)
 	    (dp->dp_busy_tx || dp->dp_busy_rx))
 		return;
 	worker_idle_port(dp->dp_worker, port);
+}
+
+/*
+ * worker_poll: (worker thread) one look at the rings of every polling
+ * queue: queue the passes that have work, end the stretches that found
+ * none for their window; then queue itself again, behind those passes,
+ * while any queue polls.  The tap of a polling queue is watched by the
+ * loop itself (its read event), which looks without waiting while this
+ * callback stays queued.
+ */
+static void
+worker_poll(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker *w = arg;
+	struct vif_dp *dp, *next;
+	uint64_t now = poll_now();
+	int ready;
+
+	w->w_stats.ws_poll_loops++;
+	for (dp = TAILQ_FIRST(&w->w_polls); dp != NULL; dp = next) {
+		next = TAILQ_NEXT(dp, dp_poll_entry);
+		if (dp->dp_failed) {
+			worker_poll_end(dp, now);
+			continue;
+		}
+		if (ring_tx_waiting(dp->dp_rq)) {
+			event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
+			dp->dp_worked = 1;
+		}
+		/* buffers posted while the rx port is masked */
+		if (!dp->dp_tap_on) {
+			if ((ready = ring_rx_ready(dp->dp_rq)) == -1) {
+				worker_fail(dp);
+				worker_poll_end(dp, now);
+				continue;
+			}
+			if (ready) {
+				event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
+				dp->dp_worked = 1;
+			}
+		}
+		if (dp->dp_worked) {
+			dp->dp_worked = 0;
+			dp->dp_wk.wk_poll_hits++;
+			poll_win_hit(&dp->dp_pw, now);
+		} else if (!poll_win_check(&dp->dp_pw, now))
+			worker_poll_end(dp, now);
+	}
+	if (!TAILQ_EMPTY(&w->w_polls))
+		event_active(w->w_poll_ev, EV_TIMEOUT, 0);
+}
+
+/*
+ * worker_poll_end: dp's stretch is over: off the poll list, its ports
+ * unmasked (those its passes had masked).
+ */
+static void
+worker_poll_end(struct vif_dp *dp, uint64_t now)
+{
+	struct worker *w = dp->dp_worker;
+
+	TAILQ_REMOVE(&w->w_polls, dp, dp_poll_entry);
+	dp->dp_polling = 0;
+	dp->dp_worked = 0;
+	dp->dp_wk.wk_poll_ns += now - dp->dp_poll_t0;
+	worker_release(dp, 0);
+	worker_release(dp, 1);
 }
 
 /* worker_idle_port: queue port for the worker's next batch unmask. */
@@ -555,6 +961,8 @@ worker_unmask(evutil_socket_t fd, short ev, void *arg)
 	if (hv_evtchn_unmask_n(w->w_hv, w->w_unmask, w->w_nunmask) == -1)
 		log_warn("worker %d: cannot unmask %u event ports", w->w_id,
 		    w->w_nunmask);
+	w->w_stats.ws_unmasks++;
+	w->w_stats.ws_unmasked += w->w_nunmask;
 	w->w_nunmask = 0;
 }
 
@@ -570,14 +978,15 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 
 	if (dp->dp_failed)
 		return;
-	rv = ring_tx(dp->dp_rq, portio_port(dp->dp_pio));
+	rv = ring_tx(dp->dp_rq, worker_port(dp));
 	if (rv == -1) {
 		worker_fail(dp);
 		return;
 	}
-	if (rv == 1)
+	if (rv == 1) {
+		dp->dp_worked = 1;
 		event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
-	else
+	} else
 		worker_idle(dp, 0);
 	/*
 	 * Sending reaps the port's completions, frames received among
@@ -595,16 +1004,20 @@ static void
 worker_rx(evutil_socket_t fd, short ev, void *arg)
 {
 	struct vif_dp *dp = arg;
+	uint64_t frames;
 	int rv;
 
 	if (dp->dp_failed)
 		return;
+	frames = portio_stats(dp->dp_pio)->ps_rx_frames;
 	if ((rv = ring_rx_ready(dp->dp_rq)) == 1)
-		rv = ring_rx(dp->dp_rq, portio_port(dp->dp_pio));
-	if (rv == -1) {
+		rv = ring_rx(dp->dp_rq, worker_port(dp));
+	if (rv == -1 || portio_lost(dp->dp_pio) != 0) {
 		worker_fail(dp);
 		return;
 	}
+	if (portio_stats(dp->dp_pio)->ps_rx_frames != frames)
+		dp->dp_worked = 1;
 	if (rv == 1 && dp->dp_tap_on) {
 		/* Budget used up: let the other vifs run, then continue. */
 		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
@@ -670,8 +1083,13 @@ worker_fail(struct vif_dp *dp)
 	f.wf_queue = dp->dp_queue;
 	f.wf_gen = dp->dp_gen;
 	why = ring_error(dp->dp_rq);
-	snprintf(f.wf_why, sizeof(f.wf_why), "%s", why != NULL ? why :
-	    "error");
+	if (why == NULL && dp->dp_pio != NULL && portio_lost(dp->dp_pio)) {
+		f.wf_hostport = 1;
+		snprintf(f.wf_why, sizeof(f.wf_why), "%s",
+		    strerror(portio_lost(dp->dp_pio)));
+	} else
+		snprintf(f.wf_why, sizeof(f.wf_why), "%s", why != NULL ? why :
+		    "error");
 	if (write(dp->dp_worker->w_xnd->x_failpipe[1], &f, sizeof(f)) !=
 	    sizeof(f))
 		log_warn("%s: cannot report failure", dp->dp_name);
@@ -683,18 +1101,46 @@ worker_fail(struct vif_dp *dp)
  * v_gen) and the reason, or -1.
  */
 int
-worker_read_failure(int fd, uint32_t *domid, uint32_t *handle,
-    uint32_t *queue, uint64_t *gen, char *why, size_t len)
+worker_read_failure(int fd, struct wfail *f)
 {
-	struct wfail f;
-
-	if (read(fd, &f, sizeof(f)) != sizeof(f))
+	if (read(fd, f, sizeof(*f)) != sizeof(*f))
 		return (-1);
-	*domid = f.wf_domid;
-	*handle = f.wf_handle;
-	*queue = f.wf_queue;
-	*gen = f.wf_gen;
-	f.wf_why[sizeof(f.wf_why) - 1] = '\0';
-	snprintf(why, len, "%s", f.wf_why);
+	f->wf_why[sizeof(f->wf_why) - 1] = '\0';
 	return (0);
+}
+
+/*
+ * worker_log_queue: (main thread) SIGUSR1: how queue q of the vif ifname
+ * was woken, from its last snapshot (worker_snapshot).
+ */
+void
+worker_log_queue(const char *ifname, unsigned int q, const struct vif_dp *dp)
+{
+	const struct wake_stats *k = &dp->dp_wk_snap;
+
+	log_info("%s: queue %u wakeups: empty events %" PRIu64 ", delayed "
+	    "unmasks %" PRIu64 ", poll stretches %" PRIu64 " (work found "
+	    "%" PRIu64 " times, %" PRIu64 " us polling)", ifname, q,
+	    k->wk_events_empty, k->wk_backoffs, k->wk_polls, k->wk_poll_hits,
+	    k->wk_poll_ns / 1000);
+}
+
+/*
+ * worker_log_stats: (main thread) SIGUSR1: the worker's event-channel
+ * device, counted.  Nothing if the worker does not answer.
+ */
+void
+worker_log_stats(struct worker *w)
+{
+	const struct worker_stats *s = &w->w_snap;
+
+	if (worker_run(w, WCMD_SNAPSHOT, NULL, NULL, NULL) == -1)
+		return;
+	log_info("worker %d: event channels: reads %" PRIu64 " (ports "
+	    "%" PRIu64 "), unmasks %" PRIu64 " (ports %" PRIu64 "), "
+	    "overflows %" PRIu64 ", other failed reads %" PRIu64 ", "
+	    "recoveries %" PRIu64 ", poll rounds %" PRIu64, w->w_id,
+	    s->ws_reads, s->ws_ports,
+	    s->ws_unmasks, s->ws_unmasked, s->ws_overflows, s->ws_errors,
+	    s->ws_recoveries, s->ws_poll_loops);
 }

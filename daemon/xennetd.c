@@ -44,15 +44,29 @@
 #include "xennetd.h"
 #include "simrun.h"
 
+#define XS_PROBE_SECS	2	/* main_xs_alive */
+
 static void	usage(void) __attribute__((noreturn));
 static unsigned int parse_num(const char *, const char *, unsigned int,
 		    unsigned int);
+static void	main_defaults(struct xnd_config *);
+static void	main_options(struct xnd_config *);
+static int	main_config(struct xnd_config *, int);
 static void	main_xs(evutil_socket_t, short, void *);
+static int	main_xs_watch(struct xnd *);
+static void	main_xs_lost(struct xnd *);
+static void	main_xs_alive(evutil_socket_t, short, void *);
+static void	main_xs_retry(evutil_socket_t, short, void *);
 static void	main_fail(evutil_socket_t, short, void *);
 static void	main_signal(evutil_socket_t, short, void *);
 static int	main_daemonize(void);
 static void	main_ready(int);
 static void	main_notify(const char *);
+
+/* The command line, applied again over the file at every reload. */
+static int	 main_argc;
+static char	**main_argv;
+static int	 main_vflag;	/* -v count */
 
 static const struct option longopts[] = {
 	{ "tx-batch",	required_argument,	NULL, 't' },
@@ -60,12 +74,15 @@ static const struct option longopts[] = {
 	{ "copy-batch",	required_argument,	NULL, 'c' },
 	{ "notify",	required_argument,	NULL, 'N' },
 	{ "port-io",	required_argument,	NULL, 'i' },
+	{ "copy-engine", required_argument,	NULL, 'm' },
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "max-queues",	required_argument,	NULL, 'q' },
+	{ "poll-budget", required_argument,	NULL, 'b' },
 	{ "sim",	no_argument,		NULL, 'S' },
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
+	{ "control",	required_argument,	NULL, 'C' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -74,12 +91,16 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall]\n"
+"usage: xennetd [-dhnSUv] [-b usec] [-C socket] [-c copy-batch]\n"
+"               [-D macro=value] [-f file] [-i uring|syscall] [-m copy|map]\n"
 "               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
 "               [-s sim-dir] [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
-"  -n                   check the options and exit\n"
+"  -n                   check the configuration and options, say\n"
+"                       \"configuration OK\" (with -v: the settings) and exit\n"
+"  -f FILE              configuration file (default " XENNETD_CONFFILE ")\n"
+"  -D MACRO=VALUE       define a macro of the configuration file\n"
 "  -t, --tx-batch N     guest tx packets per pass, 1-256 (default 64)\n"
 "  -r, --rx-batch N     guest rx frames per pass, 1-256 (default 64)\n"
 "  -c, --copy-batch N   grant-copy segments per hypercall, 1-512 (default 64)\n"
@@ -88,7 +109,12 @@ usage(void)
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
 "                       (default); 'syscall': a read or writev per frame\n"
+"  -m, --copy-engine E  'copy': grant-copy hypercalls (default); 'map':\n"
+"                       map the batch's grants, memcpy, unmap\n"
 "  -w, --workers N      data-path threads (default: one per CPU)\n"
+"  -b, --poll-budget USEC  busy-poll a queue's rings for up to USEC\n"
+"                       microseconds after it found work, 0-1000000\n"
+"                       (0: never; default %u)\n"
 "  -q, --max-queues N   netif queues offered to each guest, 1-16\n"
 "                       (default: one per worker)\n"
 "  -S, --sim            use the simulated hypervisor (tests, demo)\n"
@@ -96,7 +122,10 @@ usage(void)
 "                       /run/xennetd-sim); implies -S\n"
 "  -p, --pidfile FILE   pid file, locked: one daemon per file (default\n"
 "                       " XENNETD_USER_PIDFILE ", with -S xennetd.pid in the\n"
-"                       sim directory)\n");
+"                       sim directory)\n"
+"  -C, --control FILE   the control socket of xennetctl(8) (default\n"
+"                       " XENNETD_SOCKET ", with -S xennetd.sock in\n"
+"                       the sim directory)\n", POLL_USEC_DEFAULT);
 	exit(1);
 }
 
@@ -120,109 +149,27 @@ main(int argc, char *argv[])
 {
 	struct xnd x;
 	struct xnd_config *c = &x.x_conf;
-	struct event *ev_xs, *ev_fail, *ev_sig[5];
+	struct event *ev_fail, *ev_sig[5];
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
-	char why[256], buf[32], simpid[PATH_MAX], *dv;
+	char why[256], buf[32], simpid[PATH_MAX], simsock[PATH_MAX], *dv;
 	unsigned long long u;
 	unsigned int n;
-	const char *err;
-	int ch, i, readyfd = -1;
+	int i, readyfd = -1;
+	struct timeval xs_probe = { XS_PROBE_SECS, 0 };
 
 	memset(&x, 0, sizeof(x));
 	TAILQ_INIT(&x.x_vifs);
-	c->xc_provider = "xen";
-	c->xc_portio = PORTIO_URING;
-	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "c:dhi:nN:p:q:r:Ss:t:Uvw:",
-	    longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
-			    optarg, 1, RING_COPY_MAX);
-			break;
-		case 'd':
-			c->xc_debug = 1;
-			break;
-		case 'i':
-			if (strcmp(optarg, "uring") == 0)
-				c->xc_portio = PORTIO_URING;
-			else if (strcmp(optarg, "syscall") == 0)
-				c->xc_portio = PORTIO_SYSCALL;
-			else {
-				fprintf(stderr, "xennetd: port-io: \"%s\" is "
-				    "not 'uring' or 'syscall'\n", optarg);
-				exit(1);
-			}
-			break;
-		case 'n':
-			c->xc_noaction = 1;
-			break;
-		case 'N':
-			if (strcmp(optarg, "batch") == 0)
-				c->xc_ring.rc_notify = RING_NOTIFY_BATCH;
-			else if (strcmp(optarg, "packet") == 0)
-				c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
-			else {
-				fprintf(stderr, "xennetd: notify: \"%s\" is "
-				    "not 'batch' or 'packet'\n", optarg);
-				exit(1);
-			}
-			break;
-		case 'p':
-			c->xc_pidfile = optarg;
-			break;
-		case 'q':
-			c->xc_max_queues = parse_num("max-queues", optarg, 1,
-			    XENNETD_MAX_QUEUES);
-			break;
-		case 'r':
-			c->xc_ring.rc_rx_batch = parse_num("rx-batch", optarg,
-			    1, RING_BATCH_MAX);
-			break;
-		case 's':
-			c->xc_simdir = optarg;
-			/* FALLTHROUGH */
-		case 'S':
-			c->xc_provider = "sim";
-			break;
-		case 't':
-			c->xc_ring.rc_tx_batch = parse_num("tx-batch", optarg,
-			    1, RING_BATCH_MAX);
-			break;
-		case 'U':
-			c->xc_ring.rc_tx_batch = c->xc_ring.rc_rx_batch = 1;
-			c->xc_ring.rc_copy_batch = 1;
-			c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
-			break;
-		case 'v':
-			c->xc_verbose++;
-			break;
-		case 'w':
-			c->xc_workers = (int)parse_num("workers", optarg, 1,
-			    XENNETD_MAX_WORKERS);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	if (ring_config_check(&c->xc_ring, &err) == -1) {
-		fprintf(stderr, "xennetd: %s\n", err);
-		exit(1);
+	main_argc = argc;
+	main_argv = argv;
+	if (main_config(c, 1) == -1) {
+		if (c->xc_noaction)
+			exit(1);
+		fatalx("%s has errors: not starting", c->xc_conffile);
 	}
 	if (c->xc_noaction) {
-		if (c->xc_max_queues > 0)
-			snprintf(buf, sizeof(buf), "%u", c->xc_max_queues);
-		else
-			snprintf(buf, sizeof(buf), "one per worker");
-		printf("configuration OK: tx-batch %u rx-batch %u copy-batch "
-		    "%u notify %s port-io %s max-queues %s, %s hypervisor\n",
-		    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
-		    c->xc_ring.rc_copy_batch,
-		    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" :
-		    "packet", portio_mode_name(c->xc_portio), buf,
-		    c->xc_provider);
+		printf("configuration OK\n");
+		if (main_vflag > 0)
+			conf_print(c);
 		exit(0);
 	}
 	if (geteuid() != 0)
@@ -248,6 +195,15 @@ main(int argc, char *argv[])
 	} else if (c->xc_pidfile == NULL)
 		c->xc_pidfile = XENNETD_USER_PIDFILE;
 	pidfile_lock(c->xc_pidfile);
+	/* The control socket: beside the pid file on a simulated machine. */
+	if (c->xc_socket == NULL && strcmp(c->xc_provider, "sim") == 0) {
+		if (simrun_path(simsock, sizeof(simsock),
+		    simrun_dir(c->xc_simdir), "xennetd.sock") == -1)
+			fatal("control socket in %s",
+			    simrun_dir(c->xc_simdir));
+		c->xc_socket = simsock;
+	} else if (c->xc_socket == NULL)
+		c->xc_socket = XENNETD_SOCKET;
 
 	log_init(c->xc_debug, c->xc_verbose);
 	if (!c->xc_debug)
@@ -292,11 +248,17 @@ main(int argc, char *argv[])
 		fatalx("event_base_new failed");
 	if (pipe2(x.x_failpipe, O_CLOEXEC) == -1)
 		fatal("pipe");
-	ev_xs = event_new(x.x_base, xs_fileno(x.x_xs), EV_READ | EV_PERSIST,
-	    main_xs, &x);
+	x.x_ev_xs = event_new(x.x_base, xs_fileno(x.x_xs),
+	    EV_READ | EV_PERSIST, main_xs, &x);
+	x.x_ev_xsretry = evtimer_new(x.x_base, main_xs_retry, &x);
+	x.x_ev_xsalive = event_new(x.x_base, -1, EV_PERSIST, main_xs_alive,
+	    &x);
 	ev_fail = event_new(x.x_base, x.x_failpipe[0], EV_READ | EV_PERSIST,
 	    main_fail, &x);
-	if (ev_xs == NULL || ev_fail == NULL || event_add(ev_xs, NULL) == -1 ||
+	if (x.x_ev_xs == NULL || x.x_ev_xsretry == NULL ||
+	    x.x_ev_xsalive == NULL || ev_fail == NULL ||
+	    event_add(x.x_ev_xs, NULL) == -1 ||
+	    event_add(x.x_ev_xsalive, &xs_probe) == -1 ||
 	    event_add(ev_fail, NULL) == -1)
 		fatalx("cannot set up events");
 	for (i = 0; i < 5; i++) {
@@ -304,22 +266,25 @@ main(int argc, char *argv[])
 		if (ev_sig[i] == NULL || event_add(ev_sig[i], NULL) == -1)
 			fatalx("cannot set up signal events");
 	}
-	if (!xs_watch(x.x_xs, x.x_root, "be") ||
-	    !xs_watch(x.x_xs, "@releaseDomain", "rel"))
+	if (main_xs_watch(&x) == -1)
 		fatal("cannot watch %s", x.x_root);
+	x.x_control = control_init(&x, c->xc_socket);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
-	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s",
+	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
+	    "%s poll-budget %u us, configuration %s%s",
 	    c->xc_provider, x.x_domid, x.x_nworkers,
 	    x.x_nworkers == 1 ? "" : "s", c->xc_max_queues,
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
-	    c->xc_ring.rc_copy_batch,
-	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet");
+	    c->xc_ring.rc_copy_batch, conf_notify_name(c->xc_ring.rc_notify),
+	    hv_engine_name(c->xc_engine), c->xc_poll_usec, c->xc_conffile,
+	    c->xc_file != NULL ? "" : " (none)");
 	main_ready(readyfd);
 	event_base_dispatch(x.x_base);
 
 	main_notify("STOPPING=1");
 	log_info("shutting down: disconnecting guests");
+	control_cleanup(x.x_control);
 	vif_shutdown_all(&x);
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_stop(x.x_workers[i]);
@@ -327,7 +292,9 @@ main(int argc, char *argv[])
 	xs_unwatch(x.x_xs, "@releaseDomain", "rel");
 	for (i = 0; i < 5; i++)
 		event_free(ev_sig[i]);
-	event_free(ev_xs);
+	event_free(x.x_ev_xs);
+	event_free(x.x_ev_xsretry);
+	event_free(x.x_ev_xsalive);
 	event_free(ev_fail);
 	event_base_free(x.x_base);
 	close(x.x_failpipe[0]);
@@ -355,10 +322,98 @@ main_xs(evutil_socket_t fd, short ev, void *arg)
 			vif_frontend_event(x, w[XS_WATCH_TOKEN]);
 		free(w);
 	}
-	if (errno != EAGAIN) {
-		log_warn("lost the xenstore connection");
-		event_base_loopbreak(x->x_base);
+	if (errno != EAGAIN)
+		main_xs_lost(x);
+}
+
+/*
+ * main_xs_lost: xenstored went away (restarted, live-updated, the
+ * connection reset).  The data path goes on meanwhile: the rings stay
+ * mapped.  The dead handle is kept (calls on it fail harmlessly) until
+ * a new one is open.
+ */
+static void
+main_xs_lost(struct xnd *x)
+{
+	if (evtimer_pending(x->x_ev_xsretry, NULL))
+		return;		/* reconnecting already */
+	log_warnx("lost the xenstore connection; guests keep running, "
+	    "reconnecting");
+	event_del(x->x_ev_xs);
+	x->x_xsretries = 0;
+	main_xs_retry(-1, 0, x);
+}
+
+/*
+ * main_xs_alive: is the connection still there?  libxenstore's watch
+ * thread closes a connection that failed without waking up anyone
+ * waiting for watch events, so ask xenstored something every
+ * XS_PROBE_SECS seconds.
+ */
+static void
+main_xs_alive(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xnd *x = arg;
+	unsigned int n;
+	char *v;
+
+	if (evtimer_pending(x->x_ev_xsretry, NULL))
+		return;
+	if ((v = xs_read(x->x_xs, XBT_NULL, "domid", &n)) != NULL) {
+		free(v);
+		return;
 	}
+	if (errno != ENOENT && errno != EACCES)
+		main_xs_lost(x);
+}
+
+/* main_xs_watch: the daemon's own watches; 0 or -1. */
+static int
+main_xs_watch(struct xnd *x)
+{
+	if (!xs_watch(x->x_xs, x->x_root, "be") ||
+	    !xs_watch(x->x_xs, "@releaseDomain", "rel"))
+		return (-1);
+	return (0);
+}
+
+/*
+ * main_xs_retry: connect to xenstore again (every second, said every
+ * minute).  Once connected, every watch is set again; xenstore fires
+ * each new watch at once, which re-reads every backend and frontend
+ * directory: vifs changed or removed meanwhile are caught up.
+ */
+static void
+main_xs_retry(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xnd *x = arg;
+	struct xs_handle *xs;
+	struct timeval tv = { 1, 0 };
+
+	if ((xs = xs_open(0)) == NULL) {
+		if (x->x_xsretries++ % 60 == 0)
+			log_warn("xenstore: cannot connect yet");
+		evtimer_add(x->x_ev_xsretry, &tv);
+		return;
+	}
+	if (x->x_ev_xs != NULL)
+		event_free(x->x_ev_xs);
+	xs_close(x->x_xs);
+	x->x_xs = xs;
+	x->x_ev_xs = event_new(x->x_base, xs_fileno(xs), EV_READ | EV_PERSIST,
+	    main_xs, x);
+	if (x->x_ev_xs == NULL || event_add(x->x_ev_xs, NULL) == -1 ||
+	    main_xs_watch(x) == -1) {
+		log_warn("xenstore: reconnected but cannot watch; retrying");
+		x->x_xsretries++;
+		if (x->x_ev_xs != NULL)
+			event_del(x->x_ev_xs);
+		evtimer_add(x->x_ev_xsretry, &tv);
+		return;
+	}
+	vif_rewatch(x);
+	log_info("xenstore: connected again after %u attempt%s",
+	    x->x_xsretries + 1, x->x_xsretries == 0 ? "" : "s");
 }
 
 /* main_fail: a worker disabled a misbehaving guest's vif. */
@@ -366,19 +421,17 @@ static void
 main_fail(evutil_socket_t fd, short ev, void *arg)
 {
 	struct xnd *x = arg;
-	uint32_t domid, handle, queue;
-	uint64_t gen;
-	char why[128];
+	struct wfail f;
 
-	if (worker_read_failure(fd, &domid, &handle, &queue, &gen, why,
-	    sizeof(why)) == 0)
-		vif_worker_failed(x, domid, handle, queue, gen, why);
+	if (worker_read_failure(fd, &f) == 0)
+		vif_worker_failed(x, &f);
 }
 
 static void
 main_signal(evutil_socket_t sig, short ev, void *arg)
 {
 	struct xnd *x = arg;
+	int i;
 
 	switch (sig) {
 	case SIGTERM:
@@ -387,14 +440,209 @@ main_signal(evutil_socket_t sig, short ev, void *arg)
 		break;
 	case SIGUSR1:
 		vif_log_stats(x);
+		for (i = 0; i < x->x_nworkers; i++)
+			worker_log_stats(x->x_workers[i]);
 		break;
 	case SIGUSR2:
 		log_setverbose(log_getverbose() + 1);
 		log_info("verbosity %d", log_getverbose());
 		break;
 	case SIGHUP:
-		log_info("SIGHUP: no configuration file to reload");
+		log_info("SIGHUP: reading %s again", x->x_conf.xc_conffile);
+		xnd_reload(x);
 		break;
+	}
+}
+
+/*
+ * xnd_reload: (main thread) SIGHUP, or xennetctl reload: read the
+ * configuration again and apply what can change live.  0, or -1 (the
+ * running configuration is kept) after the reasons were logged.
+ */
+int
+xnd_reload(struct xnd *x)
+{
+	struct xnd_config nc;
+
+	memset(&nc, 0, sizeof(nc));
+	if (main_config(&nc, 0) == -1) {
+		log_warnx("reload: %s has errors: the running configuration "
+		    "stays", nc.xc_conffile);
+		return (-1);
+	}
+	return (conf_reload(x, &nc));
+}
+
+/* main_defaults: the settings before the file and the command line. */
+static void
+main_defaults(struct xnd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->xc_provider = "xen";
+	c->xc_portio = PORTIO_URING;
+	c->xc_poll_usec = POLL_USEC_DEFAULT;
+	c->xc_port = PORT_TAP;
+	snprintf(c->xc_capture_dir, sizeof(c->xc_capture_dir), "/var/tmp");
+	ring_config_default(&c->xc_ring);
+}
+
+/*
+ * main_config: the configuration: defaults, then the file (-f, else
+ * the default one, which may be missing), then the command line over
+ * it.  0, or -1 after every error in the file was reported: on stderr
+ * (startup, -n) or in the log (reload).  c->xc_conffile names the file.
+ */
+static int
+main_config(struct xnd_config *c, int tostderr)
+{
+	struct conf *cf;
+	const char *path;
+	int optional;
+
+	main_defaults(c);
+	main_options(c);	/* -f, -D */
+	optional = c->xc_conffile == NULL;
+	path = optional ? XENNETD_CONFFILE : c->xc_conffile;
+	c->xc_conffile = path;
+	if ((cf = parse_config(path, optional, tostderr)) == NULL)
+		return (-1);
+	main_defaults(c);
+	conf_apply(c, cf);
+	main_options(c);
+	c->xc_conffile = path;
+	if (optional && access(path, F_OK) == -1) {
+		c->xc_file = NULL;	/* no file: nothing but defaults */
+		conf_free(cf);
+	}
+	return (0);
+}
+
+/*
+ * main_options: the command line over c (exits 1 on a bad option).  Run
+ * once before the file is read (for -f and -D) and again over it, at
+ * startup and at every reload: the command line wins over the file.
+ */
+static void
+main_options(struct xnd_config *c)
+{
+	const char *err;
+	int ch, verbose = 0;
+
+#ifdef __GLIBC__
+	optind = 0;		/* start over */
+#else
+	optreset = 1;
+	optind = 1;
+#endif
+	while ((ch = getopt_long(main_argc, main_argv,
+	    "b:C:c:dD:f:hi:m:nN:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			c->xc_socket = optarg;
+			break;
+		case 'b':
+			c->xc_poll_usec = parse_num("poll-budget", optarg, 0,
+			    POLL_USEC_MAX);
+			break;
+		case 'c':
+			c->xc_ring.rc_copy_batch = parse_num("copy-batch",
+			    optarg, 1, RING_COPY_MAX);
+			break;
+		case 'd':
+			c->xc_debug = 1;
+			break;
+		case 'D':
+			if (parse_cmdline_macro(optarg) == -1) {
+				fprintf(stderr, "xennetd: -D %s: want "
+				    "name=value (name: letters, digits, _; no "
+				    "$ in value)\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'f':
+			c->xc_conffile = optarg;
+			break;
+		case 'i':
+			if (strcmp(optarg, "uring") == 0)
+				c->xc_portio = PORTIO_URING;
+			else if (strcmp(optarg, "syscall") == 0)
+				c->xc_portio = PORTIO_SYSCALL;
+			else {
+				fprintf(stderr, "xennetd: port-io: \"%s\" is "
+				    "not 'uring' or 'syscall'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'm':
+			if (strcmp(optarg, "copy") == 0)
+				c->xc_engine = HV_ENGINE_COPY;
+			else if (strcmp(optarg, "map") == 0)
+				c->xc_engine = HV_ENGINE_MAP;
+			else {
+				fprintf(stderr, "xennetd: copy-engine: \"%s\" "
+				    "is not 'copy' or 'map'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'n':
+			c->xc_noaction = 1;
+			break;
+		case 'N':
+			if (strcmp(optarg, "batch") == 0)
+				c->xc_ring.rc_notify = RING_NOTIFY_BATCH;
+			else if (strcmp(optarg, "packet") == 0)
+				c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
+			else {
+				fprintf(stderr, "xennetd: notify: \"%s\" is "
+				    "not 'batch' or 'packet'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'p':
+			c->xc_pidfile = optarg;
+			break;
+		case 'q':
+			c->xc_max_queues = parse_num("max-queues", optarg, 1,
+			    XENNETD_MAX_QUEUES);
+			break;
+		case 'r':
+			c->xc_ring.rc_rx_batch = parse_num("rx-batch", optarg,
+			    1, RING_BATCH_MAX);
+			break;
+		case 's':
+			c->xc_simdir = optarg;
+			/* FALLTHROUGH */
+		case 'S':
+			c->xc_provider = "sim";
+			break;
+		case 't':
+			c->xc_ring.rc_tx_batch = parse_num("tx-batch", optarg,
+			    1, RING_BATCH_MAX);
+			break;
+		case 'U':
+			c->xc_ring.rc_tx_batch = c->xc_ring.rc_rx_batch = 1;
+			c->xc_ring.rc_copy_batch = 1;
+			c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'w':
+			c->xc_workers = (int)parse_num("workers", optarg, 1,
+			    XENNETD_MAX_WORKERS);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != main_argc)
+		usage();
+	main_vflag = verbose;
+	if (verbose > 0 && !c->xc_noaction)
+		c->xc_verbose = verbose;	/* over log-level */
+	if (ring_config_check(&c->xc_ring, &err) == -1) {
+		fprintf(stderr, "xennetd: %s\n", err);
+		exit(1);
 	}
 }
 

@@ -27,7 +27,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <time.h>
 
+#include "ctlreq.h"
 #include "hv.h"
 #include "num.h"
 #include "ring.h"
@@ -38,12 +40,23 @@
 #define XENNETD_MAX_QUEUES	16	/* netif queues per vif */
 #define XENNETD_PATH_MAX	256
 #define VIF_DOMID_LIMIT		0x7FEFU	/* DOMID_FIRST_RESERVED - 1 */
+#define XENNETD_CONFFILE	SYSCONFDIR "/xennetd.conf"
+#define CONF_NAME_MAX		64	/* a domain name in a block */
+#define CONF_RATE_BYTES_MAX	0xFFFFFFFFULL	/* rate BYTES per USEC */
+#define CONF_RATE_USEC_MAX	10000000ULL	/* 10 s */
+#define CONF_MTU_MIN		68	/* RFC 791 */
+#define CONF_MTU_MAX		65535
+#define CONF_LOGLEVEL_MAX	3
 
 struct event_base;
 struct event;
 struct xs_handle;
 struct worker;
 struct portio;
+struct capture;
+struct capq;
+struct control;
+struct json_object;
 
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
@@ -59,11 +72,75 @@ struct portio_stats {
 	uint64_t	ps_tx_errors;
 };
 
-/* Global settings, fixed after startup (the data path reads its copy). */
+/* How a vif reaches the host's network. */
+enum port_type {
+	PORT_TAP,		/* a tap vif<domid>.<handle> (port-tap.c) */
+	PORT_BPF		/* an existing interface, through libpcap */
+};
+
+/*
+ * The settings of one vif: the global ones, overridden by what the
+ * configuration file says for its domain or for it (conf_vif).  Taken
+ * when the vif is created; its batch sizes may change while it runs.
+ */
+struct vif_conf {
+	struct ring_config	 vc_ring;
+	enum port_type		 vc_port;
+	char			 vc_port_if[IFNAMSIZ];	/* PORT_BPF: on */
+	uint64_t		 vc_rate_bytes;	/* per vc_rate_usec; 0: none */
+	uint64_t		 vc_rate_usec;
+	unsigned int		 vc_mtu;	/* 0: the toolstack's */
+};
+
+/* What a block or the global section of the configuration file sets. */
+#define CONF_TX		0x0001		/* tx-batch */
+#define CONF_RX		0x0002		/* rx-batch */
+#define CONF_COPY	0x0004		/* copy-batch */
+#define CONF_NOTIFY	0x0008		/* notify */
+#define CONF_PORT	0x0010		/* port */
+#define CONF_RATE	0x0020		/* rate */
+#define CONF_MTU	0x0040		/* mtu */
+
+/* How a block of the configuration file picks its vifs. */
+enum conf_match {
+	CONF_M_NAME,		/* domain "name" (xenstore's) */
+	CONF_M_DOMID,		/* domain <domid> */
+	CONF_M_MAC,		/* vif mac xx:xx:xx:xx:xx:xx */
+	CONF_M_VIF		/* vif <domid>.<handle> */
+};				/* in this order: the later wins */
+
+struct conf_block {
+	TAILQ_ENTRY(conf_block)	 cb_entry;
+	enum conf_match		 cb_match;
+	uint32_t		 cb_domid;
+	uint32_t		 cb_handle;
+	char			 cb_name[CONF_NAME_MAX + 1];
+	uint8_t			 cb_mac[6];
+	unsigned int		 cb_set;	/* CONF_*: what it overrides */
+	struct vif_conf		 cb_vc;
+	char			 cb_where[XENNETD_PATH_MAX + 16];
+};
+TAILQ_HEAD(conf_blocks, conf_block);
+
+/* A parsed configuration file (parse.y), before the command line. */
+struct conf {
+	struct vif_conf		 cf_vif;	/* global vif settings */
+	unsigned int		 cf_vifset;	/* CONF_*: of those, set */
+	int			 cf_workers;	/* 0: not set */
+	unsigned int		 cf_max_queues;	/* 0: not set */
+	int			 cf_portio;	/* -1: not set */
+	int			 cf_poll_usec;	/* -1: not set */
+	int			 cf_verbose;	/* -1: not set */
+	char			 cf_capture_dir[XENNETD_PATH_MAX];
+	struct conf_blocks	 cf_blocks;
+};
+
+/* Global settings (the data path reads its copy). */
 struct xnd_config {
 	const char		*xc_provider;	/* "xen" or "sim" */
 	const char		*xc_simdir;
 	const char		*xc_pidfile;
+	const char		*xc_socket;	/* the control socket */
 	struct ring_config	 xc_ring;
 	int			 xc_workers;	/* 0: one per CPU */
 	unsigned int		 xc_max_queues;	/* -q; 0: per worker */
@@ -71,6 +148,56 @@ struct xnd_config {
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
 	enum portio_mode	 xc_portio;	/* -i */
+	enum hv_engine		 xc_engine;	/* -m: grant copy or map */
+	unsigned int		 xc_poll_usec;	/* -b: busy-poll budget */
+	const char		*xc_conffile;	/* -f */
+	enum port_type		 xc_port;	/* default port of a vif */
+	char			 xc_port_if[IFNAMSIZ];	/* PORT_BPF: on */
+	char			 xc_capture_dir[XENNETD_PATH_MAX];
+	struct conf		*xc_file;	/* the file's, NULL: none */
+};
+
+/* The wakeup policy of one queue (poll.c). */
+struct poll_win {
+	uint64_t		 pw_max;	/* ns: the budget, 0: never */
+	uint64_t		 pw_win;	/* ns: adapted, 0..pw_max */
+	uint64_t		 pw_until;	/* ns: polling until; 0: not */
+	uint64_t		 pw_slept;	/* ns: asleep since; 0: awake */
+};
+struct poll_backoff {
+	unsigned int		 pb_empty;	/* empty events in a row */
+};
+#define POLL_USEC_MAX		1000000	/* -b limit */
+#define POLL_USEC_DEFAULT	0	/* -b default: tests/bench/results */
+
+/* One event port of a queue, worker side (worker.c). */
+struct dp_port {
+	struct vif_dp		*pp_dp;
+	int			 pp_port;	/* -1: none */
+	uint64_t		 pp_mark;	/* posted, at its last event */
+	struct poll_backoff	 pp_bo;
+	struct event		*pp_bo_ev;	/* delayed unmask */
+};
+
+/* How a queue was woken, kept by its worker (worker.c). */
+struct wake_stats {
+	uint64_t		 wk_events_empty;	/* found nothing new */
+	uint64_t		 wk_backoffs;		/* unmasks delayed */
+	uint64_t		 wk_polls;		/* poll stretches */
+	uint64_t		 wk_poll_hits;		/* work found polling */
+	uint64_t		 wk_poll_ns;		/* time spent polling */
+};
+
+/* A worker's event-channel device, counted (worker.c). */
+struct worker_stats {
+	uint64_t		 ws_reads;	/* pending-port reads */
+	uint64_t		 ws_ports;	/* ports they returned */
+	uint64_t		 ws_unmasks;	/* unmask calls */
+	uint64_t		 ws_unmasked;	/* ports they unmasked */
+	uint64_t		 ws_overflows;	/* EFBIG: events lost */
+	uint64_t		 ws_errors;	/* other read errors */
+	uint64_t		 ws_recoveries;	/* every port re-checked */
+	uint64_t		 ws_poll_loops;	/* poller rounds */
 };
 
 /*
@@ -86,6 +213,7 @@ struct vif_dp {
 	uint32_t		 dp_handle;
 	uint32_t		 dp_queue;	/* netif queue number */
 	uint64_t		 dp_gen;	/* the vif's connection */
+	struct ring_config	 dp_ring;	/* batch sizes, notify */
 	int			 dp_tapfd;	/* its queue of the tap */
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
@@ -105,7 +233,27 @@ struct vif_dp {
 	int			 dp_busy_rx;	/* rx port masked, pass runs */
 	int			 dp_tap_on;
 	int			 dp_failed;
+	struct dp_port		 dp_ev[2];	/* tx, rx (unused if shared) */
+	struct poll_win		 dp_pw;
+	int			 dp_worked;	/* found work since it looked */
+	int			 dp_polling;	/* on w_polls */
+	uint64_t		 dp_poll_t0;	/* ns: stretch began */
+	TAILQ_ENTRY(vif_dp)	 dp_poll_entry;
+	struct wake_stats	 dp_wk;
+	struct wake_stats	 dp_wk_snap;
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
+	struct capq		*dp_capq;	/* capturing (capture.c): */
+	const struct ring_port	*dp_capport;	/* its port, used instead */
+};
+
+/* What a worker reports when it disabled one queue of a vif. */
+struct wfail {
+	uint32_t	wf_domid;
+	uint32_t	wf_handle;
+	uint32_t	wf_queue;
+	uint64_t	wf_gen;		/* the vif's connection */
+	int		wf_hostport;	/* 1: the host port failed, not the guest */
+	char		wf_why[96];
 };
 
 /* A vif's tap: one descriptor per queue it may serve (port-tap.c). */
@@ -124,6 +272,7 @@ struct vif {
 	char			 v_token[64];	/* frontend state watch */
 	char			 v_ifname[IFNAMSIZ];
 	uint8_t			 v_mac[6];
+	struct vif_conf		 v_conf;	/* its settings */
 	unsigned int		 v_mtu;
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
@@ -134,6 +283,8 @@ struct vif {
 	unsigned int		 v_attached;	/* first n on workers */
 	struct vif_dp		*v_dp;		/* one per tap queue */
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
+	struct timespec		 v_since;	/* connected (monotonic) */
+	struct capture		*v_capture;	/* NULL: none runs */
 };
 TAILQ_HEAD(vif_list, vif);
 
@@ -149,8 +300,47 @@ struct xnd {
 	struct worker		*x_workers[XENNETD_MAX_WORKERS];
 	int			 x_nworkers;
 	int			 x_failpipe[2];	/* workers -> main */
+	struct event		*x_ev_xs;	/* x_xs readable */
+	struct event		*x_ev_xsretry;	/* reconnect timer */
+	struct event		*x_ev_xsalive;	/* connection probe */
+	unsigned int		 x_xsretries;
+	struct control		*x_control;
 	int			 x_quit;
 };
+
+/* xennetd.c */
+int	xnd_reload(struct xnd *);
+
+/* capture.c */
+int	capture_start(struct xnd *, struct vif *, const char *, uint64_t,
+	    unsigned int, char *, size_t);
+int	capture_stop(struct vif *, const char *, uint64_t *, uint64_t *);
+int	capture_info(struct vif *, const char **, uint64_t *, uint64_t *);
+const struct ring_port *capq_install(struct capq *,
+	    const struct ring_port *);
+void	capq_remove(struct capq *);
+
+/* conf.c */
+void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
+	    struct vif_conf *);
+void	conf_apply(struct xnd_config *, struct conf *);
+void	conf_free(struct conf *);
+void	conf_print(const struct xnd_config *);
+void	conf_log_vif(const struct vif *);
+int	conf_reload(struct xnd *, struct xnd_config *);
+const char *conf_notify_name(enum ring_notify);
+
+/* parse.y */
+struct conf *parse_config(const char *, int, int);
+int	parse_cmdline_macro(const char *);
+
+/* control.c */
+struct control *control_init(struct xnd *, const char *);
+void	control_cleanup(struct control *);
+
+/* ctlcmd.c */
+struct json_object *ctlcmd_run(struct xnd *, const struct ctlreq *);
+struct json_object *ctlcmd_error(const char *);
 
 /* log.c */
 void	log_init(int, int);
@@ -185,10 +375,10 @@ int	store_parse_mac(const char *, uint8_t *);
 void	vif_event(struct xnd *, const char *);
 void	vif_frontend_event(struct xnd *, const char *);
 void	vif_release_event(struct xnd *);
-void	vif_worker_failed(struct xnd *, uint32_t, uint32_t, uint32_t, uint64_t,
-	    const char *);
+void	vif_worker_failed(struct xnd *, const struct wfail *);
 void	vif_shutdown_all(struct xnd *);
 void	vif_log_stats(struct xnd *);
+void	vif_rewatch(struct xnd *);
 
 /* worker.c */
 struct worker *worker_start(struct xnd *, int);
@@ -196,9 +386,23 @@ void	worker_stop(struct worker *);
 int	worker_attach(struct worker *, struct vif_dp *);
 void	worker_detach(struct worker *, struct vif_dp *);
 int	worker_snapshot(struct worker *, struct vif_dp *);
+int	worker_set_ring(struct worker *, struct vif_dp *,
+	    const struct ring_config *);
+int	worker_capture(struct worker *, struct vif_dp *, struct capq *);
 int	worker_nvifs(struct worker *);
-int	worker_read_failure(int, uint32_t *, uint32_t *, uint32_t *,
-	    uint64_t *, char *, size_t);
+int	worker_read_failure(int, struct wfail *);
+void	worker_log_queue(const char *, unsigned int, const struct vif_dp *);
+void	worker_log_stats(struct worker *);
+
+/* poll.c */
+uint64_t poll_now(void);
+void	poll_win_init(struct poll_win *, unsigned int);
+void	poll_win_wake(struct poll_win *, uint64_t);
+int	poll_win_begin(struct poll_win *, uint64_t);
+void	poll_win_hit(struct poll_win *, uint64_t);
+int	poll_win_check(struct poll_win *, uint64_t);
+unsigned int poll_backoff_empty(struct poll_backoff *);
+void	poll_backoff_work(struct poll_backoff *);
 
 /* port-tap.c */
 int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
@@ -208,8 +412,9 @@ void	tap_close(struct tap *);
 int	tap_set_offload(int, const struct ring_features *);
 
 /* portio.c */
-struct portio *portio_open(int, enum portio_mode *, unsigned int,
-	    unsigned int);
+struct portio *portio_open(int, enum portio_mode *, unsigned int);
+int	portio_set_bufs(struct portio *, unsigned int);
+int	portio_lost(const struct portio *);
 void	portio_close(struct portio *);
 const struct ring_port *portio_port(struct portio *);
 int	portio_fd(struct portio *);

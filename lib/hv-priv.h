@@ -45,6 +45,7 @@ struct hv_ops {
 	int		 (*ho_evtchn_notify)(void *, uint32_t);
 	int		 (*ho_evtchn_pending)(void *, int *, unsigned int);
 	int		 (*ho_evtchn_unmask)(void *, const int *, unsigned int);
+	int		 (*ho_evtchn_reset)(void *);
 };
 
 extern const struct hv_ops hv_xen_ops;	/* hv-xen.c */

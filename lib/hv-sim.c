@@ -57,6 +57,7 @@
 
 #include "hv-priv.h"
 #include "hv-sim.h"
+#include "num.h"
 #include "simrun.h"
 
 /* hs_pflags[] bits */
@@ -113,6 +114,10 @@ struct hv_sim {
 	uint16_t		 hs_owned[SIMRUN_NR_PORTS];
 	unsigned int		 hs_nowned;
 	unsigned int		 hs_rr;		/* pending() round robin */
+	/* $XENNET_SIM_EVTCHN_OVERFLOW (hv.h): lose every Nth delivery */
+	unsigned long long	 hs_ovf_every;
+	unsigned long long	 hs_ovf_count;
+	int			 hs_overflowed;	/* EFBIG until reset */
 };
 
 static void	*hv_sim_open(const char *, uint32_t);
@@ -130,6 +135,7 @@ static int	 hv_sim_evtchn_unbind(void *, uint32_t);
 static int	 hv_sim_evtchn_notify(void *, uint32_t);
 static int	 hv_sim_evtchn_pending(void *, int *, unsigned int);
 static int	 hv_sim_evtchn_unmask(void *, const int *, unsigned int);
+static int	 hv_sim_evtchn_reset(void *);
 
 static void	*hv_sim_grow(void *, unsigned int *, size_t, unsigned int);
 static void	 hv_sim_prune(struct hv_sim *);
@@ -187,6 +193,7 @@ const struct hv_ops hv_sim_ops = {
 	.ho_evtchn_notify = hv_sim_evtchn_notify,
 	.ho_evtchn_pending = hv_sim_evtchn_pending,
 	.ho_evtchn_unmask = hv_sim_evtchn_unmask,
+	.ho_evtchn_reset = hv_sim_evtchn_reset,
 };
 
 /*
@@ -200,6 +207,7 @@ hv_sim_open(const char *simdir, uint32_t domid)
 	static unsigned int nhandles;
 	struct hv_sim *hs;
 	const char *dir = simrun_dir(simdir);
+	const char *ovf;
 	int saved, sndbuf = 1 << 20;
 
 	if (domid >= DOMID_FIRST_RESERVED) {
@@ -211,6 +219,12 @@ hv_sim_open(const char *simdir, uint32_t domid)
 	hs->hs_domid = domid;
 	hs->hs_sock = -1;
 	hs->hs_logfd = -1;
+	if (domid == 0 && (ovf = getenv("XENNET_SIM_EVTCHN_OVERFLOW")) !=
+	    NULL && *ovf != '\0' &&
+	    num_parse(ovf, ULLONG_MAX, &hs->hs_ovf_every) == -1) {
+		errno = EINVAL;
+		goto fail;
+	}
 	if (strlen(dir) >= sizeof(hs->hs_dir)) {
 		errno = ENAMETOOLONG;
 		goto fail;
@@ -741,8 +755,12 @@ hv_sim_maplog(struct hv_sim *hs)
 			rec[n].mr_rw = hs->hs_maps[i].hm_rw;
 		}
 	len = n * sizeof(*rec);
-	if (len == 0 || pwrite(hs->hs_logfd, rec, len, 0) == (ssize_t)len)
-		(void)ftruncate(hs->hs_logfd, (off_t)len);
+	/* a log that cannot be cut to size is made anew next time */
+	if ((len == 0 || pwrite(hs->hs_logfd, rec, len, 0) == (ssize_t)len) &&
+	    ftruncate(hs->hs_logfd, (off_t)len) == -1) {
+		close(hs->hs_logfd);
+		hs->hs_logfd = -1;
+	}
 	free(rec);
 }
 
@@ -1429,6 +1447,8 @@ hv_sim_evtchn_pending(void *p, int *ports, unsigned int max)
 
 	while (recv(hs->hs_sock, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
 		;
+	if (hs->hs_overflowed)
+		goto overflow;
 	for (k = 0; k < n && got < max; k++) {
 		i = (start + k) % n;
 		port = hs->hs_owned[i];
@@ -1444,12 +1464,33 @@ hv_sim_evtchn_pending(void *p, int *ports, unsigned int max)
 		errno = EAGAIN;
 		return (-1);
 	}
+	if (hs->hs_ovf_every > 0 &&
+	    ++hs->hs_ovf_count % hs->hs_ovf_every == 0) {
+		/* the ports taken stay masked, their events lost */
+		hs->hs_overflowed = 1;
+		goto overflow;
+	}
 	for (k = 0; k < n; k++)
 		if (hv_sim_deliverable(hs, hs->hs_owned[k])) {
 			hv_sim_doorbell(hs, hs->hs_name, hs->hs_owned[k]);
 			break;
 		}
 	return ((int)got);
+overflow:
+	/* like the driver's POLLERR: readable until reset */
+	hv_sim_doorbell(hs, hs->hs_name, 0);
+	errno = EFBIG;
+	return (-1);
+}
+
+/* hv_sim_evtchn_reset: leave the overflowed state.  Returns 0. */
+static int
+hv_sim_evtchn_reset(void *p)
+{
+	struct hv_sim *hs = p;
+
+	hs->hs_overflowed = 0;
+	return (0);
 }
 
 /*

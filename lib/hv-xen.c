@@ -33,14 +33,19 @@
  * domain id; a driver domain must learn its id from xenstore ("domid").
  */
 
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
+#ifdef __linux__
+#include <xen/sys/evtchn.h>	/* IOCTL_EVTCHN_RESET */
+#endif
 
 #include "hv-priv.h"
 
@@ -66,6 +71,7 @@ static int	 hv_xen_evtchn_unbind(void *, uint32_t);
 static int	 hv_xen_evtchn_notify(void *, uint32_t);
 static int	 hv_xen_evtchn_pending(void *, int *, unsigned int);
 static int	 hv_xen_evtchn_unmask(void *, const int *, unsigned int);
+static int	 hv_xen_evtchn_reset(void *);
 
 const struct hv_ops hv_xen_ops = {
 	.ho_name = "xen",
@@ -84,6 +90,7 @@ const struct hv_ops hv_xen_ops = {
 	.ho_evtchn_notify = hv_xen_evtchn_notify,
 	.ho_evtchn_pending = hv_xen_evtchn_pending,
 	.ho_evtchn_unmask = hv_xen_evtchn_unmask,
+	.ho_evtchn_reset = hv_xen_evtchn_reset,
 };
 
 /*
@@ -275,4 +282,23 @@ hv_xen_evtchn_unmask(void *p, const int *ports, unsigned int n)
 	    (ssize_t)(n * sizeof(buf[0])))
 		return (-1);
 	return (0);
+}
+
+/*
+ * hv_xen_evtchn_reset: the Linux evtchn driver answers every read with
+ * EFBIG (and poll with POLLERR) once its ring of pending ports
+ * overflowed, until IOCTL_EVTCHN_RESET empties the ring; libxenevtchn
+ * has no call for it.  -1 with ENOSYS where there is no such ioctl.
+ */
+static int
+hv_xen_evtchn_reset(void *p)
+{
+#ifdef IOCTL_EVTCHN_RESET
+	struct hv_xen *hx = p;
+
+	return (ioctl(hx->hx_evfd, IOCTL_EVTCHN_RESET, 0));
+#else
+	errno = ENOSYS;
+	return (-1);
+#endif
 }

@@ -51,7 +51,8 @@ typedef xengnttab_grant_copy_segment_t hv_copy_seg;
 
 /* Counted hypercalls, by kind. */
 enum hv_call {
-	HV_CALL_COPY,		/* one GNTTABOP_copy batch */
+	HV_CALL_COPY,		/* one GNTTABOP_copy batch (COPY..UNMAP: */
+				/* adjacent, ring_copy_flush counts them) */
 	HV_CALL_MAP,		/* one map batch */
 	HV_CALL_UNMAP,		/* one unmap batch */
 	HV_CALL_NOTIFY,		/* EVTCHNOP_send */
@@ -107,6 +108,19 @@ void		*hv_map(struct hv *, uint32_t domid, const uint32_t *refs,
 		    unsigned int count, int rw);
 int		 hv_unmap(struct hv *, void *, unsigned int count);
 int		 hv_copy(struct hv *, hv_copy_seg *, unsigned int count);
+/*
+ * How hv_copy copies: the grant-copy hypercall (the default), or map +
+ * memcpy + unmap of the batch's grants (dom0 kernels without grant copy
+ * in gntdev; selectable anywhere).  hv_copy switches to HV_ENGINE_MAP
+ * by itself if the copy call does not exist (hv_engine tells).
+ */
+enum hv_engine {
+	HV_ENGINE_COPY,
+	HV_ENGINE_MAP
+};
+int		 hv_set_engine(struct hv *, enum hv_engine);
+enum hv_engine	 hv_engine(struct hv *, int *fellback);
+const char	*hv_engine_name(enum hv_engine);
 
 /*
  * Event channels (libxenevtchn semantics).  hv_evtchn_fd is readable
@@ -130,5 +144,18 @@ int		 hv_evtchn_unmask(struct hv *, int port);
 int		 hv_evtchn_pending_n(struct hv *, int *ports, unsigned int n);
 int		 hv_evtchn_unmask_n(struct hv *, const int *ports,
 		    unsigned int n);
+/*
+ * When the device's queue of pending ports overflowed (Linux evtchn:
+ * a port fired while its queue was full), hv_evtchn_pending_n fails with
+ * EFBIG, and goes on failing, its fd readable, until hv_evtchn_reset.
+ * The events that did not fit are lost and their ports left masked: the
+ * caller must then unmask every port it serves and look at each for
+ * work.  hv_evtchn_reset empties the queue: 0, or -1 with errno.
+ *
+ * The sim provider overflows on purpose for tests: with
+ * $XENNET_SIM_EVTCHN_OVERFLOW=N, every Nth hv_evtchn_pending_n of a
+ * domain 0 handle that has ports to deliver loses them instead.
+ */
+int		 hv_evtchn_reset(struct hv *);
 
 #endif /* XENNET_HV_H */

@@ -252,6 +252,35 @@ ring_ports(const struct ring_queue *rq, int *tx, int *rx)
 	*rx = rq->rq_connected ? rq->rq_port_rx : -1;
 }
 
+/*
+ * ring_posted: the frontend's tx and rx request producer indexes, for
+ * the rings port serves, as one 64-bit mark.
+ */
+uint64_t
+ring_posted(const struct ring_queue *rq, int port)
+{
+	uint64_t mark = 0;
+
+	if (!rq->rq_connected || port < 0)
+		return (0);
+	if (port == rq->rq_port_tx)
+		mark |= (uint64_t)((volatile netif_tx_sring_t *)
+		    rq->rq_tx.sring)->req_prod << 32;
+	if (port == rq->rq_port_rx)
+		mark |= ((volatile netif_rx_sring_t *)
+		    rq->rq_rx.sring)->req_prod;
+	return (mark);
+}
+
+int
+ring_tx_waiting(const struct ring_queue *rq)
+{
+	if (!rq->rq_connected)
+		return (0);
+	return (((volatile netif_tx_sring_t *)rq->rq_tx.sring)->req_prod !=
+	    rq->rq_tx.req_cons);
+}
+
 const char *
 ring_error(const struct ring_queue *rq)
 {
@@ -262,6 +291,24 @@ void
 ring_snapshot(const struct ring_queue *rq, struct ring_stats *st)
 {
 	*st = rq->rq_stats;
+}
+
+/*
+ * ring_set_config: new batch sizes and notification policy from the next
+ * pass on (between passes: nothing is pending).  -1 with EINVAL if a
+ * setting is out of range; then nothing changes.
+ */
+int
+ring_set_config(struct ring_queue *rq, const struct ring_config *rc)
+{
+	const char *why;
+
+	if (ring_config_check(rc, &why) == -1) {
+		errno = EINVAL;
+		return (-1);
+	}
+	rq->rq_cfg = *rc;
+	return (0);
 }
 
 /* ring_fatal: the frontend broke the protocol; the caller disconnects. */
@@ -283,13 +330,21 @@ ring_fatal(struct ring_queue *rq, const char *why)
 static int
 ring_copy_flush(struct ring_queue *rq)
 {
+	const struct hv_counts *hc = hv_counts(rq->rq_hv);
+	uint64_t before[HV_CALL_UNMAP + 1];
 	unsigned int i, n = rq->rq_nsegs;
+	int rv;
 
 	if (n == 0)
 		return (0);
-	rq->rq_stats.rs_hcalls[HV_CALL_COPY]++;
+	/* what it cost: one copy call, or maps and unmaps (hv_set_engine) */
+	for (i = HV_CALL_COPY; i <= HV_CALL_UNMAP; i++)
+		before[i] = hc->hc_calls[i];
 	rq->rq_stats.rs_copy_segs += n;
-	if (hv_copy(rq->rq_hv, rq->rq_segs, n) == -1) {
+	rv = hv_copy(rq->rq_hv, rq->rq_segs, n);
+	for (i = HV_CALL_COPY; i <= HV_CALL_UNMAP; i++)
+		rq->rq_stats.rs_hcalls[i] += hc->hc_calls[i] - before[i];
+	if (rv == -1) {
 		for (i = 0; i < n; i++)
 			rq->rq_segs[i].status = GNTST_general_error;
 		return (-1);

@@ -177,6 +177,21 @@ int		 ring_event(struct ring_queue *rq, int port);
  */
 void		 ring_ports(const struct ring_queue *rq, int *tx, int *rx);
 /*
+ * ring_posted: a mark of the requests the frontend has posted on the
+ * ring(s) the local port serves (its request producer indexes, read
+ * now): it changes whenever the frontend posts one, so an event whose
+ * mark equals the previous event's asked for nothing new.  A hint: the
+ * indexes are the guest's and only the passes check them.  0 if port
+ * is not one of rq's.
+ */
+uint64_t	 ring_posted(const struct ring_queue *rq, int port);
+/*
+ * ring_tx_waiting: 1 if the frontend's tx producer index is past the
+ * last request taken (a tx pass has something to look at), else 0.  A
+ * hint, read without a barrier, for polling.
+ */
+int		 ring_tx_waiting(const struct ring_queue *rq);
+/*
  * ring_error: why a pass or ring_rx_ready returned -1 (the frontend
  * broke the protocol); NULL if none did since ring_connect.
  */
@@ -184,6 +199,12 @@ const char	*ring_error(const struct ring_queue *rq);
 /* ring_snapshot: copy rq's counters into *st. */
 void		 ring_snapshot(const struct ring_queue *rq,
 		    struct ring_stats *st);
+/*
+ * ring_set_config: batch sizes and notify policy from the next pass on;
+ * -1 with EINVAL (nothing changed) if one is out of range.
+ */
+int		 ring_set_config(struct ring_queue *rq,
+		    const struct ring_config *rc);
 /* ring_drop_name: the counter name of a drop reason, "?" if unknown. */
 const char	*ring_drop_name(enum ring_drop d);
 /* ring_stats_add: dst += src, field by field (for totals). */

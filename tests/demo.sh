@@ -2,7 +2,7 @@
 # The demo: install the build dependencies, build, then run xennetd in
 # simulator mode with two simulated guests on a bridge, all inside
 # network namespaces (no Xen needed, nothing leaves this machine):
-# ping and a short iperf3 between the guests, the daemon's counters,
+# ping and a short iperf3 between the guests, xennetctl show vifs and stats,
 # then a clean teardown (xl destroy of both guests, daemon stopped).
 # Run as root from anywhere:  tests/demo.sh
 set -u
@@ -29,10 +29,11 @@ in_guest g2 iperf3 -s -D -1 -p 5201
 sleep 0.3
 in_guest g1 iperf3 -c 10.0.0.3 -t 3 -f g | grep -E 'sender|receiver' |
     sed 's/^/    /'
-say "xennetd counters (SIGUSR1)"
-kill -USR1 "$XND_PID"; sleep 0.5
-grep -E 'vif[12]\.0: (state|drops|hypercalls|batches)' "$SE_DIR/xennetd.log" |
-    tail -8 | sed 's/^xennetd: /    /'
+say "xennetctl show vifs; xennetctl show stats"
+CTL="$top_builddir/xennetctl/xennetctl -s $XENNET_SIM_DIR/xennetd.sock"
+$CTL show vifs | sed 's/^/    /'
+echo
+$CTL show stats | sed 's/^/    /'
 say "teardown: xl destroy g1, g2; stop xennetd"
 for g in g1 g2; do
 	s=$(date +%s%N)

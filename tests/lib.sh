@@ -32,6 +32,21 @@ is() {
 		diag "got:      $(echo "$3" | head -20)"
 	fi
 }
+# header_has FILE WHAT LINE...: one ok per LINE (a basic regex) that
+# FILE has the comment line "# LINE" (a boot script's header)
+header_has() {
+	local f=$1 what=$2 l
+	shift 2
+	for l; do
+		grep -q "^# $l\$" "$f"
+		ok $? "$what: $l"
+	done
+}
+# substituted FILE [NAME]: ok if FILE, made from a .in, has no @variable@
+substituted() {
+	! grep -q '@[a-zA-Z_]*@' "$1"
+	ok $? "${2:-$1}: every @variable@ substituted"
+}
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; exit $?; }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
@@ -49,3 +64,15 @@ wait_for() {
 	done
 	return 1
 }
+# conf_keywords: the keywords of xennetd.conf, one a line, from the keyword
+# table of daemon/parse.y (between its "keywords begin/end" markers)
+conf_keywords() {
+	local entry='s/^[[:space:]]*{ "\([a-z-]*\)".*/\1/p'
+	sed -n "/keywords begin/,/keywords end/$entry" \
+	    "$top_srcdir/daemon/parse.y"
+}
+# ping_loss FILE: the packet loss in percent ping printed ("" if none)
+ping_loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$1"; }
+# cpu_ticks PID: the CPU time process PID used so far, all its threads
+# (utime + stime, in 1/CLK_TCK s: getconf CLK_TCK)
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }

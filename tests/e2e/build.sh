@@ -8,8 +8,9 @@
 #   OUT/domU.cpio.gz   domU initrd: busybox, xen-netfront, iperf3, domU-init.sh
 #   OUT/dom0.cpio      dom0 initramfs: busybox, Xen modules (xen-netback too,
 #                      for the kernel baseline), xenstored, xenconsoled, xl,
-#                      xenstore tools, the stock hotplug scripts, bash, flock,
-#                      iperf3, the domU kernel (as ELF) and initrd,
+#                      xenstore tools, xentop, the stock hotplug scripts,
+#                      bash, flock, iperf3, the domU kernel (as ELF) and
+#                      initrd,
 #                      dom0-init.sh as /init,
 #                      then the OVERLAY tree (a `make install DESTDIR=` staging
 #                      directory plus lab/test.sh) with the shared libraries of
@@ -123,7 +124,7 @@ copy_mods "$D" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
     xen-netback bridge tun
 copy_bin "$D" $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xl \
     $XENBIN/xen-init-dom0 $XENBIN/libxl-save-helper $XENBIN/xenstore-control \
-    /usr/bin/xenstore \
+    $XENBIN/xentop /usr/bin/xenstore \
     /usr/bin/xenstore-{chmod,exists,list,ls,read,rm,watch,write} \
     /usr/bin/iperf3 /usr/bin/flock /usr/bin/bash
 ln -sf /usr/bin/bash "$D/bin/bash"

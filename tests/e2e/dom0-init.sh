@@ -1,8 +1,11 @@
 #!/bin/busybox sh
 # /init of the e2e PV dom0 (initramfs only, no disk).  Brings up what a Xen
-# dom0 needs (modules, xenfs, xenstored, xen-init-dom0, xenconsoled) and the
-# bridge xenbr0 10.0.0.1/24, then sources /lab/test.sh (from the overlay, see
-# build.sh) and powers off.  Reports are "LAB: ..." lines on the console.
+# dom0 needs (syslog, modules, xenfs, xenstored, xen-init-dom0, xenconsoled)
+# and the bridge xenbr0 10.0.0.1/24, then sources /lab/test.sh (from the
+# overlay, see build.sh) and powers off.  Reports are "LAB: ..." lines on the
+# console.  Syslog: busybox syslogd; every line gets the dom0 uptime in front
+# (like the xl logs of lab/test.sh); xennetd's go to /var/log/xennetd.log,
+# the others to /var/log/messages.
 # Kernel command line: e2e.backend=xennetd|kernel e2e.iperf_t=SECONDS
 # e2e.destroy_max=SECONDS (xl destroy limit) e2e.deadline=SECONDS (watchdog:
 # power off after that many seconds).
@@ -19,6 +22,22 @@ mkdir -p /run/xen /run/xenstored /var/lib/xen /var/log/xen/console /var/lock \
 ln -s /run /var/run
 up() { cut -d' ' -f1 /proc/uptime; }
 lab() { echo "LAB: $*"; }
+syslog_split() {	# stamp the lines of syslogd -O -, file them
+	local u l
+	while IFS= read -r l; do
+		read -r u _ < /proc/uptime
+		case $l in
+		*" xennetd["*) echo "$u $l" >> /var/log/xennetd.log ;;
+		*) echo "$u $l" >> /var/log/messages ;;
+		esac
+	done
+}
+syslogd -n -O - | syslog_split &
+i=0
+until [ -S /dev/log ] || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 BACKEND=xennetd
 IPERF_T=10
 DESTROY_MAX=2

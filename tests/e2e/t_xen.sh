@@ -3,10 +3,12 @@
 #
 # Boots Xen 4.17 + Debian's Linux as PV dom0 under QEMU (TCG), with xennetd
 # installed from this build tree (make install DESTDIR=<stage>), and lets the
-# dom0 run lab/test.sh: xennetd -d -v, xl create of a PV domU (real
-# xen-netfront, stock vif-bridge), ping and iperf3 both ways, network-detach
-# and -attach, xl destroy, a 2-vCPU domU with 2 queues carrying traffic on
-# both, SIGUSR1/SIGTERM, the daemon log.  The dom0 prints
+# dom0 run lab/test.sh: /etc/init.d/xennetd start (XENNETD_OPTS=-v in
+# /etc/default/xennetd), xl create of a PV domU (real xen-netfront, stock
+# vif-bridge), ping and iperf3 both ways, the guest's network columns in
+# xentop, network-detach and -attach, xl destroy, a 2-vCPU domU with 2 queues
+# carrying traffic on both, SIGUSR1, stop through the script while a guest is
+# connected and start again, the daemon log.  The dom0 prints
 # "LAB: CHECK <id> ok|fail|skip <text>" lines; this script turns them into TAP.
 #
 # env: E2E_BACKEND=xennetd|kernel  kernel: the same test against the kernel
@@ -37,12 +39,12 @@ export E2E_BUILD=$B
 export TIMEOUT=${E2E_TIMEOUT:-340}
 # the dom0's checks, in the order lab/test.sh reports them
 CHECKS="xennetd_start xl_create vif_bridge ping_dom0_domU ping_domU_dom0
-iperf_dom0_domU iperf_domU_dom0 counters net_detach net_attach
-ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy destroy_close
-xennetd_alive cleanup
+iperf_dom0_domU iperf_domU_dom0 xentop_nets xentop_dir counters net_detach
+net_attach ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy
+destroy_close xennetd_alive cleanup
 mq_create mq_ping mq_iperf_dom0_domU mq_iperf_domU_dom0 mq_counters
-mq_destroy
-xennetd_sigterm xennetd_log xennetd_refuse"
+xennetd_stop xennetd_restart mq_destroy
+xennetd_stop_end xennetd_log xennetd_refuse"
 T_START=$SECONDS
 
 case $BACKEND in
@@ -96,24 +98,26 @@ install() {
 	    make -C "$top_builddir" "$1" DESTDIR="$STAGE" \
 	    > "$WORK/install.log" 2>&1
 }
-# find_xennetd: the installed daemon's path inside the stage
-find_xennetd() {
-	(cd "$STAGE" && find . -path '*/sbin/xennetd' -type f | head -n 1)
+# find_installed PATTERN: the path of an installed file inside the stage
+find_installed() {
+	(cd "$STAGE" && find . -path "$1" -type f | head -n 1)
 }
 if [ "$BACKEND" = xennetd ]; then
 	install install
 	rc=$?
-	XN=$(find_xennetd)
-	if [ $rc = 0 ] && [ -n "$XN" ]; then
-		ok 0 "make install DESTDIR=stage: ${XN#.}"
+	XN=$(find_installed '*/sbin/xennetd')
+	INITD=$(find_installed '*/init.d/xennetd')
+	if [ $rc = 0 ] && [ -n "$XN" ] && [ -n "$INITD" ]; then
+		ok 0 "make install DESTDIR=stage: ${XN#.}, ${INITD#.}"
 	else
-		ok 1 "make install DESTDIR=stage: status $rc"
+		ok 1 "make install DESTDIR=stage: status $rc, daemon" \
+		    "${XN:-missing}, init script ${INITD:-missing}"
 		diag_file "$WORK/install.log" 10
-		# the rest of the tree may not build: still test the daemon
-		[ -z "$XN" ] && install install-exec && XN=$(find_xennetd)
-		[ -n "$XN" ] && diag "make install-exec installed ${XN#.}"
 	fi
-	echo "XENNETD=${XN#.}" > "$STAGE/lab/env"
+	printf '%s\n' "XENNETD=${XN#.}" "INITD=${INITD#.}" > "$STAGE/lab/env"
+	# what the init script reads: the daemon's debug lines too
+	mkdir -p "$STAGE/etc/default"
+	echo 'XENNETD_OPTS="-v"' > "$STAGE/etc/default/xennetd"
 else
 	ok 0 "make install # SKIP kernel netback baseline"
 fi
@@ -176,6 +180,8 @@ diag "summary: backend=$BACKEND" \
     "$(metric xl_destroy_s) s; 2-vCPU domU: $(metric mq_queues) queues," \
     "dom0->domU $(metric mq_iperf_dom0_domU_mbps) Mbit/s, domU->dom0" \
     "$(metric mq_iperf_domU_dom0_mbps) Mbit/s;" \
+    "xentop NETTX/NETRX (k) after dom0->domU $(metric xentop_tx1)/$(metric \
+    xentop_rx1), after domU->dom0 $(metric xentop_tx2)/$(metric xentop_rx2);" \
     "QEMU $WALL s, total $((SECONDS - T_START)) s"
 diag "log: $LOG"
 done_testing

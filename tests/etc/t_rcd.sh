@@ -18,82 +18,27 @@
 # as NetBSD's and FreeBSD's rc would, with a small rc.subr of our own
 # (tests/etc/rc.subr), starts the built daemon in sim mode on a
 # xenstored-sim: start puts it in the background and it logs to syslog
-# (LOG_DAEMON), status finds it, reload makes it log SIGHUP, stop ends it
-# and its pid file; NO in rc.conf keeps it from starting.
+# (LOG_DAEMON), status finds it, reload makes it log its reload, stop ends
+# it and its pid file; NO in rc.conf keeps it from starting.
 #
 # Its syslog lines are caught on a /dev/log of our own: the test runs in a
 # private mount namespace whose /dev is a copy with the few devices the
-# daemon opens and our log socket; the host's /dev is not touched.
+# daemon opens and our log socket (tests/etc/sysns.sh); the host's /dev is
+# not touched.
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 
-need_root
 XND=$top_builddir/daemon/xennetd
 RCD=$top_builddir/etc/rc.d/xennetd
 STUB=$top_srcdir/tests/etc/rc.subr
+. "$top_srcdir/tests/etc/sysns.sh"
 [ -x "$XND" ] || skip_all "daemon/xennetd is not built"
 [ -f "$RCD" ] || skip_all "etc/rc.d/xennetd is not made (make all)"
-for t in unshare mount python3 ps xenstore-read; do
-	command -v $t >/dev/null 2>&1 || skip_all "$t not found"
-done
-
-if [ "${T_RCD_INNER:-}" != 1 ]; then
-	unshare --mount --propagation private true 2>/dev/null ||
-	    skip_all "cannot make a mount namespace (unshare --mount)"
-	T=$(mktemp -d "${TMPDIR:-/tmp}/t_rcd.XXXXXX") || exit 1
-	# The namespace goes away with its last process; $T/dev is then
-	# an empty directory again.
-	T_RCD_INNER=1 T=$T unshare --mount --propagation private \
-	    /bin/bash "$0"
-	rc=$?
-	rm -rf "$T"
-	exit $rc
-fi
-
-PIDS=""
-cleanup() {
-	local p
-	for p in $PIDS $(cat "$T/run/xennetd.pid" "$T/syslog.pid" \
-	    2>/dev/null); do
-		kill "$p" 2>/dev/null
-	done
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-
-# A /dev with what the daemon opens (stdio, tun) and our /dev/log.
-mkdir "$T/dev"
-mount -t tmpfs -o mode=0755 t_rcd-dev "$T/dev" || skip_all "cannot mount"
-for d in null zero full random urandom tty net/tun; do
-	[ -e "/dev/$d" ] || continue
-	case $d in */*) mkdir -p "$T/dev/${d%/*}" ;; esac
-	touch "$T/dev/$d"
-	mount --bind "/dev/$d" "$T/dev/$d"
-done
-ln -s /proc/self/fd "$T/dev/fd"
-python3 - "$T/dev/log" "$T/syslog" <<'EOF' &
-import os, socket, sys
-with open(sys.argv[2] + ".pid", "w") as f:
-    f.write("%d\n" % os.getpid())
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "ab", buffering=0) as f:
-    while True:
-        f.write(s.recv(65536).rstrip(b"\0\n") + b"\n")
-EOF
-PIDS="$PIDS $!"
-wait_for 5 test -S "$T/dev/log" || skip_all "no syslog listener"
-mount --rbind "$T/dev" /dev || skip_all "cannot mount our /dev"
-touch "$T/syslog"
-
-export XENSTORED_PATH=$T/xs.sock
+sysns_enter
+sysns_syslog
 SIMDIR=$T/sim
 mkdir -p "$SIMDIR"
-"$SIM/xenstored-sim" -s "$XENSTORED_PATH" > "$T/xenstored.log" 2>&1 &
-PIDS="$PIDS $!"
-wait_for 10 xenstore-read /local/domain/0/domid >/dev/null ||
-    skip_all "xenstored-sim did not start"
+sysns_xenstored
 
 # rc COMMAND: the rc.d script as rc runs it (sourced after rc.subr),
 # $0 its path, in sh (dash here; NetBSD's and FreeBSD's sh at home)
@@ -109,11 +54,6 @@ rcconf() {
 	    "xennetd_program=$XND" \
 	    "xennetd_pidfile=$T/run/xennetd.pid" > "$RC_CONF"
 }
-# logged TEXT: the daemon's syslog has a LOG_DAEMON line with TEXT
-# (<30> is facility daemon, priority info)
-logged() {
-	wait_for 5 grep -q "^<30>.*xennetd\[$1\]: .*$2" "$T/syslog"
-}
 
 # ---- NetBSD: xennetd=YES ----
 rcconf xennetd=YES
@@ -126,7 +66,7 @@ ok $(kill -0 "${PID:-0}" 2>/dev/null; echo $?) "start: the daemon runs"
 is "start: the daemon went into the background, its own session" \
     "${PID:-x}" "$(ps -o sid= -p "${PID:-0}" | tr -d ' ')"
 is "start: nothing of it on the terminal" "Starting xennetd." "$out"
-logged "$PID" "started: sim hypervisor"
+sysns_logged "$PID" "started: sim hypervisor"
 ok $? "start: it logs to syslog, facility daemon"
 out=$(rc status 2>&1)
 ok $? "status: exits 0"
@@ -139,15 +79,15 @@ is "and says which runs" \
     "xennetd: already running (pid $PID, $T/run/xennetd.pid)" "$out"
 out=$(rc reload 2>&1)
 ok $? "reload: exits 0 ($out)"
-logged "$PID" "SIGHUP"
-ok $? "reload: the daemon got SIGHUP and logged it"
+sysns_logged "$PID" "[Rr]eload"
+ok $? "reload: the daemon got SIGHUP and logged its reload"
 ok $(kill -0 "$PID" 2>/dev/null; echo $?) "reload: the daemon still runs"
 out=$(rc stop 2>&1)
 ok $? "stop: exits 0 ($out)"
 ok $(kill -0 "$PID" 2>/dev/null; test $? != 0; echo $?) \
     "stop: the daemon is gone"
 ok $(test ! -e "$T/run/xennetd.pid"; echo $?) "stop: the pid file is gone"
-logged "$PID" "exiting"
+sysns_logged "$PID" "exiting"
 ok $? "stop: the daemon logged its clean exit"
 out=$(rc status 2>&1)
 ok $(test $? != 0; echo $?) "status after stop: exits non-zero"
@@ -208,11 +148,7 @@ ok $(kill -0 "${PID:-0}" 2>/dev/null; test $? != 0; echo $?) \
     "FreeBSD: the daemon is gone"
 
 # ---- the script itself ----
-for kw in "PROVIDE: xennetd" "REQUIRE: xencommons" "BEFORE: xendomains" \
-    "KEYWORD: shutdown"; do
-	grep -q "^# $kw\$" "$RCD"
-	ok $? "rcorder header: $kw"
-done
-ok $(grep -q '@[a-zA-Z_]*@' "$RCD"; test $? != 0; echo $?) \
-    "every @variable@ substituted"
+header_has "$RCD" "rcorder header" "PROVIDE: xennetd" \
+    "REQUIRE: xencommons" "BEFORE: xendomains" "KEYWORD: shutdown"
+substituted "$RCD" "the script"
 done_testing

@@ -84,16 +84,6 @@ done
 # The guests' frontends pick a flow's queue from a hash of its addresses
 # and ports, as Linux does; with consecutive client ports (--cport) the
 # 4 streams fall on 4 different queues, so every queue carries traffic.
-iperf_ok() {	# JSON DESCRIPTION
-	local g
-	g=$(python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-if "error" in d: sys.exit(1)
-print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' "$1" \
-	    2>/dev/null)
-	ok $? "$2: ${g:-failed} Gbit/s"
-	[ -n "$g" ] || diag "$(head -c 300 "$1")"
-}
 in_dom0 iperf3 -s -D -p 5201 -I "$SE_DIR/iperf-dom0.pid"
 in_guest g1 iperf3 -s -D -p 5201 -I "$SE_DIR/iperf-g1.pid"
 sleep 0.5
@@ -137,18 +127,18 @@ for g in "1 2" "2 4"; do
 done
 
 # --- reconnect with another queue count ---
-# maps DOMID: xennetd's mappings of the domain's files (its workers keep
-# some while they know the domain; ring pages come and go with its vifs)
-maps() { grep -c "$XENNET_SIM_DIR/dom$1/" /proc/$XND_PID/maps; }
+# xnd_maps DOMID (simenv.sh): xennetd's mappings of the domain's files
+# (its workers keep some while they know the domain; ring pages come and
+# go with its vifs)
 # reload_g1 NQ [OPTION...]: g1's driver goes and comes back asking for
-# NQ queues; G1_IDLE_MAPS: maps 1 while it was gone
+# NQ queues; G1_IDLE_MAPS: xnd_maps 1 while it was gone
 reload_g1() {
 	local nq=$1; shift
 	kill -TERM "$SE_NFPID_g1"
 	se_wait 15 sh -c "! kill -0 $SE_NFPID_g1 2>/dev/null" || return 1
 	se_wait 5 sh -c "[ \"\$(xenstore-read $BE/1/0/state)\" = 6 ]" ||
 	    return 1
-	G1_IDLE_MAPS=$(maps 1)
+	G1_IDLE_MAPS=$(xnd_maps 1)
 	"$SIM/netfront-sim" --xs "$XENSTORED_PATH" \
 	    --simdir "$XENNET_SIM_DIR" --domid 1 --netns "$SE_PFX-g1" \
 	    --ip 10.0.0.2/24 --ip6 fd00::2/64 --queues "$nq" "$@" \
@@ -179,8 +169,8 @@ ok $? "g1 with 1 queue still reaches dom0 with 8000-byte pings"
 # --- a guest that breaks the protocol on one queue loses the whole vif ---
 reload_g1 2 --break-queue 1
 ok $? "g1 reloaded with 2 queues, reconnected"
-[ "$(maps 1)" -gt "$G1_IDLE_MAPS" ]
-ok $? "xennetd maps g1's rings ($(maps 1) mappings of g1, $G1_IDLE_MAPS without)"
+[ "$(xnd_maps 1)" -gt "$G1_IDLE_MAPS" ]
+ok $? "xennetd maps g1's rings ($(xnd_maps 1) mappings of g1, $G1_IDLE_MAPS without)"
 kill -USR2 "$SE_NFPID_g1"
 se_wait 10 sh -c "[ \"\$(xenstore-read $BE/1/0/state)\" -ge 5 ]"
 ok $? "g1 broke the protocol on queue 1: xennetd disconnected vif1.0"
@@ -188,7 +178,7 @@ err=$(xenstore-read /local/domain/0/error/backend/vif/1/0/error)
 echo "$err" | grep -q "broke the netif protocol (queue 1: "
 ok $? "the reason, naming the queue, is in the error node: $err"
 se_wait 5 sh -c "[ \"\$(grep -c '$XENNET_SIM_DIR/dom1/' /proc/$XND_PID/maps)\" = $G1_IDLE_MAPS ]"
-ok $? "both queues' rings are unmapped ($(maps 1) mappings of g1 left)"
+ok $? "both queues' rings are unmapped ($(xnd_maps 1) mappings of g1 left)"
 [ "$(tapq vif1.0)" = 1 ]
 ok $? "the tap is back to 1 queue attached ($(tapq vif1.0))"
 in_guest g2 ping -c 2 -i 0.2 -W 2 10.0.0.1 >/dev/null
@@ -242,14 +232,14 @@ in_guest g2 timeout $((IPERF_T + 30)) iperf3 -c 10.0.0.1 -t "$IPERF_T" \
     -P 4 > /dev/null 2>&1 &
 IP2=$!
 sleep 2
-[ "$(maps 2)" -gt 0 ]
-ok $? "xennetd has g2's ring pages mapped ($(maps 2) mappings)"
+[ "$(xnd_maps 2)" -gt 0 ]
+ok $? "xennetd has g2's ring pages mapped ($(xnd_maps 2) mappings)"
 in_dom0 "$SIM/xl-sim" destroy g2 > "$SE_DIR/xl-destroy.log" 2>&1
 ok $? "xl-sim destroy g2 (4 queues) mid-iperf3"
 wait $IP2
 ! xenstore-exists $BE/2 && ! in_dom0 ip link show vif2.0 >/dev/null 2>&1
 ok $? "g2's backend directory and tap are gone"
-[ "$(maps 2)" = 0 ]
+[ "$(xnd_maps 2)" = 0 ]
 ok $? "no mapping of g2's memory left in xennetd"
 kill -0 $XND_PID
 ok $? "xennetd still running"

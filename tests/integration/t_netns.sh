@@ -74,26 +74,6 @@ ok $? "reloaded g1 frontend reconnected (Initialising -> InitWait -> Connected),
 ok $? "backend vif1.0 Connected again"
 
 # --- iperf3 ---
-# iperf_run NAME SERVER-NS-CMD CLIENT-NS-CMD SERVER-IP [-R]: 0 on success,
-# prints Gbit/s received.
-iperf_gbps() {
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-if "error" in d: sys.exit(1)
-print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' "$1"
-}
-# iperf_ok JSON DESCRIPTION: one TAP line with the rate, the error if any
-iperf_ok() {
-	local g rc
-	g=$(iperf_gbps "$1" 2>/dev/null)
-	rc=$?
-	ok $rc "$2: ${g:-failed} Gbit/s"
-	[ $rc = 0 ] || diag "iperf3: $(python3 -c 'import json,sys
-try: print(json.load(open(sys.argv[1])).get("error", "?"))
-except Exception as e: print(open(sys.argv[1]).read()[:300])' "$1")"
-	[ $rc = 0 ] && echo "$2 $g" >> "$SE_DIR/iperf-results"
-	return $rc
-}
 in_dom0 iperf3 -s -D -p 5201 -I "$SE_DIR/iperf-dom0.pid"
 in_guest g2 iperf3 -s -D -p 5201 -I "$SE_DIR/iperf-g2.pid"
 in_dom0 iperf3 -s -D -p 5202 -I "$SE_DIR/iperf-dom0b.pid"
@@ -135,10 +115,7 @@ se_wait 5 sh -c "! kill -0 $NF2 2>/dev/null"
 ok $? "the guest's second netfront saw its device go"
 
 # --- destroy g2 in the middle of two iperf3 runs; g1's must complete ---
-fds() { ls /proc/$XND_PID/fd | wc -l; }
-rss() { awk '/^VmRSS/ {print $2}' /proc/$XND_PID/status; }
-maps() { grep -c "$XENNET_SIM_DIR/dom$1" /proc/$XND_PID/maps; }
-fd0=$(fds)
+fd0=$(xnd_fds)
 in_guest g1 timeout $((IPERF_T + 30)) iperf3 -c 10.0.0.1 -p 5201 -t "$IPERF_T" -J \
     > "$SE_DIR/iperf-g1.json" 2>&1 &
 IP1=$!
@@ -146,8 +123,8 @@ in_guest g2 timeout $((IPERF_T + 30)) iperf3 -c 10.0.0.1 -p 5202 -t "$IPERF_T" -
     > "$SE_DIR/iperf-g2.json" 2>&1 &
 IP2=$!
 sleep $((IPERF_T / 3))
-[ "$(maps 2)" -gt 0 ]
-ok $? "xennetd has g2's ring pages mapped while it runs ($(maps 2) mappings)"
+[ "$(xnd_maps 2)" -gt 0 ]
+ok $? "xennetd has g2's ring pages mapped while it runs ($(xnd_maps 2) mappings)"
 t0=$(date +%s%N)
 in_dom0 "$SIM/xl-sim" destroy g2 > "$SE_DIR/xl-destroy.log" 2>&1
 rc=$?
@@ -162,12 +139,12 @@ wait $IP2
 ok $? "g2's backend directory is gone"
 ! in_dom0 ip link show vif2.0 >/dev/null 2>&1
 ok $? "tap vif2.0 is gone"
-[ "$(maps 2)" = 0 ]
+[ "$(xnd_maps 2)" = 0 ]
 ok $? "no mapping of g2's memory left in xennetd"
 kill -0 $XND_PID
 ok $? "xennetd still running"
-[ "$(fds)" -lt "$fd0" ]
-ok $? "xennetd fd count dropped after destroy ($fd0 -> $(fds))"
+[ "$(xnd_fds)" -lt "$fd0" ]
+ok $? "xennetd fd count dropped after destroy ($fd0 -> $(xnd_fds))"
 in_guest g1 ping -c 2 -i 0.2 -W 2 10.0.0.1 >/dev/null
 ok $? "g1 still reaches dom0"
 
@@ -183,9 +160,9 @@ g2_cycle() {
 	sleep 0.5
 }
 g2_cycle; ok $? "g2 created, used and destroyed again (warm-up)"
-fdb=$(fds); rssb=$(rss)
+fdb=$(xnd_fds); rssb=$(xnd_rss)
 g2_cycle && g2_cycle; ok $? "two more create/use/destroy cycles of g2"
-fda=$(fds); rssa=$(rss)
+fda=$(xnd_fds); rssa=$(xnd_rss)
 [ "$fda" = "$fdb" ]
 ok $? "xennetd fd count back where it was ($fdb -> $fda)"
 [ $((rssa - rssb)) -lt 2048 ]

@@ -156,7 +156,7 @@ nf_usage(void)
 "              [--duration S] [--rate PPS] [--dst-mac MAC]\n"
 "  sink:       --sink [--count N] [--duration S] [--linger MS]\n"
 "              [--no-verify]\n"
-"  flood:      --tx-flood runt|valid [--duration S] [--dst-mac MAC]\n"
+"  flood:      --tx-flood runt|valid|storm [--duration S] [--dst-mac MAC]\n"
 "  other:      --stats -v[v]\n"
 "              --break-queue Q (SIGUSR2: break the protocol on queue Q)\n");
 	exit(1);
@@ -390,9 +390,11 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 				o->o_flood = NF_FLOOD_RUNT;
 			else if (strcmp(optarg, "valid") == 0)
 				o->o_flood = NF_FLOOD_VALID;
+			else if (strcmp(optarg, "storm") == 0)
+				o->o_flood = NF_FLOOD_STORM;
 			else
-				slog_fatalx("--tx-flood: runt or valid, not "
-				    "\"%s\"", optarg);
+				slog_fatalx("--tx-flood: runt, valid or storm, "
+				    "not \"%s\"", optarg);
 			break;
 		case 'v':
 			o->o_verbose++;

@@ -15,8 +15,9 @@
  */
 
 /*
- * netfront-sim --tx-flood runt|valid: a hostile but legal guest that
- * never lets its tx ring run dry.  As soon as responses free slots it
+ * netfront-sim --tx-flood runt|valid|storm: a hostile but legal guest
+ * that never lets its tx ring run dry, or (storm) never stops raising
+ * events.  As soon as responses free slots it
  * posts new requests, without waiting for an event: it spins on rsp_prod
  * (a vCPU of its own, never idle).  It counts the times it found every
  * request answered ("dry"): the backend had emptied the ring, so the
@@ -30,7 +31,10 @@
  *   MAC to --dst-mac, by default the vif's own MAC: a bridge learns that
  *   address on the flood's own port and drops the frames (it forwards
  *   nothing back out of the port it came in on), so they load the backend
- *   and the bridge but reach no one.
+ *   and the bridge but reach no one;
+ * - storm: no request at all, only notifications on every event channel
+ *   of every queue, as fast as it can (the XSA-332 event storm): a
+ *   backend must neither spin on them nor disconnect the guest.
  *
  * Once a second it prints how many responses came back (stdout, "flood:"
  * lines), and at the end a summary with the longest time the backend
@@ -69,10 +73,27 @@ struct nf_flood {
 	uint64_t	 f_dry;
 };
 
+static const char *nf_flood_kind(struct nf *);
 static unsigned int nf_flood_outstanding(struct nf *);
 static size_t	nf_flood_len(struct nf *, unsigned int);
 static void	nf_flood_ring(struct nf *, struct nf_queue *);
+static void	nf_flood_storm(struct nf *, struct nf_queue *);
 static void	nf_flood_line(struct nf *, double);
+
+/* nf_flood_kind: the --tx-flood argument. */
+static const char *
+nf_flood_kind(struct nf *nf)
+{
+
+	switch (nf->nf_o.o_flood) {
+	case NF_FLOOD_RUNT:
+		return ("runt");
+	case NF_FLOOD_STORM:
+		return ("storm");
+	default:
+		return ("valid");
+	}
+}
 
 /* nf_flood_init: set up --tx-flood.  Returns 0 or -1. */
 int
@@ -118,11 +139,13 @@ nf_flood_line(struct nf *nf, double now)
 	if (rate > f->f_max_rate)
 		f->f_max_rate = rate;
 	printf("flood: t=%.1f responses=%llu rsp_per_s=%.0f errors=%llu "
-	    "dropped=%llu outstanding=%u dry=%llu\n", now - f->f_start,
-	    (unsigned long long)rsp, rate,
+	    "dropped=%llu outstanding=%u notifies=%llu dry=%llu\n",
+	    now - f->f_start, (unsigned long long)rsp, rate,
 	    (unsigned long long)nf->nf_st[NF_TX_RSP_ERROR],
 	    (unsigned long long)nf->nf_st[NF_TX_RSP_DROPPED],
-	    nf_flood_outstanding(nf), (unsigned long long)f->f_dry);
+	    nf_flood_outstanding(nf),
+	    (unsigned long long)(nf->nf_st[NF_TX_NOTIFY] +
+	    nf->nf_st[NF_RX_NOTIFY]), (unsigned long long)f->f_dry);
 	fflush(stdout);
 	f->f_mark_t = now;
 	f->f_mark_rsp = rsp;
@@ -221,6 +244,31 @@ nf_flood_ring(struct nf *nf, struct nf_queue *q)
 }
 
 /*
+ * nf_flood_storm: a burst of notifications on q's event channel(s),
+ * nothing posted.
+ */
+static void
+nf_flood_storm(struct nf *nf, struct nf_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < 64; i++) {
+		if (hv_evtchn_notify(nf->nf_hv, q->q_port_tx) == -1) {
+			slog_warn("q%u: notify tx", q->q_idx);
+			return;
+		}
+		nf->nf_st[NF_TX_NOTIFY]++;
+		if (q->q_port_rx == q->q_port_tx)
+			continue;
+		if (hv_evtchn_notify(nf->nf_hv, q->q_port_rx) == -1) {
+			slog_warn("q%u: notify rx", q->q_idx);
+			return;
+		}
+		nf->nf_st[NF_RX_NOTIFY]++;
+	}
+}
+
+/*
  * nf_flood_run: for NF_FLOOD_SPIN seconds, take the responses, fill every
  * free slot, push, again and again: the main loop's poll and xenstore
  * work in between would leave the backend time to empty the ring.
@@ -250,8 +298,7 @@ nf_flood_run(struct nf *nf)
 		memcpy(f->f_frame + 6, nf->nf_mac, 6);
 		f->f_frame[12] = NF_FLOOD_ETHERTYPE >> 8;
 		f->f_frame[13] = NF_FLOOD_ETHERTYPE & 0xff;
-		slog_info("tx flood (%s) starts",
-		    nf->nf_o.o_flood == NF_FLOOD_RUNT ? "runt" : "valid");
+		slog_info("tx flood (%s) starts", nf_flood_kind(nf));
 	}
 	if (f->f_stop_at > 0 && now >= f->f_stop_at) {
 		f->f_done = 1;
@@ -263,7 +310,11 @@ nf_flood_run(struct nf *nf)
 	do {
 		for (i = 0; i < nf->nf_nqueues; i++) {
 			q = nf->nf_q[i];
-			if (!q->q_broken)
+			if (q->q_broken)
+				continue;
+			if (nf->nf_o.o_flood == NF_FLOOD_STORM)
+				nf_flood_storm(nf, q);
+			else
 				nf_flood_ring(nf, q);
 		}
 		now = nf_now();
@@ -313,8 +364,7 @@ nf_flood_report(struct nf *nf)
 		f->f_max_gap = end - f->f_progress_t;
 	printf("flood: kind=%s seconds=%.3f posted=%llu responses=%llu "
 	    "rsp_per_s=%.0f max_rsp_per_s=%.0f errors=%llu dropped=%llu "
-	    "max_gap_ms=%.1f dry=%llu\n",
-	    nf->nf_o.o_flood == NF_FLOOD_RUNT ? "runt" : "valid", t,
+	    "max_gap_ms=%.1f dry=%llu\n", nf_flood_kind(nf), t,
 	    (unsigned long long)f->f_posted,
 	    (unsigned long long)nf->nf_st[NF_TX_RSP],
 	    t > 0 ? (double)nf->nf_st[NF_TX_RSP] / t : 0, f->f_max_rate,

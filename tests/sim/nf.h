@@ -66,7 +66,8 @@
 enum nf_flood_kind {
 	NF_FLOOD_NONE,
 	NF_FLOOD_RUNT,		/* 1- and 10-octet requests: error responses */
-	NF_FLOOD_VALID		/* minimal Ethernet frames */
+	NF_FLOOD_VALID,		/* minimal Ethernet frames */
+	NF_FLOOD_STORM		/* events only, no request (XSA-332) */
 };
 
 /* Counters; keep in the order of nf_stat_names[] (netfront-sim.c). */

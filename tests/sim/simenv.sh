@@ -4,14 +4,23 @@
 #                                (10.0.0.1/24, fd00::1/64), xenstored-sim
 #                                (extra args: $XSD_ARGS), xennetd in sim
 #                                mode (extra args: $XND_ARGS)
+#                                (SE_XS_PROXY=1: through tests/sim/
+#                                xs-proxy.py, pid $SE_PROXY_PID)
 #   simenv_guest NAME DOMID N    xl-sim create + netfront-sim guest stack in
 #                                namespace $SE_PFX-NAME, eth0 10.0.0.N/24,
-#                                fd00::N/64, mac 00:16:3e:00:00:N(hex)
+#                                fd00::N/64, mac 00:16:3e:00:00:N(hex);
+#                                waits until it pings dom0 (SE_GUEST_WAIT=0:
+#                                does not wait)
 #   simenv_attach NAME DOMID     xl-sim network-attach of a second vif
 #                                (devid 1, mac 00:16:3e:00:01:02) and its
 #                                netfront-sim as eth1, 10.0.1.2/24;
 #                                its pid in $SE_ATTACH_PID
 #   in_dom0 CMD / in_guest NAME CMD
+#   xnd_fds, xnd_rss, xnd_threads, xnd_maps [DOMID]
+#                                the daemon's open fds, VmRSS (kB), threads,
+#                                mappings (of DOMID's memory if given)
+#   iperf_gbps JSON [DIGITS]     the received rate of an iperf3 -J run
+#   iperf_ok JSON DESCRIPTION    a TAP line for it (needs tests/lib.sh)
 #   simenv_stop                  kill everything, remove namespaces and files
 #
 # Needs: $top_builddir (built tree), root, iproute2.  Names are unique per
@@ -54,9 +63,20 @@ simenv_start() {
 	SE_PIDS="$SE_PIDS $!"
 	se_wait 10 test -S "$XENSTORED_PATH" || return 1
 	se_wait 10 xenstore-read /local/domain/0/domid || return 1
+	# SE_XS_PROXY=1: the daemon reaches xenstored through
+	# xs-proxy.py ($SE_PROXY_PID), which can drop its connection
+	SE_XS_DAEMON=$XENSTORED_PATH
+	if [ -n "${SE_XS_PROXY:-}" ]; then
+		SE_XS_DAEMON=$SE_DIR/xs-proxy.sock
+		python3 "$top_srcdir/tests/sim/xs-proxy.py" "$SE_XS_DAEMON" \
+		    "$XENSTORED_PATH" > "$SE_DIR/xs-proxy.log" 2>&1 &
+		SE_PROXY_PID=$!
+		SE_PIDS="$SE_PIDS $!"
+		se_wait 10 test -S "$SE_XS_DAEMON" || return 1
+	fi
 	# not through in_dom0: $! must be xennetd itself (ip execs it)
-	ip netns exec "$SE_NS0" "$XENNETD" -d -v -S -s "$XENNET_SIM_DIR" \
-	    ${XND_ARGS:-} > "$SE_DIR/xennetd.log" 2>&1 &
+	XENSTORED_PATH=$SE_XS_DAEMON ip netns exec "$SE_NS0" "$XENNETD" -d -v \
+	    -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} > "$SE_DIR/xennetd.log" 2>&1 &
 	XND_PID=$!
 	SE_PIDS="$SE_PIDS $XND_PID"
 	se_wait 10 grep -q started "$SE_DIR/xennetd.log"
@@ -75,6 +95,7 @@ simenv_guest() {
 	SE_PIDS="$SE_PIDS $!"
 	SE_GUESTS="$SE_GUESTS $name"
 	eval "SE_NFPID_$name=$!"
+	[ "${SE_GUEST_WAIT:-1}" = 0 ] && return 0
 	se_wait 20 in_guest "$name" ping -c 1 -W 1 10.0.0.1
 }
 
@@ -92,12 +113,17 @@ simenv_attach() {
 	SE_PIDS="$SE_PIDS $!"
 }
 
+# se_ours PID: PID is still a child of this shell.  A long test starts
+# thousands of processes and the pid of one that ended long ago may be
+# some other program's by now.
+se_ours() { [ "$(awk '{ print $4 }' /proc/$1/stat 2>/dev/null)" = "$$" ]; }
+
 simenv_stop() {
 	local p g
 	[ -n "$SE_DIR" ] || return 0
-	for p in $SE_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $SE_PIDS; do se_ours "$p" && kill "$p" 2>/dev/null; done
 	sleep 0.3
-	for p in $SE_PIDS; do kill -9 "$p" 2>/dev/null; done
+	for p in $SE_PIDS; do se_ours "$p" && kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	# whatever still runs in our namespaces (iperf3 -D servers...)
 	for g in $SE_GUESTS; do
@@ -110,4 +136,39 @@ simenv_stop() {
 	ip netns del "$SE_NS0" 2>/dev/null
 	rm -rf "$SE_DIR"
 	SE_DIR=
+}
+
+# iperf_gbps JSON [DIGITS]: Gbit/s received in an iperf3 -J report (2
+# decimals by default); exit 1 if the run failed.
+iperf_gbps() {
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+if "error" in d: sys.exit(1)
+print("%.*f" % (int(sys.argv[2]), d["end"]["sum_received"]["bits_per_second"]/1e9))' \
+	    "$1" "${2:-2}" 2>/dev/null
+}
+
+# iperf_ok JSON DESCRIPTION: one TAP line with the rate, iperf3's error
+# if it failed; the rate is also added to $SE_DIR/iperf-results.
+iperf_ok() {
+	local g rc
+	g=$(iperf_gbps "$1")
+	rc=$?
+	ok $rc "$2: ${g:-failed} Gbit/s"
+	[ $rc = 0 ] || diag "iperf3: $(python3 -c 'import json,sys
+try: print(json.load(open(sys.argv[1])).get("error", "?"))
+except Exception as e: print(open(sys.argv[1]).read()[:300])' "$1")"
+	[ $rc = 0 ] && echo "$2 $g" >> "$SE_DIR/iperf-results"
+	return $rc
+}
+
+xnd_fds() { ls /proc/$XND_PID/fd | wc -l; }
+xnd_rss() { awk '/^VmRSS/ { print $2 }' /proc/$XND_PID/status; }
+xnd_threads() { ls /proc/$XND_PID/task | wc -l; }
+xnd_maps() {
+	if [ -n "${1:-}" ]; then
+		grep -c "$XENNET_SIM_DIR/dom$1/" /proc/$XND_PID/maps
+	else
+		wc -l < /proc/$XND_PID/maps
+	fi
 }

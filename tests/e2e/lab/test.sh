@@ -2,14 +2,16 @@
 # Sourced by dom0-init.sh (busybox sh) once xenstored and xenbr0 are up, with
 # BACKEND (xennetd, or kernel for the xen-netback baseline), IPERF_T,
 # DESTROY_MAX (xl destroy limit, s), up() and lab() set.  /lab/env (written
-# by t_xen.sh) sets XENNETD, the path of the installed daemon.  Reports,
-# parsed by t_xen.sh:
+# by t_xen.sh) sets XENNETD and INITD, the paths of the installed daemon and
+# init script.  Reports, parsed by t_xen.sh:
 #   LAB: CHECK <id> ok|fail|skip <text>   one per check, in a fixed order
 #   LAB: NOTE <id> <text>                 diagnostics, always shown
 #   LAB: LOG <id> <text>                  log excerpts, shown if <id> failed
 #   LAB: METRIC <name>=<value>            numbers for the summary line
-# xennetd runs as `xennetd -d -v`, its stderr in /var/log/xennetd.log with
-# a dom0 uptime stamp on every line.
+# xennetd is started and stopped by its init script ($INITD), with
+# XENNETD_OPTS="-v" from /etc/default/xennetd; it logs to syslog, which
+# dom0-init.sh files in /var/log/xennetd.log with a dom0 uptime stamp on
+# every line.
 
 # Lines of the xennetd log that match 'error|warn' (any case) but are
 # expected; an extended regular expression, empty for none.
@@ -110,9 +112,15 @@ e2e_alive() {		# xennetd runs (a zombie does not count: not reaped yet)
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 e2e_dead() { ! e2e_alive; }
-e2e_xn_status() {	# xennetd's exit status, once it is gone
-	e2e_wait 2 test -s /tmp/xennetd.rc
-	cat /tmp/xennetd.rc 2> /dev/null || echo unknown
+e2e_initd() {		# ACTION: $INITD ACTION, its output in
+			# /tmp/initd-ACTION.log, its status in E2E_RC
+	"$INITD" "$1" > /tmp/initd-$1.log 2>&1
+	E2E_RC=$?
+}
+e2e_xnpid() {		# the pid $INITD status names, if it says 0
+	e2e_initd status
+	[ $E2E_RC = 0 ] || return 1
+	sed -n 's/.*running (pid \([0-9]*\)).*/\1/p' /tmp/initd-status.log
 }
 e2e_domu_said() {	# PATTERN: the domU console log has a matching line
 	grep -q "$1" /var/log/xen/console/guest-domu1.log
@@ -179,6 +187,10 @@ e2e_iperf() {		# ID DIRECTION-FLAG: iperf3 from dom0 to the domU's server
 		e2e_log $id /tmp/iperf.$id
 		[ "$BACKEND" = xennetd ] && e2e_log $id $XNLOG
 	fi
+	# MBytes at the receiver, for e2e_xentop_dir
+	E2E_IPERF_MB=$(awk '/receiver/ { for (i = 1; i < NF; i++)
+	    if ($(i + 1) == "MBytes") v = $i } END { print v + 0 }' \
+	    /tmp/iperf.$id)
 	if grep -q '^\[SUM\]' /tmp/iperf.$id; then
 		grep -E '^\[SUM\].*(sender|receiver)' /tmp/iperf.$id
 	else
@@ -197,6 +209,7 @@ e2e_counters() {	# ID: SIGUSR1 to xennetd; echo the lines it logged
 
 
 e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
+	local rc
 	if [ "$BACKEND" = kernel ]; then
 		if modprobe xen-netback && grep -q '^xen_netback ' /proc/modules
 		then
@@ -212,22 +225,37 @@ e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
 		    "dom0 (no daemon/xennetd in the build tree?)"
 		return 1
 	fi
-	mkdir -p /usr/local/var/run /usr/local/etc
-	# its log lines get dom0 uptime stamps like the xl logs; the
-	# subshell reaps it and keeps its exit status in /tmp/xennetd.rc
-	rm -f /tmp/xennetd.pid /tmp/xennetd.rc
-	( "$XENNETD" -d -v 2>&1 & echo $! > /tmp/xennetd.pid
-	  wait $!
-	  echo $? > /tmp/xennetd.rc ) | e2e_stamp > $XNLOG &
-	e2e_wait 5 test -s /tmp/xennetd.pid
-	read -r XNPID < /tmp/xennetd.pid
-	sleep 2
-	if e2e_alive; then
-		e2e_check xennetd_start ok "xennetd -d -v running (pid $XNPID)"
+	if [ -z "${INITD:-}" ] || [ ! -x "$INITD" ]; then
+		e2e_check xennetd_start fail "no init script installed" \
+		    "(etc/init.d/xennetd in make install's tree)"
+		return 1
+	fi
+	e2e_initd start
+	rc=$E2E_RC
+	XNPID=$(e2e_xnpid)
+	if [ $rc != 0 ] || [ -z "$XNPID" ] || ! e2e_alive ||
+	    [ "$(pidof xennetd)" != "$XNPID" ]; then
+		e2e_check xennetd_start fail "$INITD start: status $rc, then" \
+		    "status says: $(cat /tmp/initd-status.log), running:" \
+		    "$(pidof xennetd)"
+		e2e_log xennetd_start /tmp/initd-start.log
+		e2e_log xennetd_start $XNLOG
+		return 1
+	fi
+	e2e_note xennetd_start "$(cat /tmp/initd-start.log)"
+	# a second start: LSB's 0, and no second daemon
+	e2e_initd start
+	rc=$E2E_RC
+	if [ $rc = 0 ] && [ "$(pidof xennetd)" = "$XNPID" ] &&
+	    grep -q "xennetd\[$XNPID\]: started" $XNLOG; then
+		e2e_check xennetd_start ok "$INITD start: 0, xennetd" \
+		    "(pid $XNPID) serves, status says so; a second start: 0," \
+		    "the same single daemon"
 		return 0
 	fi
-	e2e_check xennetd_start fail "xennetd exited with status" \
-	    "$(e2e_xn_status)"
+	e2e_check xennetd_start fail "second $INITD start: status $rc," \
+	    "running: $(pidof xennetd) (first: $XNPID), or no start line" \
+	    "in the log"
 	e2e_log xennetd_start $XNLOG
 	return 1
 }
@@ -255,6 +283,61 @@ e2e_create() {		# 2. xl create with the stock vif-bridge
 	return 1
 }
 
+e2e_xentop() {		# NAME: "NETS NETTX(k) NETRX(k)" of domain NAME in the
+			# last of two rounds of xentop in batch mode
+	timeout 30 xentop -b -i 2 -d 1 > /tmp/xentop.out 2> /tmp/xentop.err
+	# columns counted from the end of the header: a value may have a
+	# space (MAXMEM "no limit"), the columns after NETRX(k) do not
+	awk -v n="$1" '
+	$1 == "NAME" { for (i = 1; i <= NF; i++) if ($i == "NETS") c = NF - i }
+	$1 == n && c { v = $(NF - c) " " $(NF - c + 1) " " $(NF - c + 2) }
+	END { print v }' /tmp/xentop.out
+}
+e2e_xentop_sample() {	# N: domu1's xentop network columns into E2E_XT<N>
+	local v
+	v=$(e2e_xentop domu1)
+	eval "E2E_XT$1=\"${v:-- - -}\""
+	cp /tmp/xentop.out /tmp/xentop.$1
+	e2e_note xentop_nets "sample $1: NETS NETTX(k) NETRX(k) = ${v:-none}"
+}
+e2e_xentop_check() {	# xentop_nets, xentop_dir from the three samples:
+			# before the iperf3 runs, after dom0->domU (E2E_MB1
+			# MBytes), after domU->dom0 (E2E_MB2).  libxenstat reads
+			# dom0's /proc/net/dev for vif<domid>.<handle>: NETTX
+			# is what dom0 sent the guest, NETRX what it got
+	local n0 t0 r0 n1 t1 r1 n2 t2 r2 res
+	set -- $E2E_XT0 $E2E_XT1 $E2E_XT2
+	n0=$1 t0=$2 r0=$3 n1=$4 t1=$5 r1=$6 n2=$7 t2=$8 r2=$9
+	lab "METRIC xentop_tx1=${t1:-none} xentop_rx1=${r1:-none}"
+	lab "METRIC xentop_tx2=${t2:-none} xentop_rx2=${r2:-none}"
+	if [ "$n0 $n1 $n2" = "1 1 1" ] && [ "${t2:-0}" -gt 0 ] &&
+	    [ "${r2:-0}" -gt 0 ]; then
+		e2e_check xentop_nets ok "xentop -b: domu1 NETS 1, NETTX" \
+		    "${t2}k NETRX ${r2}k after traffic"
+	else
+		e2e_check xentop_nets fail "xentop -b: domu1 NETS/NETTX/NETRX" \
+		    "[$E2E_XT0] [$E2E_XT1] [$E2E_XT2], want NETS 1 and" \
+		    "counts > 0"
+		e2e_log xentop_nets /tmp/xentop.out
+		e2e_log xentop_nets /tmp/xentop.err
+		grep vif /proc/net/dev | sed 's|^|LAB: LOG xentop_nets |'
+		return
+	fi
+	# each run's bytes at the receiver (95%: MBytes are rounded) show
+	# in one column, more than in the other (the acks)
+	res=$(echo "$t0 $r0 $t1 $r1 $t2 $r2 ${E2E_MB1:-0} ${E2E_MB2:-0}" |
+	    awk '{ dt1 = $3 - $1; dr1 = $4 - $2; dt2 = $5 - $3; dr2 = $6 - $4
+		ok = dt1 >= 0.95 * $7 * 1024 && dt1 > dr1 &&
+		    dr2 >= 0.95 * $8 * 1024 && dr2 > dt2 && $7 > 0 && $8 > 0
+		printf "%s dom0->domU (%s MBytes): NETTX +%dk NETRX +%dk; " \
+		    "domU->dom0 (%s MBytes): NETTX +%dk NETRX +%dk\n",
+		    ok ? "ok" : "fail", $7, dt1, dr1, $8, dt2, dr2 }')
+	e2e_check xentop_dir ${res%% *} "xentop: what dom0 sends the guest" \
+	    "is NETTX, what it gets NETRX: ${res#* }"
+	[ "${res%% *}" = ok ] || { e2e_log xentop_dir /tmp/xentop.1
+	    e2e_log xentop_dir /tmp/xentop.2; }
+}
+
 e2e_traffic() {		# 3, 4. bridge port, ping both ways, iperf3 both ways
 	local w
 	if e2e_wait 10 e2e_bridged $TAP; then
@@ -267,8 +350,14 @@ e2e_traffic() {		# 3, 4. bridge port, ping both ways, iperf3 both ways
 	if e2e_ping ping_dom0_domU 60; then w=60; else w=5; fi
 	lab "METRIC first_ping_s=$(e2e_dt $E2E_CREATE_T $E2E_PING_T)"
 	e2e_domu_ping ping_domU_dom0 1 $w
+	e2e_xentop_sample 0
 	e2e_iperf iperf_dom0_domU "" "dom0->domU"
+	E2E_MB1=$E2E_IPERF_MB
+	e2e_xentop_sample 1
 	e2e_iperf iperf_domU_dom0 -R "domU->dom0"
+	E2E_MB2=$E2E_IPERF_MB
+	e2e_xentop_sample 2
+	e2e_xentop_check
 	e2e_xennetd_only counters "SIGUSR1 logs counters" || return 0
 	if e2e_counters counters; then
 		e2e_check counters ok "SIGUSR1: xennetd logged its counters"
@@ -421,8 +510,7 @@ e2e_destroy() {		# 6. xl destroy and what is left behind
 			e2e_check xennetd_alive ok "xennetd still running" \
 			    "after xl destroy"
 		else
-			e2e_check xennetd_alive fail "xennetd died (status" \
-			    "$(e2e_xn_status))"
+			e2e_check xennetd_alive fail "xennetd died"
 			e2e_log xennetd_alive $XNLOG
 		fi
 	fi
@@ -517,6 +605,7 @@ e2e_mq() {		# 7. a 2-vCPU domU: its netfront asks for 2 queues,
 		e2e_log mq_create /tmp/xl-create_mq.log
 		e2e_xs_dump mq_create
 	fi
+	e2e_stop_connected
 	e2e_xl destroy_mq destroy domu2
 	rc=$E2E_RC
 	if [ $rc = 0 ] && e2e_wait 5 e2e_clean; then
@@ -530,24 +619,77 @@ e2e_mq() {		# 7. a 2-vCPU domU: its netfront asks for 2 queues,
 	fi
 }
 
-e2e_stop() {		# SIGTERM, the log, refusal beside xen-netback
+e2e_stop_connected() {	# xennetd_stop, xennetd_restart: stop through the
+			# init script while domu2 ($DOMID) is connected, then
+			# start again (for its xl destroy)
+	local t0 rc st fe old
+	e2e_xennetd_only xennetd_stop "$INITD stop with a guest connected" ||
+	    { e2e_xennetd_only xennetd_restart "$INITD start again"; return; }
+	t0=$(up)
+	e2e_initd stop
+	rc=$E2E_RC
+	st=$(xenstore-read $BEVIF/$DOMID/0/state 2>&1)
+	# the log lines of this vif from the stop on, in order
+	awk -v t0=$t0 -v v="vif$DOMID.0: state " '$1 >= t0 && index($0, v) {
+	    sub(/.*: state /, ""); printf "%s; ", $0 }' $XNLOG > /tmp/stop.states
+	if [ $rc = 0 ] && e2e_dead && [ "$st" = 6 ] &&
+	    grep -q "Connected -> Closing; Closing -> Closed;" /tmp/stop.states &&
+	    awk -v t0=$t0 '$1 >= t0' $XNLOG | grep -q "xennetd\[$XNPID\]: exiting"
+	then
+		e2e_check xennetd_stop ok "$INITD stop: 0 in $(e2e_dt $t0 \
+		    $(up)) s, xennetd gone; vif$DOMID.0 went $(cat \
+		    /tmp/stop.states)backend state $st"
+	else
+		e2e_check xennetd_stop fail "$INITD stop: status $rc, xennetd" \
+		    "$(e2e_alive && echo still running || echo gone), backend" \
+		    "state $st, vif$DOMID.0: $(cat /tmp/stop.states)"
+		e2e_log xennetd_stop /tmp/initd-stop.log
+		e2e_log xennetd_stop $XNLOG
+	fi
+	fe=/local/domain/$DOMID/device/vif/0/state
+	e2e_wait 5 sh -c "[ \"\$(xenstore-read $fe)\" = 6 ]"
+	e2e_note xennetd_stop "the netfront's state after:" \
+	    "$(xenstore-read $fe 2>&1)"
+	old=$XNPID
+	e2e_initd start
+	rc=$E2E_RC
+	XNPID=$(e2e_xnpid)
+	if [ $rc = 0 ] && [ -n "$XNPID" ] && [ "$XNPID" != "$old" ] &&
+	    e2e_alive; then
+		e2e_check xennetd_restart ok "$INITD start again: 0, xennetd" \
+		    "pid $XNPID"
+	else
+		e2e_check xennetd_restart fail "$INITD start again: status" \
+		    "$rc, pid ${XNPID:-none} (was $old)"
+		e2e_log xennetd_restart /tmp/initd-start.log
+		e2e_log xennetd_restart $XNLOG
+	fi
+}
+
+e2e_stop() {		# stop at the end, the log, refusal beside xen-netback
 	local rc n t0
-	if e2e_xennetd_only xennetd_sigterm "xennetd exits on SIGTERM"; then
-		kill -TERM "$XNPID" 2> /dev/null
-		if e2e_wait 5 e2e_dead; then
-			rc=$(e2e_xn_status)
-			[ $rc = 0 ] && r=ok || r=fail
-			e2e_check xennetd_sigterm $r "SIGTERM: xennetd exited" \
-			    "with status $rc"
+	if e2e_xennetd_only xennetd_stop_end "$INITD stop without guests"
+	then
+		e2e_initd stop
+		rc=$E2E_RC
+		if [ $rc = 0 ] && e2e_dead; then
+			e2e_initd status
+			[ $E2E_RC = 3 ] && r=ok || r=fail
+			e2e_check xennetd_stop_end $r "$INITD stop: 0, xennetd" \
+			    "gone; status then says $E2E_RC (3: not running)"
 		else
-			e2e_check xennetd_sigterm fail "SIGTERM: xennetd still" \
-			    "running after 5 s"
+			e2e_check xennetd_stop_end fail "$INITD stop: status" \
+			    "$rc, xennetd $(e2e_alive && echo still running ||
+			    echo gone)"
+			e2e_log xennetd_stop_end /tmp/initd-stop.log
 			kill -KILL "$XNPID" 2> /dev/null
 		fi
 	fi
 	if e2e_xennetd_only xennetd_log "xennetd log: no error/warn lines"
 	then
-		grep -iE 'error|warn' $XNLOG > /tmp/xnlog.bad
+		# the words, or syslog's levels (daemon.warn, .err, .crit...)
+		grep -iE 'error|warn|daemon\.(err|crit|alert|emerg)' $XNLOG \
+		    > /tmp/xnlog.bad
 		if [ -n "$XN_ALLOW" ]; then
 			grep -vE "$XN_ALLOW" /tmp/xnlog.bad > /tmp/xnlog.bad2
 			mv /tmp/xnlog.bad2 /tmp/xnlog.bad
@@ -591,7 +733,8 @@ if e2e_start; then
 	e2e_stop
 fi
 # the xl logs, the whole daemon log and the domU console, for the run log
-for f in /tmp/xl-*.log /tmp/watch-*.log /tmp/iperf.*; do
+for f in /tmp/xl-*.log /tmp/watch-*.log /tmp/iperf.* /tmp/xentop.[0-9] \
+    /tmp/initd-*.log; do
 	[ -e "$f" ] && sed "s|^|LAB: XL ${f#/tmp/} |" "$f"
 done
 [ -e $XNLOG ] && sed 's|^|LAB: XNLOG |' $XNLOG
