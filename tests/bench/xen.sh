@@ -87,15 +87,17 @@ printf 'ROUNDS=%s\nBENCH_T=%s\nVARIANTS="%s"\nDOMU="%s"\n' "$ROUNDS" \
     { tail "$WORK/build.log"; exit 1; }
 nv=$(echo $VARIANTS | wc -w)
 LOG=$E2E_BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log
+# what runs, taken before the run (the tree may move on meanwhile)
+START="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$top_srcdir" \
+    rev-parse --short HEAD 2>/dev/null)"
 # per variant: 6 tests, xl create (a 2-vCPU domU under TCG on a loaded
 # host: up to 2 minutes), destroy, backend up and down
 TIMEOUT=$((ROUNDS * nv * (6 * (SECS + 8) + 150) + 120)) \
     "$E2E/boot.sh" "$WORK/img" "$LOG" "e2e.backend=bench"
 {
 	[ -n "${XEN_HEADER:-}" ] && echo "$XEN_HEADER"
-	echo "# xen: $(date -u +%Y-%m-%dT%H:%MZ), commit" \
-	    "$(git -C "$top_srcdir" rev-parse --short HEAD 2>/dev/null)," \
-	    "$ROUNDS alternating rounds of ${SECS} s, ${XEN_VCPUS}-vCPU PV domU"
+	echo "# xen: started $START, $ROUNDS alternating rounds of ${SECS} s," \
+	    "${XEN_VCPUS}-vCPU PV domU"
 	echo "round,variant,test,value,unit,dom0_cpu_pct"
 } > "$CSV"
 sed -n 's/^ *[0-9.]* LAB: BENCH //p' "$LOG" | tr ' ' ',' >> "$CSV"
