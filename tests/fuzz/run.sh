@@ -29,7 +29,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(cd "${1:?usage: run.sh BUILDDIR [SECONDS [HARNESS...]]}" && pwd) || exit 2
 SECS=${2:-60}
 shift $(( $# >= 2 ? 2 : 1 ))
-HARNESSES=${*:-"fuzz_tx fuzz_rx fuzz_xsval"}
+HARNESSES=${*:-"fuzz_tx fuzz_rx fuzz_xsval fuzz_ctl"}
 JOBS=${FUZZ_JOBS:-1}
 W=${FUZZ_KEEP:-$(mktemp -d /tmp/xennet-fuzz-run.XXXXXX)}
 mkdir -p "$W"
@@ -43,6 +43,7 @@ for h in $HARNESSES; do
 	log=$W/$h.log
 	case $name in
 	xsval)	maxlen=256;;		# a xenstore value
+	ctl)	maxlen=1100;;		# a control request
 	*)	maxlen=70000;;		# a ring of slots and their pages
 	esac
 	(cd "$W" && "$bin" -max_total_time="$SECS" -print_final_stats=1 \

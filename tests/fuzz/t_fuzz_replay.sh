@@ -24,7 +24,7 @@
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 
-for h in tx rx xsval; do
+for h in tx rx xsval ctl; do
 	bin=$top_builddir/tests/fuzz/fuzz_$h
 	corpus=$top_srcdir/tests/fuzz/corpus/$h
 	if [ ! -x "$bin" ]; then
