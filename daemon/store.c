@@ -63,7 +63,8 @@ store_read(struct xs_handle *xs, const char *dir, const char *key,
 
 /*
  * store_read_uint: read a decimal unsigned integer <= max.  Returns 0,
- * or -1 with errno ENOENT (missing) or EINVAL (not a number, too big).
+ * or -1 with errno ENOENT (missing), E2BIG (longer than any such
+ * number) or EINVAL (not a number, too big).
  */
 int
 store_read_uint(struct xs_handle *xs, const char *dir, const char *key,
@@ -72,11 +73,8 @@ store_read_uint(struct xs_handle *xs, const char *dir, const char *key,
 	char buf[32];
 	unsigned long long v;
 
-	if (store_read(xs, dir, key, buf, sizeof(buf)) == -1) {
-		if (errno == E2BIG)
-			errno = EINVAL;
+	if (store_read(xs, dir, key, buf, sizeof(buf)) == -1)
 		return (-1);
-	}
 	if (num_parse(buf, max, &v) == -1) {
 		errno = EINVAL;
 		return (-1);
@@ -87,7 +85,7 @@ store_read_uint(struct xs_handle *xs, const char *dir, const char *key,
 
 /*
  * store_read_bool: a feature flag: "1" is 1, "0" is 0, missing is def.
- * Returns -1 with EINVAL for anything else.
+ * Returns -1 with EINVAL or E2BIG for anything else.
  */
 int
 store_read_bool(struct xs_handle *xs, const char *dir, const char *key,
@@ -98,6 +96,25 @@ store_read_bool(struct xs_handle *xs, const char *dir, const char *key,
 	if (store_read_uint(xs, dir, key, 1, &v) == -1)
 		return (errno == ENOENT ? def : -1);
 	return ((int)v);
+}
+
+/*
+ * store_why: what is wrong with a value store_read_uint refused with
+ * errno err: "missing", "too long" or "not a number in range".
+ */
+const char *
+store_why(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return ("missing");
+	case E2BIG:
+		return ("too long");
+	case EINVAL:
+		return ("not a number in range");
+	default:
+		return (strerror(err));
+	}
 }
 
 /* store_write: write printf-formatted value to dir/key in transaction t. */

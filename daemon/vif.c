@@ -41,6 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <xenstore.h>
 
 #include "xennetd.h"
@@ -50,12 +51,26 @@
 #define VIF_EVTCHN_MAX	((1UL << 17) - 1)	/* FIFO ABI port limit */
 #define VIF_TX_RETRIES	16
 #define VIF_ALL		UINT32_MAX	/* vif_update_domain: every domain */
+/*
+ * A frontend may connect VIF_CONNECT_BURST times at once, then once per
+ * VIF_CONNECT_MS: each connection maps, binds and allocates, so one that
+ * cycles its state (or re-triggers its errors) faster waits.  Warnings
+ * a guest can cause: VIF_LOG_BURST, then one per VIF_LOG_MS.
+ */
+#define VIF_CONNECT_BURST	4
+#define VIF_CONNECT_MS		1000
+#define VIF_LOG_BURST		2
+#define VIF_LOG_MS		10000
+/* connect/disconnect lines go to -v while a vif was throttled lately */
+#define VIF_QUIET_MS		60000
 
 static struct vif *vif_find(struct xnd *, uint32_t, uint32_t);
 static int	vif_parse(struct xnd *, const char *, uint32_t *, uint32_t *);
 static void	vif_scan_all(struct xnd *);
 static void	vif_scan_domain(struct xnd *, uint32_t);
 static void	vif_update_domain(struct xnd *, uint32_t);
+static void	vif_mark(struct xnd *, struct vif *);
+static void	vif_flush(evutil_socket_t, short, void *);
 static struct vif *vif_create(struct xnd *, uint32_t, uint32_t);
 static int	vif_advertise(struct xnd *, struct vif *);
 static void	vif_update(struct xnd *, struct vif *);
@@ -73,6 +88,9 @@ static int	vif_read_state(struct xnd *, const char *);
 static int	vif_dead(struct xnd *, struct vif *);
 static void	vif_errpath(struct xnd *, struct vif *, char *, size_t);
 static int	vif_worker_index(struct xnd *, struct worker *);
+static int	vif_may_connect(struct vif *);
+static void	vif_retry(evutil_socket_t, short, void *);
+static int	vif_quiet(struct vif *);
 
 static struct vif *
 vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
@@ -167,18 +185,55 @@ vif_scan_domain(struct xnd *x, uint32_t domid)
 }
 
 /*
- * vif_update_domain: re-derive every known vif of domid (VIF_ALL: of
- * every domain); vif_update may free the vif it is given.
+ * vif_update_domain: have every known vif of domid (VIF_ALL: of every
+ * domain) re-derived by the next vif_flush.
  */
 static void
 vif_update_domain(struct xnd *x, uint32_t domid)
 {
+	struct vif *v;
+
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+		if (domid == VIF_ALL || v->v_domid == domid)
+			vif_mark(x, v);
+}
+
+/*
+ * vif_mark: v changed: re-derive it once the watch events read so far
+ * are all in.  The toolstack writes a dozen keys per vif and we see our
+ * own writes too: re-deriving on every event made the cost of a vif
+ * grow with how many were added at once (a guest with 18 vifs missed
+ * libxl's 10 s InitWait deadline); now it is one pass per vif per
+ * batch of events.
+ */
+static void
+vif_mark(struct xnd *x, struct vif *v)
+{
+	v->v_dirty = 1;
+	if (x->x_dirty)
+		return;
+	if (event_base_once(x->x_base, -1, EV_TIMEOUT, vif_flush, x,
+	    NULL) == -1) {
+		vif_update(x, v);	/* cannot defer it: do it now */
+		return;
+	}
+	x->x_dirty = 1;
+}
+
+/* vif_flush: re-derive every vif marked since the last time. */
+static void
+vif_flush(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xnd *x = arg;
 	struct vif *v, *next;
 
+	x->x_dirty = 0;
 	for (v = TAILQ_FIRST(&x->x_vifs); v != NULL; v = next) {
 		next = TAILQ_NEXT(v, v_entry);
-		if (domid == VIF_ALL || v->v_domid == domid)
-			vif_update(x, v);
+		if (!v->v_dirty)
+			continue;
+		v->v_dirty = 0;
+		vif_update(x, v);	/* may free v, never next */
 	}
 }
 
@@ -200,7 +255,7 @@ vif_event(struct xnd *x, const char *path)
 		break;
 	case 2:
 		if ((v = vif_find(x, domid, handle)) != NULL)
-			vif_update(x, v);
+			vif_mark(x, v);
 		else
 			vif_create(x, domid, handle);
 		break;
@@ -219,7 +274,7 @@ vif_frontend_event(struct xnd *x, const char *token)
 	if (sscanf(token, "fe/%u/%u", &domid, &handle) != 2)
 		return;
 	if ((v = vif_find(x, domid, handle)) != NULL)
-		vif_update(x, v);
+		vif_mark(x, v);
 }
 
 /* vif_release_event: @releaseDomain: some domain died; check them all. */
@@ -300,6 +355,15 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	}
 	v->v_domid = domid;
 	v->v_handle = handle;
+	v->v_xnd = x;
+	throttle_init(&v->v_connect_tb, VIF_CONNECT_BURST, VIF_CONNECT_MS);
+	throttle_init(&v->v_log_tb, VIF_LOG_BURST, VIF_LOG_MS);
+	if ((v->v_retry_ev = evtimer_new(x->x_base, vif_retry, v)) == NULL) {
+		log_warnx("vif%u.%u: cannot create its timer", domid, handle);
+		free(v->v_dp);
+		free(v);
+		return (NULL);
+	}
 	for (q = 0; q < nq; q++) {
 		v->v_dp[q].dp_domid = domid;
 		v->v_dp[q].dp_handle = handle;
@@ -516,8 +580,9 @@ vif_update(struct xnd *x, struct vif *v)
 		    v->v_state == XenbusStateConnected) {
 			vif_disconnect(x, v);
 			v->v_failed = 0;
-			log_info("%s: frontend reinitialising, waiting for it "
-			    "to reconnect", v->v_ifname);
+			(vif_quiet(v) ? log_debug : log_info)("%s: frontend "
+			    "reinitialising, waiting for it to reconnect",
+			    v->v_ifname);
 			vif_set_state(x, v, XenbusStateInitWait);
 		}
 		break;
@@ -529,6 +594,8 @@ vif_update(struct xnd *x, struct vif *v)
 		if (store_read(x->x_xs, v->v_bepath, "hotplug-status", hp,
 		    sizeof(hp)) == -1 || strcmp(hp, "connected") != 0)
 			break;
+		if (!vif_may_connect(v))
+			break;		/* vif_retry comes back */
 		if (vif_connect(x, v) == 0)
 			vif_set_state(x, v, XenbusStateConnected);
 		break;
@@ -544,7 +611,8 @@ vif_fe_bool(struct xnd *x, struct vif *v, const char *key, int def)
 	int b;
 
 	if ((b = store_read_bool(x->x_xs, v->v_fepath, key, def)) == -1)
-		vif_error(x, v, EINVAL, "frontend %s is not 0 or 1", key);
+		vif_error(x, v, EINVAL, "frontend %s is %s, not 0 or 1", key,
+		    errno == E2BIG ? "too long" : "invalid");
 	return (b);
 }
 
@@ -562,8 +630,8 @@ vif_fe_uint(struct xnd *x, struct vif *v, const char *pre, const char *key,
 	snprintf(k, sizeof(k), "%s%s", pre, key);
 	if (store_read_uint(x->x_xs, v->v_fepath, k, max, &u) == -1) {
 		vif_error(x, v, errno == ENOENT ? ENOENT : EINVAL,
-		    "frontend %s %s", k, errno == ENOENT ? "missing" :
-		    "invalid");
+		    "frontend %s is %s (at most %lu)", k, store_why(errno),
+		    max);
 		return (-1);
 	}
 	*out = (uint32_t)u;
@@ -586,7 +654,7 @@ vif_fe_queues(struct xnd *x, struct vif *v)
 		if (errno == ENOENT)
 			return (1);
 		vif_error(x, v, EINVAL, "frontend multi-queue-num-queues is "
-		    "not a number");
+		    "%s", errno == E2BIG ? "too long" : "not a number");
 		return (0);
 	}
 	if (nq < 1 || nq > v->v_tap.tp_nfd) {
@@ -616,6 +684,11 @@ vif_fe_queue(struct xnd *x, struct vif *v, unsigned int nq,
 	    &dp->dp_tx_ref) == -1 || vif_fe_uint(x, v, pre, "rx-ring-ref",
 	    UINT32_MAX, &dp->dp_rx_ref) == -1)
 		return (-1);
+	/*
+	 * netif.h "feature-split-event-channels": event-channel-tx and -rx,
+	 * or event-channel.  A present but bad event-channel-tx is refused,
+	 * not taken for absent.
+	 */
 	snprintf(key, sizeof(key), "%sevent-channel-tx", pre);
 	if (store_read_uint(x->x_xs, v->v_fepath, key, VIF_EVTCHN_MAX,
 	    &u) == 0) {
@@ -623,6 +696,10 @@ vif_fe_queue(struct xnd *x, struct vif *v, unsigned int nq,
 		if (vif_fe_uint(x, v, pre, "event-channel-rx", VIF_EVTCHN_MAX,
 		    &dp->dp_evtchn_rx) == -1)
 			return (-1);
+	} else if (errno != ENOENT) {
+		vif_error(x, v, EINVAL, "frontend %s is %s (at most %lu)", key,
+		    store_why(errno), VIF_EVTCHN_MAX);
+		return (-1);
 	} else {
 		if (vif_fe_uint(x, v, pre, "event-channel", VIF_EVTCHN_MAX,
 		    &dp->dp_evtchn_tx) == -1)
@@ -734,7 +811,8 @@ vif_connect(struct xnd *x, struct vif *v)
 	}
 	if (nq == 1) {
 		dp = &v->v_dp[0];
-		log_info("%s: connected: rings %u/%u, event channel%s %u/%u, "
+		(vif_quiet(v) ? log_debug : log_info)("%s: connected: "
+		    "rings %u/%u, event channel%s %u/%u, "
 		    "sg %d gso %d/%d csum %d/%d rx-notify %d", v->v_ifname,
 		    dp->dp_tx_ref, dp->dp_rx_ref,
 		    dp->dp_evtchn_tx == dp->dp_evtchn_rx ? "" : "s",
@@ -780,7 +858,8 @@ vif_disconnect(struct xnd *x, struct vif *v)
 		    v->v_ifname);
 	if (n == 0)
 		return;
-	log_info("%s: disconnected (%llu packets in, %llu out)", v->v_ifname,
+	(vif_quiet(v) ? log_debug : log_info)("%s: disconnected (%llu "
+	    "packets in, %llu out)", v->v_ifname,
 	    (unsigned long long)t.rs_tx_packets,
 	    (unsigned long long)t.rs_rx_packets);
 }
@@ -808,10 +887,57 @@ vif_free(struct xnd *x, struct vif *v)
 		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
 		xs_unwatch(x->x_xs, path, v->v_token);
 	}
+	event_free(v->v_retry_ev);
 	tap_close(&v->v_tap);
 	TAILQ_REMOVE(&x->x_vifs, v, v_entry);
 	free(v->v_dp);
 	free(v);
+}
+
+/*
+ * vif_may_connect: 1 if the frontend may connect now; 0 if it has used
+ * up its reconnects (VIF_CONNECT_BURST, then one per VIF_CONNECT_MS):
+ * counted, said once per VIF_LOG_MS, and vif_retry re-derives its state
+ * when it may.
+ */
+static int
+vif_may_connect(struct vif *v)
+{
+	struct timeval tv;
+	uint64_t wait, now = throttle_now();
+
+	if ((wait = throttle_take(&v->v_connect_tb, now)) == 0) {
+		v->v_connects++;
+		return (1);
+	}
+	if (v->v_throttled++ == 0 || now - v->v_throttled_at >= VIF_LOG_MS)
+		log_warnx("%s: frontend reconnects too fast: one connection "
+		    "per %u ms from now on (%llu made to wait)", v->v_ifname,
+		    VIF_CONNECT_MS, (unsigned long long)v->v_throttled);
+	v->v_throttled_at = now;
+	if (!evtimer_pending(v->v_retry_ev, NULL)) {
+		tv.tv_sec = (time_t)(wait / 1000);
+		tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
+		evtimer_add(v->v_retry_ev, &tv);
+	}
+	return (0);
+}
+
+/* vif_retry: a throttled vif may connect now: re-derive its state. */
+static void
+vif_retry(evutil_socket_t fd, short ev, void *arg)
+{
+	struct vif *v = arg;
+
+	vif_update(v->v_xnd, v);
+}
+
+/* vif_quiet: 1 if v was throttled in the last VIF_QUIET_MS. */
+static int
+vif_quiet(struct vif *v)
+{
+	return (v->v_throttled > 0 &&
+	    throttle_now() - v->v_throttled_at < VIF_QUIET_MS);
 }
 
 /*
@@ -857,7 +983,20 @@ vif_error(struct xnd *x, struct vif *v, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_warnx("vif%u.%u: %s", v->v_domid, v->v_handle, msg);
+	v->v_errors++;
+	/* a guest that re-triggers its error does not flood the log */
+	if (throttle_take(&v->v_log_tb, throttle_now()) == 0) {
+		if (v->v_log_dropped > 0)
+			log_warnx("vif%u.%u: %s (%llu more error%s not logged)",
+			    v->v_domid, v->v_handle, msg,
+			    (unsigned long long)v->v_log_dropped,
+			    v->v_log_dropped == 1 ? "" : "s");
+		else
+			log_warnx("vif%u.%u: %s", v->v_domid, v->v_handle,
+			    msg);
+		v->v_log_dropped = 0;
+	} else
+		v->v_log_dropped++;
 	vif_errpath(x, v, path, sizeof(path));
 	store_write(x->x_xs, XBT_NULL, path, "error", "%d %s", err, msg);
 	v->v_failed = 1;
@@ -937,6 +1076,12 @@ vif_log_totals(struct vif *v, const struct ring_stats *s,
 	    (unsigned long long)s->rs_rx_bytes,
 	    (unsigned long long)s->rs_rx_gso);
 	log_info("%s: drops: %s", v->v_ifname, drops);
+	log_info("%s: control: connects %llu, throttled %llu, faults %llu; "
+	    "rx slots with bad grants %llu", v->v_ifname,
+	    (unsigned long long)v->v_connects,
+	    (unsigned long long)v->v_throttled,
+	    (unsigned long long)v->v_errors,
+	    (unsigned long long)s->rs_rx_bad_grant);
 	log_info("%s: hypercalls: copy %llu (%llu segs) notify %llu "
 	    "map %llu unmap %llu bind %llu; notifications sent tx %llu "
 	    "rx %llu, received tx %llu rx %llu", v->v_ifname,

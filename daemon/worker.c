@@ -1029,15 +1029,15 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 
 /*
  * worker_rx_arm: watch the port only while the guest has buffers posted
- * (frames wait in the tap, or in the port's buffers, meanwhile);
- * otherwise wait for its rx notification (or poll, without
- * feature-rx-notify).
+ * for the next frame (frames wait in the tap, or in the port's buffers,
+ * meanwhile); otherwise wait for its rx notification (or poll, without
+ * feature-rx-notify), and for the held frame's stall timer.
  */
 static void
 worker_rx_arm(struct vif_dp *dp)
 {
 	struct timeval tv = { 0, RX_POLL_USEC };
-	int ready;
+	int ready, stall;
 
 	if ((ready = ring_rx_ready(dp->dp_rq)) == -1) {
 		worker_fail(dp);
@@ -1058,6 +1058,12 @@ worker_rx_arm(struct vif_dp *dp)
 	/* The frontend's own features: what ring_connect was given. */
 	if (!ready && !dp->dp_feat.rf_rx_notify)
 		event_add(dp->dp_poll_ev, &tv);
+	else if (!ready && (stall = ring_rx_stall_ms(dp->dp_rq)) >= 0) {
+		/* a frame is held for it: drop it when its time is up */
+		tv.tv_sec = stall / 1000;
+		tv.tv_usec = (stall % 1000) * 1000;
+		event_add(dp->dp_poll_ev, &tv);
+	}
 }
 
 /*

@@ -246,6 +246,13 @@ struct vif_dp {
 	const struct ring_port	*dp_capport;	/* its port, used instead */
 };
 
+/* A rate limit (throttle.c): burst at once, then one per interval ms. */
+struct throttle {
+	uint64_t		 th_tat;	/* ms: bucket is full again */
+	unsigned int		 th_burst;
+	unsigned int		 th_interval;
+};
+
 /* What a worker reports when it disabled one queue of a vif. */
 struct wfail {
 	uint32_t	wf_domid;
@@ -276,6 +283,7 @@ struct vif {
 	unsigned int		 v_mtu;
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
+	int			 v_dirty;	/* vif_flush re-derives it */
 	int			 v_failed;	/* guest error: await reset */
 	struct tap		 v_tap;		/* tp_nfd 0: failed */
 	unsigned int		 v_nqueues;	/* last connection's */
@@ -285,6 +293,16 @@ struct vif {
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
 	struct timespec		 v_since;	/* connected (monotonic) */
 	struct capture		*v_capture;	/* NULL: none runs */
+	/* the frontend's rate of reconnects and errors (vif.c) */
+	struct xnd		*v_xnd;
+	struct throttle		 v_connect_tb;	/* connect attempts */
+	struct throttle		 v_log_tb;	/* its warning lines */
+	struct event		*v_retry_ev;	/* throttled: try again */
+	uint64_t		 v_connects;	/* attempts let through */
+	uint64_t		 v_throttled;	/* attempts made to wait */
+	uint64_t		 v_throttled_at; /* ms, the last one */
+	uint64_t		 v_errors;	/* vif_error calls */
+	uint64_t		 v_log_dropped;	/* lines v_log_tb held back */
 };
 TAILQ_HEAD(vif_list, vif);
 
@@ -300,6 +318,7 @@ struct xnd {
 	struct worker		*x_workers[XENNETD_MAX_WORKERS];
 	int			 x_nworkers;
 	int			 x_failpipe[2];	/* workers -> main */
+	int			 x_dirty;	/* vif_flush is queued */
 	struct event		*x_ev_xs;	/* x_xs readable */
 	struct event		*x_ev_xsretry;	/* reconnect timer */
 	struct event		*x_ev_xsalive;	/* connection probe */
@@ -369,7 +388,13 @@ int	store_read_bool(struct xs_handle *, const char *, const char *, int);
 int	store_write(struct xs_handle *, uint32_t, const char *, const char *,
 	    const char *, ...) __attribute__((format(printf, 5, 6)));
 int	store_exists(struct xs_handle *, const char *);
+const char *store_why(int);
 int	store_parse_mac(const char *, uint8_t *);
+
+/* throttle.c */
+uint64_t throttle_now(void);
+uint64_t throttle_take(struct throttle *, uint64_t);
+void	throttle_init(struct throttle *, unsigned int, unsigned int);
 
 /* vif.c */
 void	vif_event(struct xnd *, const char *);

@@ -91,6 +91,10 @@ struct ring_queue {
 	int			 rq_port_rx;	/* == rq_port_tx if shared */
 	int			 rq_connected;
 	const char		*rq_error;	/* why it was disabled */
+	/* rx: the frame left in the port for want of posted requests */
+	unsigned int		 rq_rx_need;	/* its slots; 0: none held */
+	uint64_t		 rq_rx_stall_at; /* ring_clock_ms(): drop it */
+	RING_IDX		 rq_rx_stall_prod; /* req_prod the timer saw */
 	struct ring_stats	 rq_stats;
 
 	/* scratch, allocated once by ring_new */
@@ -102,6 +106,7 @@ struct ring_queue {
 	struct ring_txpkt	*rq_txpkts;
 	struct ring_rxrsp	*rq_rxrsps;
 	uint8_t			*rq_bad;	/* per frame: copy failed */
+	unsigned int		 rq_segs_failed; /* since the pass began */
 };
 
 /* ring_fatal: the frontend broke the protocol (why); returns -1. */
@@ -121,5 +126,7 @@ int	ring_copy_settle(struct ring_queue *);
 int	ring_notify(struct ring_queue *, int);
 /* ring_hist_add: count a batch of n in its power-of-two bucket. */
 void	ring_hist_add(uint64_t *, unsigned int);
+/* ring_clock_ms: a monotonic clock in milliseconds (never 0). */
+uint64_t ring_clock_ms(void);
 
 #endif /* XENNET_RING_PRIVATE_H */

@@ -18,14 +18,20 @@
 /*
  * Guest receive (host port -> backend -> frontend).
  *
- * The port is read only while the frontend has posted enough rx requests
- * for the largest frame it can take (ring_rx_ready); a pass moves up to
- * rx-batch frames, each into as many posted buffers as it needs (one
- * without feature-sg), with a GSO extra-info slot after the first data
- * slot of a large frame.  netif.h "rx response": responses must land in
- * the same ring slot as the request they answer (Linux netfront relies
- * on it), so each response is written at its request's index.  Responses
- * are published only for whole frames, after their copies completed.
+ * A pass moves up to rx-batch frames, each into as many posted buffers
+ * as it needs (one without feature-sg), with a GSO extra-info slot after
+ * the first data slot of a large frame.  A frame is delivered as soon as
+ * the frontend has posted the slots that frame needs, not the largest
+ * frame's: a frontend that keeps few buffers posted gets every frame
+ * that fits.  One that does not fit is left in the port (held), the
+ * port is not read meanwhile and the frontend is asked to notify when it
+ * posts more; if it posts nothing for RING_RX_STALL_MS the frame is
+ * dropped (rx_stall), and so is every later frame that does not fit,
+ * until one does: a frontend that posts nothing costs the host no memory.  netif.h "rx response":
+ * responses must land in the same ring slot as the request they answer
+ * (Linux netfront relies on it), so each response is written at its
+ * request's index.  Responses are published only for whole frames,
+ * after their copies completed.
  */
 
 #include <sys/types.h>
@@ -37,7 +43,11 @@
 #include "ring.h"
 #include "ring-private.h"
 
-static unsigned int	ring_rx_need(const struct ring_queue *);
+static unsigned int	ring_rx_need(const struct ring_queue *, size_t,
+			    const struct xn_vnet_hdr *);
+static int		ring_rx_stalled(struct ring_queue *, RING_IDX);
+static void		ring_rx_hold(struct ring_queue *, unsigned int,
+			    RING_IDX);
 static int		ring_rx_offload(struct ring_queue *, uint8_t *, size_t,
 			    const struct xn_vnet_hdr *, uint16_t *, uint8_t *);
 static RING_IDX		ring_rx_layout(struct ring_queue *, RING_IDX,
@@ -47,31 +57,88 @@ static int		ring_rx_complete(struct ring_queue *,
 			    const struct ring_port *, unsigned int,
 			    unsigned int);
 
-/* Slots the largest frame this frontend accepts can take. */
+/*
+ * ring_rx_need: the slots a frame of len octets with vnet header vh
+ * takes: one per page of data (one in all without feature-sg, the
+ * caller checked it fits) and a GSO extra-info slot.
+ */
 static unsigned int
-ring_rx_need(const struct ring_queue *rq)
+ring_rx_need(const struct ring_queue *rq, size_t len,
+    const struct xn_vnet_hdr *vh)
 {
-	return (rq->rq_feat.rf_sg ? RING_RX_SLOTS_MAX : 1);
+	if (!rq->rq_feat.rf_sg)
+		return (1);
+	return ((unsigned int)((len + XN_RING_PAGE - 1) / XN_RING_PAGE) +
+	    ((vh->vh_gso_type & ~XN_VNET_GSO_ECN) != XN_VNET_GSO_NONE));
+}
+
+/* ring_rx_stall_ms: ms until the held frame is dropped, -1 if none. */
+int
+ring_rx_stall_ms(const struct ring_queue *rq)
+{
+	uint64_t now;
+
+	if (!rq->rq_connected || rq->rq_rx_need == 0)
+		return (-1);
+	now = ring_clock_ms();
+	if (now >= rq->rq_rx_stall_at)
+		return (0);
+	return ((int)(rq->rq_rx_stall_at - now));
 }
 
 /*
- * ring_rx_ready: 1 if the frontend has posted enough requests for one
- * more frame, 0 if not (and then asks to be notified when it posts
- * them: req_event), -1 if its producer index is impossible.
+ * ring_rx_hold: the next frame needs need slots and the frontend posted
+ * fewer: hold it, and start its stall timer if none runs.
+ */
+static void
+ring_rx_hold(struct ring_queue *rq, unsigned int need, RING_IDX prod)
+{
+	if (rq->rq_rx_need == 0) {
+		rq->rq_rx_stall_at = ring_clock_ms() + RING_RX_STALL_MS;
+		rq->rq_rx_stall_prod = prod;
+	}
+	rq->rq_rx_need = need;
+}
+
+/*
+ * ring_rx_stalled: 1 if the held frame's time is up: the frontend, whose
+ * producer index is prod, posted nothing for RING_RX_STALL_MS while it
+ * waited.  A frontend that posted restarts the timer.
+ */
+static int
+ring_rx_stalled(struct ring_queue *rq, RING_IDX prod)
+{
+	if (rq->rq_rx_need == 0)
+		return (0);
+	if (prod != rq->rq_rx_stall_prod) {
+		rq->rq_rx_stall_prod = prod;
+		rq->rq_rx_stall_at = ring_clock_ms() + RING_RX_STALL_MS;
+		return (0);
+	}
+	return (ring_rx_stall_ms(rq) == 0);
+}
+
+/*
+ * ring_rx_ready: 1 if the port should be read: no frame is held, the
+ * frontend has posted enough requests for the held one, or its stall
+ * timer ran out; 0 if not (and then asks to be notified when the
+ * frontend posts them: req_event), -1 if its producer index is
+ * impossible.
  */
 int
 ring_rx_ready(struct ring_queue *rq)
 {
 	RING_IDX prod, cons = rq->rq_rx.req_cons;
-	unsigned int need = ring_rx_need(rq);
+	unsigned int need = rq->rq_rx_need;
 
 	if (!rq->rq_connected)
 		return (0);
 	prod = rq->rq_rx.sring->req_prod;
 	xen_rmb();
+	/* ring.h: the producer is never more than a ring ahead of us. */
 	if (prod - cons > RING_SIZE(&rq->rq_rx))
 		return (ring_fatal(rq, "rx req_prod beyond the ring"));
-	if (prod - cons >= need)
+	if (prod - cons >= need || ring_rx_stalled(rq, prod))
 		return (1);
 	rq->rq_rx.sring->req_event = cons + need;
 	xen_mb();	/* publish req_event before re-reading req_prod */
@@ -205,10 +272,12 @@ ring_rx_layout(struct ring_queue *rq, RING_IDX cons, const uint8_t *f,
 
 /*
  * ring_rx_complete: issue the queued copies, give the port its buffers
- * back, then write responses [from, to) into their request slots (a
- * frame whose copy failed gets NETIF_RSP_ERROR in every data slot) and
- * push.  Returns 1 if the
- * frontend wants a notification.
+ * back, then write responses [from, to) into their request slots and
+ * push.  A frame with a slot whose copy Xen refused (a bad, revoked or
+ * read-only grant: rx_bad_grant counts such slots) gets NETIF_RSP_ERROR
+ * in every data slot, as the frontend drops it whole anyway; that is
+ * all it costs the frontend.  Returns 1 if the frontend wants a
+ * notification.
  */
 static int
 ring_rx_complete(struct ring_queue *rq, const struct ring_port *port,
@@ -220,6 +289,8 @@ ring_rx_complete(struct ring_queue *rq, const struct ring_port *port,
 	int notify, bad;
 
 	ring_copy_settle(rq);
+	st->rs_rx_bad_grant += rq->rq_segs_failed;
+	rq->rq_segs_failed = 0;
 	for (i = from; i < to; i++) {
 		rr = &rq->rq_rxrsps[i];
 		bad = rq->rq_bad[rr->rr_frame];
@@ -268,15 +339,50 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 	if (!rq->rq_connected)
 		return (0);
 	st->rs_rx_passes++;
-	need = ring_rx_need(rq);
+	rq->rq_segs_failed = 0;
 	cons = rq->rq_rx.req_cons;
 	while (nframes < rq->rq_cfg.rc_rx_batch) {
 		prod = rq->rq_rx.sring->req_prod;
 		xen_rmb();
 		if (prod - cons > RING_SIZE(&rq->rq_rx))
 			return (ring_fatal(rq, "rx req_prod beyond the ring"));
-		if (prod - cons < need)
+		if ((r = port->rp_peek(port->rp_arg, &buf)) <= 0)
+			break;		/* empty, or the port failed */
+		/*
+		 * The length the port read is checked before anything is
+		 * laid out: its buffer holds a vnet header and at most
+		 * RING_FRAME_MAX, which the slots below are sized for.
+		 */
+		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN ||
+		    (size_t)r > sizeof(vh) + RING_FRAME_MAX) {
+			port->rp_take(port->rp_arg);
+			nframes++;
+			st->rs_drops[RING_DROP_RX_SIZE]++;
+			continue;
+		}
+		memcpy(&vh, buf, sizeof(vh));
+		len = (size_t)r - sizeof(vh);
+		if (!rq->rq_feat.rf_sg && len > XN_RING_PAGE) {
+			port->rp_take(port->rp_arg);
+			nframes++;
+			st->rs_drops[RING_DROP_RX_SIZE]++;
+			continue;
+		}
+		need = ring_rx_need(rq, len, &vh);
+		if (prod - cons < need) {
+			if (ring_rx_stalled(rq, prod)) {
+				/* held too long: drop, and what follows */
+				port->rp_take(port->rp_arg);
+				nframes++;
+				st->rs_drops[RING_DROP_RX_STALL]++;
+				continue;
+			}
+			/* hold it until the frontend posts enough */
+			ring_rx_hold(rq, need, prod);
 			break;
+		}
+		rq->rq_rx_need = 0;
+		rq->rq_rx_stall_at = 0;
 		/*
 		 * Complete the pending frames when rq_rxrsps (one ring's
 		 * worth of entries) might not hold one more: a frontend
@@ -289,22 +395,8 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 			notify |= ring_rx_complete(rq, port, done, nrsp);
 			done = nrsp = 0;
 		}
-		if ((r = port->rp_peek(port->rp_arg, &buf)) <= 0)
-			break;		/* empty, or the port failed */
 		port->rp_take(port->rp_arg);
 		nframes++;
-		/* The port's buffer holds vnet header + RING_FRAME_MAX. */
-		if ((size_t)r < sizeof(vh) + PKT_ETH_HLEN ||
-		    (size_t)r > sizeof(vh) + RING_FRAME_MAX) {
-			st->rs_drops[RING_DROP_RX_SIZE]++;
-			continue;
-		}
-		memcpy(&vh, buf, sizeof(vh));
-		len = (size_t)r - sizeof(vh);
-		if (!rq->rq_feat.rf_sg && len > XN_RING_PAGE) {
-			st->rs_drops[RING_DROP_RX_SIZE]++;
-			continue;
-		}
 		if (ring_rx_offload(rq, buf + sizeof(vh), len, &vh, &flags,
 		    &gso) == -1) {
 			st->rs_drops[RING_DROP_RX_OFFLOAD]++;

@@ -351,6 +351,7 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 	if (!rq->rq_connected)
 		return (0);
 	rq->rq_stats.rs_tx_passes++;
+	rq->rq_segs_failed = 0;
 	prod = rq->rq_tx.sring->req_prod;
 	xen_rmb();	/* ring.h: see requests only after req_prod */
 	cons = rq->rq_tx.req_cons;

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ring.h"
 #include "ring-private.h"
@@ -37,7 +38,7 @@ static int	ring_copy_flush(struct ring_queue *);
 
 static const char *ring_drop_names[RING_DROP_MAX] = {
 	"tx_slots", "tx_size", "tx_copy", "tx_offload", "tx_port",
-	"rx_size", "rx_copy", "rx_offload"
+	"rx_size", "rx_copy", "rx_offload", "rx_stall"
 };
 
 const char *
@@ -188,6 +189,8 @@ ring_connect(struct ring_queue *rq, uint32_t txref, uint32_t rxref,
 	/* Resume where the frontend left: a reconnecting ring may be used. */
 	rq->rq_tx.req_cons = rq->rq_tx.rsp_prod_pvt = txs->rsp_prod;
 	rq->rq_rx.req_cons = rq->rq_rx.rsp_prod_pvt = rxs->rsp_prod;
+	rq->rq_rx_need = 0;
+	rq->rq_rx_stall_at = 0;
 	rq->rq_connected = 1;
 	return (0);
 fail:
@@ -382,8 +385,10 @@ ring_copy_settle(struct ring_queue *rq)
 
 	rv = ring_copy_flush(rq);
 	for (i = 0; i < rq->rq_nsegs; i++)
-		if (rq->rq_segs[i].status != GNTST_okay)
+		if (rq->rq_segs[i].status != GNTST_okay) {
 			rq->rq_bad[rq->rq_seg_owner[i]] = 1;
+			rq->rq_segs_failed++;
+		}
 	rq->rq_nsegs = 0;
 	return (rv == -1 ? -1 : 0);
 }
@@ -415,6 +420,17 @@ ring_hist_add(uint64_t *hist, unsigned int n)
 		b++;
 	}
 	hist[b]++;
+}
+
+/* ring_clock_ms: CLOCK_MONOTONIC in milliseconds, never 0. */
+uint64_t
+ring_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 +
+	    1);
 }
 
 /* ring_stats_add: dst += src, field by field (for totals). */

@@ -77,6 +77,7 @@ enum ring_drop {
 	RING_DROP_RX_SIZE,	/* runt, or too big for the guest */
 	RING_DROP_RX_COPY,	/* grant copy into the guest failed */
 	RING_DROP_RX_OFFLOAD,	/* bad vnet header from the port */
+	RING_DROP_RX_STALL,	/* no room in the guest's rx ring in time */
 	RING_DROP_MAX
 };
 
@@ -87,6 +88,7 @@ struct ring_stats {
 	uint64_t	rs_tx_csum_blank, rs_rx_csum_blank;
 	uint64_t	rs_rx_csum_sw;	/* checksums we completed */
 	uint64_t	rs_tx_extra_ignored;	/* mcast/hash extras */
+	uint64_t	rs_rx_bad_grant;	/* rx slots: copy refused */
 	uint64_t	rs_drops[RING_DROP_MAX];
 	uint64_t	rs_hcalls[HV_CALL_MAX];	/* made for this queue */
 	uint64_t	rs_copy_segs;
@@ -225,16 +227,38 @@ int		 ring_tx(struct ring_queue *rq, const struct ring_port *port);
 /* ring-rx.c */
 
 /*
- * ring_rx_ready: 1 if the frontend posted enough rx requests for one
- * more frame, 0 if not (it is then asked to notify when it posts them),
- * -1 if it broke the protocol.
+ * How long a frame that does not fit in the rx requests the frontend
+ * posted is held for it (the port is not read meanwhile) while the
+ * frontend posts no new request, before it is dropped (rx_stall); until
+ * a frame fits again, later frames that do not fit are then dropped at
+ * once.  A frontend that posts requests restarts the timer.
+ */
+#define RING_RX_STALL_MS	2000
+
+/*
+ * ring_rx_ready: 1 if the port should be read: no frame is held, or the
+ * frontend posted enough rx requests for the one held, or it posted none
+ * for RING_RX_STALL_MS since (the pass drops it); 0 if not (the frontend
+ * is then asked to notify when it posts them), -1 if it broke the
+ * protocol.
  */
 int		 ring_rx_ready(struct ring_queue *rq);
 /*
+ * ring_rx_stall_ms: milliseconds until the held frame's stall timer
+ * runs out (0: it has), -1 if no frame is held.
+ */
+int		 ring_rx_stall_ms(const struct ring_queue *rq);
+/*
  * ring_rx: one receive pass, moving up to rx-batch frames from port to
- * the guest.  Returns 1 if the budget ran out (port may hold more), 0
- * if port is empty or the frontend is short of buffers (ring_rx_ready),
- * -1 if the frontend broke the protocol.
+ * the guest.  A frame is checked against RING_FRAME_MAX and what this
+ * frontend negotiated before it is laid out, and delivered only when
+ * the frontend posted the slots it needs; else it stays in the port
+ * (held, see RING_RX_STALL_MS).  A slot whose grant the copy refused
+ * (bad, revoked or read-only) is answered NETIF_RSP_ERROR with every
+ * other slot of its frame; the vif goes on.  Returns 1 if the budget
+ * ran out (port may hold more), 0 if port is empty or the frontend is
+ * short of buffers (ring_rx_ready), -1 if the frontend broke the
+ * protocol.
  */
 int		 ring_rx(struct ring_queue *rq, const struct ring_port *port);
 

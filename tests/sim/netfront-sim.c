@@ -157,6 +157,8 @@ nf_usage(void)
 "  sink:       --sink [--count N] [--duration S] [--linger MS]\n"
 "              [--no-verify]\n"
 "  flood:      --tx-flood runt|valid|storm [--duration S] [--dst-mac MAC]\n"
+"  hostile:    --hostile CASE (--hostile list: the cases)\n"
+"  rx buffers: --rx-post N (keep N rx requests posted, 0..256)\n"
 "  other:      --stats -v[v]\n"
 "              --break-queue Q (SIGUSR2: break the protocol on queue Q)\n");
 	exit(1);
@@ -217,7 +219,8 @@ enum {
 	OPT_NO_RX_COPY, OPT_PERSIST, OPT_TX_OFFSET, OPT_CLOSE_TIMEOUT,
 	OPT_NETNS, OPT_IFNAME, OPT_IP, OPT_IP6, OPT_GEN, OPT_SINK, OPT_SIZE,
 	OPT_SIZES, OPT_COUNT, OPT_DURATION, OPT_RATE, OPT_DST, OPT_LINGER,
-	OPT_NO_VERIFY, OPT_STATS, OPT_BREAK_QUEUE, OPT_TX_FLOOD
+	OPT_NO_VERIFY, OPT_STATS, OPT_BREAK_QUEUE, OPT_TX_FLOOD, OPT_HOSTILE,
+	OPT_RX_POST
 };
 
 static const struct option nf_longopts[] = {
@@ -252,6 +255,8 @@ static const struct option nf_longopts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "break-queue", required_argument, NULL, OPT_BREAK_QUEUE },
 	{ "tx-flood", required_argument, NULL, OPT_TX_FLOOD },
+	{ "hostile", required_argument, NULL, OPT_HOSTILE },
+	{ "rx-post", required_argument, NULL, OPT_RX_POST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -272,6 +277,8 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 	o->o_linger_ms = 1000;
 	o->o_ifname = "eth0";
 	o->o_break_queue = -1;
+	o->o_hostile = -1;
+	o->o_rx_post = NF_RING;
 	memset(o->o_dst, 0xff, sizeof(o->o_dst));
 	o->o_simdir = getenv("XENNET_SIM_DIR");
 	while ((c = getopt_long(argc, argv, "hv", nf_longopts, NULL)) != -1) {
@@ -396,6 +403,13 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 				slog_fatalx("--tx-flood: runt, valid or storm, "
 				    "not \"%s\"", optarg);
 			break;
+		case OPT_HOSTILE:
+			o->o_hostile = nf_hostile_parse(optarg);
+			break;
+		case OPT_RX_POST:
+			o->o_rx_post = (unsigned int)nf_num("rx-post", optarg,
+			    0, NF_RING);
+			break;
 		case 'v':
 			o->o_verbose++;
 			break;
@@ -414,6 +428,9 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 	if (o->o_flood != NF_FLOOD_NONE && (o->o_netns != NULL ||
 	    (o->o_flags & (NF_O_GEN | NF_O_SINK))))
 		slog_fatalx("--tx-flood excludes --netns, --gen and --sink");
+	if (o->o_hostile >= 0 && (o->o_flood != NF_FLOOD_NONE ||
+	    (o->o_flags & (NF_O_GEN | NF_O_SINK))))
+		slog_fatalx("--hostile excludes --tx-flood, --gen and --sink");
 	if ((o->o_ip != NULL || o->o_ip6 != NULL) && o->o_netns == NULL)
 		slog_fatalx("--ip/--ip6 need --netns");
 }
@@ -494,6 +511,8 @@ nf_setup(struct nf *nf)
 	}
 	if (nf->nf_o.o_flood != NF_FLOOD_NONE && nf_flood_init(nf) == -1)
 		return (-1);
+	if (nf->nf_o.o_hostile >= 0 && nf_hostile_init(nf) == -1)
+		return (-1);
 	if (nf_xs_open(nf) == -1)
 		return (-1);
 	return (0);
@@ -552,6 +571,11 @@ nf_loop(struct nf *nf)
 			if (gw >= 0 && gw < wait)
 				wait = gw;
 			done = nf_flood_done(nf);
+		}
+		if (nf->nf_hostile != NULL) {
+			gw = nf_hostile_run(nf);
+			if (gw >= 0 && gw < wait)
+				wait = gw;
 		}
 		if (done) {
 			if (!stopping && nf_xs_shutdown(nf) == 0) {
@@ -666,6 +690,7 @@ nf_cleanup(struct nf *nf)
 	nf_tap_close(nf);
 	nf_gen_free(nf);
 	nf_flood_free(nf);
+	nf_hostile_free(nf);
 	nf_xs_close(nf);
 	if (nf->nf_hv != NULL)
 		hv_close(nf->nf_hv);

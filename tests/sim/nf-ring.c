@@ -555,7 +555,8 @@ nf_rx_refill(struct nf_queue *q)
 	unsigned int id;
 	int notify, added = 0;
 
-	while (q->q_rx.req_prod_pvt - q->q_rx.rsp_cons < NF_RING) {
+	/* --rx-post N: keep only N posted (a legal, frugal frontend) */
+	while (q->q_rx.req_prod_pvt - q->q_rx.rsp_cons < nf->nf_o.o_rx_post) {
 		id = q->q_rx.req_prod_pvt & NF_RING_MASK;
 		req = RING_GET_REQUEST(&q->q_rx, q->q_rx.req_prod_pvt);
 		req->id = (uint16_t)id;

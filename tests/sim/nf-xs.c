@@ -505,7 +505,7 @@ nf_write_keys(struct nf *nf, xs_transaction_t t)
 	if (nf_xs_uint(nf, be, "feature-xdp-headroom", 0) &&
 	    nf_xs_printf(nf, t, "feature-xdp-headroom", "0") == -1)
 		return (-1);
-	return (0);
+	return (nf_hostile_keys(nf, t));	/* --hostile xs-* */
 }
 
 /*

@@ -20,7 +20,8 @@
  * options, event loop, statistics), nf-xs.c (the xenbus handshake),
  * nf-ring.c (rings, grants, tx and rx paths), nf-tap.c (guest network
  * stack: a tap in a network namespace), nf-gen.c (generator/sink) and
- * nf-flood.c (a guest that keeps its tx ring full: --tx-flood).
+ * nf-flood.c (a guest that keeps its tx ring full: --tx-flood) and
+ * nf-hostile.c (a guest that breaks the protocol: --hostile CASE).
  */
 
 #ifndef XENNET_NF_H
@@ -28,6 +29,8 @@
 
 #include <stdint.h>
 #include <time.h>
+
+#include <xenstore.h>
 
 #include "hv.h"
 #include "pkt.h"
@@ -116,6 +119,8 @@ struct nf_opts {
 	unsigned int	 o_linger_ms;	/* sink: wait after gen ends */
 	int		 o_break_queue;	/* SIGUSR2 breaks it, or -1 */
 	enum nf_flood_kind o_flood;	/* --tx-flood */
+	int		 o_hostile;	/* --hostile case, or -1 */
+	unsigned int	 o_rx_post;	/* --rx-post: rx requests kept posted */
 	int		 o_verbose;
 };
 
@@ -149,6 +154,7 @@ struct nf_queue {
 struct nf_tap;
 struct nf_gen;
 struct nf_flood;
+struct nf_hostile;
 
 struct nf {
 	struct nf_opts	 nf_o;
@@ -189,6 +195,7 @@ struct nf {
 	struct nf_tap	*nf_tap;
 	struct nf_gen	*nf_gen;
 	struct nf_flood	*nf_flood;
+	struct nf_hostile *nf_hostile;
 };
 
 /* netfront-sim.c */
@@ -248,5 +255,12 @@ double	 nf_flood_run(struct nf *);
 int	 nf_flood_done(struct nf *);
 void	 nf_flood_report(struct nf *);
 void	 nf_flood_free(struct nf *);
+
+/* nf-hostile.c */
+int	 nf_hostile_parse(const char *);
+int	 nf_hostile_init(struct nf *);
+int	 nf_hostile_keys(struct nf *, xs_transaction_t);
+double	 nf_hostile_run(struct nf *);
+void	 nf_hostile_free(struct nf *);
 
 #endif /* XENNET_NF_H */

@@ -180,6 +180,7 @@ static void	 t_rx_wrap(void);
 static void	 refill_hook(void *);
 static void	 bump_hook(void *);
 static void	 t_rx_refill(void);
+static void	 t_rx_few(void);
 
 /* ---- housekeeping (the run directory: rundir.h) ---- */
 
@@ -1726,7 +1727,7 @@ out:
 static void
 t_rx_basic(void)
 {
-	static uint8_t f[2000], g[4096];
+	static uint8_t f[6000], g[6000];
 	netif_rx_response_t r[8];
 	struct netif_extra_info ex;
 	struct ring_config rc;
@@ -1742,11 +1743,13 @@ t_rx_basic(void)
 		goto out;
 	fill(f, 1000, 20);
 	fp_queue(&v->v_port, NULL, f, 1000);
-	ok(ring_rx_ready(v->v_q) == 0 && v->v_rx.sring->req_event == 1,
-	    "rx: not ready with no buffer posted; req_event = 1");
+	ok(ring_rx_ready(v->v_q) == 1,
+	    "rx: nothing held: the port may be read with no buffer posted");
 	rv = ring_rx(v->v_q, &v->v_rp);
-	ok(rv == 0 && v->v_port.fp_nrecv == 0,
-	    "rx: the port is not read while no buffer is posted");
+	ok(rv == 0 && v->v_port.fp_nrecv == 0 && v->v_q->rq_rx_need == 1,
+	    "rx: a frame with no buffer posted for it is held in the port");
+	ok(ring_rx_ready(v->v_q) == 0 && v->v_rx.sring->req_event == 1,
+	    "rx: then not ready; req_event = 1");
 	frx_post(v, 3);
 	ok(ring_rx_ready(v->v_q) == 1, "rx: ready with 1 buffer (no sg)");
 	rv = run_rx(v, NULL);
@@ -1775,31 +1778,42 @@ t_rx_basic(void)
 	ok(frx_frame(v, &at, f, &len, &ex, &ns) == 0 && len == 1514 &&
 	    memcmp(f, g, 1514) == 0 && idx[1] == 2,
 	    "rx: and the one after in slot 2");
-	ok(ring_rx_ready(v->v_q) == 0 && v->v_rx.sring->req_event == 4,
-	    "rx: all buffers used: not ready, req_event = 4");
+	fp_queue(&v->v_port, NULL, f, 60);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && ring_rx_ready(v->v_q) == 0 &&
+	    v->v_rx.sring->req_event == 4,
+	    "rx: all buffers used, a frame held: not ready, req_event = 4");
 	vif_free(v);
 
-	/* With sg the engine waits for room for the largest frame. */
+	/* With sg the engine waits only for room for the frame it holds. */
 	v = vif_new(&rc, &feat_all);
 	fill(f, 1000, 23);
 	fp_queue(&v->v_port, NULL, f, 1000);
-	frx_post(v, RING_RX_SLOTS_MAX - 1);
-	ok(ring_rx_ready(v->v_q) == 0 &&
-	    v->v_rx.sring->req_event == RING_RX_SLOTS_MAX,
-	    "rx sg: %u buffers are not enough; req_event = %u",
-	    RING_RX_SLOTS_MAX - 1, RING_RX_SLOTS_MAX);
-	rv = ring_rx(v->v_q, &v->v_rp);
-	ok(rv == 0 && v->v_port.fp_nrecv == 0 &&
-	    v->v_rx.sring->rsp_prod == 0,
-	    "rx sg: so the port is not read");
 	frx_post(v, 1);
-	ok(ring_rx_ready(v->v_q) == 1, "rx sg: ready with %u",
-	    RING_RX_SLOTS_MAX);
+	ok(ring_rx_ready(v->v_q) == 1, "rx sg: ready with 1 buffer");
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, 8);
 	ok(rv == 0 && n == 1 && r[0].id == rxid(0) && r[0].status == 1000 &&
 	    memcmp(rxpage(0), f, 1000) == 0,
-	    "rx sg: the frame takes one slot");
+	    "rx sg: a 1000-octet frame goes into the one buffer posted");
+	fill(g, 5000, 24);
+	fp_queue(&v->v_port, NULL, g, 5000);
+	fp_queue(&v->v_port, NULL, g, 5000);
+	frx_post(v, 1);
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, 8);
+	ok(rv == 0 && n == 0 && v->v_port.fp_nrecv == 1 &&
+	    ring_rx_ready(v->v_q) == 0 && v->v_rx.sring->req_event == 3,
+	    "rx sg: a 5000-octet frame (2 slots) waits with 1 posted; "
+	    "req_event = 3");
+	frx_post(v, 3);
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, 8);
+	at = 1;
+	ok(rv == 0 && n == 4 && frx_frame(v, &at, f, &len, &ex, &ns) == 0 &&
+	    len == 5000 && ns == 2 && memcmp(f, g, 5000) == 0 &&
+	    frx_frame(v, &at, f, &len, &ex, &ns) == 0 && len == 5000,
+	    "rx sg: posting more delivers it and the next one");
 out:
 	vif_free(v);
 }
@@ -1837,13 +1851,16 @@ t_rx_sg(void)
 	ok(frx_frame(v, &at, g, &len, &ex, &ns) == 0 && len == 9000 &&
 	    ns == 3 && memcmp(f, g, 9000) == 0,
 	    "sg: the bytes reassemble");
-	ok(v->v_q->rq_rx.req_cons == 3 && ring_rx_ready(v->v_q) == 0,
-	    "sg: 3 requests consumed; %u left is not enough",
-	    RING_RX_SLOTS_MAX - 3);
-
-	frx_post(v, RING_RX_SLOTS_MAX);
 	fill(f, RING_FRAME_MAX, 25);
 	fp_queue(&v->v_port, NULL, f, RING_FRAME_MAX);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_q->rq_rx.req_cons == 3 &&
+	    ring_rx_ready(v->v_q) == 0 &&
+	    v->v_rx.sring->req_event == 3 + RING_RX_SLOTS_MAX - 1,
+	    "sg: 3 requests consumed; %u left are not enough for the "
+	    "largest frame", RING_RX_SLOTS_MAX - 3);
+
+	frx_post(v, RING_RX_SLOTS_MAX);
 	rv = run_rx(v, NULL);
 	n = frx_rsps(v, r, idx, 64);
 	ok(rv == 0 && n == RING_RX_SLOTS_MAX - 1 &&
@@ -2326,6 +2343,148 @@ out:
 	vif_free(v);
 }
 
+
+/*
+ * Every legal frontend is served: one keeping 16 single-page buffers
+ * posted gets every frame that fits in them; a frame that does not is
+ * held until its stall timer, then dropped, and so are the ones behind
+ * it that do not fit, until one does; one that posts nothing has its
+ * frames dropped and counted; a bad, revoked or read-only grant costs
+ * its frame's slots only; an overlong port read is dropped before it
+ * is laid out.
+ */
+static void
+t_rx_few(void)
+{
+	static uint8_t f[RING_FRAME_MAX + 2], g[RING_FRAME_MAX];
+	static netif_rx_response_t r[64];
+	static RING_IDX idx[64];
+	struct netif_extra_info ex;
+	struct ring_config rc;
+	struct tvif *v;
+	unsigned int n, ns, k, bad;
+	size_t len;
+	RING_IDX at;
+	int rv;
+
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "few: vif connects (sg)"))
+		goto out;
+	frx_post(v, 16);
+	fill(f, 60, 60);
+	fp_queue(&v->v_port, NULL, f, 60);
+	fill(f, 1514, 61);
+	fp_queue(&v->v_port, NULL, f, 1514);
+	fill(f, 9000, 62);
+	fp_queue(&v->v_port, NULL, f, 9000);
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, 64);
+	at = 0;
+	bad = 0;
+	for (k = 0; k < 3; k++) {
+		fill(f, k == 0 ? 60 : k == 1 ? 1514 : 9000, 60 + k);
+		if (frx_frame(v, &at, g, &len, &ex, &ns) == -1 ||
+		    memcmp(f, g, len) != 0)
+			bad++;
+	}
+	ok(rv == 0 && n == 5 && bad == 0 && vst(v)->rs_rx_packets == 3,
+	    "few: 16 buffers posted: 60, 1514 and 9000 octets delivered");
+	fill(g, RING_FRAME_MAX, 63);
+	fp_queue(&v->v_port, NULL, g, RING_FRAME_MAX);
+	fill(f, 100, 64);
+	fp_queue(&v->v_port, NULL, f, 100);
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, 64);
+	ok(rv == 0 && n == 0 && v->v_port.fp_nrecv == 3 &&
+	    ring_rx_ready(v->v_q) == 0 && ring_rx_stall_ms(v->v_q) > 0 &&
+	    ring_rx_stall_ms(v->v_q) <= RING_RX_STALL_MS,
+	    "few: the largest frame (17 slots) is held, the port not read, "
+	    "its stall timer runs (%d ms)", ring_rx_stall_ms(v->v_q));
+	v->v_q->rq_rx_stall_at = 1;	/* internal: its time is up */
+	frx_post(v, 1);			/* but the frontend posted one */
+	ok(ring_rx_ready(v->v_q) == 0 && ring_rx_stall_ms(v->v_q) > 0,
+	    "few: a frontend that posts (12 of 17) restarts the stall timer");
+	frx_post(v, 4);			/* 16 posted, as netfront keeps */
+	ok(ring_rx_ready(v->v_q) == 0, "few: 16 of 17 do not do either");
+	v->v_q->rq_rx_stall_at = 1;
+	ok(ring_rx_stall_ms(v->v_q) == 0 && ring_rx_ready(v->v_q) == 1,
+	    "few: when it posted nothing for its stall time the port is read "
+	    "again");
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, 64);
+	at = 5;
+	ok(rv == 0 && n == 1 && frx_frame(v, &at, g, &len, &ex, &ns) == 0 &&
+	    len == 100 && memcmp(f, g, 100) == 0 &&
+	    vst(v)->rs_drops[RING_DROP_RX_STALL] == 1 &&
+	    ring_rx_stall_ms(v->v_q) == -1,
+	    "few: it is dropped (rx_stall), the next frame fits and goes");
+	vif_free(v);
+
+	/* A frontend that posts nothing: dropped and counted, none held. */
+	v = vif_new(&rc, &feat_all);
+	for (k = 0; k < 10; k++)
+		fp_queue(&v->v_port, NULL, f, 100);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_port.fp_nrecv == 0 && ring_rx_ready(v->v_q) == 0,
+	    "none: no buffer posted: the first frame is held");
+	v->v_q->rq_rx_stall_at = 1;
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_port.fp_nrecv == 10 && v->v_port.fp_nlent == 0 &&
+	    vst(v)->rs_drops[RING_DROP_RX_STALL] == 10 &&
+	    v->v_rx.sring->rsp_prod == 0,
+	    "none: after the stall all 10 are dropped (rx_stall), the port "
+	    "keeps none");
+	frx_post(v, 1);
+	fp_queue(&v->v_port, NULL, f, 100);
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, 64);
+	ok(rv == 0 && n == 1 && r[0].status == 100 &&
+	    ring_rx_stall_ms(v->v_q) == -1,
+	    "none: once it posts a buffer, frames flow again");
+	vif_free(v);
+
+	/* Grants the copy refuses cost the frame's slots, not the vif. */
+	v = vif_new(&rc, &feat_all);
+	frx_post_ref(v, txgref[0]);	/* granted read-only */
+	frx_post_ref(v, bad_ref);	/* revoked */
+	frx_post_ref(v, 0xfffffff0U);	/* beyond the table */
+	frx_post(v, 2);
+	fill(f, 100, 65);
+	for (k = 0; k < 4; k++)
+		fp_queue(&v->v_port, NULL, f, k < 3 ? 100 : 5000);
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, 64);
+	at = 3;
+	ok(rv == 0 && n == 5 && r[0].status == NETIF_RSP_ERROR &&
+	    r[1].status == NETIF_RSP_ERROR && r[2].status == NETIF_RSP_ERROR &&
+	    r[0].id == rxid(0) && r[2].id == rxid(2) &&
+	    frx_frame(v, &at, g, &len, &ex, &ns) == 0 && len == 5000,
+	    "grant: read-only, revoked and out-of-range rx grants: "
+	    "NETIF_RSP_ERROR in their slots, the next frame is fine");
+	ok(vst(v)->rs_rx_bad_grant == 3 &&
+	    vst(v)->rs_drops[RING_DROP_RX_COPY] == 3 &&
+	    ring_error(v->v_q) == NULL,
+	    "grant: counted rx_bad_grant 3 and rx_copy 3; no protocol error");
+	vif_free(v);
+
+	/* An overlong port read is dropped before it is laid out. */
+	v = vif_new(&rc, &feat_all);
+	frx_post(v, RING_RX_SLOTS_MAX);
+	memset(f, 0x5a, sizeof(f));
+	fp_queue(&v->v_port, NULL, f, RING_FRAME_MAX + 1);
+	fp_queue(&v->v_port, NULL, f, 64);
+	rv = run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, 64);
+	ok(rv == 0 && n == 1 && r[0].status == 64 &&
+	    vst(v)->rs_drops[RING_DROP_RX_SIZE] == 1 &&
+	    rxpage(1)[0] == POISON,
+	    "length: a %u-octet port read is dropped (rx_size), no slot "
+	    "written; the next frame takes slot 0", RING_FRAME_MAX + 1);
+out:
+	vif_free(v);
+}
+
 int
 main(void)
 {
@@ -2357,5 +2516,6 @@ main(void)
 	t_rx_batch();
 	t_rx_wrap();
 	t_rx_refill();
+	t_rx_few();
 	return (done_testing());
 }
