@@ -66,6 +66,7 @@ done
 command -v bridge >/dev/null || bench_die "needs bridge(8) (iproute2)"
 
 # the simulator helpers of tests/bench/run (s_dom, s_nf, s_field...)
+. "$top_srcdir/tests/lib.sh"		# cpu_ticks
 . "$top_srcdir/tests/bench/lib.sh"
 . "$top_srcdir/tests/bench/lib-sim.sh"
 B_TMP=$S_TMP
@@ -133,13 +134,13 @@ bench_case() {
 	se_wait 20 grep -q "connected:" "$B_TMP/sink.err" ||
 	    { echo "sink did not connect" >&2; return 1; }
 	case $sizes in *,*) szopt=--sizes ;; esac
-	c0=$(b_ticks "$XND_PID")
+	c0=$(cpu_ticks "$XND_PID")
 	s_nf gen 2 --gen "$szopt" "$sizes" --duration "$DUR" --rate 0 \
 	    --dst-mac "$MAC_B"
 	gen=$S_PID
 	se_wait $((DUR + 30)) s_gone "$gen" ||
 	    { echo "generator did not finish" >&2; return 1; }
-	c1=$(b_ticks "$XND_PID")
+	c1=$(cpu_ticks "$XND_PID")
 	wait "$gen"
 	rc=$?
 	[ $rc = 0 ] || { echo "generator failed ($rc)" >&2; return 1; }

@@ -15,7 +15,7 @@ scale_data() {
 		s_dom "sg$d" "$d" "$(printf '00:16:3e:02:%02x:%02x' \
 		    $((d / 256)) $((d % 256)))" || return 1
 	done
-	c0=$(b_ticks "$XND_PID")
+	c0=$(cpu_ticks "$XND_PID")
 	t0=$(date +%s.%N)
 	for i in $(seq 1 "$n"); do
 		d=$((SCALE_DOM0 + i))
@@ -26,7 +26,7 @@ scale_data() {
 	for i in $pids; do
 		wait "$i" || { b_log "scale: a generator failed"; return 1; }
 	done
-	c1=$(b_ticks "$XND_PID")
+	c1=$(cpu_ticks "$XND_PID")
 	t1=$(date +%s.%N)
 	rss=$(b_rss "$XND_PID")
 	for i in $(seq 1 "$n"); do

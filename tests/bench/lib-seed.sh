@@ -48,9 +48,9 @@ seed_case() {
 		esac
 		port=$((port + 1))
 		n0=$(s_snap) || return 1
-		c0=$(b_ticks "$XND_PID")
+		c0=$(cpu_ticks "$XND_PID")
 		mbit=$(seed_iperf $from $to $port)
-		c1=$(b_ticks "$XND_PID")
+		c1=$(cpu_ticks "$XND_PID")
 		n1=$(s_snap) || return 1
 		cpu=$(b_cpus "$c0" "$c1")
 		set -- $(s_delta "$n0" "$n1")

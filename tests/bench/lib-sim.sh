@@ -103,13 +103,13 @@ s_flow() {
 	    { b_log "sink did not connect"; return 1; }
 	[ -n "$mtu" ] && in_dom0 ip link set xenbr0 mtu $((size - 14))
 	n0=$(s_snap) || return 1
-	c0=$(b_ticks "$XND_PID")
+	c0=$(cpu_ticks "$XND_PID")
 	s_nf gen 2 --gen --size "$size" --duration "$secs" --rate 0 \
 	    --dst-mac $S_MAC_SINK --queues "$q"
 	gen=$S_PID
 	se_wait $((secs + 30)) s_gone "$gen" ||
 	    { b_log "generator did not finish"; return 1; }
-	c1=$(b_ticks "$XND_PID")
+	c1=$(cpu_ticks "$XND_PID")
 	wait "$gen"
 	rc=$?
 	[ $rc = 0 ] || { b_log "generator failed ($rc):" \

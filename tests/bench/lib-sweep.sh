@@ -1,9 +1,10 @@
 # tests/bench/lib-sweep.sh: section "sweep" of tests/bench/run: xennetd's
-# batch sizes, notify policy and queue count against throughput, calls
-# per packet and request/response latency, in the simulator.
+# batch sizes, notify policy, poll budget and queue count against
+# throughput, calls per packet and request/response latency, in the
+# simulator.
 
 # sweep_case ROUND KNOB VALUE: one run; KNOB: batch (-t -r -c together),
-# tx, rx, copy, notify or queues
+# tx, rx, copy, notify, poll (-b: busy-poll budget, µs) or queues
 sweep_case() {
 	local r=$1 k=$2 v=$3 args q=1 out n lat pct
 	case $k in
@@ -12,6 +13,7 @@ sweep_case() {
 	rx) args="-r $v" ;;
 	copy) args="-c $v" ;;
 	notify) args="-N $v" ;;
+	poll) args="-b $v" ;;
 	queues) args="-q 4"; q=$v ;;
 	esac
 	s_host 0 $args || return 1
@@ -35,11 +37,11 @@ sweep_case() {
 }
 
 sec_sweep() {
-	local r k v batches cases="" c
+	local r k v batches polls cases="" c
 	case $B_MODE in
-	full) batches="1 4 16 64 256" ;;
-	quick) batches="1 16 256" ;;
-	smoke) batches="4 64" ;;
+	full) batches="1 4 16 64 256"; polls="0 10 50 200 1000" ;;
+	quick) batches="1 16 256"; polls="0 50 200" ;;
+	smoke) batches="4 64"; polls="0 50" ;;
 	esac
 	for v in $batches; do cases="$cases batch:$v"; done
 	if [ "$B_MODE" = full ]; then
@@ -47,7 +49,9 @@ sec_sweep() {
 			for v in $batches; do cases="$cases $k:$v"; done
 		done
 	fi
-	cases="$cases notify:batch notify:packet queues:1 queues:2"
+	cases="$cases notify:batch notify:packet"
+	for v in $polls; do cases="$cases poll:$v"; done
+	cases="$cases queues:1 queues:2"
 	[ "$B_MODE" = smoke ] || cases="$cases queues:4"
 	b_files sweep
 	b_row round knob value pps gbps cpu_s copy_per_pkt notify_per_pkt \
@@ -58,11 +62,12 @@ sec_sweep() {
 			sweep_case "$r" "${c%%:*}" "${c#*:}" || return 1
 		done
 	done
-	b_md_start "Sweeps: batch sizes, notify policy, queues (simulator)" \
+	b_md_start "Sweeps: batches, notify policy, poll budget, queues (sim)" \
 	    "Throughput: netfront-sim --gen -> xennetd -> xenbr0 -> xennetd ->
 netfront-sim --sink, 1514-byte frames, ${B_SECS} s (as in section rates).
 knob batch: \`-t N -r N -c N\` together; tx, rx, copy: that one alone, the
-others at their defaults (64); notify: \`-N\`; queues: \`-q 4\` and a
+others at their defaults (64); notify: \`-N\`; poll: \`-b\` (busy-poll
+budget, µs); queues: \`-q 4\` and a
 generator and sink negotiating that many queues.  Calls per packet:
 xennetd's SIGUSR1 counters over the frames through its vifs.  Latency:
 request/response, \`ping -i 0.002\` from a third guest's network stack

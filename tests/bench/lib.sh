@@ -2,10 +2,10 @@
 # result files (a CSV of runs and a Markdown table, both headed by the
 # command, machine, commit and date), the summary (median and min-max,
 # tests/bench/summary.awk), plots (gnuplot), statistics, process CPU and
-# memory.  Sourced by tests/bench/run, which sets B_OUT (results
-# directory), B_MODE (full, quick, smoke), B_CMD (the command line),
-# B_STAMP (date-commit of the file names) and B_NOTE (a note for every
-# header, may be empty).
+# memory (with tests/lib.sh's cpu_ticks).  Sourced by tests/bench/run,
+# which sets B_OUT (results directory), B_MODE (full, quick, smoke), B_CMD
+# (the command line), B_STAMP (date-commit of the file names) and B_NOTE
+# (a note for every header, may be empty).
 
 # b_log MSG: progress, to stderr
 b_log() { echo "bench: $*" >&2; }
@@ -117,12 +117,8 @@ b_skip() {
 	cat "$B_MD"
 }
 
-# b_ticks PID: utime + stime of PID (all its threads) in clock ticks
-b_ticks() {
-	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'
-}
-
-# b_cpus T0 T1: the CPU seconds between two b_ticks readings
+# b_cpus T0 T1: the CPU seconds between two cpu_ticks readings
+# (tests/lib.sh)
 b_cpus() {
 	awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" \
 	    'BEGIN { printf "%.3f", (b - a) / hz }'

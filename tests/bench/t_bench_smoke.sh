@@ -91,9 +91,9 @@ check "sweep: CSV" csv_ok 'sweep-*.csv' \
     round,knob,value,pps,gbps,cpu_s,copy_per_pkt,notify_per_pkt,tapsys_per_pkt,rtt_p50_us,rtt_p99_us \
     knob,value
 check "sweep: table" md_ok 'sweep-*.md' '^| knob | value | runs | pps |'
-check "sweep: batch, notify and queue cases" sh -c "f=$(one 'sweep-*.md');
+check "sweep: batch, notify, poll and queue cases" sh -c "f=$(one 'sweep-*.md');
     grep -q '^| batch | 4 |' \$f && grep -q '^| notify | packet |' \$f &&
-    grep -q '^| queues | 2 |' \$f"
+    grep -q '^| poll | 50 |' \$f && grep -q '^| queues | 2 |' \$f"
 check "sweep: plot" png_ok 'sweep-*-batch.png'
 
 check "hcall: CSV" csv_ok 'hcall-*.csv' \
