@@ -121,7 +121,9 @@ echo "$out" | head -1 | grep -q '^VIF *STATE *TX-PKTS *TX-BYTES *TX-PPS *TX-BIT/
 ok $? "show stats: a table of packets, bytes, rates, drops, copies and notifications per packet"
 tx=$(echo "$out" | awk '$1 == "vif1.0" { print $3; exit }')
 ok $([ "${tx:-0}" -ge 20 ]; echo $?) "show stats: vif1.0 sent the 20 pings (tx packets $tx)"
-echo "$out" | grep -q '^  drops: tx_slots 0 tx_size 0 tx_copy 0 tx_offload 0 tx_port 0 rx_size 0 rx_copy 0 rx_offload 0$'
+# every reason the engine counts (ring_drop_name), each 0 here
+echo "$out" | grep -Eq '^  drops:( [a-z_]+ 0)+$' &&
+    echo "$out" | grep -q '^  drops: tx_slots 0 .*rx_offload 0'
 ok $? "show stats: drops by reason"
 echo "$out" | grep -Eq '^  tx batches \(size:passes\): 1:[0-9]+ 2:[0-9]+ 4:[0-9]+ 8:[0-9]+ 16:[0-9]+ 32:[0-9]+ 64:[0-9]+ 128:[0-9]+ 256:[0-9]+$'
 ok $? "show stats: the tx batch histogram"
