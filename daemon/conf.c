@@ -33,5 +33,6 @@ conf_vif(struct xnd *x, uint32_t domid, uint32_t handle, const uint8_t *mac,
 	(void)mac;
 	memset(vc, 0, sizeof(*vc));
 	vc->vc_ring = x->x_conf.xc_ring;
-	vc->vc_port = PORT_TAP;
+	vc->vc_port = x->x_conf.xc_port;
+	memcpy(vc->vc_port_if, x->x_conf.xc_port_if, sizeof(vc->vc_port_if));
 }

@@ -47,6 +47,7 @@
 static void	usage(void) __attribute__((noreturn));
 static unsigned int parse_num(const char *, const char *, unsigned int,
 		    unsigned int);
+static void	parse_port(struct xnd_config *, const char *);
 static void	main_xs(evutil_socket_t, short, void *);
 static void	main_fail(evutil_socket_t, short, void *);
 static void	main_signal(evutil_socket_t, short, void *);
@@ -60,6 +61,7 @@ static const struct option longopts[] = {
 	{ "copy-batch",	required_argument,	NULL, 'c' },
 	{ "notify",	required_argument,	NULL, 'N' },
 	{ "port-io",	required_argument,	NULL, 'i' },
+	{ "port",	required_argument,	NULL, 'P' },
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "max-queues",	required_argument,	NULL, 'q' },
@@ -75,8 +77,9 @@ usage(void)
 {
 	fprintf(stderr,
 "usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall]\n"
-"               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
-"               [-s sim-dir] [-t tx-batch] [-w workers]\n"
+"               [-N batch|packet] [-P tap|bpf:ifname] [-p pidfile]\n"
+"               [-q max-queues] [-r rx-batch] [-s sim-dir] [-t tx-batch]\n"
+"               [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the options and exit\n"
@@ -88,6 +91,10 @@ usage(void)
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
 "                       (default); 'syscall': a read or writev per frame\n"
+"  -P, --port PORT      how vifs reach the host: 'tap' (default): a tap\n"
+"                       vif<domid>.<handle> for the hotplug script;\n"
+"                       'bpf:IFNAME': onto interface IFNAME through\n"
+"                       libpcap, one queue, offloads done in software\n"
 "  -w, --workers N      data-path threads (default: one per CPU)\n"
 "  -q, --max-queues N   netif queues offered to each guest, 1-16\n"
 "                       (default: one per worker)\n"
@@ -115,6 +122,33 @@ parse_num(const char *what, const char *s, unsigned int min,
 	return ((unsigned int)v);
 }
 
+/* parse_port: -P tap or bpf:IFNAME, or exit with a message. */
+static void
+parse_port(struct xnd_config *c, const char *s)
+{
+	const char *ifn;
+
+	if (strcmp(s, "tap") == 0) {
+		c->xc_port = PORT_TAP;
+		c->xc_port_if[0] = '\0';
+		return;
+	}
+	if (strncmp(s, "bpf:", 4) != 0) {
+		fprintf(stderr, "xennetd: port: \"%s\" is not 'tap' or "
+		    "'bpf:IFNAME'\n", s);
+		exit(1);
+	}
+	ifn = s + 4;
+	if (!bpf_valid_ifname(ifn)) {
+		fprintf(stderr, "xennetd: port: \"%s\" is not an interface "
+		    "name (1 to %d characters, no '/', ':' or spaces)\n", ifn,
+		    IFNAMSIZ - 1);
+		exit(1);
+	}
+	c->xc_port = PORT_BPF;
+	snprintf(c->xc_port_if, sizeof(c->xc_port_if), "%s", ifn);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -133,7 +167,7 @@ main(int argc, char *argv[])
 	c->xc_provider = "xen";
 	c->xc_portio = PORTIO_URING;
 	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "c:dhi:nN:p:q:r:Ss:t:Uvw:",
+	while ((ch = getopt_long(argc, argv, "c:dhi:nN:P:p:q:r:Ss:t:Uvw:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -167,6 +201,9 @@ main(int argc, char *argv[])
 				    "not 'batch' or 'packet'\n", optarg);
 				exit(1);
 			}
+			break;
+		case 'P':
+			parse_port(c, optarg);
 			break;
 		case 'p':
 			c->xc_pidfile = optarg;
@@ -217,11 +254,13 @@ main(int argc, char *argv[])
 		else
 			snprintf(buf, sizeof(buf), "one per worker");
 		printf("configuration OK: tx-batch %u rx-batch %u copy-batch "
-		    "%u notify %s port-io %s max-queues %s, %s hypervisor\n",
+		    "%u notify %s port-io %s max-queues %s port %s%s, %s "
+		    "hypervisor\n",
 		    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 		    c->xc_ring.rc_copy_batch,
 		    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" :
 		    "packet", portio_mode_name(c->xc_portio), buf,
+		    c->xc_port == PORT_BPF ? "bpf:" : "tap", c->xc_port_if,
 		    c->xc_provider);
 		exit(0);
 	}
