@@ -101,6 +101,15 @@ static int	bpf_place(struct bpf *, const uint8_t *, size_t);
 static void	bpf_discard(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
 
+/* What the ring engine calls (lib/ring.h); rp_arg is the port. */
+static const struct ring_port bpf_ring_port = {
+	.rp_send = bpf_send,
+	.rp_flush = NULL,		/* bpf_send injects at once */
+	.rp_peek = bpf_peek,
+	.rp_take = bpf_take,
+	.rp_release = bpf_release
+};
+
 /* The frame data of circle position i (its vnet header just before). */
 static uint8_t *
 bpf_buf(struct bpf *bp, unsigned int i)
@@ -242,12 +251,8 @@ bpf_open(const char *ifname, const uint8_t *mac, unsigned int mtu,
 		goto fail;
 	}
 
+	bp->bp_port = bpf_ring_port;
 	bp->bp_port.rp_arg = bp;
-	bp->bp_port.rp_send = bpf_send;
-	bp->bp_port.rp_flush = NULL;	/* bpf_send injects at once */
-	bp->bp_port.rp_peek = bpf_peek;
-	bp->bp_port.rp_take = bpf_take;
-	bp->bp_port.rp_release = bpf_release;
 	return (bp);
 fail:
 	rv = errno;
@@ -406,8 +411,10 @@ bpf_peek(void *arg, uint8_t **buf)
 	struct bpf *bp = arg;
 
 	if (bp->bp_head == bp->bp_tail) {
-		if (bp->bp_drained || bpf_fill(bp) == -1)
-			return (bp->bp_drained ? 0 : -1);
+		if (bp->bp_drained)
+			return (0);	/* empty a moment ago, this pass */
+		if (bpf_fill(bp) == -1)
+			return (-1);
 		if (bp->bp_head == bp->bp_tail)
 			return (0);
 	}

@@ -899,6 +899,28 @@ vif_hist(const uint64_t *h, char *buf, size_t len)
 	}
 }
 
+/* vif_log_bpf: the counters of a vif's bpf port. */
+static void
+vif_log_bpf(struct vif *v, const struct bpf_stats *b)
+{
+	log_info("%s: bpf on %s: %llu calls; captured %llu, cut %llu into "
+	    "%llu segments, checksums completed %llu, dropped oversize %llu "
+	    "truncated %llu kernel %llu, failed captures %llu; injected %llu "
+	    "(segments %llu), failed %llu", v->v_ifname, bpf_ifname(v->v_bpf),
+	    (unsigned long long)b->bs_syscalls,
+	    (unsigned long long)b->bs_rx_frames,
+	    (unsigned long long)b->bs_rx_cut,
+	    (unsigned long long)b->bs_rx_segs,
+	    (unsigned long long)b->bs_rx_csum,
+	    (unsigned long long)b->bs_rx_oversize,
+	    (unsigned long long)b->bs_rx_trunc,
+	    (unsigned long long)b->bs_rx_kdrop,
+	    (unsigned long long)b->bs_rx_errors,
+	    (unsigned long long)b->bs_tx_frames,
+	    (unsigned long long)b->bs_tx_segs,
+	    (unsigned long long)b->bs_tx_errors);
+}
+
 /*
  * vif_log_totals: the counters of a vif, its queues added up, and of
  * its tap.
@@ -947,38 +969,19 @@ vif_log_totals(struct vif *v, const struct ring_stats *s,
 	    (unsigned long long)s->rs_notify_rx,
 	    (unsigned long long)s->rs_events_tx,
 	    (unsigned long long)s->rs_events_rx);
-	log_info("%s: tap: %llu system calls, %llu frames read, "
-	    "failed reads %llu writes %llu", v->v_ifname,
-	    (unsigned long long)ps->ps_syscalls,
-	    (unsigned long long)ps->ps_rx_frames,
-	    (unsigned long long)ps->ps_rx_errors,
-	    (unsigned long long)ps->ps_tx_errors);
+	if (v->v_bpf != NULL)	/* one queue (vif_port_queues) */
+		vif_log_bpf(v, &v->v_dp[0].dp_bpf_snap);
+	else
+		log_info("%s: tap: %llu system calls, %llu frames read, "
+		    "failed reads %llu writes %llu", v->v_ifname,
+		    (unsigned long long)ps->ps_syscalls,
+		    (unsigned long long)ps->ps_rx_frames,
+		    (unsigned long long)ps->ps_rx_errors,
+		    (unsigned long long)ps->ps_tx_errors);
 	log_info("%s: batches: tx passes %llu [%s], rx passes %llu "
 	    "[%s]", v->v_ifname,
 	    (unsigned long long)s->rs_tx_passes, th,
 	    (unsigned long long)s->rs_rx_passes, rh);
-}
-
-/* vif_log_bpf: the counters of a vif's bpf port. */
-static void
-vif_log_bpf(struct vif *v, const struct bpf_stats *b)
-{
-	log_info("%s: bpf on %s: %llu calls; captured %llu, cut %llu into "
-	    "%llu segments, checksums completed %llu, dropped oversize %llu "
-	    "truncated %llu kernel %llu, capture errors %llu; injected %llu "
-	    "(segments %llu), failed %llu", v->v_ifname, bpf_ifname(v->v_bpf),
-	    (unsigned long long)b->bs_syscalls,
-	    (unsigned long long)b->bs_rx_frames,
-	    (unsigned long long)b->bs_rx_cut,
-	    (unsigned long long)b->bs_rx_segs,
-	    (unsigned long long)b->bs_rx_csum,
-	    (unsigned long long)b->bs_rx_oversize,
-	    (unsigned long long)b->bs_rx_trunc,
-	    (unsigned long long)b->bs_rx_kdrop,
-	    (unsigned long long)b->bs_rx_errors,
-	    (unsigned long long)b->bs_tx_frames,
-	    (unsigned long long)b->bs_tx_segs,
-	    (unsigned long long)b->bs_tx_errors);
 }
 
 /*
@@ -1010,8 +1013,6 @@ vif_log_stats(struct xnd *x)
 			ps.ps_tx_errors += dp->dp_pio_snap.ps_tx_errors;
 		}
 		vif_log_totals(v, &tot, &ps);
-		if (v->v_bpf != NULL && v->v_nqueues > 0)
-			vif_log_bpf(v, &v->v_dp[0].dp_bpf_snap);
 		for (q = 0; q < v->v_nqueues; q++) {
 			dp = &v->v_dp[q];
 			s = &dp->dp_snap;
