@@ -57,6 +57,9 @@ is "hotplug-status written by vif-xennetd" connected \
     "$(xenstore-read $be/hotplug-status 2>&1)"
 is "one queue offered (multi-queue-max-queues)" 1 \
     "$(xenstore-read $be/multi-queue-max-queues 2>&1)"
+nq=$(xenstore-read /local/domain/1/device/vif/0/multi-queue-num-queues \
+    2>/dev/null || echo 1)
+is "the guest, which would take 4 queues, uses 1" 1 "$nq"
 ! in_dom0 ip link show vif1.0 >/dev/null 2>&1
 ok $? "no tap vif1.0 in dom0"
 grep -q "vif1.0: no tap: on $VETH through bpf" "$SE_DIR/xennetd.log"
