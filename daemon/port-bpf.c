@@ -59,7 +59,15 @@
 #include "soft.h"
 #include "xennetd.h"
 
-#define BPF_NBUF		256	/* receive buffers: a full pass */
+/*
+ * Receive buffers: a full pass, and every segment of one frame cut in
+ * them (so a frame kept for lack of room fits once the engine gave all
+ * back).  The circle's counters wrap at 2^32, a multiple of it.
+ */
+#define BPF_NBUF		RING_BATCH_MAX
+#if BPF_NBUF < SOFT_GSO_MAX_SEGS
+#error "a frame cut into SOFT_GSO_MAX_SEGS segments must fit in BPF_NBUF"
+#endif
 /* A receive buffer: a page for the vnet header, the frame page aligned. */
 #define BPF_HDR_ROOM		4096
 #define BPF_BUF_SIZE		(BPF_HDR_ROOM + \
