@@ -143,6 +143,9 @@ worker_start(struct xnd *x, int id)
 	    x->x_domid)) == NULL)
 		fatal("worker %d: cannot open the %s hypervisor interface",
 		    id, x->x_conf.xc_provider);
+	if (hv_set_engine(w->w_hv, x->x_conf.xc_engine) == -1)
+		fatal("worker %d: copy engine %s", id,
+		    hv_engine_name(x->x_conf.xc_engine));
 	if ((cfg = event_config_new()) == NULL ||
 	    event_config_set_max_dispatch_interval(cfg, NULL,
 	    WORKER_MAX_CALLBACKS, 0) == -1 ||

@@ -61,6 +61,7 @@ static const struct option longopts[] = {
 	{ "copy-batch",	required_argument,	NULL, 'c' },
 	{ "notify",	required_argument,	NULL, 'N' },
 	{ "port-io",	required_argument,	NULL, 'i' },
+	{ "copy-engine", required_argument,	NULL, 'm' },
 	{ "port",	required_argument,	NULL, 'P' },
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
@@ -76,7 +77,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall]\n"
+"usage: xennetd [-dhnSUv] [-c copy-batch] [-i uring|syscall] [-m copy|map]\n"
 "               [-N batch|packet] [-P tap|bpf:ifname] [-p pidfile]\n"
 "               [-q max-queues] [-r rx-batch] [-s sim-dir] [-t tx-batch]\n"
 "               [-w workers]\n"
@@ -91,6 +92,8 @@ usage(void)
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
 "                       (default); 'syscall': a read or writev per frame\n"
+"  -m, --copy-engine E  'copy': grant-copy hypercalls (default); 'map':\n"
+"                       map the batch's grants, memcpy, unmap\n"
 "  -P, --port PORT      how vifs reach the host: 'tap' (default): a tap\n"
 "                       vif<domid>.<handle> for the hotplug script;\n"
 "                       'bpf:IFNAME': onto interface IFNAME through\n"
@@ -167,7 +170,7 @@ main(int argc, char *argv[])
 	c->xc_provider = "xen";
 	c->xc_portio = PORTIO_URING;
 	ring_config_default(&c->xc_ring);
-	while ((ch = getopt_long(argc, argv, "c:dhi:nN:P:p:q:r:Ss:t:Uvw:",
+	while ((ch = getopt_long(argc, argv, "c:dhi:m:nN:P:p:q:r:Ss:t:Uvw:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -185,6 +188,17 @@ main(int argc, char *argv[])
 			else {
 				fprintf(stderr, "xennetd: port-io: \"%s\" is "
 				    "not 'uring' or 'syscall'\n", optarg);
+				exit(1);
+			}
+			break;
+		case 'm':
+			if (strcmp(optarg, "copy") == 0)
+				c->xc_engine = HV_ENGINE_COPY;
+			else if (strcmp(optarg, "map") == 0)
+				c->xc_engine = HV_ENGINE_MAP;
+			else {
+				fprintf(stderr, "xennetd: copy-engine: \"%s\" "
+				    "is not 'copy' or 'map'\n", optarg);
 				exit(1);
 			}
 			break;
@@ -254,12 +268,13 @@ main(int argc, char *argv[])
 		else
 			snprintf(buf, sizeof(buf), "one per worker");
 		printf("configuration OK: tx-batch %u rx-batch %u copy-batch "
-		    "%u notify %s port-io %s max-queues %s port %s%s, %s "
-		    "hypervisor\n",
+		    "%u notify %s port-io %s copy-engine %s max-queues %s port "
+		    "%s%s, %s hypervisor\n",
 		    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 		    c->xc_ring.rc_copy_batch,
 		    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" :
-		    "packet", portio_mode_name(c->xc_portio), buf,
+		    "packet", portio_mode_name(c->xc_portio),
+		    hv_engine_name(c->xc_engine), buf,
 		    c->xc_port == PORT_BPF ? "bpf:" : "tap", c->xc_port_if,
 		    c->xc_provider);
 		exit(0);
@@ -348,12 +363,13 @@ main(int argc, char *argv[])
 		fatal("cannot watch %s", x.x_root);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
-	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s",
-	    c->xc_provider, x.x_domid, x.x_nworkers,
+	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
+	    "%s", c->xc_provider, x.x_domid, x.x_nworkers,
 	    x.x_nworkers == 1 ? "" : "s", c->xc_max_queues,
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch,
-	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet");
+	    c->xc_ring.rc_notify == RING_NOTIFY_BATCH ? "batch" : "packet",
+	    hv_engine_name(c->xc_engine));
 	main_ready(readyfd);
 	event_base_dispatch(x.x_base);
 

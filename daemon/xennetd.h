@@ -108,6 +108,7 @@ struct xnd_config {
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
 	enum portio_mode	 xc_portio;	/* -i */
+	enum hv_engine		 xc_engine;	/* -m: grant copy or map */
 	enum port_type		 xc_port;	/* -P */
 	char			 xc_port_if[IFNAMSIZ];
 };

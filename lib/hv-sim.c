@@ -741,8 +741,12 @@ hv_sim_maplog(struct hv_sim *hs)
 			rec[n].mr_rw = hs->hs_maps[i].hm_rw;
 		}
 	len = n * sizeof(*rec);
-	if (len == 0 || pwrite(hs->hs_logfd, rec, len, 0) == (ssize_t)len)
-		(void)ftruncate(hs->hs_logfd, (off_t)len);
+	/* a log that cannot be cut to size is made anew next time */
+	if ((len == 0 || pwrite(hs->hs_logfd, rec, len, 0) == (ssize_t)len) &&
+	    ftruncate(hs->hs_logfd, (off_t)len) == -1) {
+		close(hs->hs_logfd);
+		hs->hs_logfd = -1;
+	}
 	free(rec);
 }
 

@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "hv-priv.h"
+#include "hv-mapcopy.h"
 #include "num.h"
 
 #define HV_COST_ENV	"XENNET_SIM_HCALL_NS"
@@ -38,6 +39,9 @@ struct hv {
 	void			*hv_priv;
 	struct hv_counts	 hv_counts;
 	unsigned long		 hv_cost_ns;
+	enum hv_engine		 hv_engine;
+	struct hv_mapcopy	*hv_mc;		/* HV_ENGINE_MAP's scratch */
+	int			 hv_engine_fallback;	/* no copy call */
 };
 
 static const struct hv_ops *const hv_providers[] = {
@@ -183,6 +187,7 @@ hv_close(struct hv *hv)
 	if (hv == NULL)
 		return;
 	hv->hv_ops->ho_close(hv->hv_priv);
+	hv_mapcopy_free(hv->hv_mc);
 	free(hv);
 }
 
@@ -313,9 +318,56 @@ hv_copy(struct hv *hv, hv_copy_seg *seg, unsigned int count)
 	}
 	if (count == 0)
 		return (0);
+	if (hv->hv_engine == HV_ENGINE_MAP)
+		return (hv_mapcopy(hv, hv->hv_mc, seg, count));
 	hv_hypercall(hv, HV_CALL_COPY);
 	hv->hv_counts.hc_copy_segs += count;
-	return (hv->hv_ops->ho_copy(hv->hv_priv, seg, count));
+	if (hv->hv_ops->ho_copy(hv->hv_priv, seg, count) == 0)
+		return (0);
+	/* a gntdev without the grant-copy ioctl: map and copy instead */
+	if ((errno == ENOSYS || errno == ENOTTY) &&
+	    hv_set_engine(hv, HV_ENGINE_MAP) == 0) {
+		hv->hv_engine_fallback = 1;
+		return (hv_mapcopy(hv, hv->hv_mc, seg, count));
+	}
+	return (-1);
+}
+
+/*
+ * hv_set_engine: how hv_copy copies from now on: HV_ENGINE_COPY (the
+ * grant-copy hypercall) or HV_ENGINE_MAP (map, memcpy, unmap:
+ * hv-mapcopy.c).  0, or -1 with errno.
+ */
+int
+hv_set_engine(struct hv *hv, enum hv_engine e)
+{
+	if (hv == NULL || (e != HV_ENGINE_COPY && e != HV_ENGINE_MAP)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (e == HV_ENGINE_MAP && hv->hv_mc == NULL &&
+	    (hv->hv_mc = hv_mapcopy_new()) == NULL)
+		return (-1);
+	hv->hv_engine = e;
+	return (0);
+}
+
+/*
+ * hv_engine: the engine hv_copy uses; *fellback (if not NULL) is 1 if it
+ * is HV_ENGINE_MAP because the grant-copy call was missing.
+ */
+enum hv_engine
+hv_engine(struct hv *hv, int *fellback)
+{
+	if (fellback != NULL)
+		*fellback = hv->hv_engine_fallback;
+	return (hv->hv_engine);
+}
+
+const char *
+hv_engine_name(enum hv_engine e)
+{
+	return (e == HV_ENGINE_MAP ? "map" : "copy");
 }
 
 int

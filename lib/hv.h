@@ -51,7 +51,8 @@ typedef xengnttab_grant_copy_segment_t hv_copy_seg;
 
 /* Counted hypercalls, by kind. */
 enum hv_call {
-	HV_CALL_COPY,		/* one GNTTABOP_copy batch */
+	HV_CALL_COPY,		/* one GNTTABOP_copy batch (COPY..UNMAP: */
+				/* adjacent, ring_copy_flush counts them) */
 	HV_CALL_MAP,		/* one map batch */
 	HV_CALL_UNMAP,		/* one unmap batch */
 	HV_CALL_NOTIFY,		/* EVTCHNOP_send */
@@ -107,6 +108,19 @@ void		*hv_map(struct hv *, uint32_t domid, const uint32_t *refs,
 		    unsigned int count, int rw);
 int		 hv_unmap(struct hv *, void *, unsigned int count);
 int		 hv_copy(struct hv *, hv_copy_seg *, unsigned int count);
+/*
+ * How hv_copy copies: the grant-copy hypercall (the default), or map +
+ * memcpy + unmap of the batch's grants (dom0 kernels without grant copy
+ * in gntdev; selectable anywhere).  hv_copy switches to HV_ENGINE_MAP
+ * by itself if the copy call does not exist (hv_engine tells).
+ */
+enum hv_engine {
+	HV_ENGINE_COPY,
+	HV_ENGINE_MAP
+};
+int		 hv_set_engine(struct hv *, enum hv_engine);
+enum hv_engine	 hv_engine(struct hv *, int *fellback);
+const char	*hv_engine_name(enum hv_engine);
 
 /*
  * Event channels (libxenevtchn semantics).  hv_evtchn_fd is readable

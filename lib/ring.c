@@ -301,13 +301,21 @@ ring_fatal(struct ring_queue *rq, const char *why)
 static int
 ring_copy_flush(struct ring_queue *rq)
 {
+	const struct hv_counts *hc = hv_counts(rq->rq_hv);
+	uint64_t before[HV_CALL_UNMAP + 1];
 	unsigned int i, n = rq->rq_nsegs;
+	int rv;
 
 	if (n == 0)
 		return (0);
-	rq->rq_stats.rs_hcalls[HV_CALL_COPY]++;
+	/* what it cost: one copy call, or maps and unmaps (hv_set_engine) */
+	for (i = HV_CALL_COPY; i <= HV_CALL_UNMAP; i++)
+		before[i] = hc->hc_calls[i];
 	rq->rq_stats.rs_copy_segs += n;
-	if (hv_copy(rq->rq_hv, rq->rq_segs, n) == -1) {
+	rv = hv_copy(rq->rq_hv, rq->rq_segs, n);
+	for (i = HV_CALL_COPY; i <= HV_CALL_UNMAP; i++)
+		rq->rq_stats.rs_hcalls[i] += hc->hc_calls[i] - before[i];
+	if (rv == -1) {
 		for (i = 0; i < n; i++)
 			rq->rq_segs[i].status = GNTST_general_error;
 		return (-1);

@@ -52,13 +52,6 @@ within() {
 }
 
 # --- iperf3 (JSON) ---
-iperf_gbps() {
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-if "error" in d: sys.exit(1)
-print("%.3f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' "$1" \
-	    2>/dev/null
-}
 # udp_field JSON KEY: a field of the UDP summary the server reported
 udp_field() {
 	python3 -c 'import json,sys
@@ -195,7 +188,7 @@ for kind in runt valid; do
 	# (b) first half: g2 alone
 	in_guest g2 timeout $((IPERF_T + 30)) iperf3 -c 10.0.0.1 \
 	    -t "$IPERF_T" -J > "$SE_DIR/iperf-base.json" 2>&1
-	base=$(iperf_gbps "$SE_DIR/iperf-base.json")
+	base=$(iperf_gbps "$SE_DIR/iperf-base.json" 3)
 	[ -n "$base" ]
 	ok $? "$W: iperf3 TCP ${IPERF_T}s g2->dom0 without the flood: ${base:-failed} Gbit/s"
 
@@ -228,7 +221,7 @@ for kind in runt valid; do
 	# (b) second half: the same run beside the flood
 	in_guest g2 timeout $((IPERF_T + 30)) iperf3 -c 10.0.0.1 \
 	    -t "$IPERF_T" -J > "$SE_DIR/iperf-flood.json" 2>&1
-	fl=$(iperf_gbps "$SE_DIR/iperf-flood.json")
+	fl=$(iperf_gbps "$SE_DIR/iperf-flood.json" 3)
 	pct=$(awk -v a="${fl:-0}" -v b="${base:-0}" \
 	    'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print 0 }')
 	awk -v p="$pct" -v f="$IPERF_FLOOR" 'BEGIN { exit !(p >= f) }'

@@ -84,16 +84,6 @@ done
 # The guests' frontends pick a flow's queue from a hash of its addresses
 # and ports, as Linux does; with consecutive client ports (--cport) the
 # 4 streams fall on 4 different queues, so every queue carries traffic.
-iperf_ok() {	# JSON DESCRIPTION
-	local g
-	g=$(python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-if "error" in d: sys.exit(1)
-print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' "$1" \
-	    2>/dev/null)
-	ok $? "$2: ${g:-failed} Gbit/s"
-	[ -n "$g" ] || diag "$(head -c 300 "$1")"
-}
 in_dom0 iperf3 -s -D -p 5201 -I "$SE_DIR/iperf-dom0.pid"
 in_guest g1 iperf3 -s -D -p 5201 -I "$SE_DIR/iperf-g1.pid"
 sleep 0.5

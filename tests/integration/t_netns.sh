@@ -74,26 +74,6 @@ ok $? "reloaded g1 frontend reconnected (Initialising -> InitWait -> Connected),
 ok $? "backend vif1.0 Connected again"
 
 # --- iperf3 ---
-# iperf_run NAME SERVER-NS-CMD CLIENT-NS-CMD SERVER-IP [-R]: 0 on success,
-# prints Gbit/s received.
-iperf_gbps() {
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-if "error" in d: sys.exit(1)
-print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' "$1"
-}
-# iperf_ok JSON DESCRIPTION: one TAP line with the rate, the error if any
-iperf_ok() {
-	local g rc
-	g=$(iperf_gbps "$1" 2>/dev/null)
-	rc=$?
-	ok $rc "$2: ${g:-failed} Gbit/s"
-	[ $rc = 0 ] || diag "iperf3: $(python3 -c 'import json,sys
-try: print(json.load(open(sys.argv[1])).get("error", "?"))
-except Exception as e: print(open(sys.argv[1]).read()[:300])' "$1")"
-	[ $rc = 0 ] && echo "$2 $g" >> "$SE_DIR/iperf-results"
-	return $rc
-}
 in_dom0 iperf3 -s -D -p 5201 -I "$SE_DIR/iperf-dom0.pid"
 in_guest g2 iperf3 -s -D -p 5201 -I "$SE_DIR/iperf-g2.pid"
 in_dom0 iperf3 -s -D -p 5202 -I "$SE_DIR/iperf-dom0b.pid"

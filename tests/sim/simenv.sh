@@ -12,6 +12,8 @@
 #                                netfront-sim as eth1, 10.0.1.2/24;
 #                                its pid in $SE_ATTACH_PID
 #   in_dom0 CMD / in_guest NAME CMD
+#   iperf_gbps JSON [DIGITS]     the received rate of an iperf3 -J run
+#   iperf_ok JSON DESCRIPTION    a TAP line for it (needs tests/lib.sh)
 #   simenv_stop                  kill everything, remove namespaces and files
 #
 # Needs: $top_builddir (built tree), root, iproute2.  Names are unique per
@@ -110,4 +112,28 @@ simenv_stop() {
 	ip netns del "$SE_NS0" 2>/dev/null
 	rm -rf "$SE_DIR"
 	SE_DIR=
+}
+
+# iperf_gbps JSON [DIGITS]: Gbit/s received in an iperf3 -J report (2
+# decimals by default); exit 1 if the run failed.
+iperf_gbps() {
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+if "error" in d: sys.exit(1)
+print("%.*f" % (int(sys.argv[2]), d["end"]["sum_received"]["bits_per_second"]/1e9))' \
+	    "$1" "${2:-2}" 2>/dev/null
+}
+
+# iperf_ok JSON DESCRIPTION: one TAP line with the rate, iperf3's error
+# if it failed; the rate is also added to $SE_DIR/iperf-results.
+iperf_ok() {
+	local g rc
+	g=$(iperf_gbps "$1")
+	rc=$?
+	ok $rc "$2: ${g:-failed} Gbit/s"
+	[ $rc = 0 ] || diag "iperf3: $(python3 -c 'import json,sys
+try: print(json.load(open(sys.argv[1])).get("error", "?"))
+except Exception as e: print(open(sys.argv[1]).read()[:300])' "$1")"
+	[ $rc = 0 ] && echo "$2 $g" >> "$SE_DIR/iperf-results"
+	return $rc
 }

@@ -212,9 +212,12 @@ xsd_on_signal(int sig)
 {
 	int saved = errno;
 	char c = (char)sig;
+	ssize_t n;
 
 	xsd_quit = 1;
-	(void)write(xsd_sigfds[1], &c, 1);
+	/* a full pipe already wakes the loop: nothing to do if this fails */
+	n = write(xsd_sigfds[1], &c, 1);
+	(void)n;
 	errno = saved;
 }
 

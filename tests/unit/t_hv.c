@@ -62,6 +62,7 @@ static void	 t_setup(struct hv **, struct hv **, struct simdom **);
 static void	 t_copy(struct hv *, struct simdom *);
 static void	 t_counts(struct hv *, struct simdom *);
 static void	 t_map(struct hv *, struct simdom *);
+static void	 t_mapcopy(struct hv *, struct simdom *);
 static void	 t_evtchn(struct hv *, struct hv *);
 static void	 t_evtchn_n(struct hv *, struct hv *);
 static void	 t_fork(struct hv *, struct simdom *);
@@ -287,6 +288,106 @@ t_copy(struct hv *b, struct simdom *sm)
 	    "revoked grant: GNTST_permission_denied");
 	ok(simdom_ungrant(sm, ro) == -1 && errno == EINVAL,
 	    "ungrant twice: EINVAL");
+}
+
+/*
+ * t_mapcopy: hv_copy with the map+memcpy engine: the same bytes, each
+ * segment its own status, a whole batch in one map and one unmap call
+ * per domain and access, nothing left mapped.
+ */
+static void
+t_mapcopy(struct hv *b, struct simdom *sm)
+{
+	const struct hv_counts *c = hv_counts(b);
+	uint8_t buf[8 * 512], *pg;
+	hv_copy_seg s[64];
+	int ro[8], rw, i, good, fb = -1;
+	int16_t st;
+
+	ok(hv_set_engine(b, HV_ENGINE_MAP) == 0 &&
+	    hv_engine(b, &fb) == HV_ENGINE_MAP && fb == 0 &&
+	    strcmp(hv_engine_name(HV_ENGINE_MAP), "map") == 0,
+	    "map engine: selected");
+	for (i = 0; i < 8; i++) {
+		pg = simdom_page(sm, 20 + i);
+		memset(pg, 0x10 + i, HV_PAGE_SIZE);
+		pg[i] = 0xee;
+		ro[i] = simdom_grant(sm, 20 + i, 0, 1);
+	}
+	rw = simdom_grant(sm, 30, 0, 0);
+
+	/* 8 segments from each of 8 pages: one map call of 8 pages */
+	for (i = 0; i < 64; i++)
+		seg_from_guest(&s[i], GUEST, ro[i / 8], (i % 8) * 512,
+		    buf + (i % 8) * 512, 512);
+	hv_counts_reset(b);
+	ok(hv_copy(b, s, 64) == 0, "map engine: a batch of 64");
+	for (good = 1, i = 0; i < 64; i++)
+		if (s[i].status != GNTST_okay)
+			good = 0;
+	ok(good, "map engine: all 64 okay");
+	ok(c->hc_calls[HV_CALL_MAP] == 1 && c->hc_map_pages == 8 &&
+	    c->hc_calls[HV_CALL_UNMAP] == 1 && c->hc_calls[HV_CALL_COPY] == 0,
+	    "map engine: 8 distinct pages = 1 map (8 pages) + 1 unmap, "
+	    "no copy call (%llu maps, %llu pages, %llu unmaps)",
+	    (unsigned long long)c->hc_calls[HV_CALL_MAP],
+	    (unsigned long long)c->hc_map_pages,
+	    (unsigned long long)c->hc_calls[HV_CALL_UNMAP]);
+	/* the last page's 8 segments were copied last: its bytes */
+	for (good = 1, i = 0; i < 8 * 512; i++)
+		if (buf[i] != (i == 7 ? 0xee : 0x17))
+			good = 0;
+	ok(good, "map engine: guest->local, the right bytes");
+
+	for (i = 0; i < 100; i++)
+		buf[i] = (uint8_t)(0x40 + i);
+	seg_to_guest(&s[0], GUEST, rw, 3997, buf, 100);
+	ok(copy1(b, &s[0]) == GNTST_bad_copy_arg,
+	    "map engine: offset+len beyond the page: GNTST_bad_copy_arg");
+	seg_to_guest(&s[0], GUEST, rw, 3996, buf, 100 - 4);
+	ok(copy1(b, &s[0]) == GNTST_okay, "map engine: local->guest okay");
+	pg = simdom_page(sm, 30);
+	for (good = 1, i = 0; i < 96; i++)
+		if (pg[3996 + i] != (uint8_t)(0x40 + i))
+			good = 0;
+	ok(good && pg[3995] == 0, "map engine: the guest sees them");
+	seg_to_guest(&s[0], GUEST, ro[0], 0, buf, 10);
+	ok(copy1(b, &s[0]) == GNTST_permission_denied,
+	    "map engine: read-only grant as destination refused");
+	seg_from_guest(&s[0], GUEST, 4000, 0, buf, 10);
+	st = copy1(b, &s[0]);
+	ok(st == GNTST_permission_denied, "map engine: ref not granted: "
+	    "GNTST_permission_denied (%d)", st);
+	seg_from_guest(&s[0], 9, ro[0], 0, buf, 10);
+	ok(copy1(b, &s[0]) == GNTST_bad_domain,
+	    "map engine: no such domain: GNTST_bad_domain");
+
+	/* a bad ref in the batch fails only its own segments */
+	memset(buf, 0, sizeof(buf));
+	seg_from_guest(&s[0], GUEST, ro[1], 0, buf, 16);
+	seg_from_guest(&s[1], GUEST, 4000, 0, buf + 16, 16);
+	seg_from_guest(&s[2], GUEST, ro[2], 0, buf + 32, 16);
+	seg_to_guest(&s[3], GUEST, rw, 0, buf, 8);
+	ok(hv_copy(b, s, 4) == 0 && s[0].status == GNTST_okay &&
+	    s[1].status != GNTST_okay && s[2].status == GNTST_okay &&
+	    s[3].status == GNTST_okay && buf[0] == 0x11 && buf[16] == 0 &&
+	    buf[32] == 0x12 && buf[34] == 0xee,
+	    "map engine: a batch reports each segment");
+	memset(&s[0], 0, sizeof(s[0]));
+	s[0].source.virt = buf;
+	s[0].dest.virt = buf + 100;
+	s[0].len = 4;
+	ok(hv_copy(b, s, 1) == -1 && errno == EINVAL,
+	    "map engine: a segment with no grant side fails the call");
+	for (good = 1, i = 0; i < 8; i++)
+		if (simdom_ungrant(sm, ro[i]) != 0)
+			good = 0;
+	ok(good && simdom_ungrant(sm, rw) == 0,
+	    "map engine: nothing left mapped (every grant can be revoked)");
+	ok(hv_set_engine(b, HV_ENGINE_COPY) == 0 &&
+	    hv_engine(b, NULL) == HV_ENGINE_COPY &&
+	    hv_set_engine(b, (enum hv_engine)7) == -1 && errno == EINVAL,
+	    "back to grant copy; an unknown engine is refused");
 }
 
 static void
@@ -611,7 +712,7 @@ t_fork(struct hv *b, struct simdom *sm)
 	    "notify to another process and back");
 	ok(simdom_ungrant(sm, ref) == -1 && errno == EBUSY,
 	    "grant mapped by the live child: EBUSY");
-	(void)write(fds[1], &c, 1);
+	ok(write(fds[1], &c, 1) == 1, "told the child to exit");
 	ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
 	    WEXITSTATUS(st) == 0, "child guest saw the event");
 	ok(simdom_ungrant(sm, ref) == 0,
@@ -818,6 +919,7 @@ main(void)
 	t_copy(b, sm);
 	t_counts(b, sm);
 	t_map(b, sm);
+	t_mapcopy(b, sm);
 	t_evtchn(b, g);
 	t_evtchn_n(b, g);
 	t_fork(b, sm);
