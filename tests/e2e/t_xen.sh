@@ -42,6 +42,8 @@ ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy destroy_close
 xennetd_alive cleanup
 mq_create mq_ping mq_iperf_dom0_domU mq_iperf_domU_dom0 mq_counters
 mq_destroy
+bpf_start bpf_create bpf_ping bpf_ping_domU bpf_iperf_lan_domU
+bpf_iperf_domU_lan bpf_counters bpf_destroy
 xennetd_sigterm xennetd_log xennetd_refuse"
 T_START=$SECONDS
 
@@ -114,6 +116,9 @@ if [ "$BACKEND" = xennetd ]; then
 		[ -n "$XN" ] && diag "make install-exec installed ${XN#.}"
 	fi
 	echo "XENNETD=${XN#.}" > "$STAGE/lab/env"
+	# the bpf port's hotplug script, where make install put it
+	VS=$(cd "$STAGE" && find . -path '*/xen/scripts/vif-xennetd' | head -n 1)
+	echo "VIF_XENNETD=${VS#.}" >> "$STAGE/lab/env"
 else
 	ok 0 "make install # SKIP kernel netback baseline"
 fi
@@ -176,6 +181,8 @@ diag "summary: backend=$BACKEND" \
     "$(metric xl_destroy_s) s; 2-vCPU domU: $(metric mq_queues) queues," \
     "dom0->domU $(metric mq_iperf_dom0_domU_mbps) Mbit/s, domU->dom0" \
     "$(metric mq_iperf_domU_dom0_mbps) Mbit/s;" \
+    "bpf port: LAN->domU $(metric bpf_iperf_lan_domU_mbps) Mbit/s," \
+    "domU->LAN $(metric bpf_iperf_domU_lan_mbps) Mbit/s;" \
     "QEMU $WALL s, total $((SECONDS - T_START)) s"
 diag "log: $LOG"
 done_testing

@@ -20,6 +20,10 @@ DOMU_IP=10.0.0.2
 BEVIF=/local/domain/0/backend/vif
 XNPID=""
 DOMID=""
+# where pings and iperf3 to the domU run from (the bpf part: a namespace)
+# and the console log its own pings are in
+E2E_IN=""
+CONSOLE=/var/log/xen/console/guest-domu1.log
 [ -r /lab/env ] && . /lab/env
 
 e2e_check() {		# ID ok|fail|skip TEXT
@@ -115,7 +119,7 @@ e2e_xn_status() {	# xennetd's exit status, once it is gone
 	cat /tmp/xennetd.rc 2> /dev/null || echo unknown
 }
 e2e_domu_said() {	# PATTERN: the domU console log has a matching line
-	grep -q "$1" /var/log/xen/console/guest-domu1.log
+	grep -q "$1" $CONSOLE
 }
 e2e_bridged() {		# TAP: TAP exists and is a port of xenbr0
 	[ -e "/sys/class/net/xenbr0/brif/$1" ]
@@ -131,10 +135,11 @@ e2e_ping() {		# ID WAIT: ping the domU until a reply (<= WAIT s), then 10
 	t0=$(up)
 	while [ $i -lt "$2" ]; do
 		i=$((i + 1))
-		ping -c 1 -W 1 $DOMU_IP > /dev/null 2>&1 && { first=yes; break; }
+		$E2E_IN ping -c 1 -W 1 $DOMU_IP > /dev/null 2>&1 &&
+		    { first=yes; break; }
 	done
 	E2E_PING_T=$(up)
-	ping -c 10 -i 0.2 -W 2 $DOMU_IP > /tmp/ping.$id 2>&1
+	$E2E_IN ping -c 10 -i 0.2 -W 2 $DOMU_IP > /tmp/ping.$id 2>&1
 	rx=$(awk '/transmitted/ { print $4 }' /tmp/ping.$id)
 	if [ $first = yes ] && [ "${rx:-0}" -ge 9 ]; then
 		e2e_check $id ok "ping dom0->domU: $rx/10 replies, first" \
@@ -152,19 +157,19 @@ e2e_ping() {		# ID WAIT: ping the domU until a reply (<= WAIT s), then 10
 e2e_domu_ping() {	# ID N WAIT: the domU's ping#N to dom0 succeeded
 	local id=$1 line
 	e2e_wait "$3" e2e_domu_said "ping#$2 "
-	line=$(grep "ping#$2 " /var/log/xen/console/guest-domu1.log)
+	line=$(grep "ping#$2 " $CONSOLE)
 	case $line in
 	*first=ok*received=5/5*|*first=ok*received=4/5*)
 		e2e_check $id ok "ping domU->dom0 #$2: ${line#*dom0 }";;
 	*)
 		e2e_check $id fail "ping domU->dom0 #$2:" \
 		    "${line:-no report from the domU in $3 s}"
-		e2e_log $id /var/log/xen/console/guest-domu1.log 40;;
+		e2e_log $id $CONSOLE 40;;
 	esac
 }
 e2e_iperf() {		# ID DIRECTION-FLAG: iperf3 from dom0 to the domU's server
 	local id=$1 rc mbps
-	timeout $((IPERF_T + 30)) iperf3 -c $DOMU_IP -t "$IPERF_T" -f m $2 \
+	$E2E_IN timeout $((IPERF_T + 30)) iperf3 -c $DOMU_IP -t "$IPERF_T" -f m $2 \
 	    --connect-timeout 5000 > /tmp/iperf.$id 2>&1
 	rc=$?
 	# with -P, the [SUM] line comes last
@@ -196,19 +201,23 @@ e2e_counters() {	# ID: SIGUSR1 to xennetd; echo the lines it logged
 }
 
 
-e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
+e2e_start() {		# [ID [OPTION...]] 1. the backend: xennetd (with
+			# OPTIONs), or xen-netback (baseline); check ID
+			# (default xennetd_start)
+	local cid=${1:-xennetd_start}
+	[ $# -gt 0 ] && shift
 	if [ "$BACKEND" = kernel ]; then
 		if modprobe xen-netback && grep -q '^xen_netback ' /proc/modules
 		then
-			e2e_check xennetd_start ok "kernel xen-netback loaded" \
+			e2e_check $cid ok "kernel xen-netback loaded" \
 			    "(baseline run)"
 			return 0
 		fi
-		e2e_check xennetd_start fail "modprobe xen-netback failed"
+		e2e_check $cid fail "modprobe xen-netback failed"
 		return 1
 	fi
 	if [ -z "${XENNETD:-}" ] || [ ! -x "$XENNETD" ]; then
-		e2e_check xennetd_start fail "xennetd is not installed in the" \
+		e2e_check $cid fail "xennetd is not installed in the" \
 		    "dom0 (no daemon/xennetd in the build tree?)"
 		return 1
 	fi
@@ -216,19 +225,19 @@ e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
 	# its log lines get dom0 uptime stamps like the xl logs; the
 	# subshell reaps it and keeps its exit status in /tmp/xennetd.rc
 	rm -f /tmp/xennetd.pid /tmp/xennetd.rc
-	( "$XENNETD" -d -v 2>&1 & echo $! > /tmp/xennetd.pid
+	( "$XENNETD" -d -v "$@" 2>&1 & echo $! > /tmp/xennetd.pid
 	  wait $!
-	  echo $? > /tmp/xennetd.rc ) | e2e_stamp > $XNLOG &
+	  echo $? > /tmp/xennetd.rc ) | e2e_stamp >> $XNLOG &
 	e2e_wait 5 test -s /tmp/xennetd.pid
 	read -r XNPID < /tmp/xennetd.pid
 	sleep 2
 	if e2e_alive; then
-		e2e_check xennetd_start ok "xennetd -d -v running (pid $XNPID)"
+		e2e_check $cid ok "xennetd -d -v${*:+ $*} running (pid $XNPID)"
 		return 0
 	fi
-	e2e_check xennetd_start fail "xennetd exited with status" \
+	e2e_check $cid fail "xennetd exited with status" \
 	    "$(e2e_xn_status)"
-	e2e_log xennetd_start $XNLOG
+	e2e_log $cid $XNLOG
 	return 1
 }
 
@@ -517,17 +526,111 @@ e2e_mq() {		# 7. a 2-vCPU domU: its netfront asks for 2 queues,
 		e2e_log mq_create /tmp/xl-create_mq.log
 		e2e_xs_dump mq_create
 	fi
-	e2e_xl destroy_mq destroy domu2
-	rc=$E2E_RC
-	if [ $rc = 0 ] && e2e_wait 5 e2e_clean; then
-		e2e_check mq_destroy ok "xl destroy of the 2-vCPU domU:" \
-		    "backend/vif/$DOMID empty, no vif$DOMID* interface left"
+	e2e_destroy_other mq_destroy domu2 "the 2-vCPU domU"
+}
+
+e2e_destroy_other() {	# ID NAME TEXT: xl destroy of a domU after the first;
+			# nothing of its vifs left, xennetd (if) still running
+	e2e_xl destroy_$2 destroy $2
+	if [ $E2E_RC = 0 ] && e2e_wait 5 e2e_clean &&
+	    { [ "$BACKEND" != xennetd ] || e2e_alive; }; then
+		e2e_check $1 ok "xl destroy of $3: backend/vif/$DOMID empty," \
+		    "no vif$DOMID* interface left$([ "$BACKEND" = xennetd ] &&
+		    echo ", xennetd still running")"
 	else
-		e2e_check mq_destroy fail "xl destroy of the 2-vCPU domU:" \
-		    "rc=$rc, left: [$(xenstore-list $BEVIF/$DOMID 2>&1 |
-		    tr '\n' ' ')]"
-		e2e_log mq_destroy /tmp/xl-destroy_mq.log
+		e2e_check $1 fail "xl destroy of $3: rc=$E2E_RC, left:" \
+		    "[$(xenstore-list $BEVIF/$DOMID 2>&1 | tr '\n' ' ')]," \
+		    "xennetd $(e2e_alive && echo running || echo gone)"
+		e2e_log $1 /tmp/xl-destroy_$2.log
+		[ "$BACKEND" = xennetd ] && e2e_log $1 $XNLOG
 	fi
+}
+
+e2e_bpf_lan() {		# the LAN of the bpf port: veth bpf0 in dom0, its
+			# peer lan0 in namespace lan with dom0's 10.0.0.1/24
+			# (what the domU's /init pings)
+	modprobe veth &&
+	    ip link add bpf0 type veth peer name lan0 &&
+	    ip netns add lan &&
+	    ip link set lan0 netns lan &&
+	    ip link set bpf0 up &&
+	    ip netns exec lan ip link set lo up &&
+	    ip netns exec lan ip addr add 10.0.0.1/24 dev lan0 &&
+	    ip netns exec lan ip link set lan0 up
+}
+
+e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
+			# whose vif uses vif-xennetd: no tap, no bridge
+	local t0 rc fe line id w it cfg=/tmp/domU-bpf.cfg
+	e2e_xennetd_only bpf_start "xennetd -P bpf:bpf0" || {
+		for id in bpf_create bpf_ping bpf_ping_domU bpf_iperf_lan_domU \
+		    bpf_iperf_domU_lan bpf_counters bpf_destroy; do
+			e2e_check $id skip "bpf port # SKIP kernel netback" \
+			    "baseline"
+		done
+		return 0
+	}
+	# the daemon again, with the bpf port for every vif
+	kill -TERM "$XNPID" 2> /dev/null
+	e2e_wait 5 e2e_dead
+	e2e_note bpf_start "the first xennetd exited with status" \
+	    "$(e2e_xn_status)"
+	if ! e2e_bpf_lan; then
+		e2e_check bpf_start fail "cannot make veth bpf0 and" \
+		    "namespace lan"
+		ip link 2>&1 | sed 's|^|LAB: LOG bpf_start |'
+		return 1
+	fi
+	e2e_start bpf_start -P bpf:bpf0 || return 1
+	# the installed hotplug script, by its path (a --sysconfdir=/etc
+	# install puts it in /etc/xen/scripts, where script=vif-xennetd
+	# finds it)
+	sed -e 's/^name .*/name = "domu3"/' \
+	    -e "s|^vif .*|vif = [ 'mac=00:16:3e:00:00:03,script=$VIF_XENNETD' ]|" \
+	    /etc/xen/domU.cfg > $cfg
+	t0=$(up)
+	e2e_xl create_bpf create $cfg
+	rc=$E2E_RC
+	DOMID=$(xl domid domu3 2> /dev/null)
+	fe=/local/domain/$DOMID/device/vif/0
+	if [ $rc = 0 ] && [ -n "$DOMID" ] && e2e_wait 60 e2e_fe_connected 0 &&
+	    [ ! -e /sys/class/net/vif$DOMID.0 ]; then
+		e2e_check bpf_create ok "xl create with" \
+		    "script=vif-xennetd: domid $DOMID connected after" \
+		    "$(e2e_dt $t0 $(up)) s, no tap, hotplug-status" \
+		    "$(xenstore-read $BEVIF/$DOMID/0/hotplug-status)," \
+		    "multi-queue-max-queues" \
+		    "$(xenstore-read $BEVIF/$DOMID/0/multi-queue-max-queues)"
+	else
+		e2e_check bpf_create fail "xl create with script=vif-xennetd:" \
+		    "rc=$rc domid ${DOMID:-none}, frontend state" \
+		    "$(xenstore-read $fe/state 2>&1), tap:" \
+		    "$(ls -d /sys/class/net/vif$DOMID.0 2>&1)"
+		e2e_log bpf_create /tmp/xl-create_bpf.log
+		e2e_xs_dump bpf_create
+	fi
+	E2E_IN="ip netns exec lan"
+	CONSOLE=/var/log/xen/console/guest-domu3.log
+	if e2e_ping bpf_ping 60; then w=60; else w=5; fi
+	e2e_domu_ping bpf_ping_domU 1 $w
+	it=$IPERF_T
+	IPERF_T=$(((it + 1) / 2))
+	e2e_iperf bpf_iperf_lan_domU "" "LAN->domU through bpf0"
+	e2e_iperf bpf_iperf_domU_lan -R "domU->LAN through bpf0"
+	IPERF_T=$it
+	E2E_IN=""
+	e2e_counters bpf_counters > /tmp/bpf.counters
+	line=$(grep "bpf on bpf0" /tmp/bpf.counters | tail -n 1)
+	e2e_note bpf_counters "${line#*vif}"
+	if echo "$line" | grep -q "captured [1-9].*injected [1-9]"; then
+		e2e_check bpf_counters ok "SIGUSR1: the bpf port captured and" \
+		    "injected frames"
+	else
+		e2e_check bpf_counters fail "SIGUSR1: no bpf counters, or" \
+		    "nothing captured or injected"
+		e2e_log bpf_counters /tmp/bpf.counters
+	fi
+	e2e_destroy_other bpf_destroy domu3 "the bpf domU"
 }
 
 e2e_stop() {		# SIGTERM, the log, refusal beside xen-netback
@@ -588,6 +691,7 @@ if e2e_start; then
 	fi
 	e2e_destroy
 	e2e_mq
+	e2e_bpf
 	e2e_stop
 fi
 # the xl logs, the whole daemon log and the domU console, for the run log
@@ -596,3 +700,4 @@ for f in /tmp/xl-*.log /tmp/watch-*.log /tmp/iperf.*; do
 done
 [ -e $XNLOG ] && sed 's|^|LAB: XNLOG |' $XNLOG
 sed 's|^|LAB: DOMU |' /var/log/xen/console/guest-domu1.log 2> /dev/null
+sed 's|^|LAB: DOMU3 |' /var/log/xen/console/guest-domu3.log 2> /dev/null
