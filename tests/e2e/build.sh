@@ -125,7 +125,11 @@ copy_bin "$D" $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xl \
     $XENBIN/xen-init-dom0 $XENBIN/libxl-save-helper $XENBIN/xenstore-control \
     /usr/bin/xenstore \
     /usr/bin/xenstore-{chmod,exists,list,ls,read,rm,watch,write} \
-    /usr/bin/iperf3 /usr/bin/flock /usr/bin/bash /usr/bin/ip
+    /usr/bin/iperf3 /usr/bin/flock /usr/bin/bash
+# iproute2's ip for the bpf part (ip netns; busybox's ip has none), apart
+# from busybox's, which the rest of the dom0 keeps using
+install -D -m 755 /usr/bin/ip "$D/usr/libexec/e2e/ip"
+copy_libs "$D" /usr/bin/ip
 ln -sf /usr/bin/bash "$D/bin/bash"
 # glibc dlopen()s libgcc_s for pthread_cancel; ldd does not list it, and
 # without it xl aborts once the domain is built

@@ -546,17 +546,18 @@ e2e_destroy_other() {	# ID NAME TEXT: xl destroy of a domU after the first;
 	fi
 }
 
+IP2=/usr/libexec/e2e/ip	# iproute2's (build.sh): busybox's has no netns
 e2e_bpf_lan() {		# the LAN of the bpf port: veth bpf0 in dom0, its
 			# peer lan0 in namespace lan with dom0's 10.0.0.1/24
 			# (what the domU's /init pings)
 	modprobe veth &&
-	    ip link add bpf0 type veth peer name lan0 &&
-	    ip netns add lan &&
-	    ip link set lan0 netns lan &&
-	    ip link set bpf0 up &&
-	    ip netns exec lan ip link set lo up &&
-	    ip netns exec lan ip addr add 10.0.0.1/24 dev lan0 &&
-	    ip netns exec lan ip link set lan0 up
+	    $IP2 link add bpf0 type veth peer name lan0 &&
+	    $IP2 netns add lan &&
+	    $IP2 link set lan0 netns lan &&
+	    $IP2 link set bpf0 up &&
+	    $IP2 -n lan link set lo up &&
+	    $IP2 -n lan addr add 10.0.0.1/24 dev lan0 &&
+	    $IP2 -n lan link set lan0 up
 }
 
 e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
@@ -578,7 +579,7 @@ e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
 	if ! e2e_bpf_lan; then
 		e2e_check bpf_start fail "cannot make veth bpf0 and" \
 		    "namespace lan"
-		ip link 2>&1 | sed 's|^|LAB: LOG bpf_start |'
+		$IP2 link 2>&1 | sed 's|^|LAB: LOG bpf_start |'
 		return 1
 	fi
 	e2e_start bpf_start -P bpf:bpf0 || return 1
@@ -609,7 +610,7 @@ e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
 		e2e_log bpf_create /tmp/xl-create_bpf.log
 		e2e_xs_dump bpf_create
 	fi
-	E2E_IN="ip netns exec lan"
+	E2E_IN="$IP2 netns exec lan"
 	CONSOLE=/var/log/xen/console/guest-domu3.log
 	if e2e_ping bpf_ping 60; then w=60; else w=5; fi
 	e2e_domu_ping bpf_ping_domU 1 $w
