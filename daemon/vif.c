@@ -91,6 +91,7 @@ static int	vif_worker_index(struct xnd *, struct worker *);
 static int	vif_may_connect(struct vif *);
 static void	vif_retry(evutil_socket_t, short, void *);
 static int	vif_quiet(struct vif *);
+static unsigned int vif_port_queues(const struct vif *);
 
 static struct vif *
 vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
@@ -408,7 +409,15 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	}
 	if (v->v_conf.vc_mtu != 0)
 		v->v_mtu = v->v_conf.vc_mtu;	/* the configuration's */
-	if (tap_open(&v->v_tap, v->v_ifname, v->v_ifname,
+	if (v->v_conf.vc_port == PORT_BPF) {
+		/* no tap: the guest's frames go onto an existing interface */
+		if ((v->v_bpf = bpf_open(v->v_conf.vc_port_if, v->v_mac,
+		    v->v_mtu, buf, sizeof(buf))) == NULL) {
+			vif_error(x, v, errno, "cannot open bpf port on %s: %s",
+			    v->v_conf.vc_port_if, buf);
+			return (v);
+		}
+	} else if (tap_open(&v->v_tap, v->v_ifname, v->v_ifname,
 	    sizeof(v->v_ifname), nq, v->v_mtu) == -1) {
 		vif_error(x, v, errno, "cannot create tap %s with %u queue%s: "
 		    "%s", v->v_ifname, nq, nq == 1 ? "" : "s",
@@ -436,6 +445,9 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	    "%02x:%02x:%02x:%02x:%02x:%02x, mtu %u, bridge %s, script %s",
 	    v->v_ifname, domid, handle, v->v_mac[0], v->v_mac[1], v->v_mac[2],
 	    v->v_mac[3], v->v_mac[4], v->v_mac[5], v->v_mtu, bridge, buf);
+	if (v->v_bpf != NULL)
+		log_info("%s: no tap: on %s through bpf", v->v_ifname,
+		    bpf_ifname(v->v_bpf));
 	vif_set_state(x, v, XenbusStateInitWait);
 	vif_update(x, v);
 	return (v);
@@ -471,7 +483,7 @@ vif_advertise(struct xnd *x, struct vif *v)
 				goto abort;
 		}
 		if (store_write(x->x_xs, t, v->v_bepath,
-		    "multi-queue-max-queues", "%u", v->v_tap.tp_nfd) == -1)
+		    "multi-queue-max-queues", "%u", vif_port_queues(v)) == -1)
 			goto abort;
 		if (xs_transaction_end(x->x_xs, t, false))
 			return (0);
@@ -555,7 +567,7 @@ vif_update(struct xnd *x, struct vif *v)
 		}
 		return;
 	}
-	if (v->v_tap.tp_nfd == 0)
+	if (vif_port_queues(v) == 0)
 		return;		/* failed at creation; wait for removal */
 	fe = vif_read_state(x, v->v_fepath);
 	switch (fe) {
@@ -657,9 +669,9 @@ vif_fe_queues(struct xnd *x, struct vif *v)
 		    "%s", errno == E2BIG ? "too long" : "not a number");
 		return (0);
 	}
-	if (nq < 1 || nq > v->v_tap.tp_nfd) {
+	if (nq < 1 || nq > vif_port_queues(v)) {
 		vif_error(x, v, EINVAL, "frontend asks for %lu queues; "
-		    "multi-queue-max-queues is %u", nq, v->v_tap.tp_nfd);
+		    "multi-queue-max-queues is %u", nq, vif_port_queues(v));
 		return (0);
 	}
 	return ((unsigned int)nq);
@@ -707,6 +719,19 @@ vif_fe_queue(struct xnd *x, struct vif *v, unsigned int nq,
 		dp->dp_evtchn_rx = dp->dp_evtchn_tx;
 	}
 	return (0);
+}
+
+/*
+ * vif_port_queues: how many queues the vif's port can serve: its tap's;
+ * one on a bpf port (every capture on an interface sees every frame:
+ * two would deliver each frame twice); 0 if it could not be opened.
+ */
+static unsigned int
+vif_port_queues(const struct vif *v)
+{
+	if (v->v_conf.vc_port == PORT_BPF)
+		return (v->v_bpf != NULL ? 1 : 0);
+	return (v->v_tap.tp_nfd);
 }
 
 /* vif_worker_index: w's index in x_workers, -1 if none. */
@@ -764,7 +789,7 @@ vif_connect(struct xnd *x, struct vif *v)
 	    0)) == -1)
 		return (-1);
 	rf.rf_csum = !b;
-	if (tap_queues(&v->v_tap, nq) == -1) {
+	if (v->v_bpf == NULL && tap_queues(&v->v_tap, nq) == -1) {
 		vif_error(x, v, errno, "cannot attach %u queues of tap %s: %s",
 		    nq, v->v_ifname, strerror(errno));
 		return (-1);
@@ -782,7 +807,9 @@ vif_connect(struct xnd *x, struct vif *v)
 		dp = &v->v_dp[q];
 		dp->dp_feat = rf;
 		dp->dp_gen = v->v_gen;
-		dp->dp_tapfd = v->v_tap.tp_fd[q];
+		dp->dp_tapfd = v->v_bpf == NULL ? v->v_tap.tp_fd[q] : -1;
+		dp->dp_bpf = v->v_bpf;	/* one queue: vif_port_queues */
+		memset(&dp->dp_bpf_snap, 0, sizeof(dp->dp_bpf_snap));
 		dp->dp_ring = v->v_conf.vc_ring;
 		memset(&dp->dp_snap, 0, sizeof(dp->dp_snap));
 		memset(&dp->dp_pio_snap, 0, sizeof(dp->dp_pio_snap));
@@ -792,7 +819,8 @@ vif_connect(struct xnd *x, struct vif *v)
 		else
 			snprintf(dp->dp_name, sizeof(dp->dp_name), "%s",
 			    v->v_ifname);
-		if (tap_set_offload(dp->dp_tapfd, &rf) == -1)
+		if (v->v_bpf == NULL && tap_set_offload(dp->dp_tapfd, &rf) ==
+		    -1)
 			log_warn("%s: TUNSETOFFLOAD", dp->dp_name);
 		w = x->x_workers[(base + (int)q) % x->x_nworkers];
 		if (worker_attach(w, dp) == -1) {
@@ -889,6 +917,7 @@ vif_free(struct xnd *x, struct vif *v)
 	}
 	event_free(v->v_retry_ev);
 	tap_close(&v->v_tap);
+	bpf_close(v->v_bpf);
 	TAILQ_REMOVE(&x->x_vifs, v, v_entry);
 	free(v->v_dp);
 	free(v);
@@ -1041,6 +1070,28 @@ vif_hist(const uint64_t *h, char *buf, size_t len)
 	}
 }
 
+/* vif_log_bpf: the counters of a vif's bpf port. */
+static void
+vif_log_bpf(struct vif *v, const struct bpf_stats *b)
+{
+	log_info("%s: bpf on %s: %llu calls; captured %llu, cut %llu into "
+	    "%llu segments, checksums completed %llu, dropped oversize %llu "
+	    "truncated %llu kernel %llu, failed captures %llu; injected %llu "
+	    "(segments %llu), failed %llu", v->v_ifname, bpf_ifname(v->v_bpf),
+	    (unsigned long long)b->bs_syscalls,
+	    (unsigned long long)b->bs_rx_frames,
+	    (unsigned long long)b->bs_rx_cut,
+	    (unsigned long long)b->bs_rx_segs,
+	    (unsigned long long)b->bs_rx_csum,
+	    (unsigned long long)b->bs_rx_oversize,
+	    (unsigned long long)b->bs_rx_trunc,
+	    (unsigned long long)b->bs_rx_kdrop,
+	    (unsigned long long)b->bs_rx_errors,
+	    (unsigned long long)b->bs_tx_frames,
+	    (unsigned long long)b->bs_tx_segs,
+	    (unsigned long long)b->bs_tx_errors);
+}
+
 /*
  * vif_log_totals: the counters of a vif, its queues added up, and of
  * its tap.
@@ -1095,12 +1146,15 @@ vif_log_totals(struct vif *v, const struct ring_stats *s,
 	    (unsigned long long)s->rs_notify_rx,
 	    (unsigned long long)s->rs_events_tx,
 	    (unsigned long long)s->rs_events_rx);
-	log_info("%s: tap: %llu system calls, %llu frames read, "
-	    "failed reads %llu writes %llu", v->v_ifname,
-	    (unsigned long long)ps->ps_syscalls,
-	    (unsigned long long)ps->ps_rx_frames,
-	    (unsigned long long)ps->ps_rx_errors,
-	    (unsigned long long)ps->ps_tx_errors);
+	if (v->v_bpf != NULL)	/* one queue (vif_port_queues) */
+		vif_log_bpf(v, &v->v_dp[0].dp_bpf_snap);
+	else
+		log_info("%s: tap: %llu system calls, %llu frames read, "
+		    "failed reads %llu writes %llu", v->v_ifname,
+		    (unsigned long long)ps->ps_syscalls,
+		    (unsigned long long)ps->ps_rx_frames,
+		    (unsigned long long)ps->ps_rx_errors,
+		    (unsigned long long)ps->ps_tx_errors);
 	log_info("%s: batches: tx passes %llu [%s], rx passes %llu "
 	    "[%s]", v->v_ifname,
 	    (unsigned long long)s->rs_tx_passes, th,

@@ -139,6 +139,9 @@ static int	 worker_port_set(struct worker *, int, struct vif_dp *);
 static void	 worker_fail(struct vif_dp *);
 static int	 worker_do_attach(struct worker *, struct vif_dp *);
 static void	 worker_do_detach(struct worker *, struct vif_dp *);
+static const struct ring_port *worker_host_port(struct vif_dp *);
+static unsigned int worker_held(struct vif_dp *);
+static uint64_t	 worker_frames_in(struct vif_dp *);
 
 #define RX_POLL_USEC	10000	/* without feature-rx-notify */
 #define EVTCHN_SWEEP	1024	/* events taken per wakeup, at most */
@@ -356,6 +359,8 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 			c->wc_dp->dp_pio_snap =
 			    *portio_stats(c->wc_dp->dp_pio);
 		c->wc_dp->dp_wk_snap = c->wc_dp->dp_wk;
+		if (c->wc_dp->dp_bpf != NULL && c->wc_dp->dp_rq != NULL)
+			c->wc_dp->dp_bpf_snap = *bpf_stats(c->wc_dp->dp_bpf);
 		break;
 	case WCMD_SETRING:
 		c->wc_result = worker_do_setring(c->wc_dp, &c->wc_ring);
@@ -437,12 +442,12 @@ worker_do_capture(struct vif_dp *dp, struct capq *cq)
 	}
 	if (cq == NULL)
 		return (0);
-	if (dp->dp_pio == NULL) {
+	if (dp->dp_pio == NULL && dp->dp_bpf == NULL) {
 		capq_remove(cq);
 		errno = ENOTCONN;
 		return (-1);
 	}
-	if ((dp->dp_capport = capq_install(cq, portio_port(dp->dp_pio))) ==
+	if ((dp->dp_capport = capq_install(cq, worker_host_port(dp))) ==
 	    NULL) {
 		errno = ECANCELED;	/* the capture ended meanwhile */
 		return (-1);
@@ -451,13 +456,13 @@ worker_do_capture(struct vif_dp *dp, struct capq *cq)
 	return (0);
 }
 
-/* worker_port: the port a pass uses: the queue's, or a capture's. */
+/* worker_port: the port a pass uses: the host port, or a capture's. */
 static const struct ring_port *
 worker_port(struct vif_dp *dp)
 {
 	if (dp->dp_capport != NULL)
 		return (dp->dp_capport);
-	return (portio_port(dp->dp_pio));
+	return (worker_host_port(dp));
 }
 
 /* worker_do_setring: (worker thread) worker_set_ring's work. */
@@ -469,7 +474,8 @@ worker_do_setring(struct vif_dp *dp, const struct ring_config *rc)
 		return (-1);
 	}
 	if (ring_set_config(dp->dp_rq, rc) == -1 ||
-	    portio_set_bufs(dp->dp_pio, rc->rc_rx_batch) == -1)
+	    (dp->dp_bpf != NULL ? bpf_set_bufs(dp->dp_bpf, rc->rc_rx_batch) :
+	    portio_set_bufs(dp->dp_pio, rc->rc_rx_batch)) == -1)
 		return (-1);
 	dp->dp_ring = *rc;
 	return (0);
@@ -494,7 +500,11 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	if (ring_connect(dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
 	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, &dp->dp_feat) == -1)
 		goto fail;
-	if ((dp->dp_pio = portio_open(dp->dp_tapfd, &mode,
+	/* the port: the vif's bpf capture, or a batch I/O on its tap */
+	if (dp->dp_bpf != NULL) {
+		if (bpf_start(dp->dp_bpf, dp->dp_ring.rc_rx_batch) == -1)
+			goto fail;
+	} else if ((dp->dp_pio = portio_open(dp->dp_tapfd, &mode,
 	    dp->dp_ring.rc_rx_batch)) == NULL)
 		goto fail;
 	ring_ports(dp->dp_rq, &dp->dp_port_tx, &dp->dp_port_rx);
@@ -524,8 +534,9 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	}
 	dp->dp_tx_ev = event_new(w->w_base, -1, 0, worker_tx, dp);
 	dp->dp_rx_ev = event_new(w->w_base, -1, 0, worker_rx, dp);
-	dp->dp_tap_ev = event_new(w->w_base, portio_fd(dp->dp_pio),
-	    EV_READ | EV_PERSIST, worker_rx, dp);
+	dp->dp_tap_ev = event_new(w->w_base, dp->dp_bpf != NULL ?
+	    bpf_fd(dp->dp_bpf) : portio_fd(dp->dp_pio), EV_READ | EV_PERSIST,
+	    worker_rx, dp);
 	dp->dp_poll_ev = event_new(w->w_base, -1, 0, worker_rx, dp);
 	if (dp->dp_tx_ev == NULL || dp->dp_rx_ev == NULL ||
 	    dp->dp_tap_ev == NULL || dp->dp_poll_ev == NULL) {
@@ -587,6 +598,8 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 		event_free(dp->dp_poll_ev);
 	dp->dp_tx_ev = dp->dp_rx_ev = dp->dp_tap_ev = dp->dp_poll_ev = NULL;
 	dp->dp_wk_snap = dp->dp_wk;
+	if (dp->dp_rq != NULL && dp->dp_bpf != NULL)
+		dp->dp_bpf_snap = *bpf_stats(dp->dp_bpf);
 	if (dp->dp_rq != NULL) {
 		ring_disconnect(dp->dp_rq);	/* counts the unmaps */
 		ring_snapshot(dp->dp_rq, &dp->dp_snap);
@@ -601,6 +614,30 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 	}
 	dp->dp_port_tx = dp->dp_port_rx = -1;
 	dp->dp_worker = NULL;
+}
+
+/* worker_host_port: the host port of an attached dp: bpf port or tap. */
+static const struct ring_port *
+worker_host_port(struct vif_dp *dp)
+{
+	return (dp->dp_bpf != NULL ? bpf_port(dp->dp_bpf) :
+	    portio_port(dp->dp_pio));
+}
+
+/* worker_frames_in: frames its host port has read so far. */
+static uint64_t
+worker_frames_in(struct vif_dp *dp)
+{
+	return (dp->dp_bpf != NULL ? bpf_stats(dp->dp_bpf)->bs_rx_frames :
+	    portio_stats(dp->dp_pio)->ps_rx_frames);
+}
+
+/* worker_held: frames its port read and did not give to the guest. */
+static unsigned int
+worker_held(struct vif_dp *dp)
+{
+	return (dp->dp_bpf != NULL ? bpf_held(dp->dp_bpf) :
+	    portio_held(dp->dp_pio));
 }
 
 /*
@@ -992,7 +1029,7 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 	 * Sending reaps the port's completions, frames received among
 	 * them (often the answers to what was just sent): their turn.
 	 */
-	if (dp->dp_tap_on && portio_held(dp->dp_pio) > 0)
+	if (dp->dp_tap_on && worker_held(dp) > 0)
 		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
 }
 
@@ -1009,14 +1046,14 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 
 	if (dp->dp_failed)
 		return;
-	frames = portio_stats(dp->dp_pio)->ps_rx_frames;
+	frames = worker_frames_in(dp);
 	if ((rv = ring_rx_ready(dp->dp_rq)) == 1)
 		rv = ring_rx(dp->dp_rq, worker_port(dp));
-	if (rv == -1 || portio_lost(dp->dp_pio) != 0) {
+	if (rv == -1 || (dp->dp_pio != NULL && portio_lost(dp->dp_pio) != 0)) {
 		worker_fail(dp);
 		return;
 	}
-	if (portio_stats(dp->dp_pio)->ps_rx_frames != frames)
+	if (worker_frames_in(dp) != frames)
 		dp->dp_worked = 1;
 	if (rv == 1 && dp->dp_tap_on) {
 		/* Budget used up: let the other vifs run, then continue. */
@@ -1043,7 +1080,7 @@ worker_rx_arm(struct vif_dp *dp)
 		worker_fail(dp);
 		return;
 	}
-	if (ready && portio_held(dp->dp_pio) > 0) {
+	if (ready && worker_held(dp) > 0) {
 		/* frames already read, and room for them: another pass */
 		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
 		return;

@@ -52,6 +52,7 @@ static unsigned int parse_num(const char *, const char *, unsigned int,
 static void	main_defaults(struct xnd_config *);
 static void	main_options(struct xnd_config *);
 static int	main_config(struct xnd_config *, int);
+static void	parse_port(struct xnd_config *, const char *);
 static void	main_xs(evutil_socket_t, short, void *);
 static int	main_xs_watch(struct xnd *);
 static void	main_xs_lost(struct xnd *);
@@ -75,6 +76,7 @@ static const struct option longopts[] = {
 	{ "notify",	required_argument,	NULL, 'N' },
 	{ "port-io",	required_argument,	NULL, 'i' },
 	{ "copy-engine", required_argument,	NULL, 'm' },
+	{ "port",	required_argument,	NULL, 'P' },
 	{ "unbatched",	no_argument,		NULL, 'U' },
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "max-queues",	required_argument,	NULL, 'q' },
@@ -93,8 +95,9 @@ usage(void)
 	fprintf(stderr,
 "usage: xennetd [-dhnSUv] [-b usec] [-C socket] [-c copy-batch]\n"
 "               [-D macro=value] [-f file] [-i uring|syscall] [-m copy|map]\n"
-"               [-N batch|packet] [-p pidfile] [-q max-queues] [-r rx-batch]\n"
-"               [-s sim-dir] [-t tx-batch] [-w workers]\n"
+"               [-N batch|packet] [-P tap|bpf:ifname] [-p pidfile]\n"
+"               [-q max-queues] [-r rx-batch] [-s sim-dir] [-t tx-batch]\n"
+"               [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the configuration and options, say\n"
@@ -111,6 +114,10 @@ usage(void)
 "                       (default); 'syscall': a read or writev per frame\n"
 "  -m, --copy-engine E  'copy': grant-copy hypercalls (default); 'map':\n"
 "                       map the batch's grants, memcpy, unmap\n"
+"  -P, --port PORT      how vifs reach the host: 'tap' (default): a tap\n"
+"                       vif<domid>.<handle> for the hotplug script;\n"
+"                       'bpf:IFNAME': onto interface IFNAME through\n"
+"                       libpcap, one queue, offloads done in software\n"
 "  -w, --workers N      data-path threads (default: one per CPU)\n"
 "  -b, --poll-budget USEC  busy-poll a queue's rings for up to USEC\n"
 "                       microseconds after it found work, 0-1000000\n"
@@ -142,6 +149,33 @@ parse_num(const char *what, const char *s, unsigned int min,
 		exit(1);
 	}
 	return ((unsigned int)v);
+}
+
+/* parse_port: -P tap or bpf:IFNAME, or exit with a message. */
+static void
+parse_port(struct xnd_config *c, const char *s)
+{
+	const char *ifn;
+
+	if (strcmp(s, "tap") == 0) {
+		c->xc_port = PORT_TAP;
+		c->xc_port_if[0] = '\0';
+		return;
+	}
+	if (strncmp(s, "bpf:", 4) != 0) {
+		fprintf(stderr, "xennetd: port: \"%s\" is not 'tap' or "
+		    "'bpf:IFNAME'\n", s);
+		exit(1);
+	}
+	ifn = s + 4;
+	if (!bpf_valid_ifname(ifn)) {
+		fprintf(stderr, "xennetd: port: \"%s\" is not an interface "
+		    "name (1 to %d characters, no '/', ':' or spaces)\n", ifn,
+		    IFNAMSIZ - 1);
+		exit(1);
+	}
+	c->xc_port = PORT_BPF;
+	snprintf(c->xc_port_if, sizeof(c->xc_port_if), "%s", ifn);
 }
 
 int
@@ -535,7 +569,7 @@ main_options(struct xnd_config *c)
 	optind = 1;
 #endif
 	while ((ch = getopt_long(main_argc, main_argv,
-	    "b:C:c:dD:f:hi:m:nN:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
+	    "b:C:c:dD:f:hi:m:nN:P:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			c->xc_socket = optarg;
@@ -597,6 +631,9 @@ main_options(struct xnd_config *c)
 				    "not 'batch' or 'packet'\n", optarg);
 				exit(1);
 			}
+			break;
+		case 'P':
+			parse_port(c, optarg);
 			break;
 		case 'p':
 			c->xc_pidfile = optarg;

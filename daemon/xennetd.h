@@ -57,6 +57,7 @@ struct capture;
 struct capq;
 struct control;
 struct json_object;
+struct bpf;
 
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
@@ -70,6 +71,22 @@ struct portio_stats {
 	uint64_t	ps_rx_frames;	/* frames read from the tap */
 	uint64_t	ps_rx_errors;
 	uint64_t	ps_tx_errors;
+};
+
+/* What a bpf port counted, for one connection (port-bpf.c). */
+struct bpf_stats {
+	uint64_t	bs_syscalls;	/* pcap_dispatch and pcap_inject */
+	uint64_t	bs_rx_frames;	/* captured */
+	uint64_t	bs_rx_cut;	/* over the guest's MTU, cut */
+	uint64_t	bs_rx_segs;	/* the segments made of them */
+	uint64_t	bs_rx_csum;	/* partial checksums completed */
+	uint64_t	bs_rx_oversize;	/* dropped: too big and not TCP */
+	uint64_t	bs_rx_trunc;	/* dropped: truncated or runt */
+	uint64_t	bs_rx_kdrop;	/* dropped by the kernel: no room */
+	uint64_t	bs_rx_errors;	/* the capture failed */
+	uint64_t	bs_tx_frames;	/* injected */
+	uint64_t	bs_tx_segs;	/* of them, segments of GSO frames */
+	uint64_t	bs_tx_errors;	/* guest frames not (all) injected */
 };
 
 /* How a vif reaches the host's network. */
@@ -215,6 +232,8 @@ struct vif_dp {
 	uint64_t		 dp_gen;	/* the vif's connection */
 	struct ring_config	 dp_ring;	/* batch sizes, notify */
 	int			 dp_tapfd;	/* its queue of the tap */
+	struct bpf		*dp_bpf;	/* or its bpf port (vif's) */
+	struct bpf_stats	 dp_bpf_snap;
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
 	struct portio_stats	 dp_pio_snap;
@@ -286,6 +305,7 @@ struct vif {
 	int			 v_dirty;	/* vif_flush re-derives it */
 	int			 v_failed;	/* guest error: await reset */
 	struct tap		 v_tap;		/* tp_nfd 0: failed */
+	struct bpf		*v_bpf;		/* PORT_BPF; NULL: failed */
 	unsigned int		 v_nqueues;	/* last connection's */
 	uint64_t		 v_gen;		/* connections so far */
 	unsigned int		 v_attached;	/* first n on workers */
@@ -435,6 +455,19 @@ int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
 int	tap_queues(struct tap *, unsigned int);
 void	tap_close(struct tap *);
 int	tap_set_offload(int, const struct ring_features *);
+
+/* port-bpf.c */
+int	bpf_valid_ifname(const char *);
+struct bpf *bpf_open(const char *, const uint8_t *, unsigned int, char *,
+	    size_t);
+void	bpf_close(struct bpf *);
+int	bpf_start(struct bpf *, unsigned int);
+int	bpf_set_bufs(struct bpf *, unsigned int);
+const struct ring_port *bpf_port(struct bpf *);
+int	bpf_fd(struct bpf *);
+const char *bpf_ifname(const struct bpf *);
+unsigned int bpf_held(struct bpf *);
+const struct bpf_stats *bpf_stats(struct bpf *);
 
 /* portio.c */
 struct portio *portio_open(int, enum portio_mode *, unsigned int);

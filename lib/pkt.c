@@ -138,26 +138,113 @@ pkt_tcp_hlen(const uint8_t *f, size_t len, unsigned int off)
 	return ((int)hl);
 }
 
+uint32_t
+pkt_sum(const uint8_t *p, size_t len, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += pkt_be16(p + i);
+	if (i < len)
+		sum += (uint32_t)p[i] << 8;
+	return (sum);
+}
+
+uint16_t
+pkt_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ((uint16_t)sum);
+}
+
 void
 pkt_csum_complete(uint8_t *f, size_t len, unsigned int start,
     unsigned int off)
 {
-	uint32_t sum = 0;
-	size_t i;
 	uint16_t c;
 
 	if (start >= len || (size_t)start + off + sizeof(c) > len)
 		return;
-	for (i = start; i + 1 < len; i += 2)
-		sum += pkt_be16(f + i);
-	if (i < len)
-		sum += (uint32_t)f[i] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	c = (uint16_t)~sum;
+	c = (uint16_t)~pkt_fold(pkt_sum(f + start, len - start, 0));
 	/* RFC 768: a computed 0 is sent as all ones (0 means "none"). */
 	if (c == 0 && off == offsetof(struct udphdr, uh_sum))
 		c = 0xffff;
 	f[start + off] = (uint8_t)(c >> 8);
 	f[start + off + 1] = (uint8_t)c;
+}
+
+int
+pkt_ip_end(const uint8_t *f, size_t len, const struct pkt_l4 *pl,
+    size_t *end)
+{
+	size_t e;
+
+	if (pl->pl_v6)
+		e = (size_t)pl->pl_l3off + sizeof(struct ip6_hdr) +
+		    pkt_be16(f + pl->pl_l3off +
+		    offsetof(struct ip6_hdr, ip6_plen));
+	else
+		e = (size_t)pl->pl_l3off + pkt_be16(f + pl->pl_l3off +
+		    offsetof(struct ip, ip_len));
+	/* RFC 8200 jumbograms (payload length 0) are not taken either. */
+	if (e <= pl->pl_l4off || e > len)
+		return (-1);
+	*end = e;
+	return (0);
+}
+
+uint32_t
+pkt_pseudo(const uint8_t *f, const struct pkt_l4 *pl, size_t l4len)
+{
+	uint32_t sum;
+
+	/* RFC 9293 3.1 and RFC 8200 8.1: addresses, protocol, length. */
+	if (pl->pl_v6)
+		sum = pkt_sum(f + pl->pl_l3off +
+		    offsetof(struct ip6_hdr, ip6_src),
+		    2 * sizeof(struct in6_addr), 0);
+	else
+		sum = pkt_sum(f + pl->pl_l3off + offsetof(struct ip, ip_src),
+		    2 * sizeof(struct in_addr), 0);
+	sum += pl->pl_proto;
+	sum += (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xffff);
+	return (sum);
+}
+
+void
+pkt_ip4_csum(uint8_t *f, size_t len, unsigned int l3off)
+{
+	unsigned int hl;
+	uint16_t c;
+
+	if ((size_t)l3off + sizeof(struct ip) > len)
+		return;
+	hl = (unsigned int)(f[l3off] & 0x0f) * 4;
+	if (hl < sizeof(struct ip) || (size_t)l3off + hl > len)
+		return;
+	f[l3off + offsetof(struct ip, ip_sum)] = 0;
+	f[l3off + offsetof(struct ip, ip_sum) + 1] = 0;
+	c = (uint16_t)~pkt_fold(pkt_sum(f + l3off, hl, 0));
+	f[l3off + offsetof(struct ip, ip_sum)] = (uint8_t)(c >> 8);
+	f[l3off + offsetof(struct ip, ip_sum) + 1] = (uint8_t)c;
+}
+
+int
+pkt_csum_ok(const uint8_t *f, size_t len)
+{
+	struct pkt_l4 pl;
+	size_t end;
+
+	if (pkt_l4(f, len, &pl) == -1 || pkt_ip_end(f, len, &pl, &end) == -1)
+		return (-1);
+	if (!pl.pl_v6 && pkt_fold(pkt_sum(f + pl.pl_l3off,
+	    (size_t)(f[pl.pl_l3off] & 0x0f) * 4, 0)) != 0xffff)
+		return (0);
+	/* RFC 768: an IPv4 UDP checksum of 0 means none was computed. */
+	if (pl.pl_proto == IPPROTO_UDP && !pl.pl_v6 &&
+	    pkt_be16(f + pl.pl_l4off + pl.pl_csumoff) == 0)
+		return (1);
+	return (pkt_fold(pkt_sum(f + pl.pl_l4off, end - pl.pl_l4off,
+	    pkt_pseudo(f, &pl, end - pl.pl_l4off))) == 0xffff);
 }

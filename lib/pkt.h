@@ -91,4 +91,44 @@ int	pkt_tcp_hlen(const uint8_t *f, size_t len, unsigned int off);
 void	pkt_csum_complete(uint8_t *f, size_t len, unsigned int start,
 	    unsigned int off);
 
+/*
+ * pkt_sum: sum += the 16-bit big-endian words of p[0..len) (a last odd
+ * octet padded with zero), not folded: the ones' complement sum of
+ * RFC 1071 in 32 bits, to be continued or folded by pkt_fold.
+ */
+uint32_t pkt_sum(const uint8_t *p, size_t len, uint32_t sum);
+
+/* pkt_fold: fold a pkt_sum into 16 bits (not complemented). */
+uint16_t pkt_fold(uint32_t sum);
+
+/*
+ * pkt_ip_end: where the IP packet of frame f (pl from pkt_l4) ends, by
+ * its IPv4 total length or IPv6 payload length: Ethernet padding after
+ * it is not part of it.  0 with *end, or -1 if that length is past the
+ * frame or before the L4 header.
+ */
+int	pkt_ip_end(const uint8_t *f, size_t len, const struct pkt_l4 *pl,
+	    size_t *end);
+
+/*
+ * pkt_pseudo: the unfolded sum of the TCP/UDP pseudo-header of frame f
+ * (pl from pkt_l4) for an L4 length of l4len octets.
+ */
+uint32_t pkt_pseudo(const uint8_t *f, const struct pkt_l4 *pl,
+	    size_t l4len);
+
+/*
+ * pkt_ip4_csum: compute the header checksum of the IPv4 header at
+ * f[l3off].  Does nothing if the header does not fit in len octets.
+ */
+void	pkt_ip4_csum(uint8_t *f, size_t len, unsigned int l3off);
+
+/*
+ * pkt_csum_ok: verify the checksums of frame f as a receiver would:
+ * the IPv4 header's and the TCP/UDP one over the IP packet's length.
+ * Returns 1 if they are right, 0 if not, -1 if f is not an IPv4/IPv6
+ * TCP/UDP frame pkt_l4 and pkt_ip_end accept.
+ */
+int	pkt_csum_ok(const uint8_t *f, size_t len);
+
 #endif /* XENNET_PKT_H */

@@ -39,6 +39,7 @@ modprobedir		xennetd.conf	644 linux -
 initddir		xennetd		755 linux sub
 rcdir			xennetd		755 bsd   sub
 man5dir			xennetd.conf.5	644 all   -
+xenscriptsdir		vif-xennetd	755 all   -
 sysconfdir		xennetd.conf.sample 644 all -
 sysconfdir		xennetd.conf	644 all   -
 "
