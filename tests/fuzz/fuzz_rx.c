@@ -44,8 +44,6 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 {
 	struct fz *f = fz_get();
-	struct ring_features rf;
-	struct ring_config rc;
 	netif_rx_request_t *r;
 	netif_rx_response_t *rsp;
 	uint16_t ids[XN_RX_RING_SIZE];
@@ -57,22 +55,10 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 
 	if (len < 6)
 		return (0);
-	fz_features(in[0], &rf);
 	raw_prod = in[0] & 0x80;
-	ring_config_default(&rc);
-	rc.rc_rx_batch = 1 + in[1];
-	rc.rc_copy_batch = 1 + in[2];
-	rc.rc_notify = (in[3] & 1) ? RING_NOTIFY_PACKET : RING_NOTIFY_BATCH;
 	nreq = in[4];
 	nfr = in[5] % (FZ_NFRAME + 1);
-	off = 6;
-	if (raw_prod) {
-		if (len < off + 4)
-			return (0);
-		memcpy(&prod, in + off, 4);
-		off += 4;
-	}
-	if (fz_connect(f, &rc, &rf) == -1)
+	if ((off = fz_begin(f, in, len, 6, raw_prod, &prod)) == 0)
 		return (0);
 	/* netif.h: at most XN_RX_RING_SIZE requests fit */
 	for (i = 0; i < nreq && i < XN_RX_RING_SIZE && off + 6 <= len; i++) {

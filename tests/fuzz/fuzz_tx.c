@@ -42,8 +42,6 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 {
 	struct fz *f = fz_get();
-	struct ring_features rf;
-	struct ring_config rc;
 	netif_tx_request_t *r;
 	netif_tx_response_t *rsp;
 	RING_IDX i, nslot, prod;
@@ -52,21 +50,9 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 
 	if (len < 5)
 		return (0);
-	fz_features(in[0], &rf);
-	ring_config_default(&rc);
-	rc.rc_tx_batch = 1 + in[1];
-	rc.rc_copy_batch = 1 + in[2];
-	rc.rc_notify = (in[3] & 1) ? RING_NOTIFY_PACKET : RING_NOTIFY_BATCH;
 	raw_prod = in[4] & 0x80;
-	off = 5;
 	prod = 0;
-	if (raw_prod) {
-		if (len < off + 4)
-			return (0);
-		memcpy(&prod, in + off, 4);
-		off += 4;
-	}
-	if (fz_connect(f, &rc, &rf) == -1)
+	if ((off = fz_begin(f, in, len, 5, raw_prod, &prod)) == 0)
 		return (0);
 	/* netif.h: the ring holds XN_TX_RING_SIZE requests */
 	for (nslot = 0; nslot < XN_TX_RING_SIZE && off + SLOT_IN <= len &&

@@ -187,6 +187,30 @@ fz_features(uint8_t b, struct ring_features *rf)
 	rf->rf_rx_notify = (b >> 5) & 1;
 }
 
+size_t
+fz_begin(struct fz *f, const uint8_t *in, size_t len, size_t hdr, int raw,
+    RING_IDX *prod)
+{
+	struct ring_features rf;
+	struct ring_config rc;
+	size_t off = hdr;
+
+	if (len < hdr || hdr < 4 || (raw && len < hdr + 4))
+		return (0);
+	fz_features(in[0], &rf);
+	ring_config_default(&rc);
+	rc.rc_tx_batch = rc.rc_rx_batch = 1 + in[1];
+	rc.rc_copy_batch = 1 + in[2];
+	rc.rc_notify = (in[3] & 1) ? RING_NOTIFY_PACKET : RING_NOTIFY_BATCH;
+	if (raw) {
+		memcpy(prod, in + off, 4);
+		off += 4;
+	}
+	if (fz_connect(f, &rc, &rf) == -1)
+		return (0);
+	return (off);
+}
+
 int
 fz_run(struct fz *f, int (*pass)(struct ring_queue *,
     const struct ring_port *))

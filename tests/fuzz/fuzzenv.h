@@ -78,6 +78,15 @@ int		 fz_connect(struct fz *, const struct ring_config *,
 uint32_t	 fz_ref(struct fz *, const uint8_t *, int);
 /* fz_features: the negotiated features from the low 6 bits of b. */
 void		 fz_features(uint8_t, struct ring_features *);
+/*
+ * fz_begin: the head every ring input starts with — in[0] the features,
+ * in[1] the batch (tx and rx), in[2] the copy batch, in[3] bit 0 the
+ * notify policy, hdr octets in all — then, if raw, 4 octets of req_prod
+ * into *prod.  Connects the queue so.  Returns the offset of what
+ * follows, 0 if the input is too short or the engine refused.
+ */
+size_t		 fz_begin(struct fz *, const uint8_t *, size_t, size_t, int,
+		    RING_IDX *);
 /* fz_run: passes until the engine is idle or failed (at most 300). */
 int		 fz_run(struct fz *, int (*)(struct ring_queue *,
 		    const struct ring_port *));
