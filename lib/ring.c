@@ -280,6 +280,9 @@ ring_tx_waiting(const struct ring_queue *rq)
 {
 	if (!rq->rq_connected)
 		return (0);
+	/* what waits for credit is not work before the credit comes */
+	if (ring_tx_rate_wait(rq) > 0)
+		return (0);
 	return (((volatile netif_tx_sring_t *)rq->rq_tx.sring)->req_prod !=
 	    rq->rq_tx.req_cons);
 }
