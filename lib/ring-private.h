@@ -92,7 +92,7 @@ struct ring_rate {
 	uint64_t	rr_wait;	/* ns: when a waiting packet may go */
 };
 
-/* A 64 KiB GSO packet always fits in the burst (Linux's 128 KiB). */
+/* The least burst (ring-rate.c), Linux's: two 64 KiB GSO packets. */
 #define RING_RATE_BURST_MIN	(128 * 1024)
 
 struct ring_queue {

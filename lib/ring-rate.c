@@ -19,12 +19,16 @@
  * Guest transmit rate limit: the `rate' key of the vif's backend
  * directory ("BYTES,USECS", written by libxl from rate= in the vif
  * line) as a credit scheduler.  Each queue gains BYTES of credit every
- * USECS microseconds, up to a burst of max(BYTES, RING_RATE_BURST_MIN);
- * a packet is taken off the ring only when its size fits in the credit
- * left, else the pass stops there and the packet waits in the ring for
- * the next period.  Credit for whole periods that went by unused is
- * added up to the burst, so the long-run rate is BYTES per USECS and a
- * 64 KiB GSO packet always goes in the end.
+ * USECS microseconds, up to a burst of BYTES plus one largest frame
+ * (RING_FRAME_MAX), and never less than RING_RATE_BURST_MIN; a packet
+ * is taken off the ring only when its size fits in the credit left,
+ * else the pass stops there and the packet waits in the ring for the
+ * next period.  Credit for whole periods that went by unused is added
+ * up to the burst.  So a 64 KiB GSO packet always goes in the end, and
+ * the credit a period leaves because its next packet was too big is
+ * not lost (a burst of only max(BYTES, 128 KiB), as in Linux, cuts it:
+ * 64 KiB GSO packets at 125000 bytes per 50 ms got 80 % of the limit):
+ * the long-run rate is BYTES per USECS.
  */
 
 #include <sys/types.h>
@@ -64,8 +68,8 @@ ring_set_rate(struct ring_queue *rq, uint64_t bytes, uint64_t usec)
 		usec = RING_RATE_USEC_MAX;
 	rr->rr_bytes = bytes;
 	rr->rr_period = usec * 1000;
-	rr->rr_burst = bytes > RING_RATE_BURST_MIN ? bytes :
-	    RING_RATE_BURST_MIN;
+	rr->rr_burst = bytes + RING_FRAME_MAX > RING_RATE_BURST_MIN ?
+	    bytes + RING_FRAME_MAX : RING_RATE_BURST_MIN;
 	rr->rr_credit = bytes;
 	rr->rr_window = ring_clock_ns();
 }

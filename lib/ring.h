@@ -213,8 +213,8 @@ int		 ring_set_config(struct ring_queue *rq,
  * ring_set_rate: limit the guest's transmit on this queue to bytes per
  * usec microseconds, from the next pass on (0 for either: no limit).
  * A credit scheduler: the queue gains bytes of credit every usec, up to
- * a burst of max(bytes, 128 KiB) so that a 64 KiB GSO packet always
- * goes eventually; a packet larger than the credit left waits in the
+ * a burst of bytes + RING_FRAME_MAX (at least 128 KiB) so that a 64 KiB
+ * GSO packet always goes eventually and no credit is lost to big ones; a packet larger than the credit left waits in the
  * ring (ring_tx returns RING_TX_RATE).  A new limit starts with a full
  * period's credit.
  */
