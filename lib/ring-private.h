@@ -149,8 +149,6 @@ void	ring_hist_add(uint64_t *, unsigned int);
  * (the credit is taken), -1 if they must wait until rr_wait.
  */
 int	ring_rate_take(struct ring_rate *, uint64_t, uint64_t);
-/* ring_clock_ns: CLOCK_MONOTONIC in nanoseconds. */
-uint64_t ring_clock_ns(void);
 /* ring_clock_ms: a monotonic clock in milliseconds (never 0). */
 uint64_t ring_clock_ms(void);
 

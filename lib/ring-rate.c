@@ -34,7 +34,6 @@
 #include <sys/types.h>
 
 #include <stdint.h>
-#include <time.h>
 
 #include "ring.h"
 #include "ring-private.h"
@@ -42,15 +41,6 @@
 /* Beyond these a limit means nothing; they keep the arithmetic exact. */
 #define RING_RATE_BYTES_MAX	(1ULL << 40)
 #define RING_RATE_USEC_MAX	UINT32_MAX
-
-uint64_t
-ring_clock_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
-}
 
 void
 ring_set_rate(struct ring_queue *rq, uint64_t bytes, uint64_t usec)

@@ -225,6 +225,8 @@ void		 ring_set_rate(struct ring_queue *rq, uint64_t bytes,
  * tx pass (RING_TX_RATE) may go; 0 if it may now or none waits.
  */
 uint64_t	 ring_tx_rate_wait(const struct ring_queue *rq);
+/* ring_clock_ns: CLOCK_MONOTONIC in nanoseconds (the engine's clock). */
+uint64_t	 ring_clock_ns(void);
 /* ring_drop_name: the counter name of a drop reason, "?" if unknown. */
 const char	*ring_drop_name(enum ring_drop d);
 /* ring_stats_add: dst += src, field by field (for totals). */
