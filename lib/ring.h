@@ -96,7 +96,7 @@ struct ring_stats {
 	uint64_t	rs_events_tx, rs_events_rx;	/* events received */
 	uint64_t	rs_tx_passes, rs_rx_passes;
 	uint64_t	rs_tx_rate_waits;	/* passes stopped for credit */
-	uint64_t	rs_tx_rate_bytes;	/* their waiting packets' size */
+	uint64_t	rs_tx_rate_bytes;	/* their waiting packets */
 	uint64_t	rs_tx_hist[RING_HIST], rs_rx_hist[RING_HIST];
 };
 
@@ -214,9 +214,10 @@ int		 ring_set_config(struct ring_queue *rq,
  * usec microseconds, from the next pass on (0 for either: no limit).
  * A credit scheduler: the queue gains bytes of credit every usec, up to
  * a burst of bytes + RING_FRAME_MAX (at least 128 KiB) so that a 64 KiB
- * GSO packet always goes eventually and no credit is lost to big ones; a packet larger than the credit left waits in the
- * ring (ring_tx returns RING_TX_RATE).  A new limit starts with a full
- * period's credit.
+ * GSO packet always goes eventually and no credit is lost to big ones;
+ * a packet larger than the credit left waits in the ring (ring_tx
+ * returns RING_TX_RATE).  A new limit starts with a full period's
+ * credit.
  */
 void		 ring_set_rate(struct ring_queue *rq, uint64_t bytes,
 		    uint64_t usec);
