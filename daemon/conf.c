@@ -273,6 +273,7 @@ conf_vif_reload(struct xnd *x, struct vif *v)
 		v->v_conf.vc_ring = vc.vc_ring;
 		v->v_conf.vc_rate_bytes = vc.vc_rate_bytes;
 		v->v_conf.vc_rate_usec = vc.vc_rate_usec;
+		vif_rate_apply(x, v);
 		conf_vif_text(&v->v_conf, &v->v_conf.vc_ring, text,
 		    sizeof(text));
 		log_info("%s: reload: %s (from %s; %u queue%s changed live)",

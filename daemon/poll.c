@@ -41,8 +41,6 @@
 
 #include <sys/types.h>
 
-#include <time.h>
-
 #include "xennetd.h"
 
 #define POLL_WIN_MIN		8000ULL	/* ns: a window starts here */
@@ -54,10 +52,7 @@
 uint64_t
 poll_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+	return (ring_clock_ns());
 }
 
 /* poll_win_init: budget usec (0: never poll), window 0, awake. */

@@ -74,6 +74,8 @@ static void	vif_flush(evutil_socket_t, short, void *);
 static struct vif *vif_create(struct xnd *, uint32_t, uint32_t);
 static int	vif_advertise(struct xnd *, struct vif *);
 static void	vif_update(struct xnd *, struct vif *);
+static void	vif_rate(struct xnd *, struct vif *, uint64_t *, uint64_t *);
+static uint64_t	vif_rate_share(const struct vif *, uint64_t);
 static unsigned int vif_fe_queues(struct xnd *, struct vif *);
 static int	vif_fe_queue(struct xnd *, struct vif *, unsigned int,
 		    struct vif_dp *);
@@ -569,6 +571,8 @@ vif_update(struct xnd *x, struct vif *v)
 	}
 	if (vif_port_queues(v) == 0)
 		return;		/* failed at creation; wait for removal */
+	if (v->v_attached > 0)
+		vif_rate_apply(x, v);	/* `rate' may have changed */
 	fe = vif_read_state(x, v->v_fepath);
 	switch (fe) {
 	case XenbusStateClosing:
@@ -614,6 +618,96 @@ vif_update(struct xnd *x, struct vif *v)
 	default:
 		break;
 	}
+}
+
+/*
+ * vif_rate: the guest transmit limit of v, bytes per usec microseconds
+ * (0: none).  The configuration file's rate wins if it sets one (the
+ * operator's word over the toolstack's); else the backend's `rate' key,
+ * "BYTES,USECS" as libxl writes it from rate= in the vif line.  A
+ * malformed key means no limit, as in Linux, and is logged once per
+ * value written.
+ */
+static void
+vif_rate(struct xnd *x, struct vif *v, uint64_t *bytes, uint64_t *usec)
+{
+	unsigned long long b, u;
+	char buf[sizeof(v->v_rate_key)];
+	const char *comma;
+
+	*bytes = *usec = 0;
+	if (v->v_conf.vc_rate_bytes != 0) {
+		*bytes = v->v_conf.vc_rate_bytes;
+		*usec = v->v_conf.vc_rate_usec;
+		return;
+	}
+	if (store_read(x->x_xs, v->v_bepath, "rate", buf, sizeof(buf)) ==
+	    -1) {
+		if (errno != E2BIG) {
+			v->v_rate_key[0] = '\0';
+			return;
+		}
+		snprintf(buf, sizeof(buf), "(too long)");
+	} else if ((comma = strchr(buf, ',')) != NULL &&
+	    num_parsen(buf, (size_t)(comma - buf), ULLONG_MAX, &b) == 0 &&
+	    num_parse(comma + 1, UINT32_MAX, &u) == 0) {
+		snprintf(v->v_rate_key, sizeof(v->v_rate_key), "%s", buf);
+		*bytes = b;
+		*usec = u;
+		return;
+	}
+	if (strcmp(buf, v->v_rate_key) != 0)
+		log_warnx("%s: backend rate \"%s\" is not BYTES,USECS "
+		    "(USECS at most %u): no transmit limit", v->v_ifname, buf,
+		    UINT32_MAX);
+	snprintf(v->v_rate_key, sizeof(v->v_rate_key), "%s", buf);
+}
+
+/*
+ * vif_rate_share: one queue's part of the vif's limit of bytes per
+ * period.  The credit is per queue (each queue is served by its own
+ * worker thread, and sharing one credit among them would put a lock or
+ * atomics on every pass): the limit is split evenly so that the vif's
+ * total stays within it; a single flow, which uses one queue, then gets
+ * that queue's share.
+ */
+static uint64_t
+vif_rate_share(const struct vif *v, uint64_t bytes)
+{
+	uint64_t share;
+
+	if (bytes == 0 || v->v_nqueues <= 1)
+		return (bytes);
+	share = bytes / v->v_nqueues;
+	return (share > 0 ? share : 1);
+}
+
+/*
+ * vif_rate_apply: the limit of a connected vif may have changed (its
+ * `rate' key or the configuration file): give its queues the new one.
+ */
+void
+vif_rate_apply(struct xnd *x, struct vif *v)
+{
+	uint64_t bytes, usec;
+	unsigned int q;
+
+	vif_rate(x, v, &bytes, &usec);
+	if (bytes == v->v_rate_bytes && usec == v->v_rate_usec)
+		return;
+	v->v_rate_bytes = bytes;
+	v->v_rate_usec = usec;
+	for (q = 0; q < v->v_attached; q++)
+		if (worker_set_rate(v->v_worker[q], &v->v_dp[q],
+		    vif_rate_share(v, bytes), usec) == -1)
+			log_warn("%s: queue %u: cannot change its rate",
+			    v->v_ifname, q);
+	if (bytes == 0)
+		log_info("%s: guest transmit no longer limited", v->v_ifname);
+	else
+		log_info("%s: guest transmit limited to %llu bytes per %llu "
+		    "us", v->v_ifname, (unsigned long long)bytes,
+		    (unsigned long long)usec);
 }
 
 /* vif_fe_bool: a frontend feature flag, or -1 after vif_error. */
@@ -798,6 +892,11 @@ vif_connect(struct xnd *x, struct vif *v)
 	v->v_gen++;	/* reports of earlier connections no longer count */
 	clock_gettime(CLOCK_MONOTONIC, &v->v_since);
 
+	vif_rate(x, v, &v->v_rate_bytes, &v->v_rate_usec);
+	if (v->v_rate_bytes != 0)
+		log_info("%s: guest transmit limited to %llu bytes per %llu us",
+		    v->v_ifname, (unsigned long long)v->v_rate_bytes,
+		    (unsigned long long)v->v_rate_usec);
 	base = 0;
 	for (i = 1; i < x->x_nworkers; i++)
 		if (worker_nvifs(x->x_workers[i]) <
@@ -811,6 +910,8 @@ vif_connect(struct xnd *x, struct vif *v)
 		dp->dp_bpf = v->v_bpf;	/* one queue: vif_port_queues */
 		memset(&dp->dp_bpf_snap, 0, sizeof(dp->dp_bpf_snap));
 		dp->dp_ring = v->v_conf.vc_ring;
+		dp->dp_rate_bytes = vif_rate_share(v, v->v_rate_bytes);
+		dp->dp_rate_usec = v->v_rate_usec;
 		memset(&dp->dp_snap, 0, sizeof(dp->dp_snap));
 		memset(&dp->dp_pio_snap, 0, sizeof(dp->dp_pio_snap));
 		if (nq > 1)
@@ -1159,6 +1260,10 @@ vif_log_totals(struct vif *v, const struct ring_stats *s,
 	    "[%s]", v->v_ifname,
 	    (unsigned long long)s->rs_tx_passes, th,
 	    (unsigned long long)s->rs_rx_passes, rh);
+	log_info("%s: rate: tx passes stopped for credit %llu, their "
+	    "waiting packets %llu bytes", v->v_ifname,
+	    (unsigned long long)s->rs_tx_rate_waits,
+	    (unsigned long long)s->rs_tx_rate_bytes);
 }
 
 /*

@@ -57,7 +57,7 @@
 
 enum wcmd_type {
 	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_CAPTURE,
-	WCMD_QUIT
+	WCMD_SETRATE, WCMD_QUIT
 };
 
 /*
@@ -70,6 +70,7 @@ struct wcmd {
 	struct vif_dp	*wc_dp;
 	struct ring_config wc_ring;	/* WCMD_SETRING */
 	struct capq	*wc_capq;	/* WCMD_CAPTURE */
+	uint64_t	 wc_rate[2];	/* WCMD_SETRATE: bytes, usec */
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
@@ -77,7 +78,8 @@ struct wcmd {
 };
 
 static const char *const wcmd_names[] = {
-	"attach", "detach", "snapshot", "set batch", "capture", "quit"
+	"attach", "detach", "snapshot", "set batch", "capture", "set rate",
+	"quit"
 };
 
 struct worker {
@@ -115,6 +117,8 @@ static void	*worker_main(void *);
 static void	 worker_cmd(evutil_socket_t, short, void *);
 static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
 		    const struct ring_config *, struct capq *);
+static int	 worker_run_cmd(struct worker *, struct wcmd *);
+static void	 worker_do_setrate(struct vif_dp *, const uint64_t *);
 static int	 worker_do_setring(struct vif_dp *, const struct ring_config *);
 static int	 worker_do_capture(struct vif_dp *, struct capq *);
 static const struct ring_port *worker_port(struct vif_dp *);
@@ -262,8 +266,6 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
     const struct ring_config *rc, struct capq *cq)
 {
 	struct wcmd *c;
-	struct timespec ts;
-	int rv, err, waited = 0, done;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("worker %d: calloc", w->w_id);
@@ -272,6 +274,17 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
 	if (rc != NULL)
 		c->wc_ring = *rc;
 	c->wc_capq = cq;
+	return (worker_run_cmd(w, c));
+}
+
+/* worker_run_cmd: worker_run for the command c, filled in (freed here). */
+static int
+worker_run_cmd(struct worker *w, struct wcmd *c)
+{
+	enum wcmd_type type = c->wc_type;
+	struct timespec ts;
+	int rv, err, waited = 0, done;
+
 	c->wc_refs = 2;
 	if (write(w->w_cmdpipe[1], &c, sizeof(c)) != sizeof(c))
 		fatal("worker %d: command pipe", w->w_id);
@@ -287,7 +300,8 @@ worker_run(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
 		worker_stuck(w, wcmd_names[type], waited);
 		pthread_mutex_lock(&w->w_lock);
 		if ((type == WCMD_SNAPSHOT || type == WCMD_SETRING ||
-		    type == WCMD_CAPTURE) && !c->wc_done)
+		    type == WCMD_CAPTURE || type == WCMD_SETRATE) &&
+		    !c->wc_done)
 			break;
 	}
 	done = c->wc_done;
@@ -370,6 +384,9 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 		c->wc_result = worker_do_capture(c->wc_dp, c->wc_capq);
 		c->wc_errno = errno;
 		break;
+	case WCMD_SETRATE:
+		worker_do_setrate(c->wc_dp, c->wc_rate);
+		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
 		break;
@@ -429,6 +446,46 @@ int
 worker_capture(struct worker *w, struct vif_dp *dp, struct capq *cq)
 {
 	return (worker_run(w, WCMD_CAPTURE, dp, NULL, cq));
+}
+
+/*
+ * worker_set_rate: limit an attached queue's guest transmit to bytes per
+ * usec microseconds (0: no limit), from now on (ring_set_rate).  0, or
+ * -1 with ETIMEDOUT: the worker did not answer in time (the change
+ * comes when it does).
+ */
+int
+worker_set_rate(struct worker *w, struct vif_dp *dp, uint64_t bytes,
+    uint64_t usec)
+{
+	struct wcmd *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("worker %d: calloc", w->w_id);
+	c->wc_type = WCMD_SETRATE;
+	c->wc_dp = dp;
+	c->wc_rate[0] = bytes;
+	c->wc_rate[1] = usec;
+	return (worker_run_cmd(w, c));
+}
+
+/*
+ * worker_do_setrate: (worker thread) worker_set_rate's work; a packet
+ * waiting for credit gets its chance under the new limit at once.
+ */
+static void
+worker_do_setrate(struct vif_dp *dp, const uint64_t *rate)
+{
+	dp->dp_rate_bytes = rate[0];
+	dp->dp_rate_usec = rate[1];
+	if (dp->dp_rq == NULL)
+		return;
+	ring_set_rate(dp->dp_rq, rate[0], rate[1]);
+	if (dp->dp_credit_ev != NULL && evtimer_pending(dp->dp_credit_ev,
+	    NULL)) {
+		evtimer_del(dp->dp_credit_ev);
+		event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
+	}
 }
 
 /* worker_do_capture: (worker thread) worker_capture's work. */
@@ -497,6 +554,7 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	if ((dp->dp_rq = ring_new(w->w_hv, dp->dp_domid, &dp->dp_ring)) ==
 	    NULL)
 		return (-1);
+	ring_set_rate(dp->dp_rq, dp->dp_rate_bytes, dp->dp_rate_usec);
 	if (ring_connect(dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
 	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, &dp->dp_feat) == -1)
 		goto fail;
@@ -533,12 +591,14 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 		}
 	}
 	dp->dp_tx_ev = event_new(w->w_base, -1, 0, worker_tx, dp);
+	dp->dp_credit_ev = evtimer_new(w->w_base, worker_tx, dp);
 	dp->dp_rx_ev = event_new(w->w_base, -1, 0, worker_rx, dp);
 	dp->dp_tap_ev = event_new(w->w_base, dp->dp_bpf != NULL ?
 	    bpf_fd(dp->dp_bpf) : portio_fd(dp->dp_pio), EV_READ | EV_PERSIST,
 	    worker_rx, dp);
 	dp->dp_poll_ev = event_new(w->w_base, -1, 0, worker_rx, dp);
-	if (dp->dp_tx_ev == NULL || dp->dp_rx_ev == NULL ||
+	if (dp->dp_tx_ev == NULL || dp->dp_credit_ev == NULL ||
+	    dp->dp_rx_ev == NULL ||
 	    dp->dp_tap_ev == NULL || dp->dp_poll_ev == NULL) {
 		errno = ENOMEM;
 		goto fail;
@@ -590,6 +650,9 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 	w->w_nunmask = k;
 	if (dp->dp_tx_ev != NULL)
 		event_free(dp->dp_tx_ev);
+	if (dp->dp_credit_ev != NULL)
+		event_free(dp->dp_credit_ev);
+	dp->dp_credit_ev = NULL;
 	if (dp->dp_rx_ev != NULL)
 		event_free(dp->dp_rx_ev);
 	if (dp->dp_tap_ev != NULL)
@@ -1005,12 +1068,18 @@ worker_unmask(evutil_socket_t fd, short ev, void *arg)
 
 /*
  * worker_tx: (worker thread) one tx pass; queued again behind the
- * others while work remains, its port unmasked when none does.
+ * others while work remains, its port unmasked when none does.  A pass
+ * stopped by the rate limit arms dp_credit_ev for when the credit comes
+ * back, and the queue goes idle meanwhile like an empty one (its port
+ * unmasked: a shared channel's rx events still come; ring_tx_waiting
+ * says no work, so polling does not spin on the waiting packet).
  */
 static void
 worker_tx(evutil_socket_t fd, short ev, void *arg)
 {
 	struct vif_dp *dp = arg;
+	struct timeval tv;
+	uint64_t ns;
 	int rv;
 
 	if (dp->dp_failed)
@@ -1020,7 +1089,14 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 		worker_fail(dp);
 		return;
 	}
-	if (rv == 1) {
+	if (rv == RING_TX_RATE) {
+		/* round up: a timer that fires early finds no credit */
+		ns = ring_tx_rate_wait(dp->dp_rq) + 999;
+		tv.tv_sec = (time_t)(ns / 1000000000ULL);
+		tv.tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000);
+		evtimer_add(dp->dp_credit_ev, &tv);
+		worker_idle(dp, 0);
+	} else if (rv == 1) {
 		dp->dp_worked = 1;
 		event_active(dp->dp_tx_ev, EV_TIMEOUT, 0);
 	} else

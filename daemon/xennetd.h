@@ -231,6 +231,9 @@ struct vif_dp {
 	uint32_t		 dp_queue;	/* netif queue number */
 	uint64_t		 dp_gen;	/* the vif's connection */
 	struct ring_config	 dp_ring;	/* batch sizes, notify */
+	/* guest tx limit: bytes per usec (0: none) */
+	uint64_t		 dp_rate_bytes;
+	uint64_t		 dp_rate_usec;
 	int			 dp_tapfd;	/* its queue of the tap */
 	struct bpf		*dp_bpf;	/* or its bpf port (vif's) */
 	struct bpf_stats	 dp_bpf_snap;
@@ -243,6 +246,7 @@ struct vif_dp {
 	struct ring_features	 dp_feat;
 	/* worker side */
 	struct event		*dp_tx_ev;	/* deferred tx pass */
+	struct event		*dp_credit_ev;	/* tx credit back */
 	struct event		*dp_rx_ev;	/* deferred rx pass */
 	struct event		*dp_tap_ev;	/* port readable */
 	struct event		*dp_poll_ev;	/* no feature-rx-notify */
@@ -299,6 +303,10 @@ struct vif {
 	char			 v_ifname[IFNAMSIZ];
 	uint8_t			 v_mac[6];
 	struct vif_conf		 v_conf;	/* its settings */
+	char			 v_rate_key[64]; /* `rate' as last read */
+	/* the tx limit its queues share: bytes per usec (0: none) */
+	uint64_t		 v_rate_bytes;
+	uint64_t		 v_rate_usec;
 	unsigned int		 v_mtu;
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
@@ -424,6 +432,7 @@ void	vif_worker_failed(struct xnd *, const struct wfail *);
 void	vif_shutdown_all(struct xnd *);
 void	vif_log_stats(struct xnd *);
 void	vif_rewatch(struct xnd *);
+void	vif_rate_apply(struct xnd *, struct vif *);
 
 /* worker.c */
 struct worker *worker_start(struct xnd *, int);
@@ -434,6 +443,8 @@ int	worker_snapshot(struct worker *, struct vif_dp *);
 int	worker_set_ring(struct worker *, struct vif_dp *,
 	    const struct ring_config *);
 int	worker_capture(struct worker *, struct vif_dp *, struct capq *);
+int	worker_set_rate(struct worker *, struct vif_dp *, uint64_t,
+	    uint64_t);
 int	worker_nvifs(struct worker *);
 int	worker_read_failure(int, struct wfail *);
 void	worker_log_queue(const char *, unsigned int, const struct vif_dp *);

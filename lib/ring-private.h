@@ -78,6 +78,23 @@ struct ring_rxrsp {
 	} rr_u;
 };
 
+/*
+ * The transmit credit of a queue (ring_set_rate): every rr_period ns it
+ * gains rr_bytes, up to rr_burst; a packet is taken only when its size
+ * fits in rr_credit.  rr_bytes 0: no limit.
+ */
+struct ring_rate {
+	uint64_t	rr_bytes;	/* credit per period */
+	uint64_t	rr_period;	/* ns */
+	uint64_t	rr_burst;	/* the most credit held */
+	uint64_t	rr_credit;	/* bytes that may go now */
+	uint64_t	rr_window;	/* ns: start of the current period */
+	uint64_t	rr_wait;	/* ns: when a waiting packet may go */
+};
+
+/* The least burst (ring-rate.c), Linux's: two 64 KiB GSO packets. */
+#define RING_RATE_BURST_MIN	(128 * 1024)
+
 struct ring_queue {
 	struct hv		*rq_hv;
 	uint32_t		 rq_domid;
@@ -96,6 +113,7 @@ struct ring_queue {
 	uint64_t		 rq_rx_stall_at; /* ring_clock_ms(): drop it */
 	RING_IDX		 rq_rx_stall_prod; /* req_prod the timer saw */
 	struct ring_stats	 rq_stats;
+	struct ring_rate	 rq_rate;	/* guest transmit limit */
 
 	/* scratch, allocated once by ring_new */
 	hv_copy_seg		*rq_segs;
@@ -126,6 +144,11 @@ int	ring_copy_settle(struct ring_queue *);
 int	ring_notify(struct ring_queue *, int);
 /* ring_hist_add: count a batch of n in its power-of-two bucket. */
 void	ring_hist_add(uint64_t *, unsigned int);
+/*
+ * ring_rate_take: len bytes ask for credit at now (ns): 0 if they fit
+ * (the credit is taken), -1 if they must wait until rr_wait.
+ */
+int	ring_rate_take(struct ring_rate *, uint64_t, uint64_t);
 /* ring_clock_ms: a monotonic clock in milliseconds (never 0). */
 uint64_t ring_clock_ms(void);
 

@@ -334,7 +334,8 @@ ring_tx_place(const struct ring_txpkt *p, const netif_tx_request_t *reqs,
 
 /*
  * ring_tx: one transmit pass.  Returns 1 if requests remain (the budget
- * ran out: run again after the other queues had their turn), 0 if the
+ * ran out: run again after the other queues had their turn),
+ * RING_TX_RATE if the next packet waits for credit, 0 if the
  * ring is empty and the frontend will notify us, -1 if the frontend
  * broke the protocol (ring_error says how).
  */
@@ -346,7 +347,8 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 	RING_IDX prod, cons;
 	unsigned int n = 0, done = 0;
 	size_t used = 0, off = 0;
-	int rv, more = 0, notify = 0, full = 0, incomplete = 0;
+	uint64_t now = 0;
+	int rv, more = 0, notify = 0, full = 0, incomplete = 0, limited = 0;
 
 	if (!rq->rq_connected)
 		return (0);
@@ -374,6 +376,16 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 				full = 1;
 				break;
 			}
+			/* ring-rate.c: it stays in the ring until it fits */
+			if (rq->rq_rate.rr_bytes != 0 && now == 0)
+				now = ring_clock_ns();
+			if (ring_rate_take(&rq->rq_rate, p->tp_len, now) ==
+			    -1) {
+				limited = 1;
+				rq->rq_stats.rs_tx_rate_waits++;
+				rq->rq_stats.rs_tx_rate_bytes += p->tp_len;
+				break;
+			}
 		}
 		rq->rq_bad[n] = 0;
 		rq->rq_stats.rs_tx_extra_ignored += p->tp_nignored;
@@ -399,6 +411,8 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 	if (n > 0)
 		ring_hist_add(rq->rq_stats.rs_tx_hist, n);
 
+	if (limited)
+		return (RING_TX_RATE);
 	if (n == rq->rq_cfg.rc_tx_batch || full)
 		return (1);
 	if (incomplete) {

@@ -280,6 +280,9 @@ ring_tx_waiting(const struct ring_queue *rq)
 {
 	if (!rq->rq_connected)
 		return (0);
+	/* what waits for credit is not work before the credit comes */
+	if (ring_tx_rate_wait(rq) > 0)
+		return (0);
 	return (((volatile netif_tx_sring_t *)rq->rq_tx.sring)->req_prod !=
 	    rq->rq_tx.req_cons);
 }
@@ -422,15 +425,20 @@ ring_hist_add(uint64_t *hist, unsigned int n)
 	hist[b]++;
 }
 
-/* ring_clock_ms: CLOCK_MONOTONIC in milliseconds, never 0. */
 uint64_t
-ring_clock_ms(void)
+ring_clock_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 +
-	    1);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+/* ring_clock_ms: CLOCK_MONOTONIC in milliseconds, never 0. */
+uint64_t
+ring_clock_ms(void)
+{
+	return (ring_clock_ns() / 1000000 + 1);
 }
 
 /* ring_stats_add: dst += src, field by field (for totals). */

@@ -95,6 +95,8 @@ struct ring_stats {
 	uint64_t	rs_notify_tx, rs_notify_rx;	/* events sent */
 	uint64_t	rs_events_tx, rs_events_rx;	/* events received */
 	uint64_t	rs_tx_passes, rs_rx_passes;
+	uint64_t	rs_tx_rate_waits;	/* passes stopped for credit */
+	uint64_t	rs_tx_rate_bytes;	/* their waiting packets */
 	uint64_t	rs_tx_hist[RING_HIST], rs_rx_hist[RING_HIST];
 };
 
@@ -207,6 +209,25 @@ void		 ring_snapshot(const struct ring_queue *rq,
  */
 int		 ring_set_config(struct ring_queue *rq,
 		    const struct ring_config *rc);
+/*
+ * ring_set_rate: limit the guest's transmit on this queue to bytes per
+ * usec microseconds, from the next pass on (0 for either: no limit).
+ * A credit scheduler: the queue gains bytes of credit every usec, up to
+ * a burst of bytes + RING_FRAME_MAX (at least 128 KiB) so that a 64 KiB
+ * GSO packet always goes eventually and no credit is lost to big ones;
+ * a packet larger than the credit left waits in the ring (ring_tx
+ * returns RING_TX_RATE).  A new limit starts with a full period's
+ * credit.
+ */
+void		 ring_set_rate(struct ring_queue *rq, uint64_t bytes,
+		    uint64_t usec);
+/*
+ * ring_tx_rate_wait: nanoseconds until the packet that stopped the last
+ * tx pass (RING_TX_RATE) may go; 0 if it may now or none waits.
+ */
+uint64_t	 ring_tx_rate_wait(const struct ring_queue *rq);
+/* ring_clock_ns: CLOCK_MONOTONIC in nanoseconds (the engine's clock). */
+uint64_t	 ring_clock_ns(void);
 /* ring_drop_name: the counter name of a drop reason, "?" if unknown. */
 const char	*ring_drop_name(enum ring_drop d);
 /* ring_stats_add: dst += src, field by field (for totals). */
@@ -219,9 +240,12 @@ void		 ring_stats_add(struct ring_stats *dst,
  * ring_tx: one transmit pass, moving up to tx-batch guest packets to
  * port.  Returns 1 if requests remain (run it again after the other
  * queues had their turn), 0 if the ring is empty and the frontend will
- * notify, -1 if the frontend broke the protocol (ring_error says how);
- * 0 on an unconnected queue.
+ * notify, RING_TX_RATE if the next packet waits for credit (it stays in
+ * the ring: run the pass again in ring_tx_rate_wait ns; the frontend is
+ * not asked to notify), -1 if the frontend broke the protocol
+ * (ring_error says how); 0 on an unconnected queue.
  */
+#define RING_TX_RATE	2
 int		 ring_tx(struct ring_queue *rq, const struct ring_port *port);
 
 /* ring-rx.c */

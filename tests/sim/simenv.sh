@@ -10,7 +10,8 @@
 #                                namespace $SE_PFX-NAME, eth0 10.0.0.N/24,
 #                                fd00::N/64, mac 00:16:3e:00:00:N(hex);
 #                                waits until it pings dom0 (SE_GUEST_WAIT=0:
-#                                does not wait)
+#                                does not wait); more xl vif options in
+#                                $SE_VIF_OPTS (e.g. rate=10Mb/s)
 #   simenv_attach NAME DOMID     xl-sim network-attach of a second vif
 #                                (devid 1, mac 00:16:3e:00:01:02) and its
 #                                netfront-sim as eth1, 10.0.1.2/24;
@@ -87,7 +88,8 @@ simenv_guest() {
 	local name=$1 domid=$2 n=$3 mac; shift 3
 	mac=$(printf '00:16:3e:00:00:%02x' "$n")
 	in_dom0 "$SIM/xl-sim" create -n "$name" -d "$domid" \
-	    --vif "mac=$mac,bridge=xenbr0" > "$SE_DIR/xl-$name.log" 2>&1 ||
+	    --vif "mac=$mac,bridge=xenbr0${SE_VIF_OPTS:+,$SE_VIF_OPTS}" \
+	    > "$SE_DIR/xl-$name.log" 2>&1 ||
 	    return 1
 	"$SIM/netfront-sim" --xs "$XENSTORED_PATH" --simdir "$XENNET_SIM_DIR" \
 	    --domid "$domid" --netns "$SE_PFX-$name" --ip "10.0.0.$n/24" \

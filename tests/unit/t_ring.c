@@ -171,6 +171,8 @@ static void	 t_tx_grant(void);
 static void	 t_tx_wrap(void);
 static void	 t_tx_incomplete(void);
 static void	 t_tx_batch(void);
+static void	 t_rate_credit(void);
+static void	 t_tx_rate(void);
 static void	 t_rx_basic(void);
 static void	 t_rx_sg(void);
 static void	 t_rx_offload(void);
@@ -2485,6 +2487,152 @@ out:
 	vif_free(v);
 }
 
+/*
+ * The credit arithmetic of ring-rate.c on a clock of our own: a packet
+ * bigger than the credit left waits for the next period, credit comes
+ * back per period and piles up to the burst, a 64 KiB GSO packet goes
+ * even when a period brings far less.
+ */
+static void
+t_rate_credit(void)
+{
+	const uint64_t t0 = 5000000000ULL, ms = 1000000ULL;
+	const uint64_t gso = 65536 + PKT_ETH_HLEN + PKT_VLAN_LEN;
+	struct ring_rate rr;
+	int r1, r2, r3;
+
+	memset(&rr, 0, sizeof(rr));
+	ok(ring_rate_take(&rr, 1 << 20, t0) == 0,
+	    "credit: no limit: any size goes");
+
+	/* 1000 bytes per ms, a fresh period with its credit */
+	rr.rr_bytes = 1000;
+	rr.rr_period = ms;
+	rr.rr_burst = RING_RATE_BURST_MIN;
+	rr.rr_credit = 1000;
+	rr.rr_window = t0;
+	r1 = ring_rate_take(&rr, 600, t0);
+	r2 = ring_rate_take(&rr, 600, t0 + 1);
+	ok(r1 == 0 && r2 == -1 && rr.rr_credit == 400 &&
+	    rr.rr_wait == t0 + ms,
+	    "credit: 600 of 1000 go, the next 600 waits for t0 + period "
+	    "(credit %ju)", (uintmax_t)rr.rr_credit);
+	r1 = ring_rate_take(&rr, 600, t0 + ms - 1);
+	r2 = ring_rate_take(&rr, 600, t0 + ms);
+	ok(r1 == -1 && r2 == 0 && rr.rr_credit == 800 &&
+	    rr.rr_window == t0 + ms,
+	    "credit: not a ns early; at the period it goes (credit %ju)",
+	    (uintmax_t)rr.rr_credit);
+
+	/* 5000 bytes: 800 + 1000 per period; it goes at the fifth */
+	r1 = ring_rate_take(&rr, 5000, t0 + 5 * ms + ms / 2);
+	r2 = ring_rate_take(&rr, 5000, t0 + 6 * ms);
+	ok(r1 == -1 && r2 == 0 && rr.rr_credit == 800,
+	    "credit: a packet bigger than a period's credit waits until "
+	    "credit piled up for it (%d %d, credit %ju)", r1, r2,
+	    (uintmax_t)rr.rr_credit);
+
+	/* idle for long: the credit is the burst, no more */
+	r1 = ring_rate_take(&rr, 0, t0 + 3600000 * ms);
+	ok(r1 == 0 && rr.rr_credit == RING_RATE_BURST_MIN,
+	    "credit: after an hour idle it is the burst (%ju)",
+	    (uintmax_t)rr.rr_credit);
+	r1 = ring_rate_take(&rr, gso, t0 + 3600000 * ms);
+	r2 = ring_rate_take(&rr, gso, t0 + 3600000 * ms);
+	ok(r1 == 0 && r2 == -1,
+	    "credit: the burst takes one 64 KiB GSO packet at once, not two");
+
+	/* from empty, a GSO packet at 1000 bytes/ms goes after 66 ms */
+	rr.rr_credit = 0;
+	rr.rr_window = t0;
+	r1 = ring_rate_take(&rr, gso, t0 + 65 * ms);
+	r2 = ring_rate_take(&rr, gso, t0 + 66 * ms);
+	ok(r1 == -1 && r2 == 0,
+	    "credit: a 64 KiB GSO packet goes once 66 periods of 1000 "
+	    "bytes came (%d %d)", r1, r2);
+
+	/* a huge limit: no overflow, the burst is the limit itself */
+	rr.rr_bytes = rr.rr_burst = 1ULL << 40;
+	rr.rr_credit = 0;
+	rr.rr_window = t0;
+	r1 = ring_rate_take(&rr, gso, UINT64_MAX - ms);
+	r3 = rr.rr_credit == (1ULL << 40) - gso;
+	ok(r1 == 0 && r3, "credit: 2^40 bytes per period, after ages: the "
+	    "burst, no overflow");
+}
+
+/*
+ * The rate limit in a tx pass: the packet that does not fit stays in
+ * the ring (not answered, not consumed), the pass says RING_TX_RATE
+ * and when, the queue does not look busy to a poller; credit that came
+ * back (a real 20 ms period) or a lifted limit lets the rest go.
+ */
+static void
+t_tx_rate(void)
+{
+	static uint8_t pkt[600];
+	static netif_tx_response_t r[NSLOT];
+	struct ring_config rc;
+	struct tvif *v;
+	uint64_t wait;
+	unsigned int n;
+	int rv;
+
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "rate: vif connects"))
+		goto out;
+	ring_set_rate(v->v_q, 1000, 20000);	/* 1000 bytes per 20 ms */
+	fill(pkt, sizeof(pkt), 1);
+	ftx_pkt(v, pkt, sizeof(pkt), 1, 0, 0, 1, NULL, 0);
+	ftx_pkt(v, pkt, sizeof(pkt), 1, 0, 0, 2, NULL, 0);
+	ftx_pkt(v, pkt, sizeof(pkt), 1, 0, 0, 3, NULL, 0);
+	ftx_push(v);
+	rv = ring_tx(v->v_q, &v->v_rp);
+	wait = ring_tx_rate_wait(v->v_q);
+	n = ftx_rsps(v, r, NSLOT);
+	ok(rv == RING_TX_RATE && n == 1 && v->v_port.fp_nsent == 1 &&
+	    r[0].id == 1 && v->v_q->rq_tx.req_cons == 1,
+	    "rate: 600 of 1000 bytes go, the second packet stays in the "
+	    "ring (rv %d, %u answered)", rv, n);
+	ok(wait > 0 && wait <= 20000000ULL,
+	    "rate: credit comes back within the period (%ju ns)",
+	    (uintmax_t)wait);
+	ok(vst(v)->rs_tx_rate_waits == 1 && vst(v)->rs_tx_rate_bytes == 600,
+	    "rate: one pass stopped for 600 bytes, counted");
+	ok(ring_tx_waiting(v->v_q) == 0,
+	    "rate: a queue waiting for credit has no work for a poller");
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(rv == RING_TX_RATE && ftx_rsps(v, r, NSLOT) == 0 &&
+	    vst(v)->rs_tx_rate_waits == 2,
+	    "rate: a pass before the credit moves nothing");
+	usleep(25000);
+	rv = run_tx(v, NULL);
+	n = ftx_rsps(v, r, NSLOT);
+	ok(rv == 0 && n == 2 && r[0].id == 2 && r[1].id == 3 &&
+	    v->v_port.fp_nsent == 3 &&
+	    fp_sent_is(&v->v_port, 2, pkt, sizeof(pkt), NULL),
+	    "rate: a period later both waiting packets go, in order "
+	    "(rv %d, %u answered)", rv, n);
+
+	/* a lifted limit lets everything go at once */
+	ring_set_rate(v->v_q, 1000, 20000);
+	for (n = 0; n < 8; n++)
+		ftx_pkt(v, pkt, sizeof(pkt), 1, 0, 0, (uint16_t)n, NULL, 0);
+	ftx_push(v);
+	rv = ring_tx(v->v_q, &v->v_rp);
+	ok(rv == RING_TX_RATE && ftx_rsps(v, r, NSLOT) == 1,
+	    "rate: a new limit starts with one period's credit");
+	ring_set_rate(v->v_q, 0, 0);
+	ok(ring_tx_rate_wait(v->v_q) == 0, "rate: no limit, no wait");
+	rv = run_tx(v, NULL);
+	ok(rv == 0 && ftx_rsps(v, r, NSLOT) == 7 &&
+	    v->v_port.fp_nsent == 3 + 8,
+	    "rate: the limit lifted, the 7 waiting packets go");
+out:
+	vif_free(v);
+}
+
 int
 main(void)
 {
@@ -2509,6 +2657,8 @@ main(void)
 	t_tx_wrap();
 	t_tx_incomplete();
 	t_tx_batch();
+	t_rate_credit();
+	t_tx_rate();
 	t_rx_basic();
 	t_rx_sg();
 	t_rx_offload();
