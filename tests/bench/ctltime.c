@@ -165,5 +165,6 @@ main(int argc, char *argv[])
 		    ct_ms(v[i].v_dir, t0),
 		    ct_ms(v[i].v_initwait, t0), ct_ms(v[i].v_connected, t0));
 	xs_close(xs);
+	free(v);
 	return (done == n ? 0 : 1);
 }
