@@ -121,12 +121,16 @@ mkcpio "$U" "$OUT/domU.cpio.gz" "gzip -6"
 D=$OUT/dom0-root
 base_tree "$D"
 copy_mods "$D" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
-    xen-netback bridge tun
+    xen-netback bridge tun veth
 copy_bin "$D" $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xl \
     $XENBIN/xen-init-dom0 $XENBIN/libxl-save-helper $XENBIN/xenstore-control \
     $XENBIN/xentop /usr/bin/xenstore \
     /usr/bin/xenstore-{chmod,exists,list,ls,read,rm,watch,write} \
     /usr/bin/iperf3 /usr/bin/flock /usr/bin/bash
+# iproute2's ip for the bpf part (ip netns; busybox's ip has none), apart
+# from busybox's, which the rest of the dom0 keeps using
+install -D -m 755 /usr/bin/ip "$D/usr/libexec/e2e/ip"
+copy_libs "$D" /usr/bin/ip
 ln -sf /usr/bin/bash "$D/bin/bash"
 # glibc dlopen()s libgcc_s for pthread_cancel; ldd does not list it, and
 # without it xl aborts once the domain is built

@@ -22,6 +22,10 @@ DOMU_IP=10.0.0.2
 BEVIF=/local/domain/0/backend/vif
 XNPID=""
 DOMID=""
+# where pings and iperf3 to the domU run from (the bpf part: a namespace)
+# and the console log its own pings are in
+E2E_IN=""
+CONSOLE=/var/log/xen/console/guest-domu1.log
 [ -r /lab/env ] && . /lab/env
 
 e2e_check() {		# ID ok|fail|skip TEXT
@@ -123,7 +127,7 @@ e2e_xnpid() {		# the pid $INITD status names, if it says 0
 	sed -n 's/.*running (pid \([0-9]*\)).*/\1/p' /tmp/initd-status.log
 }
 e2e_domu_said() {	# PATTERN: the domU console log has a matching line
-	grep -q "$1" /var/log/xen/console/guest-domu1.log
+	grep -q "$1" $CONSOLE
 }
 e2e_bridged() {		# TAP: TAP exists and is a port of xenbr0
 	[ -e "/sys/class/net/xenbr0/brif/$1" ]
@@ -139,10 +143,11 @@ e2e_ping() {		# ID WAIT: ping the domU until a reply (<= WAIT s), then 10
 	t0=$(up)
 	while [ $i -lt "$2" ]; do
 		i=$((i + 1))
-		ping -c 1 -W 1 $DOMU_IP > /dev/null 2>&1 && { first=yes; break; }
+		$E2E_IN ping -c 1 -W 1 $DOMU_IP > /dev/null 2>&1 &&
+		    { first=yes; break; }
 	done
 	E2E_PING_T=$(up)
-	ping -c 10 -i 0.2 -W 2 $DOMU_IP > /tmp/ping.$id 2>&1
+	$E2E_IN ping -c 10 -i 0.2 -W 2 $DOMU_IP > /tmp/ping.$id 2>&1
 	rx=$(awk '/transmitted/ { print $4 }' /tmp/ping.$id)
 	if [ $first = yes ] && [ "${rx:-0}" -ge 9 ]; then
 		e2e_check $id ok "ping dom0->domU: $rx/10 replies, first" \
@@ -160,19 +165,20 @@ e2e_ping() {		# ID WAIT: ping the domU until a reply (<= WAIT s), then 10
 e2e_domu_ping() {	# ID N WAIT: the domU's ping#N to dom0 succeeded
 	local id=$1 line
 	e2e_wait "$3" e2e_domu_said "ping#$2 "
-	line=$(grep "ping#$2 " /var/log/xen/console/guest-domu1.log)
+	line=$(grep "ping#$2 " $CONSOLE)
 	case $line in
 	*first=ok*received=5/5*|*first=ok*received=4/5*)
 		e2e_check $id ok "ping domU->dom0 #$2: ${line#*dom0 }";;
 	*)
 		e2e_check $id fail "ping domU->dom0 #$2:" \
 		    "${line:-no report from the domU in $3 s}"
-		e2e_log $id /var/log/xen/console/guest-domu1.log 40;;
+		e2e_log $id $CONSOLE 40;;
 	esac
 }
 e2e_iperf() {		# ID DIRECTION-FLAG: iperf3 from dom0 to the domU's server
 	local id=$1 rc mbps
-	timeout $((IPERF_T + 30)) iperf3 -c $DOMU_IP -t "$IPERF_T" -f m $2 \
+	$E2E_IN timeout $((IPERF_T + 30)) iperf3 -c $DOMU_IP -t "$IPERF_T" \
+	    -f m $2 \
 	    --connect-timeout 5000 > /tmp/iperf.$id 2>&1
 	rc=$?
 	# with -P, the [SUM] line comes last
@@ -609,17 +615,240 @@ e2e_mq() {		# 7. a 2-vCPU domU: its netfront asks for 2 queues,
 		e2e_xs_dump mq_create
 	fi
 	e2e_stop_connected
-	e2e_xl destroy_mq destroy domu2
-	rc=$E2E_RC
-	if [ $rc = 0 ] && e2e_wait 5 e2e_clean; then
-		e2e_check mq_destroy ok "xl destroy of the 2-vCPU domU:" \
-		    "backend/vif/$DOMID empty, no vif$DOMID* interface left"
+	e2e_destroy_other mq_destroy domu2 "the 2-vCPU domU"
+}
+
+e2e_destroy_other() {	# ID NAME TEXT: xl destroy of a domU after the first;
+			# nothing of its vifs left, xennetd (if) still running
+	e2e_xl destroy_$2 destroy $2
+	if [ $E2E_RC = 0 ] && e2e_wait 5 e2e_clean &&
+	    { [ "$BACKEND" != xennetd ] || e2e_alive; }; then
+		e2e_check $1 ok "xl destroy of $3: backend/vif/$DOMID empty," \
+		    "no vif$DOMID* interface left$([ "$BACKEND" = xennetd ] &&
+		    echo ", xennetd still running")"
 	else
-		e2e_check mq_destroy fail "xl destroy of the 2-vCPU domU:" \
-		    "rc=$rc, left: [$(xenstore-list $BEVIF/$DOMID 2>&1 |
-		    tr '\n' ' ')]"
-		e2e_log mq_destroy /tmp/xl-destroy_mq.log
+		e2e_check $1 fail "xl destroy of $3: rc=$E2E_RC, left:" \
+		    "[$(xenstore-list $BEVIF/$DOMID 2>&1 | tr '\n' ' ')]," \
+		    "xennetd $(e2e_alive && echo running || echo gone)"
+		e2e_log $1 /tmp/xl-destroy_$2.log
+		[ "$BACKEND" = xennetd ] && e2e_log $1 $XNLOG
 	fi
+}
+
+e2e_xn_opts() {		# ID OPTIONS: xennetd again through $INITD, with
+			# XENNETD_OPTS=OPTIONS in /etc/default/xennetd
+	local id=$1 old=$XNPID
+	shift
+	e2e_initd stop
+	echo "XENNETD_OPTS=\"$*\"" > /etc/default/xennetd
+	e2e_initd start
+	XNPID=$(e2e_xnpid)
+	if [ $E2E_RC = 0 ] && [ -n "$XNPID" ] && [ "$XNPID" != "$old" ] &&
+	    e2e_alive; then
+		e2e_note $id "$INITD restarted xennetd with XENNETD_OPTS=\"$*\"" \
+		    "(pid $XNPID)"
+		return 0
+	fi
+	e2e_check $id fail "$INITD restart with XENNETD_OPTS=\"$*\":" \
+	    "status $E2E_RC, pid ${XNPID:-none} (was $old)"
+	e2e_log $id /tmp/initd-start.log
+	e2e_log $id $XNLOG
+	return 1
+}
+
+e2e_domu_cfg() {	# NAME VIF: /etc/xen/domU.cfg as domU NAME with vif
+			# line VIF, in /tmp/NAME.cfg
+	sed -e "s/^name .*/name = \"$1\"/" -e "s|^vif .*|vif = [ '$2' ]|" \
+	    /etc/xen/domU.cfg > /tmp/$1.cfg
+}
+
+IP2=/usr/libexec/e2e/ip	# iproute2's (build.sh): busybox's has no netns
+e2e_bpf_lan() {		# the LAN of the bpf port: veth bpf0 in dom0, its
+			# peer lan0 in namespace lan with dom0's 10.0.0.1/24
+			# (what the domU's /init pings)
+	modprobe veth &&
+	    $IP2 link add bpf0 type veth peer name lan0 &&
+	    $IP2 netns add lan &&
+	    $IP2 link set lan0 netns lan &&
+	    $IP2 link set bpf0 up &&
+	    $IP2 -n lan link set lo up &&
+	    $IP2 -n lan addr add 10.0.0.1/24 dev lan0 &&
+	    $IP2 -n lan link set lan0 up
+}
+
+e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
+			# whose vif uses vif-xennetd: no tap, no bridge
+	local t0 rc fe line id w it
+	e2e_xennetd_only bpf_start "xennetd -P bpf:bpf0" || {
+		for id in bpf_create bpf_ping bpf_ping_domU bpf_iperf_lan_domU \
+		    bpf_iperf_domU_lan bpf_counters bpf_destroy; do
+			e2e_check $id skip "bpf port # SKIP kernel netback" \
+			    "baseline"
+		done
+		return 0
+	}
+	if ! e2e_bpf_lan; then
+		e2e_check bpf_start fail "cannot make veth bpf0 and" \
+		    "namespace lan"
+		$IP2 link 2>&1 | sed 's|^|LAB: LOG bpf_start |'
+		return 1
+	fi
+	e2e_xn_opts bpf_start -v -P bpf:bpf0 || return 1
+	e2e_check bpf_start ok "xennetd -v -P bpf:bpf0 through $INITD" \
+	    "(pid $XNPID), veth bpf0 to namespace lan"
+	# the installed hotplug script, by its path (a --sysconfdir=/etc
+	# install puts it in /etc/xen/scripts, where script=vif-xennetd
+	# finds it)
+	e2e_domu_cfg domu3 "mac=00:16:3e:00:00:03,script=$VIF_XENNETD"
+	t0=$(up)
+	e2e_xl create_bpf create /tmp/domu3.cfg
+	rc=$E2E_RC
+	DOMID=$(xl domid domu3 2> /dev/null)
+	fe=/local/domain/$DOMID/device/vif/0
+	if [ $rc = 0 ] && [ -n "$DOMID" ] && e2e_wait 60 e2e_fe_connected 0 &&
+	    [ ! -e /sys/class/net/vif$DOMID.0 ]; then
+		e2e_check bpf_create ok "xl create with" \
+		    "script=vif-xennetd: domid $DOMID connected after" \
+		    "$(e2e_dt $t0 $(up)) s, no tap, hotplug-status" \
+		    "$(xenstore-read $BEVIF/$DOMID/0/hotplug-status)"
+	else
+		e2e_check bpf_create fail "xl create with script=vif-xennetd:" \
+		    "rc=$rc domid ${DOMID:-none}, frontend state" \
+		    "$(xenstore-read $fe/state 2>&1), tap:" \
+		    "$(ls -d /sys/class/net/vif$DOMID.0 2>&1)"
+		e2e_log bpf_create /tmp/xl-create_bpf.log
+		e2e_xs_dump bpf_create
+	fi
+	E2E_IN="$IP2 netns exec lan"
+	CONSOLE=/var/log/xen/console/guest-domu3.log
+	if e2e_ping bpf_ping 60; then w=60; else w=5; fi
+	e2e_domu_ping bpf_ping_domU 1 $w
+	it=$IPERF_T
+	IPERF_T=$(((it + 1) / 2))
+	e2e_iperf bpf_iperf_lan_domU "" "LAN->domU through bpf0"
+	e2e_iperf bpf_iperf_domU_lan -R "domU->LAN through bpf0"
+	IPERF_T=$it
+	E2E_IN=""
+	CONSOLE=/var/log/xen/console/guest-domu1.log
+	e2e_counters bpf_counters > /tmp/bpf.counters
+	line=$(grep "vif$DOMID.0: bpf on bpf0: " /tmp/bpf.counters | tail -n 1)
+	e2e_note bpf_counters "${line#*vif}"
+	if echo "$line" | grep -q "captured [1-9].*injected [1-9]"; then
+		e2e_check bpf_counters ok "SIGUSR1: the bpf port captured and" \
+		    "injected frames"
+	else
+		e2e_check bpf_counters fail "SIGUSR1: no bpf counters, or" \
+		    "nothing captured or injected"
+		e2e_log bpf_counters /tmp/bpf.counters
+	fi
+	e2e_destroy_other bpf_destroy domu3 "the bpf domU"
+}
+
+e2e_domu_up() {		# ID NAME VIF: xl create of domU NAME with vif line
+			# VIF, on the bridge; DOMID set
+	local t0 rc
+	e2e_domu_cfg $2 "$3"
+	t0=$(up)
+	e2e_xl create_$2 create /tmp/$2.cfg
+	rc=$E2E_RC
+	DOMID=$(xl domid $2 2> /dev/null)
+	if [ $rc = 0 ] && [ -n "$DOMID" ] && e2e_wait 60 e2e_fe_connected 0 &&
+	    e2e_wait 10 e2e_bridged vif$DOMID.0; then
+		e2e_check $1 ok "xl create of $2 ($3): domid $DOMID" \
+		    "connected after $(e2e_dt $t0 $(up)) s, on xenbr0"
+		return 0
+	fi
+	e2e_check $1 fail "xl create of $2 ($3): rc=$rc domid" \
+	    "${DOMID:-none}, frontend state $(xenstore-read \
+	    /local/domain/$DOMID/device/vif/0/state 2>&1)"
+	e2e_log $1 /tmp/xl-create_$2.log
+	e2e_xs_dump $1
+	return 1
+}
+
+RATE_MBPS=10		# the rate= of the rate domU, Mbit/s
+e2e_rate() {		# 9. a domU whose vif has rate=10Mb/s: what it sends
+			# is limited (xennetd's credit scheduler on guest
+			# transmit; with the kernel backend, xen-netback's)
+	local mbps line waits=unknown
+	if e2e_xennetd_only rate_start "xennetd with the grant-copy engine"
+	then
+		e2e_xn_opts rate_start -v || return 1
+		e2e_check rate_start ok "xennetd -v through $INITD" \
+		    "(pid $XNPID)"
+	fi
+	e2e_domu_up rate_create domu4 \
+	    "mac=00:16:3e:00:00:04,bridge=xenbr0,rate=${RATE_MBPS}Mb/s"
+	e2e_note rate_create "backend rate key" \
+	    "$(xenstore-read $BEVIF/$DOMID/0/rate 2>&1)"
+	e2e_ping rate_ping 60
+	e2e_iperf rate_iperf_domU_dom0 -R "domU->dom0 at rate=${RATE_MBPS}Mb/s"
+	mbps=$(awk '/receiver/ { for (i = 1; i < NF; i++)
+	    if ($(i + 1) == "Mbits/sec") v = $i } END { print v + 0 }' \
+	    /tmp/iperf.rate_iperf_domU_dom0)
+	lab "METRIC rate_limited_mbps=$mbps"
+	if e2e_xennetd_only rate_counters "SIGUSR1 rate counters"; then
+		e2e_counters rate_counters > /tmp/rate.counters
+		line=$(grep "vif$DOMID.0: rate: " /tmp/rate.counters |
+		    tail -n 1)
+		waits=$(echo "$line" | sed -n 's/.*for credit \([0-9]*\).*/\1/p')
+		if [ "${waits:-0}" -gt 0 ]; then
+			e2e_check rate_counters ok "SIGUSR1: $waits passes" \
+			    "stopped for credit"
+		else
+			e2e_check rate_counters fail "SIGUSR1: no pass stopped" \
+			    "for credit: ${line:-no rate line}"
+			e2e_log rate_counters /tmp/rate.counters
+		fi
+	fi
+	# 9.5-10.5 Mbit/s (the issue's bound); below it with the limiter
+	# never engaged, the path itself was slower than the limit (a
+	# loaded host under TCG): the limiter was not tested, say so
+	if awk -v m="$mbps" -v r=$RATE_MBPS \
+	    'BEGIN { exit !(m >= r * 0.95 && m <= r * 1.05) }'; then
+		e2e_check rate_limit ok "rate=${RATE_MBPS}Mb/s: the guest sent" \
+		    "$mbps Mbit/s (within 5 %)"
+	elif [ "$waits" = 0 ] && awk -v m="$mbps" -v r=$RATE_MBPS \
+	    'BEGIN { exit !(m < r * 0.95) }'; then
+		e2e_check rate_limit skip "rate=${RATE_MBPS}Mb/s: the guest" \
+		    "sent $mbps Mbit/s and was never held for credit: the" \
+		    "lab's path is slower than the limit # SKIP loaded host"
+	else
+		e2e_check rate_limit fail "rate=${RATE_MBPS}Mb/s: the guest" \
+		    "sent $mbps Mbit/s, not within 5 %"
+	fi
+	e2e_destroy_other rate_destroy domu4 "the rate domU"
+}
+
+e2e_map() {		# 10. xennetd -m map: map+memcpy instead of grant copy
+	local id it
+	e2e_xennetd_only map_start "xennetd -m map" || {
+		for id in map_create map_ping map_iperf_dom0_domU \
+		    map_iperf_domU_dom0 map_destroy; do
+			e2e_check $id skip "map engine # SKIP kernel netback" \
+			    "baseline"
+		done
+		return 0
+	}
+	e2e_xn_opts map_start -v -m map || return 1
+	if grep "xennetd\[$XNPID\]: started" $XNLOG |
+	    grep -q "copy-engine map"; then
+		e2e_check map_start ok "xennetd -v -m map through $INITD" \
+		    "(pid $XNPID): copy-engine map"
+	else
+		e2e_check map_start fail "xennetd -m map: no 'copy-engine" \
+		    "map' in its start line"
+		e2e_log map_start $XNLOG
+	fi
+	e2e_domu_up map_create domu5 "mac=00:16:3e:00:00:05,bridge=xenbr0"
+	e2e_ping map_ping 60
+	it=$IPERF_T
+	IPERF_T=$(((it + 1) / 2))
+	e2e_iperf map_iperf_dom0_domU "" "dom0->domU, map engine"
+	e2e_iperf map_iperf_domU_dom0 -R "domU->dom0, map engine"
+	IPERF_T=$it
+	e2e_counters map_counters | grep "vif$DOMID.0: hypercalls"
+	e2e_destroy_other map_destroy domu5 "the map-engine domU"
 }
 
 e2e_stop_connected() {	# xennetd_stop, xennetd_restart: stop through the
@@ -733,6 +962,9 @@ if e2e_start; then
 	fi
 	e2e_destroy
 	e2e_mq
+	e2e_bpf
+	e2e_rate
+	e2e_map
 	e2e_stop
 fi
 # the xl logs, the whole daemon log and the domU console, for the run log
@@ -742,3 +974,4 @@ for f in /tmp/xl-*.log /tmp/watch-*.log /tmp/iperf.* /tmp/xentop.[0-9] \
 done
 [ -e $XNLOG ] && sed 's|^|LAB: XNLOG |' $XNLOG
 sed 's|^|LAB: DOMU |' /var/log/xen/console/guest-domu1.log 2> /dev/null
+sed 's|^|LAB: DOMU3 |' /var/log/xen/console/guest-domu3.log 2> /dev/null
