@@ -71,11 +71,26 @@ struct wcmd {
 	struct ring_config wc_ring;	/* WCMD_SETRING */
 	struct capq	*wc_capq;	/* WCMD_CAPTURE */
 	uint64_t	 wc_rate[2];	/* WCMD_SETRATE: bytes, usec */
+	/*
+	 * WCMD_SNAPSHOT: the worker's copy, taken over by the main thread
+	 * only if it still waits (a late answer must not write what the
+	 * main thread may be reading)
+	 */
+	struct ring_stats	 wc_rs;
+	struct portio_stats	 wc_ps;
+	struct wake_stats	 wc_wk;
+	struct bpf_stats	 wc_bs;
+	struct worker_stats	 wc_ws;
+	int			 wc_have;	/* SNAP_* filled in */
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
 	int		 wc_refs;
 };
+
+#define SNAP_RING	0x01
+#define SNAP_PORTIO	0x02
+#define SNAP_BPF	0x04
 
 static const char *const wcmd_names[] = {
 	"attach", "detach", "snapshot", "set batch", "capture", "set rate",
@@ -115,6 +130,8 @@ struct worker {
 
 static void	*worker_main(void *);
 static void	 worker_cmd(evutil_socket_t, short, void *);
+static void	 worker_snap_fill(struct worker *, struct wcmd *);
+static void	 worker_snap_take(struct worker *, const struct wcmd *);
 static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
 		    const struct ring_config *, struct capq *);
 static int	 worker_run_cmd(struct worker *, struct wcmd *);
@@ -307,6 +324,8 @@ worker_run_cmd(struct worker *w, struct wcmd *c)
 	done = c->wc_done;
 	rv = c->wc_result;
 	err = c->wc_errno;
+	if (done && type == WCMD_SNAPSHOT)
+		worker_snap_take(w, c);
 	if (--c->wc_refs == 0)
 		free(c);
 	pthread_mutex_unlock(&w->w_lock);
@@ -344,6 +363,57 @@ worker_stuck(struct worker *w, const char *what, int secs)
 	    w->w_id, what, secs, off > 0 ? names : " none");
 }
 
+/*
+ * worker_snap_fill: (worker thread) WCMD_SNAPSHOT: the counters of the
+ * worker (wc_dp NULL) or of one queue, into the command.
+ */
+static void
+worker_snap_fill(struct worker *w, struct wcmd *c)
+{
+	struct vif_dp *dp = c->wc_dp;
+
+	if (dp == NULL) {
+		c->wc_ws = w->w_stats;
+		return;
+	}
+	if (dp->dp_rq != NULL) {
+		ring_snapshot(dp->dp_rq, &c->wc_rs);
+		c->wc_have |= SNAP_RING;
+	}
+	if (dp->dp_pio != NULL) {
+		c->wc_ps = *portio_stats(dp->dp_pio);
+		c->wc_have |= SNAP_PORTIO;
+	}
+	c->wc_wk = dp->dp_wk;
+	if (dp->dp_bpf != NULL && dp->dp_rq != NULL) {
+		c->wc_bs = *bpf_stats(dp->dp_bpf);
+		c->wc_have |= SNAP_BPF;
+	}
+}
+
+/*
+ * worker_snap_take: (main thread, w_lock held) a WCMD_SNAPSHOT answered
+ * in time: its copy becomes the one the main thread shows.  What the
+ * queue did not have (no ring, no port) keeps its last value.
+ */
+static void
+worker_snap_take(struct worker *w, const struct wcmd *c)
+{
+	struct vif_dp *dp = c->wc_dp;
+
+	if (dp == NULL) {
+		w->w_snap = c->wc_ws;
+		return;
+	}
+	if (c->wc_have & SNAP_RING)
+		dp->dp_snap = c->wc_rs;
+	if (c->wc_have & SNAP_PORTIO)
+		dp->dp_pio_snap = c->wc_ps;
+	dp->dp_wk_snap = c->wc_wk;
+	if (c->wc_have & SNAP_BPF)
+		dp->dp_bpf_snap = c->wc_bs;
+}
+
 /* worker_cmd: (worker thread) execute the commands in the pipe. */
 static void
 worker_cmd(evutil_socket_t fd, short ev, void *arg)
@@ -363,18 +433,7 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 		worker_do_detach(w, c->wc_dp);
 		break;
 	case WCMD_SNAPSHOT:
-		if (c->wc_dp == NULL) {
-			w->w_snap = w->w_stats;
-			break;
-		}
-		if (c->wc_dp->dp_rq != NULL)
-			ring_snapshot(c->wc_dp->dp_rq, &c->wc_dp->dp_snap);
-		if (c->wc_dp->dp_pio != NULL)
-			c->wc_dp->dp_pio_snap =
-			    *portio_stats(c->wc_dp->dp_pio);
-		c->wc_dp->dp_wk_snap = c->wc_dp->dp_wk;
-		if (c->wc_dp->dp_bpf != NULL && c->wc_dp->dp_rq != NULL)
-			c->wc_dp->dp_bpf_snap = *bpf_stats(c->wc_dp->dp_bpf);
+		worker_snap_fill(w, c);
 		break;
 	case WCMD_SETRING:
 		c->wc_result = worker_do_setring(c->wc_dp, &c->wc_ring);
