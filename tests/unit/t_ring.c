@@ -109,8 +109,8 @@ static struct simdom	*gsd;
 static struct hv	*bhv, *ghv;
 static uint32_t		 txring_ref, rxring_ref, bad_ref;
 static uint32_t		 txgref[NSLOT], rxgref[NSLOT];
-static const struct ring_features feat_all = { 1, 1, 1, 1, 1, 1 };
-static const struct ring_features feat_nosg = { 0, 0, 0, 1, 0, 1 };
+static const struct ring_features feat_all = { 1, 1, 1, 1, 1, 1, 0 };
+static const struct ring_features feat_nosg = { 0, 0, 0, 1, 0, 1, 0 };
 
 static int	 setup(void);
 static void	 fill(uint8_t *, size_t, unsigned int);
