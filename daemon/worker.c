@@ -71,7 +71,7 @@ struct wcmd {
 	struct ring_config wc_ring;	/* WCMD_SETRING */
 	struct capq	*wc_capq;	/* WCMD_CAPTURE */
 	uint64_t	 wc_rate[2];	/* WCMD_SETRATE: bytes, usec;
-					   WCMD_HEADROOM: octets */
+					 * WCMD_HEADROOM: octets */
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
@@ -119,6 +119,8 @@ static void	 worker_cmd(evutil_socket_t, short, void *);
 static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
 		    const struct ring_config *, struct capq *);
 static int	 worker_run_cmd(struct worker *, struct wcmd *);
+static int	 worker_run_nums(struct worker *, enum wcmd_type,
+		    struct vif_dp *, uint64_t, uint64_t);
 static void	 worker_do_setrate(struct vif_dp *, const uint64_t *);
 static int	 worker_do_headroom(struct vif_dp *, unsigned int);
 static int	 worker_do_setring(struct vif_dp *, const struct ring_config *);
@@ -472,14 +474,22 @@ int
 worker_set_rate(struct worker *w, struct vif_dp *dp, uint64_t bytes,
     uint64_t usec)
 {
+	return (worker_run_nums(w, WCMD_SETRATE, dp, bytes, usec));
+}
+
+/* worker_run_nums: worker_run for a command of two numbers (wc_rate). */
+static int
+worker_run_nums(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
+    uint64_t a, uint64_t b)
+{
 	struct wcmd *c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("worker %d: calloc", w->w_id);
-	c->wc_type = WCMD_SETRATE;
+	c->wc_type = type;
 	c->wc_dp = dp;
-	c->wc_rate[0] = bytes;
-	c->wc_rate[1] = usec;
+	c->wc_rate[0] = a;
+	c->wc_rate[1] = b;
 	return (worker_run_cmd(w, c));
 }
 
@@ -493,14 +503,7 @@ int
 worker_set_headroom(struct worker *w, struct vif_dp *dp,
     unsigned int headroom)
 {
-	struct wcmd *c;
-
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		fatal("worker %d: calloc", w->w_id);
-	c->wc_type = WCMD_HEADROOM;
-	c->wc_dp = dp;
-	c->wc_rate[0] = headroom;
-	return (worker_run_cmd(w, c));
+	return (worker_run_nums(w, WCMD_HEADROOM, dp, headroom, 0));
 }
 
 /* worker_do_headroom: (worker thread) worker_set_headroom's work. */

@@ -20,7 +20,8 @@
 #   se_xfer GUEST N FROM         8 MiB over TCP between dom0 and GUEST
 #                                (10.0.0.N), from FROM (dom0|guest):
 #                                "sent received" as sha256/size;
-#                                se_same "$r": the two are equal
+#                                se_same "$r": the two are equal;
+#   se_xfer_ok GUEST N           both ways, a TAP line each
 #   xnd_fds, xnd_rss, xnd_threads, xnd_maps [DOMID]
 #                                the daemon's open fds, VmRSS (kB), threads,
 #                                mappings (of DOMID's memory if given)
@@ -141,6 +142,16 @@ s.close()' "$addr" "$src"
 }
 # se_same "A B": 0 if se_xfer's two halves are equal
 se_same() { [ "${1%% *}" = "${1##* }" ]; }
+# se_xfer_ok GUEST N: se_xfer both ways, a TAP line each (tests/lib.sh)
+se_xfer_ok() {
+	local r
+	r=$(se_xfer "$1" "$2" dom0)
+	se_same "$r"
+	ok $? "8 MiB dom0 -> $1 over TCP arrive intact (${r%% *})"
+	r=$(se_xfer "$1" "$2" guest)
+	se_same "$r"
+	ok $? "8 MiB $1 -> dom0 over TCP arrive intact (${r%% *})"
+}
 
 # simenv_attach NAME DOMID: see above; the status of xl-sim network-attach
 simenv_attach() {
