@@ -237,6 +237,7 @@ ctlcmd_ring(const struct ring_config *rc)
 	ctlcmd_addu(o, "copy", rc->rc_copy_batch);
 	ctlcmd_add(o, "notify", rc->rc_notify == RING_NOTIFY_BATCH ?
 	    "batch" : "packet");
+	ctlcmd_addu(o, "rx_stall_timeout_ms", rc->rc_rx_stall_ms);
 	return (o);
 }
 

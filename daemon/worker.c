@@ -1292,10 +1292,14 @@ worker_carrier_set(struct vif_dp *dp, int on)
 	    tap_set_carrier(dp->dp_tapfd, on) == -1)
 		log_warn("%s: cannot set the tap's carrier %s", dp->dp_name,
 		    on ? "on" : "off");
-	if (throttle_take(&dp->dp_carrier_tb, throttle_now()) == 0)
-		log_info("%s: guest rx %s", dp->dp_name, on ? "ready again: "
-		    "carrier on" : "stalled (no rx buffers posted): carrier "
-		    "off, frames for it dropped");
+	if (throttle_take(&dp->dp_carrier_tb, throttle_now()) != 0)
+		return;
+	if (on)
+		log_info("%s: guest rx ready again: carrier on", dp->dp_name);
+	else
+		log_info("%s: guest rx stalled (no rx buffers posted): %sframes "
+		    "for it dropped", dp->dp_name, dp->dp_bpf == NULL ?
+		    "carrier off, " : "");
 }
 
 /*

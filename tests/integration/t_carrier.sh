@@ -55,6 +55,9 @@ ok $? "guest g2 connected"
 grep -q "vif1.0: tx-batch .*, rx-stall-timeout 1000 (from" "$LOG"
 ok $? "the vif's settings say rx-stall-timeout 1000"
 is "vif1.0 has its carrier" yes "$(carrier vif1.0)"
+is "show vifs -j: rx_stall_timeout_ms 1000, carrier true" "1000 true" \
+    "$($CTL -j show vifs | jq -r '.vifs[] | select(.name == "vif1.0") |
+    "\(.batch.rx_stall_timeout_ms) \(.carrier)"')"
 
 # a frugal guest that keeps posting is never stalled
 in_dom0 ping -q -c 200 -i 0.005 10.0.0.2 > "$SE_DIR/ping-frugal" 2>&1
