@@ -97,6 +97,8 @@ static unsigned int vif_port_queues(const struct vif *);
 static int	vif_mtu_read(struct xnd *, struct vif *, unsigned int *);
 static int	vif_fe_headroom(struct xnd *, struct vif *, unsigned int *);
 static void	vif_reconfigure(struct xnd *, struct vif *);
+static int	vif_headroom_apply(struct xnd *, struct vif *);
+static int	vif_fe_watch(struct xnd *, struct vif *, int);
 
 static struct vif *
 vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
@@ -427,12 +429,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		    strerror(errno));
 		return (v);
 	}
-	snprintf(buf, sizeof(buf), "%s/state", v->v_fepath);
 	snprintf(v->v_token, sizeof(v->v_token), "fe/%u/%u", domid, handle);
-	if (!xs_watch(x->x_xs, buf, v->v_token))
-		log_warn("vif%u.%u: cannot watch %s", domid, handle, buf);
-	else
-		v->v_watching = 1;
+	v->v_watching = vif_fe_watch(x, v, 1) == 0;
 	/* For the operator only: the hotplug script acts on these. */
 	if (store_read(x->x_xs, bepath, "bridge", bridge, sizeof(bridge)) ==
 	    -1)
@@ -571,6 +569,8 @@ vif_update(struct xnd *x, struct vif *v)
 	if (v->v_attached > 0)
 		vif_rate_apply(x, v);	/* `rate' may have changed */
 	vif_mtu_apply(x, v);		/* and `mtu' */
+	if (v->v_attached > 0 && vif_headroom_apply(x, v) == -1)
+		return;			/* vif_error: a bad xdp-headroom */
 	fe = vif_read_state(x, v->v_fepath);
 	switch (fe) {
 	case XenbusStateReconfiguring:
@@ -816,36 +816,49 @@ vif_fe_headroom(struct xnd *x, struct vif *v, unsigned int *h)
 
 /*
  * vif_reconfigure: the frontend is Reconfiguring (7): netif.h's
- * "xdp-headroom" sequence.  It wrote a new xdp-headroom; we re-read it,
+ * "xdp-headroom" sequence.  It writes a new xdp-headroom; we re-read it,
  * make every queue leave that much room before each rx frame from its
- * next pass on, and answer Reconfigured (8); when the frontend is
- * Connected again, so are we (vif_update).  Only a connected vif
- * reconfigures.
+ * next pass on (vif_headroom_apply), and answer Reconfigured (8); when
+ * the frontend is Connected again, so are we (vif_update).  Only a
+ * connected vif reconfigures.
  */
 static void
 vif_reconfigure(struct xnd *x, struct vif *v)
 {
-	unsigned int h, q;
-
 	if ((v->v_state != XenbusStateConnected &&
 	    v->v_state != XenbusStateReconfigured) || v->v_attached == 0)
 		return;
-	if (vif_fe_headroom(x, v, &h) == -1)
+	if (vif_headroom_apply(x, v) == -1)
 		return;
-	if (h != v->v_headroom) {
-		for (q = 0; q < v->v_attached; q++)
-			if (worker_set_headroom(v->v_worker[q], &v->v_dp[q],
-			    h) == -1 && errno != ETIMEDOUT) {
-				vif_error(x, v, errno, "queue %u: cannot set "
-				    "xdp-headroom %u: %s", q, h,
-				    strerror(errno));
-				return;
-			}
-		log_info("%s: xdp-headroom %u -> %u", v->v_ifname,
-		    v->v_headroom, h);
-		v->v_headroom = h;
-	}
 	vif_set_state(x, v, XenbusStateReconfigured);
+}
+
+/*
+ * vif_headroom_apply: (a connected vif) give its queues the frontend's
+ * xdp-headroom if it changed.  Linux netfront goes Reconfiguring and
+ * then writes the key: the key is watched too, and a value that comes
+ * after we answered Reconfigured still applies.  0, or -1 after
+ * vif_error.
+ */
+static int
+vif_headroom_apply(struct xnd *x, struct vif *v)
+{
+	unsigned int h, q;
+
+	if (vif_fe_headroom(x, v, &h) == -1)
+		return (-1);
+	if (h == v->v_headroom)
+		return (0);
+	for (q = 0; q < v->v_attached; q++)
+		if (worker_set_headroom(v->v_worker[q], &v->v_dp[q], h) ==
+		    -1 && errno != ETIMEDOUT) {
+			vif_error(x, v, errno, "queue %u: cannot set "
+			    "xdp-headroom %u: %s", q, h, strerror(errno));
+			return (-1);
+		}
+	log_info("%s: xdp-headroom %u -> %u", v->v_ifname, v->v_headroom, h);
+	v->v_headroom = h;
+	return (0);
 }
 
 /* vif_fe_bool: a frontend feature flag, or -1 after vif_error. */
@@ -1151,12 +1164,8 @@ vif_destroy(struct xnd *x, struct vif *v)
 static void
 vif_free(struct xnd *x, struct vif *v)
 {
-	char path[XENNETD_PATH_MAX];
-
-	if (v->v_watching) {
-		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
-		xs_unwatch(x->x_xs, path, v->v_token);
-	}
+	if (v->v_watching)
+		vif_fe_watch(x, v, 0);
 	event_free(v->v_retry_ev);
 	tap_close(&v->v_tap);
 	bpf_close(v->v_bpf);
@@ -1479,13 +1488,35 @@ void
 vif_rewatch(struct xnd *x)
 {
 	struct vif *v;
-	char path[XENNETD_PATH_MAX];
 
-	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
-		if (!v->v_watching)
-			continue;
-		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
-		if (!xs_watch(x->x_xs, path, v->v_token))
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+		if (v->v_watching)
+			vif_fe_watch(x, v, 1);
+}
+
+/*
+ * vif_fe_watch: watch (on) or stop watching the frontend keys a vif
+ * follows, with its token: its state, and its xdp-headroom, which Linux
+ * netfront writes after it went Reconfiguring.  0 if the state is
+ * watched (a failure is logged), else -1.
+ */
+static int
+vif_fe_watch(struct xnd *x, struct vif *v, int on)
+{
+	static const char *const keys[] = { "state", "xdp-headroom" };
+	char path[XENNETD_PATH_MAX];
+	size_t i;
+	int rv = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", v->v_fepath, keys[i]);
+		if (!on)
+			xs_unwatch(x->x_xs, path, v->v_token);
+		else if (!xs_watch(x->x_xs, path, v->v_token)) {
 			log_warn("%s: cannot watch %s", v->v_ifname, path);
+			if (i == 0)
+				rv = -1;
+		}
 	}
+	return (rv);
 }

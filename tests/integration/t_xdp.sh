@@ -72,12 +72,12 @@ is "the backend offers feature-xdp-headroom" 1 \
     "$(xenstore-read $BE/1/0/feature-xdp-headroom)"
 se_wait 10 grep -q "xdp-headroom 256 in force" "$SE_DIR/nf-g1.log"
 ok $? "the backend went Reconfigured: the frontend has its headroom"
-grep -q "vif1.0: state Connected -> Reconfigured" "$LOG" &&
-    grep -q "vif1.0: state Reconfigured -> Connected" "$LOG"
+se_wait 10 grep -q "vif1.0: state Reconfigured -> Connected" "$LOG" &&
+    grep -q "vif1.0: state Connected -> Reconfigured" "$LOG"
 ok $? "backend: Connected -> Reconfigured -> Connected"
 is "both ends Connected again" "4 4" "$(state 1 be) $(state 1 fe)"
-grep -q "vif1.0: xdp-headroom 0 -> 256" "$LOG"
-ok $? "the daemon logs the new headroom"
+se_wait 10 grep -q "vif1.0: xdp-headroom 0 -> 256" "$LOG"
+ok $? "the daemon applies the new headroom (written after Reconfiguring)"
 is "show vifs -j: xdp_headroom 256" 256 \
     "$($CTL -j show vifs | jq '.vifs[] | select(.name == "vif1.0") |
     .features.xdp_headroom')"
@@ -94,7 +94,8 @@ is "no response past its page" 0 "$(nfstat g1 rx_err_offset)"
 # most of the page as headroom: the first buffer holds 96 octets
 simenv_guest g2 2 3 --xdp-headroom 4000
 ok $? "guest g2 connected, asks for xdp-headroom 4000"
-se_wait 10 grep -q "xdp-headroom 4000 in force" "$SE_DIR/nf-g2.log"
+se_wait 10 grep -q "xdp-headroom 4000 in force" "$SE_DIR/nf-g2.log" &&
+    se_wait 10 grep -q "vif2.0: xdp-headroom 0 -> 4000" "$LOG"
 ok $? "it has it"
 is "pings of 56, 1472 and 8000 octets to g2: no loss" "0 0 0" \
     "$(pingloss dom0 10.0.0.3 56) $(pingloss dom0 10.0.0.3 1472) \
@@ -105,7 +106,8 @@ is "g2: no frame without its headroom" 0 "$(nfstat g2 rx_err_headroom)"
 # without feature-sg a frame must fit in what the headroom leaves
 simenv_guest g3 3 4 --xdp-headroom 256 --no-sg
 ok $? "guest g3 (no feature-sg) connected, asks for xdp-headroom 256"
-se_wait 10 grep -q "xdp-headroom 256 in force" "$SE_DIR/nf-g3.log"
+se_wait 10 grep -q "xdp-headroom 256 in force" "$SE_DIR/nf-g3.log" &&
+    se_wait 10 grep -q "vif3.0: xdp-headroom 0 -> 256" "$LOG"
 ok $? "it has it"
 is "1472-octet pings to g3 (1514-octet frames): no loss" 0 \
     "$(pingloss dom0 10.0.0.4 1472)"

@@ -645,16 +645,17 @@ nf_xs_shutdown(struct nf *nf)
 
 /*
  * nf_xs_xdp: (--xdp-headroom) what Linux xen-netfront does when an XDP
- * program is attached: write xdp-headroom and go Reconfiguring; the
- * backend answers Reconfigured once it leaves that much room before each
- * rx frame (netif.h "xdp-headroom"), and we go Connected again.
+ * program is attached: go Reconfiguring, then write xdp-headroom (in
+ * that order, as it does); the backend answers Reconfigured and leaves
+ * that much room before each rx frame (netif.h "xdp-headroom"), and we
+ * go Connected again.
  */
 static void
 nf_xs_xdp(struct nf *nf)
 {
-	if (nf_xs_printf(nf, XBT_NULL, "xdp-headroom", "%u",
-	    nf->nf_o.o_xdp_headroom) == -1 ||
-	    nf_xs_state(nf, XenbusStateReconfiguring) == -1) {
+	if (nf_xs_state(nf, XenbusStateReconfiguring) == -1 ||
+	    nf_xs_printf(nf, XBT_NULL, "xdp-headroom", "%u",
+	    nf->nf_o.o_xdp_headroom) == -1) {
 		slog_warnx("cannot ask for xdp-headroom %u",
 		    nf->nf_o.o_xdp_headroom);
 		return;
