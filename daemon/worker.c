@@ -1054,6 +1054,7 @@ worker_poll(evutil_socket_t fd, short ev, void *arg)
 				worker_poll_end(dp, now);
 				continue;
 			}
+			worker_carrier(dp);	/* it may have posted */
 			if (ready) {
 				event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
 				dp->dp_worked = 1;
@@ -1213,6 +1214,7 @@ worker_rx_arm(struct vif_dp *dp)
 		worker_fail(dp);
 		return;
 	}
+	worker_carrier(dp);
 	if (ready && worker_held(dp) > 0) {
 		/* frames already read, and room for them: another pass */
 		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);

@@ -47,9 +47,9 @@ nfstat() {
 # pingloss WHERE DST SIZE: loss % of 10 pings of SIZE octets
 pingloss() {
 	if [ "$1" = dom0 ]; then
-		in_dom0 ping -q -c 10 -i 0.05 -W 1 -s "$3" "$2"
+		in_dom0 ping -q -c 10 -i 0.05 -W 3 -s "$3" "$2"
 	else
-		in_guest "$1" ping -q -c 10 -i 0.05 -W 1 -s "$3" "$2"
+		in_guest "$1" ping -q -c 10 -i 0.05 -W 3 -s "$3" "$2"
 	fi > "$SE_DIR/ping-$1-$2-$3" 2>&1
 	ping_loss "$SE_DIR/ping-$1-$2-$3"
 }

@@ -304,6 +304,7 @@ static void
 nf_xs_update(struct nf *nf)
 {
 	char buf[16];
+	unsigned int i;
 	int be;
 
 	if (nf->nf_exit)
@@ -357,6 +358,13 @@ nf_xs_update(struct nf *nf)
 		/* netif.h: the backend took xdp-headroom; we are done */
 		if (nf->nf_phase == NF_CONNECTED && nf->nf_xdp == 1 &&
 		    nf_xs_state(nf, XenbusStateConnected) == 0) {
+			/*
+			 * What it answered before it took the headroom is
+			 * in the rings by now: consume it first, then
+			 * expect the headroom in every frame.
+			 */
+			for (i = 0; i < nf->nf_nqueues; i++)
+				nf_rx_poll(nf->nf_q[i]);
 			nf->nf_xdp = 2;
 			nf->nf_headroom = nf->nf_o.o_xdp_headroom;
 			slog_info("xdp-headroom %u in force",

@@ -122,7 +122,7 @@ se_xfer() {
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 5300)); s.listen(1); s.settimeout(30)
+s.bind((sys.argv[1], 5300)); s.listen(1); s.settimeout(60)
 c, _ = s.accept(); c.settimeout(30)
 with open(sys.argv[2], "wb") as f:
     while True:
@@ -132,8 +132,13 @@ with open(sys.argv[2], "wb") as f:
 	srv=$!
 	sleep 0.5
 	$from python3 -c '
-import socket, sys
-s = socket.create_connection((sys.argv[1], 5300), timeout=30)
+import socket, sys, time
+for i in range(200):	# the server may take a while to listen
+    try:
+        s = socket.create_connection((sys.argv[1], 5300), timeout=30)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
 with open(sys.argv[2], "rb") as f: s.sendall(f.read())
 s.close()' "$addr" "$src"
 	wait "$srv"
@@ -144,13 +149,15 @@ s.close()' "$addr" "$src"
 se_same() { [ "${1%% *}" = "${1##* }" ]; }
 # se_xfer_ok GUEST N: se_xfer both ways, a TAP line each (tests/lib.sh)
 se_xfer_ok() {
-	local r
-	r=$(se_xfer "$1" "$2" dom0)
-	se_same "$r"
-	ok $? "8 MiB dom0 -> $1 over TCP arrive intact (${r%% *})"
-	r=$(se_xfer "$1" "$2" guest)
-	se_same "$r"
-	ok $? "8 MiB $1 -> dom0 over TCP arrive intact (${r%% *})"
+	local r d from to
+	for d in dom0 guest; do
+		from=$d to=$1
+		[ "$d" = guest ] && from=$1 to=dom0
+		r=$(se_xfer "$1" "$2" "$d")
+		se_same "$r"
+		ok $? "8 MiB $from -> $to over TCP arrive intact (${r%% *})"
+		se_same "$r" || diag "received: ${r##* }"
+	done
 }
 
 # simenv_attach NAME DOMID: see above; the status of xl-sim network-attach
