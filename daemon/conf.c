@@ -124,6 +124,8 @@ conf_vif_merge(struct vif_conf *vc, const struct vif_conf *o,
 		vc->vc_ring.rc_copy_batch = o->vc_ring.rc_copy_batch;
 	if (set & CONF_NOTIFY)
 		vc->vc_ring.rc_notify = o->vc_ring.rc_notify;
+	if (set & CONF_STALL)
+		vc->vc_ring.rc_rx_stall_ms = o->vc_ring.rc_rx_stall_ms;
 	if (set & CONF_PORT) {
 		vc->vc_port = o->vc_port;
 		memcpy(vc->vc_port_if, o->vc_port_if, sizeof(vc->vc_port_if));
@@ -223,11 +225,13 @@ conf_vif_text(const struct vif_conf *vc, const struct ring_config *rc,
 	else
 		snprintf(rate, sizeof(rate), "none");
 	snprintf(buf, len, "tx-batch %u rx-batch %u copy-batch %u notify %s, "
-	    "port %s%s%s, mtu %s, rate %s", rc->rc_tx_batch, rc->rc_rx_batch,
-	    rc->rc_copy_batch, conf_notify_name(rc->rc_notify),
+	    "port %s%s%s, mtu %s, rate %s, rx-stall-timeout %u",
+	    rc->rc_tx_batch, rc->rc_rx_batch, rc->rc_copy_batch,
+	    conf_notify_name(rc->rc_notify),
 	    vc->vc_port == PORT_BPF ? "bpf" : "tap",
 	    vc->vc_port == PORT_BPF ? " on " : "",
-	    vc->vc_port == PORT_BPF ? vc->vc_port_if : "", mtu, rate);
+	    vc->vc_port == PORT_BPF ? vc->vc_port_if : "", mtu, rate,
+	    rc->rc_rx_stall_ms);
 }
 
 /*
@@ -247,8 +251,8 @@ conf_log_vif(const struct vif *v)
 /*
  * conf_vif_reload: vif v's settings under the reloaded configuration:
  * batch sizes, notify policy and rate change now, on every attached
- * queue (worker_set_ring: traffic goes on); a new port or MTU needs the
- * vif to be created again, which is logged.
+ * queue (worker_set_ring: traffic goes on), and so does the tap's MTU;
+ * a new port needs the vif to be created again, which is logged.
  */
 static void
 conf_vif_reload(struct xnd *x, struct vif *v)
@@ -285,9 +289,11 @@ conf_vif_reload(struct xnd *x, struct vif *v)
 		    "created again", v->v_ifname,
 		    vc.vc_port == PORT_BPF ? "bpf on " : "tap",
 		    vc.vc_port_if);
-	if (vc.vc_mtu != v->v_conf.vc_mtu)
-		log_info("%s: reload: mtu %u applies when the vif is created "
-		    "again", v->v_ifname, vc.vc_mtu);
+	if (vc.vc_mtu != v->v_conf.vc_mtu) {
+		/* 0: the toolstack's key again */
+		v->v_conf.vc_mtu = vc.vc_mtu;
+		vif_mtu_apply(x, v);
+	}
 }
 
 /*
@@ -372,6 +378,7 @@ conf_print(const struct xnd_config *c)
 	printf("tx-batch %u\nrx-batch %u\ncopy-batch %u\nnotify %s\n",
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch, conf_notify_name(c->xc_ring.rc_notify));
+	printf("rx-stall-timeout %u\n", c->xc_ring.rc_rx_stall_ms);
 	printf("poll-budget %u\n", c->xc_poll_usec);
 	if (c->xc_workers > 0)
 		printf("workers %d\n", c->xc_workers);
@@ -417,6 +424,9 @@ conf_print(const struct xnd_config *c)
 		if (b->cb_set & CONF_NOTIFY)
 			printf("\tnotify %s\n",
 			    conf_notify_name(vc->vc_ring.rc_notify));
+		if (b->cb_set & CONF_STALL)
+			printf("\trx-stall-timeout %u\n",
+			    vc->vc_ring.rc_rx_stall_ms);
 		if ((b->cb_set & CONF_PORT) && vc->vc_port == PORT_BPF)
 			conf_print_str("\tport bpf on ", vc->vc_port_if, "\n");
 		else if (b->cb_set & CONF_PORT)

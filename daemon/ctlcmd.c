@@ -56,7 +56,9 @@ static const struct {
 	CTLCMD_F("events_tx", rs_events_tx),
 	CTLCMD_F("events_rx", rs_events_rx),
 	CTLCMD_F("tx_passes", rs_tx_passes),
-	CTLCMD_F("rx_passes", rs_rx_passes)
+	CTLCMD_F("rx_passes", rs_rx_passes),
+	CTLCMD_F("rx_carrier_off", rs_rx_carrier_off),
+	CTLCMD_F("rx_carrier_on", rs_rx_carrier_on)
 #undef CTLCMD_F
 };
 
@@ -235,6 +237,7 @@ ctlcmd_ring(const struct ring_config *rc)
 	ctlcmd_addu(o, "copy", rc->rc_copy_batch);
 	ctlcmd_add(o, "notify", rc->rc_notify == RING_NOTIFY_BATCH ?
 	    "batch" : "packet");
+	ctlcmd_addu(o, "rx_stall_timeout_ms", rc->rc_rx_stall_ms);
 	return (o);
 }
 
@@ -271,6 +274,8 @@ ctlcmd_vifs(struct xnd *x)
 			json_object_object_add(e, "port", p);
 		}
 		ctlcmd_addu(e, "mtu", v->v_mtu);
+		ctlcmd_addb(e, "carrier", __atomic_load_n(&v->v_stalled,
+		    __ATOMIC_ACQUIRE) == 0);
 		ctlcmd_addu(e, "queues", v->v_attached);
 		ctlcmd_addb(e, "failed", v->v_failed);
 		if (v->v_attached > 0 &&
@@ -282,6 +287,7 @@ ctlcmd_vifs(struct xnd *x)
 			ctlcmd_addb(f, "csum", rf->rf_csum);
 			ctlcmd_addb(f, "ipv6_csum", rf->rf_csum6);
 			ctlcmd_addb(f, "rx_notify", rf->rf_rx_notify);
+			ctlcmd_addu(f, "xdp_headroom", v->v_headroom);
 			json_object_object_add(e, "features", f);
 		}
 		json_object_object_add(e, "batch",

@@ -127,7 +127,7 @@ static int	 ifname_ok(const char *);
 
 %token	BATCH BPF CAPTUREDIR COPYBATCH DOMAIN INCLUDE LOGLEVEL MAC
 %token	MAXQUEUES MTU NONE NOTIFY ON PACKET PER POLLBUDGET PORT PORTIO RATE
-%token	RXBATCH SYSCALL TAP TXBATCH URING VIF WORKERS
+%token	RXBATCH RXSTALL SYSCALL TAP TXBATCH URING VIF WORKERS
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -221,6 +221,15 @@ vifopt		: TXBATCH NUMBER {
 			if (range("copy-batch", $2, 1, RING_COPY_MAX) == 0 &&
 			    settable(CONF_COPY, "copy-batch") == 0)
 				VC->vc_ring.rc_copy_batch = (unsigned int)$2;
+		}
+		| RXSTALL NUMBER {
+			if ($2 != 0 && ($2 < RING_RX_CARRIER_MIN ||
+			    $2 > RING_RX_CARRIER_MAX))
+				yyerror("rx-stall-timeout %lld is out of range "
+				    "(0: never, or %d-%d ms)", $2,
+				    RING_RX_CARRIER_MIN, RING_RX_CARRIER_MAX);
+			else if (settable(CONF_STALL, "rx-stall-timeout") == 0)
+				VC->vc_ring.rc_rx_stall_ms = (unsigned int)$2;
 		}
 		| NOTIFY BATCH {
 			if (settable(CONF_NOTIFY, "notify") == 0)
@@ -358,6 +367,7 @@ static const struct keyword {
 	{ "port-io",		PORTIO },
 	{ "rate",		RATE },
 	{ "rx-batch",		RXBATCH },
+	{ "rx-stall-timeout",	RXSTALL },
 	{ "syscall",		SYSCALL },
 	{ "tap",		TAP },
 	{ "tx-batch",		TXBATCH },

@@ -54,6 +54,7 @@
 
 static int	tap_ifreq(const char *, unsigned long, struct ifreq *);
 static int	tap_queue_fd(const char *, char *, size_t);
+static int	tap_name(int, char *);
 
 /* tap_ifreq: one SIOC* ioctl on an AF_INET datagram socket. */
 static int
@@ -217,4 +218,65 @@ tap_set_offload(int fd, const struct ring_features *rf)
 			off |= TUN_F_TSO6;
 	}
 	return (ioctl(fd, TUNSETOFFLOAD, off));
+}
+
+/* tap_name: the tap's name now (a hotplug script may have renamed it). */
+static int
+tap_name(int fd, char *name)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr) == -1)
+		return (-1);
+	memcpy(name, ifr.ifr_name, IFNAMSIZ);
+	name[IFNAMSIZ - 1] = '\0';
+	return (0);
+}
+
+/*
+ * tap_set_mtu: the MTU of the tap whose queue fd is given, whatever it
+ * is called now.  0 or -1 with errno.
+ */
+int
+tap_set_mtu(int fd, unsigned int mtu)
+{
+	struct ifreq ifr;
+	char name[IFNAMSIZ];
+
+	if (tap_name(fd, name) == -1)
+		return (-1);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_mtu = (int)mtu;
+	return (tap_ifreq(name, SIOCSIFMTU, &ifr));
+}
+
+/*
+ * tap_set_carrier: the carrier of the tap whose queue fd is given, on
+ * (1) or off (0): TUNSETCARRIER (Linux 4.11).  A kernel without it gets
+ * the link taken down and up instead (IFF_UP), which a bridge also sees.
+ * 0 or -1 with errno.
+ */
+int
+tap_set_carrier(int fd, int on)
+{
+	struct ifreq ifr;
+	char name[IFNAMSIZ];
+
+#ifdef TUNSETCARRIER
+	if (ioctl(fd, TUNSETCARRIER, &on) == 0)
+		return (0);
+	if (errno != EINVAL && errno != ENOTTY)
+		return (-1);
+#endif
+	if (tap_name(fd, name) == -1)
+		return (-1);
+	memset(&ifr, 0, sizeof(ifr));
+	if (tap_ifreq(name, SIOCGIFFLAGS, &ifr) == -1)
+		return (-1);
+	if (on)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	return (tap_ifreq(name, SIOCSIFFLAGS, &ifr));
 }

@@ -94,6 +94,11 @@ static int	vif_may_connect(struct vif *);
 static void	vif_retry(evutil_socket_t, short, void *);
 static int	vif_quiet(struct vif *);
 static unsigned int vif_port_queues(const struct vif *);
+static int	vif_mtu_read(struct xnd *, struct vif *, unsigned int *);
+static int	vif_fe_headroom(struct xnd *, struct vif *, unsigned int *);
+static void	vif_reconfigure(struct xnd *, struct vif *);
+static int	vif_headroom_apply(struct xnd *, struct vif *);
+static int	vif_fe_watch(struct xnd *, struct vif *, int);
 
 static struct vif *
 vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
@@ -371,6 +376,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		v->v_dp[q].dp_domid = domid;
 		v->v_dp[q].dp_handle = handle;
 		v->v_dp[q].dp_queue = q;
+		v->v_dp[q].dp_stalled = &v->v_stalled;
 		v->v_dp[q].dp_tapfd = -1;
 		v->v_dp[q].dp_port_tx = v->v_dp[q].dp_port_rx = -1;
 	}
@@ -401,16 +407,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		log_warnx("vif%u.%u: ignoring invalid mac \"%s\"", domid,
 		    handle, buf);
 	conf_vif(x, domid, handle, v->v_mac, &v->v_conf);
-	v->v_mtu = 1500;
-	if (store_read_uint(x->x_xs, bepath, "mtu", 65535, &u) == 0) {
-		if (u >= 68)
-			v->v_mtu = (unsigned int)u;
-		else
-			log_warnx("vif%u.%u: ignoring invalid mtu %lu", domid,
-			    handle, u);
-	}
-	if (v->v_conf.vc_mtu != 0)
-		v->v_mtu = v->v_conf.vc_mtu;	/* the configuration's */
+	if (vif_mtu_read(x, v, &v->v_mtu) == -1)
+		v->v_mtu = 1500;
 	if (v->v_conf.vc_port == PORT_BPF) {
 		/* no tap: the guest's frames go onto an existing interface */
 		if ((v->v_bpf = bpf_open(v->v_conf.vc_port_if, v->v_mac,
@@ -431,12 +429,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		    strerror(errno));
 		return (v);
 	}
-	snprintf(buf, sizeof(buf), "%s/state", v->v_fepath);
 	snprintf(v->v_token, sizeof(v->v_token), "fe/%u/%u", domid, handle);
-	if (!xs_watch(x->x_xs, buf, v->v_token))
-		log_warn("vif%u.%u: cannot watch %s", domid, handle, buf);
-	else
-		v->v_watching = 1;
+	v->v_watching = vif_fe_watch(x, v, 1) == 0;
 	/* For the operator only: the hotplug script acts on these. */
 	if (store_read(x->x_xs, bepath, "bridge", bridge, sizeof(bridge)) ==
 	    -1)
@@ -466,6 +460,7 @@ vif_advertise(struct xnd *x, struct vif *v)
 		"feature-sg=1", "feature-gso-tcpv4=1", "feature-gso-tcpv6=1",
 		"feature-ipv6-csum-offload=1", "feature-rx-copy=1",
 		"feature-rx-flip=0", "feature-split-event-channels=1",
+		"feature-xdp-headroom=1",
 	};
 	char key[64];
 	const char *eq;
@@ -573,8 +568,14 @@ vif_update(struct xnd *x, struct vif *v)
 		return;		/* failed at creation; wait for removal */
 	if (v->v_attached > 0)
 		vif_rate_apply(x, v);	/* `rate' may have changed */
+	vif_mtu_apply(x, v);		/* and `mtu' */
+	if (v->v_attached > 0 && vif_headroom_apply(x, v) == -1)
+		return;			/* vif_error: a bad xdp-headroom */
 	fe = vif_read_state(x, v->v_fepath);
 	switch (fe) {
+	case XenbusStateReconfiguring:
+		vif_reconfigure(x, v);
+		break;
 	case XenbusStateClosing:
 		vif_disconnect(x, v);
 		if (v->v_state != XenbusStateClosing &&
@@ -604,6 +605,12 @@ vif_update(struct xnd *x, struct vif *v)
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
+		if (fe == XenbusStateConnected &&
+		    v->v_state == XenbusStateReconfigured) {
+			/* netif.h: reconfigured, the frontend is back */
+			vif_set_state(x, v, XenbusStateConnected);
+			break;
+		}
 		if (v->v_state != XenbusStateInitWait || v->v_failed)
 			break;
 		/* libxl: wait for the hotplug script before connecting. */
@@ -708,6 +715,150 @@ vif_rate_apply(struct xnd *x, struct vif *v)
 		log_info("%s: guest transmit limited to %llu bytes per %llu "
 		    "us", v->v_ifname, (unsigned long long)bytes,
 		    (unsigned long long)usec);
+}
+
+/*
+ * vif_mtu_read: the vif's MTU into *mtu: the configuration's if it sets
+ * one, else the toolstack's `mtu' key in the backend directory (libxl
+ * writes mtu= of the vif line there); 0, or -1 if neither gives one.  A
+ * key out of CONF_MTU_MIN..CONF_MTU_MAX is logged once per value.
+ */
+static int
+vif_mtu_read(struct xnd *x, struct vif *v, unsigned int *mtu)
+{
+	char buf[32];
+	unsigned long u;
+
+	if (v->v_conf.vc_mtu != 0) {
+		*mtu = v->v_conf.vc_mtu;
+		return (0);
+	}
+	if (store_read_uint(x->x_xs, v->v_bepath, "mtu", CONF_MTU_MAX,
+	    &u) == 0) {
+		if (u >= CONF_MTU_MIN) {
+			v->v_mtu_bad[0] = '\0';
+			*mtu = (unsigned int)u;
+			return (0);
+		}
+	} else if (errno == ENOENT)
+		return (-1);
+	if (store_read(x->x_xs, v->v_bepath, "mtu", buf, sizeof(buf)) == -1)
+		snprintf(buf, sizeof(buf), "(unreadable)");
+	if (strcmp(buf, v->v_mtu_bad) != 0)
+		log_warnx("vif%u.%u: ignoring invalid mtu \"%s\" (not %u..%u)",
+		    v->v_domid, v->v_handle, buf, CONF_MTU_MIN, CONF_MTU_MAX);
+	snprintf(v->v_mtu_bad, sizeof(v->v_mtu_bad), "%s", buf);
+	return (-1);
+}
+
+/*
+ * vif_mtu_apply: the toolstack changed the `mtu' key (or the vif was
+ * re-derived, or the configuration reloaded): give the tap the new MTU
+ * at once, connected or not.
+ * Linux xen-netback does not watch the key (the toolstack sets its vif's
+ * MTU); we do, as for `rate'.  A bpf port's MTU is fixed when the vif is
+ * created; a key that goes away or goes bad keeps the MTU in force.
+ */
+void
+vif_mtu_apply(struct xnd *x, struct vif *v)
+{
+	unsigned int mtu;
+
+	if (vif_mtu_read(x, v, &mtu) == -1 || mtu == v->v_mtu)
+		return;
+	if (v->v_bpf != NULL || v->v_tap.tp_nfd == 0) {
+		if (v->v_mtu_pending != mtu)
+			log_info("%s: mtu %u applies when the vif is created "
+			    "again (bpf port)", v->v_ifname, mtu);
+		v->v_mtu_pending = mtu;
+		return;
+	}
+	if (tap_set_mtu(v->v_tap.tp_fd[0], mtu) == -1) {
+		if (v->v_mtu_pending != mtu)
+			log_warn("%s: cannot set mtu %u", v->v_ifname, mtu);
+		v->v_mtu_pending = mtu;
+		return;
+	}
+	log_info("%s: mtu %u -> %u", v->v_ifname, v->v_mtu, mtu);
+	v->v_mtu = mtu;
+	v->v_mtu_pending = 0;
+}
+
+/*
+ * vif_fe_headroom: the frontend's xdp-headroom (0 if absent) into *h;
+ * 0, or -1 after vif_error.  netif.h (Linux's copy, "xdp-headroom"):
+ * at most XEN_NETIF_MAX_XDP_HEADROOM (0x7FFF) octets; we also need room
+ * for data in the first rx buffer, a page.
+ */
+static int
+vif_fe_headroom(struct xnd *x, struct vif *v, unsigned int *h)
+{
+	unsigned long u;
+
+	*h = 0;
+	if (store_read_uint(x->x_xs, v->v_fepath, "xdp-headroom",
+	    RING_RX_HEADROOM_MAX, &u) == -1) {
+		if (errno == ENOENT)
+			return (0);
+		vif_error(x, v, EINVAL, "frontend xdp-headroom is %s (at "
+		    "most %u)", store_why(errno), RING_RX_HEADROOM_MAX);
+		return (-1);
+	}
+	if (u >= RING_RX_HEADROOM_LIMIT) {
+		vif_error(x, v, EINVAL, "frontend xdp-headroom %lu leaves no "
+		    "room for data in a %u-octet rx buffer", u,
+		    RING_RX_HEADROOM_LIMIT);
+		return (-1);
+	}
+	*h = (unsigned int)u;
+	return (0);
+}
+
+/*
+ * vif_reconfigure: the frontend is Reconfiguring (7): netif.h's
+ * "xdp-headroom" sequence.  It writes a new xdp-headroom; we re-read it,
+ * make every queue leave that much room before each rx frame from its
+ * next pass on (vif_headroom_apply), and answer Reconfigured (8); when
+ * the frontend is Connected again, so are we (vif_update).  Only a
+ * connected vif reconfigures.
+ */
+static void
+vif_reconfigure(struct xnd *x, struct vif *v)
+{
+	if ((v->v_state != XenbusStateConnected &&
+	    v->v_state != XenbusStateReconfigured) || v->v_attached == 0)
+		return;
+	if (vif_headroom_apply(x, v) == -1)
+		return;
+	vif_set_state(x, v, XenbusStateReconfigured);
+}
+
+/*
+ * vif_headroom_apply: (a connected vif) give its queues the frontend's
+ * xdp-headroom if it changed.  Linux netfront goes Reconfiguring and
+ * then writes the key: the key is watched too, and a value that comes
+ * after we answered Reconfigured still applies.  0, or -1 after
+ * vif_error.
+ */
+static int
+vif_headroom_apply(struct xnd *x, struct vif *v)
+{
+	unsigned int h, q;
+
+	if (vif_fe_headroom(x, v, &h) == -1)
+		return (-1);
+	if (h == v->v_headroom)
+		return (0);
+	for (q = 0; q < v->v_attached; q++)
+		if (worker_set_headroom(v->v_worker[q], &v->v_dp[q], h) ==
+		    -1 && errno != ETIMEDOUT) {
+			vif_error(x, v, errno, "queue %u: cannot set "
+			    "xdp-headroom %u: %s", q, h, strerror(errno));
+			return (-1);
+		}
+	log_info("%s: xdp-headroom %u -> %u", v->v_ifname, v->v_headroom, h);
+	v->v_headroom = h;
+	return (0);
 }
 
 /* vif_fe_bool: a frontend feature flag, or -1 after vif_error. */
@@ -883,6 +1034,9 @@ vif_connect(struct xnd *x, struct vif *v)
 	    0)) == -1)
 		return (-1);
 	rf.rf_csum = !b;
+	if (vif_fe_headroom(x, v, &rf.rf_headroom) == -1)
+		return (-1);
+	v->v_headroom = rf.rf_headroom;
 	if (v->v_bpf == NULL && tap_queues(&v->v_tap, nq) == -1) {
 		vif_error(x, v, errno, "cannot attach %u queues of tap %s: %s",
 		    nq, v->v_ifname, strerror(errno));
@@ -1010,12 +1164,8 @@ vif_destroy(struct xnd *x, struct vif *v)
 static void
 vif_free(struct xnd *x, struct vif *v)
 {
-	char path[XENNETD_PATH_MAX];
-
-	if (v->v_watching) {
-		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
-		xs_unwatch(x->x_xs, path, v->v_token);
-	}
+	if (v->v_watching)
+		vif_fe_watch(x, v, 0);
 	event_free(v->v_retry_ev);
 	tap_close(&v->v_tap);
 	bpf_close(v->v_bpf);
@@ -1264,6 +1414,11 @@ vif_log_totals(struct vif *v, const struct ring_stats *s,
 	    "waiting packets %llu bytes", v->v_ifname,
 	    (unsigned long long)s->rs_tx_rate_waits,
 	    (unsigned long long)s->rs_tx_rate_bytes);
+	log_info("%s: carrier %s: off %llu times (guest rx stalled), on "
+	    "%llu; xdp-headroom %u", v->v_ifname,
+	    __atomic_load_n(&v->v_stalled, __ATOMIC_ACQUIRE) == 0 ? "on" :
+	    "off", (unsigned long long)s->rs_rx_carrier_off,
+	    (unsigned long long)s->rs_rx_carrier_on, v->v_headroom);
 }
 
 /*
@@ -1333,13 +1488,35 @@ void
 vif_rewatch(struct xnd *x)
 {
 	struct vif *v;
-	char path[XENNETD_PATH_MAX];
 
-	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
-		if (!v->v_watching)
-			continue;
-		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
-		if (!xs_watch(x->x_xs, path, v->v_token))
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+		if (v->v_watching)
+			vif_fe_watch(x, v, 1);
+}
+
+/*
+ * vif_fe_watch: watch (on) or stop watching the frontend keys a vif
+ * follows, with its token: its state, and its xdp-headroom, which Linux
+ * netfront writes after it went Reconfiguring.  0 if the state is
+ * watched (a failure is logged), else -1.
+ */
+static int
+vif_fe_watch(struct xnd *x, struct vif *v, int on)
+{
+	static const char *const keys[] = { "state", "xdp-headroom" };
+	char path[XENNETD_PATH_MAX];
+	size_t i;
+	int rv = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", v->v_fepath, keys[i]);
+		if (!on)
+			xs_unwatch(x->x_xs, path, v->v_token);
+		else if (!xs_watch(x->x_xs, path, v->v_token)) {
 			log_warn("%s: cannot watch %s", v->v_ifname, path);
+			if (i == 0)
+				rv = -1;
+		}
 	}
+	return (rv);
 }

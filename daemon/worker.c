@@ -57,7 +57,7 @@
 
 enum wcmd_type {
 	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_CAPTURE,
-	WCMD_SETRATE, WCMD_QUIT
+	WCMD_SETRATE, WCMD_HEADROOM, WCMD_QUIT
 };
 
 /*
@@ -70,7 +70,8 @@ struct wcmd {
 	struct vif_dp	*wc_dp;
 	struct ring_config wc_ring;	/* WCMD_SETRING */
 	struct capq	*wc_capq;	/* WCMD_CAPTURE */
-	uint64_t	 wc_rate[2];	/* WCMD_SETRATE: bytes, usec */
+	uint64_t	 wc_rate[2];	/* WCMD_SETRATE: bytes, usec;
+					 * WCMD_HEADROOM: octets */
 	/*
 	 * WCMD_SNAPSHOT: the worker's copy, taken over by the main thread
 	 * only if it still waits (a late answer must not write what the
@@ -94,7 +95,7 @@ struct wcmd {
 
 static const char *const wcmd_names[] = {
 	"attach", "detach", "snapshot", "set batch", "capture", "set rate",
-	"quit"
+	"set headroom", "quit"
 };
 
 struct worker {
@@ -135,7 +136,10 @@ static void	 worker_snap_take(struct worker *, const struct wcmd *);
 static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
 		    const struct ring_config *, struct capq *);
 static int	 worker_run_cmd(struct worker *, struct wcmd *);
+static int	 worker_run_nums(struct worker *, enum wcmd_type,
+		    struct vif_dp *, uint64_t, uint64_t);
 static void	 worker_do_setrate(struct vif_dp *, const uint64_t *);
+static int	 worker_do_headroom(struct vif_dp *, unsigned int);
 static int	 worker_do_setring(struct vif_dp *, const struct ring_config *);
 static int	 worker_do_capture(struct vif_dp *, struct capq *);
 static const struct ring_port *worker_port(struct vif_dp *);
@@ -144,6 +148,9 @@ static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
 static void	 worker_rx(evutil_socket_t, short, void *);
 static void	 worker_rx_arm(struct vif_dp *);
+static int	 worker_rx_deadline(struct vif_dp *, int);
+static void	 worker_carrier(struct vif_dp *);
+static void	 worker_carrier_set(struct vif_dp *, int);
 static void	 worker_wake(struct worker *, struct vif_dp *, int, uint64_t);
 static void	 worker_empty(struct worker *, struct dp_port *);
 static void	 worker_backoff(evutil_socket_t, short, void *);
@@ -165,6 +172,9 @@ static unsigned int worker_held(struct vif_dp *);
 static uint64_t	 worker_frames_in(struct vif_dp *);
 
 #define RX_POLL_USEC	10000	/* without feature-rx-notify */
+/* carrier lines a guest can cause: a burst, then one per interval */
+#define WORKER_CARRIER_BURST	4
+#define WORKER_CARRIER_MS	10000
 #define EVTCHN_SWEEP	1024	/* events taken per wakeup, at most */
 /*
  * Callbacks a worker runs before it looks at its fds again: a pass that
@@ -317,7 +327,8 @@ worker_run_cmd(struct worker *w, struct wcmd *c)
 		worker_stuck(w, wcmd_names[type], waited);
 		pthread_mutex_lock(&w->w_lock);
 		if ((type == WCMD_SNAPSHOT || type == WCMD_SETRING ||
-		    type == WCMD_CAPTURE || type == WCMD_SETRATE) &&
+		    type == WCMD_CAPTURE || type == WCMD_SETRATE ||
+		    type == WCMD_HEADROOM) &&
 		    !c->wc_done)
 			break;
 	}
@@ -446,6 +457,11 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 	case WCMD_SETRATE:
 		worker_do_setrate(c->wc_dp, c->wc_rate);
 		break;
+	case WCMD_HEADROOM:
+		c->wc_result = worker_do_headroom(c->wc_dp,
+		    (unsigned int)c->wc_rate[0]);
+		c->wc_errno = errno;
+		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
 		break;
@@ -517,15 +533,50 @@ int
 worker_set_rate(struct worker *w, struct vif_dp *dp, uint64_t bytes,
     uint64_t usec)
 {
+	return (worker_run_nums(w, WCMD_SETRATE, dp, bytes, usec));
+}
+
+/* worker_run_nums: worker_run for a command of two numbers (wc_rate). */
+static int
+worker_run_nums(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
+    uint64_t a, uint64_t b)
+{
 	struct wcmd *c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("worker %d: calloc", w->w_id);
-	c->wc_type = WCMD_SETRATE;
+	c->wc_type = type;
 	c->wc_dp = dp;
-	c->wc_rate[0] = bytes;
-	c->wc_rate[1] = usec;
+	c->wc_rate[0] = a;
+	c->wc_rate[1] = b;
 	return (worker_run_cmd(w, c));
+}
+
+/*
+ * worker_set_headroom: leave headroom octets before each frame in the
+ * rx buffers of an attached queue, from its next pass on (the frontend
+ * reconfigured its xdp-headroom).  0, or -1 with errno (EINVAL: too
+ * large, ENOTCONN, ETIMEDOUT: the worker did not answer in time).
+ */
+int
+worker_set_headroom(struct worker *w, struct vif_dp *dp,
+    unsigned int headroom)
+{
+	return (worker_run_nums(w, WCMD_HEADROOM, dp, headroom, 0));
+}
+
+/* worker_do_headroom: (worker thread) worker_set_headroom's work. */
+static int
+worker_do_headroom(struct vif_dp *dp, unsigned int headroom)
+{
+	if (dp->dp_rq == NULL) {
+		errno = ENOTCONN;
+		return (-1);
+	}
+	if (ring_set_headroom(dp->dp_rq, headroom) == -1)
+		return (-1);
+	dp->dp_feat.rf_headroom = headroom;
+	return (0);
 }
 
 /*
@@ -631,6 +682,9 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	dp->dp_worker = w;
 	dp->dp_failed = 0;
 	dp->dp_tap_on = 0;
+	dp->dp_carrier = 1;
+	throttle_init(&dp->dp_carrier_tb, WORKER_CARRIER_BURST,
+	    WORKER_CARRIER_MS);
 	dp->dp_busy_tx = dp->dp_busy_rx = 0;
 	dp->dp_worked = dp->dp_polling = 0;
 	poll_win_init(&dp->dp_pw, c->xc_poll_usec);
@@ -720,6 +774,8 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 		event_free(dp->dp_poll_ev);
 	dp->dp_tx_ev = dp->dp_rx_ev = dp->dp_tap_ev = dp->dp_poll_ev = NULL;
 	dp->dp_wk_snap = dp->dp_wk;
+	if (dp->dp_rq != NULL && !dp->dp_carrier)
+		worker_carrier_set(dp, 1);	/* the next guest's */
 	if (dp->dp_rq != NULL && dp->dp_bpf != NULL)
 		dp->dp_bpf_snap = *bpf_stats(dp->dp_bpf);
 	if (dp->dp_rq != NULL) {
@@ -1057,6 +1113,7 @@ worker_poll(evutil_socket_t fd, short ev, void *arg)
 				worker_poll_end(dp, now);
 				continue;
 			}
+			worker_carrier(dp);	/* it may have posted */
 			if (ready) {
 				event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
 				dp->dp_worked = 1;
@@ -1188,6 +1245,7 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 		worker_fail(dp);
 		return;
 	}
+	worker_carrier(dp);
 	if (worker_frames_in(dp) != frames)
 		dp->dp_worked = 1;
 	if (rv == 1 && dp->dp_tap_on) {
@@ -1215,6 +1273,7 @@ worker_rx_arm(struct vif_dp *dp)
 		worker_fail(dp);
 		return;
 	}
+	worker_carrier(dp);
 	if (ready && worker_held(dp) > 0) {
 		/* frames already read, and room for them: another pass */
 		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
@@ -1228,14 +1287,80 @@ worker_rx_arm(struct vif_dp *dp)
 		dp->dp_tap_on = 0;
 	}
 	/* The frontend's own features: what ring_connect was given. */
-	if (!ready && !dp->dp_feat.rf_rx_notify)
-		event_add(dp->dp_poll_ev, &tv);
-	else if (!ready && (stall = ring_rx_stall_ms(dp->dp_rq)) >= 0) {
-		/* a frame is held for it: drop it when its time is up */
+	if (!dp->dp_feat.rf_rx_notify &&
+	    (!ready || !ring_rx_carrier(dp->dp_rq)))
+		event_add(dp->dp_poll_ev, &tv);	/* it does not notify */
+	else if ((stall = worker_rx_deadline(dp, ready)) >= 0) {
+		/* a frame is held for it: act when its time is up */
 		tv.tv_sec = stall / 1000;
 		tv.tv_usec = (stall % 1000) * 1000;
 		event_add(dp->dp_poll_ev, &tv);
 	}
+}
+
+/*
+ * worker_rx_deadline: ms until the held frame's next timer runs out: its
+ * drop (only while the port is not read, !ready) or the guest's stall;
+ * -1 if neither runs.
+ */
+static int
+worker_rx_deadline(struct vif_dp *dp, int ready)
+{
+	int drop = ready ? -1 : ring_rx_stall_ms(dp->dp_rq);
+	int stall = ring_rx_carrier_ms(dp->dp_rq);
+
+	if (drop == -1 || (stall != -1 && stall < drop))
+		return (stall);
+	return (drop);
+}
+
+/*
+ * worker_carrier: (worker thread) follow the engine's word on whether
+ * the guest takes frames (ring_rx_carrier).  The tap's carrier is one
+ * for all its queues: as in Linux xen-netback, it goes off when the
+ * first queue stalls and on when the last one recovers (the vif counts
+ * its stalled queues, dp_stalled, shared by their workers).
+ */
+static void
+worker_carrier(struct vif_dp *dp)
+{
+	int on = ring_rx_carrier(dp->dp_rq);
+
+	if (on == dp->dp_carrier)
+		return;
+	worker_carrier_set(dp, on);
+}
+
+/*
+ * worker_carrier_set: (worker thread) this queue stalled (on 0) or
+ * takes frames again (1): count it and switch the tap's carrier if it
+ * is the first to stall or the last to recover.  A bpf port's interface
+ * is not ours to take down: its frames are dropped and counted only.
+ */
+static void
+worker_carrier_set(struct vif_dp *dp, int on)
+{
+	int first;
+
+	dp->dp_carrier = on;
+	if (on)
+		first = __atomic_sub_fetch(dp->dp_stalled, 1,
+		    __ATOMIC_ACQ_REL) == 0;
+	else
+		first = __atomic_fetch_add(dp->dp_stalled, 1,
+		    __ATOMIC_ACQ_REL) == 0;
+	if (first && dp->dp_bpf == NULL &&
+	    tap_set_carrier(dp->dp_tapfd, on) == -1)
+		log_warn("%s: cannot set the tap's carrier %s", dp->dp_name,
+		    on ? "on" : "off");
+	if (throttle_take(&dp->dp_carrier_tb, throttle_now()) != 0)
+		return;
+	if (on)
+		log_info("%s: guest rx ready again: carrier on", dp->dp_name);
+	else
+		log_info("%s: guest rx stalled (no rx buffers posted): %sframes "
+		    "for it dropped", dp->dp_name, dp->dp_bpf == NULL ?
+		    "carrier off, " : "");
 }
 
 /*

@@ -81,6 +81,7 @@ static const struct option longopts[] = {
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "max-queues",	required_argument,	NULL, 'q' },
 	{ "poll-budget", required_argument,	NULL, 'b' },
+	{ "rx-stall-timeout", required_argument, NULL, 'T' },
 	{ "sim",	no_argument,		NULL, 'S' },
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
@@ -96,8 +97,8 @@ usage(void)
 "usage: xennetd [-dhnSUv] [-b usec] [-C socket] [-c copy-batch]\n"
 "               [-D macro=value] [-f file] [-i uring|syscall] [-m copy|map]\n"
 "               [-N batch|packet] [-P tap|bpf:ifname] [-p pidfile]\n"
-"               [-q max-queues] [-r rx-batch] [-s sim-dir] [-t tx-batch]\n"
-"               [-w workers]\n"
+"               [-q max-queues] [-r rx-batch] [-s sim-dir]\n"
+"               [-T rx-stall-timeout] [-t tx-batch] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the configuration and options, say\n"
@@ -109,6 +110,10 @@ usage(void)
 "  -c, --copy-batch N   grant-copy segments per hypercall, 1-512 (default 64)\n"
 "  -N, --notify POLICY  'batch': one push and notify per pass (default);\n"
 "                       'packet': push and notify after every packet\n"
+"  -T, --rx-stall-timeout MS  a guest that leaves a frame waiting for\n"
+"                       rx buffers and posts none for MS ms (0 or\n"
+"                       100-3600000; 0: never; default 60000) gets its\n"
+"                       carrier off: frames for it dropped until it posts\n"
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
 "                       (default); 'syscall': a read or writev per frame\n"
@@ -569,7 +574,7 @@ main_options(struct xnd_config *c)
 	optind = 1;
 #endif
 	while ((ch = getopt_long(main_argc, main_argv,
-	    "b:C:c:dD:f:hi:m:nN:P:p:q:r:Ss:t:Uvw:", longopts, NULL)) != -1) {
+	    "b:C:c:dD:f:hi:m:nN:P:p:q:r:Ss:T:t:Uvw:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			c->xc_socket = optarg;
@@ -651,6 +656,10 @@ main_options(struct xnd_config *c)
 			/* FALLTHROUGH */
 		case 'S':
 			c->xc_provider = "sim";
+			break;
+		case 'T':
+			c->xc_ring.rc_rx_stall_ms = parse_num(
+			    "rx-stall-timeout", optarg, 0, RING_RX_CARRIER_MAX);
 			break;
 		case 't':
 			c->xc_ring.rc_tx_batch = parse_num("tx-batch", optarg,

@@ -117,6 +117,7 @@ struct vif_conf {
 #define CONF_PORT	0x0010		/* port */
 #define CONF_RATE	0x0020		/* rate */
 #define CONF_MTU	0x0040		/* mtu */
+#define CONF_STALL	0x0080		/* rx-stall-timeout */
 
 /* How a block of the configuration file picks its vifs. */
 enum conf_match {
@@ -217,6 +218,13 @@ struct worker_stats {
 	uint64_t		 ws_poll_loops;	/* poller rounds */
 };
 
+/* A rate limit (throttle.c): burst at once, then one per interval ms. */
+struct throttle {
+	uint64_t		 th_tat;	/* ms: bucket is full again */
+	unsigned int		 th_burst;
+	unsigned int		 th_interval;
+};
+
 /*
  * The data path of one queue of a vif: owned by the main thread while
  * detached, by its worker while attached (between worker_attach and
@@ -256,6 +264,9 @@ struct vif_dp {
 	int			 dp_busy_rx;	/* rx port masked, pass runs */
 	int			 dp_tap_on;
 	int			 dp_failed;
+	int			 dp_carrier;	/* the engine's, as applied */
+	int			*dp_stalled;	/* the vif's stalled queues */
+	struct throttle		 dp_carrier_tb;	/* its log lines */
 	struct dp_port		 dp_ev[2];	/* tx, rx (unused if shared) */
 	struct poll_win		 dp_pw;
 	int			 dp_worked;	/* found work since it looked */
@@ -267,13 +278,6 @@ struct vif_dp {
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
 	struct capq		*dp_capq;	/* capturing (capture.c): */
 	const struct ring_port	*dp_capport;	/* its port, used instead */
-};
-
-/* A rate limit (throttle.c): burst at once, then one per interval ms. */
-struct throttle {
-	uint64_t		 th_tat;	/* ms: bucket is full again */
-	unsigned int		 th_burst;
-	unsigned int		 th_interval;
 };
 
 /* What a worker reports when it disabled one queue of a vif. */
@@ -308,6 +312,10 @@ struct vif {
 	uint64_t		 v_rate_bytes;
 	uint64_t		 v_rate_usec;
 	unsigned int		 v_mtu;
+	unsigned int		 v_mtu_pending;	/* not applied (logged) */
+	char			 v_mtu_bad[32];	/* invalid key, logged */
+	int			 v_stalled;	/* queues: carrier off */
+	unsigned int		 v_headroom;	/* xdp-headroom in force */
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
 	int			 v_dirty;	/* vif_flush re-derives it */
@@ -433,6 +441,7 @@ void	vif_shutdown_all(struct xnd *);
 void	vif_log_stats(struct xnd *);
 void	vif_rewatch(struct xnd *);
 void	vif_rate_apply(struct xnd *, struct vif *);
+void	vif_mtu_apply(struct xnd *, struct vif *);
 
 /* worker.c */
 struct worker *worker_start(struct xnd *, int);
@@ -445,6 +454,7 @@ int	worker_set_ring(struct worker *, struct vif_dp *,
 int	worker_capture(struct worker *, struct vif_dp *, struct capq *);
 int	worker_set_rate(struct worker *, struct vif_dp *, uint64_t,
 	    uint64_t);
+int	worker_set_headroom(struct worker *, struct vif_dp *, unsigned int);
 int	worker_nvifs(struct worker *);
 int	worker_read_failure(int, struct wfail *);
 void	worker_log_queue(const char *, unsigned int, const struct vif_dp *);
@@ -466,6 +476,8 @@ int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
 int	tap_queues(struct tap *, unsigned int);
 void	tap_close(struct tap *);
 int	tap_set_offload(int, const struct ring_features *);
+int	tap_set_mtu(int, unsigned int);
+int	tap_set_carrier(int, int);
 
 /* port-bpf.c */
 int	bpf_valid_ifname(const char *);

@@ -112,6 +112,9 @@ struct ring_queue {
 	unsigned int		 rq_rx_need;	/* its slots; 0: none held */
 	uint64_t		 rq_rx_stall_at; /* ring_clock_ms(): drop it */
 	RING_IDX		 rq_rx_stall_prod; /* req_prod the timer saw */
+	uint64_t		 rq_rx_posted_at; /* ms: it last posted, held */
+	int			 rq_rx_carrier;	/* 0: stalled, frames dropped */
+	unsigned int		 rq_rx_headroom; /* xdp-headroom: 1st slot */
 	struct ring_stats	 rq_stats;
 	struct ring_rate	 rq_rate;	/* guest transmit limit */
 

@@ -27,11 +27,17 @@
  * port is not read meanwhile and the frontend is asked to notify when it
  * posts more; if it posts nothing for RING_RX_STALL_MS the frame is
  * dropped (rx_stall), and so is every later frame that does not fit,
- * until one does: a frontend that posts nothing costs the host no memory.  netif.h "rx response":
+ * until one does: a frontend that posts nothing costs the host no memory.
+ * One that posts nothing for rc_rx_stall_ms while a frame waits is
+ * stalled: its carrier goes off (ring_rx_carrier; the daemon takes the
+ * tap's carrier down) and every frame is dropped at once (rx_carrier)
+ * until it posts a request again.  netif.h "rx response":
  * responses must land in the same ring slot as the request they answer
  * (Linux netfront relies on it), so each response is written at its
  * request's index.  Responses are published only for whole frames,
- * after their copies completed.
+ * after their copies completed.  A frontend that asked for xdp-headroom
+ * gets each frame's first octet that far into its first buffer (the
+ * response's offset).
  */
 
 #include <sys/types.h>
@@ -46,6 +52,8 @@
 static unsigned int	ring_rx_need(const struct ring_queue *, size_t,
 			    const struct xn_vnet_hdr *);
 static int		ring_rx_stalled(struct ring_queue *, RING_IDX);
+static void		ring_rx_posted(struct ring_queue *, RING_IDX, uint64_t);
+static int		ring_rx_revive(struct ring_queue *, RING_IDX);
 static void		ring_rx_hold(struct ring_queue *, unsigned int,
 			    RING_IDX);
 static int		ring_rx_offload(struct ring_queue *, uint8_t *, size_t,
@@ -66,9 +74,13 @@ static unsigned int
 ring_rx_need(const struct ring_queue *rq, size_t len,
     const struct xn_vnet_hdr *vh)
 {
+	size_t first = XN_RING_PAGE - rq->rq_rx_headroom;
+
 	if (!rq->rq_feat.rf_sg)
 		return (1);
-	return ((unsigned int)((len + XN_RING_PAGE - 1) / XN_RING_PAGE) +
+	/* the first slot holds what its headroom leaves, then pages */
+	return (1 + (unsigned int)((len > first ? len - first : 0) +
+	    XN_RING_PAGE - 1) / XN_RING_PAGE +
 	    ((vh->vh_gso_type & ~XN_VNET_GSO_ECN) != XN_VNET_GSO_NONE));
 }
 
@@ -86,24 +98,82 @@ ring_rx_stall_ms(const struct ring_queue *rq)
 	return ((int)(rq->rq_rx_stall_at - now));
 }
 
+/* ring_rx_carrier_ms: ms until the guest stalls, -1 if it cannot. */
+int
+ring_rx_carrier_ms(const struct ring_queue *rq)
+{
+	uint64_t now, at;
+
+	if (!rq->rq_connected || rq->rq_rx_need == 0 || !rq->rq_rx_carrier ||
+	    rq->rq_cfg.rc_rx_stall_ms == 0)
+		return (-1);
+	now = ring_clock_ms();
+	at = rq->rq_rx_posted_at + rq->rq_cfg.rc_rx_stall_ms;
+	return (now >= at ? 0 : (int)(at - now));
+}
+
+int
+ring_rx_carrier(const struct ring_queue *rq)
+{
+	return (rq->rq_rx_carrier);
+}
+
+/*
+ * ring_rx_posted: the frontend's producer index is prod at now (ms),
+ * with a frame held: the stall timers run from now; a stalled frontend
+ * gets its carrier back (netif.h has no rule for it; as Linux
+ * xen-netback, one new request is enough).
+ */
+static void
+ring_rx_posted(struct ring_queue *rq, RING_IDX prod, uint64_t now)
+{
+	rq->rq_rx_stall_prod = prod;
+	rq->rq_rx_stall_at = now + RING_RX_STALL_MS;
+	rq->rq_rx_posted_at = now;
+	if (!rq->rq_rx_carrier) {
+		rq->rq_rx_carrier = 1;
+		rq->rq_stats.rs_rx_carrier_on++;
+	}
+}
+
+/*
+ * ring_rx_revive: a stalled frontend, whose producer index is prod: 1 if
+ * it posted since it stalled (its carrier is on again), else 0, having
+ * asked it to notify when it posts the next request (req_event).
+ */
+static int
+ring_rx_revive(struct ring_queue *rq, RING_IDX prod)
+{
+	if (prod == rq->rq_rx_stall_prod) {
+		rq->rq_rx.sring->req_event = prod + 1;
+		xen_mb();	/* publish req_event before re-reading */
+		prod = rq->rq_rx.sring->req_prod;
+		xen_rmb();
+		if (prod == rq->rq_rx_stall_prod)
+			return (0);
+	}
+	ring_rx_posted(rq, prod, ring_clock_ms());
+	return (1);
+}
+
 /*
  * ring_rx_hold: the next frame needs need slots and the frontend posted
- * fewer: hold it, and start its stall timer if none runs.
+ * fewer: hold it, and start its stall timers if none run.
  */
 static void
 ring_rx_hold(struct ring_queue *rq, unsigned int need, RING_IDX prod)
 {
-	if (rq->rq_rx_need == 0) {
-		rq->rq_rx_stall_at = ring_clock_ms() + RING_RX_STALL_MS;
-		rq->rq_rx_stall_prod = prod;
-	}
+	if (rq->rq_rx_need == 0)
+		ring_rx_posted(rq, prod, ring_clock_ms());
 	rq->rq_rx_need = need;
 }
 
 /*
- * ring_rx_stalled: 1 if the held frame's time is up: the frontend, whose
- * producer index is prod, posted nothing for RING_RX_STALL_MS while it
- * waited.  A frontend that posted restarts the timer.
+ * ring_rx_stalled: 1 if the held frame is to be dropped: the frontend,
+ * whose producer index is prod, posted nothing for RING_RX_STALL_MS
+ * while it waited, or its carrier is off.  The carrier goes off when it
+ * posted nothing for rc_rx_stall_ms.  A frontend that posted restarts
+ * both timers (and gets its carrier back).
  */
 static int
 ring_rx_stalled(struct ring_queue *rq, RING_IDX prod)
@@ -111,11 +181,26 @@ ring_rx_stalled(struct ring_queue *rq, RING_IDX prod)
 	if (rq->rq_rx_need == 0)
 		return (0);
 	if (prod != rq->rq_rx_stall_prod) {
-		rq->rq_rx_stall_prod = prod;
-		rq->rq_rx_stall_at = ring_clock_ms() + RING_RX_STALL_MS;
+		ring_rx_posted(rq, prod, ring_clock_ms());
 		return (0);
 	}
-	return (ring_rx_stall_ms(rq) == 0);
+	if (ring_rx_carrier_ms(rq) == 0) {
+		rq->rq_rx_carrier = 0;
+		rq->rq_stats.rs_rx_carrier_off++;
+	}
+	return (!rq->rq_rx_carrier || ring_rx_stall_ms(rq) == 0);
+}
+
+int
+ring_set_headroom(struct ring_queue *rq, unsigned int headroom)
+{
+	if (headroom >= RING_RX_HEADROOM_LIMIT) {
+		errno = EINVAL;
+		return (-1);
+	}
+	rq->rq_rx_headroom = headroom;
+	rq->rq_feat.rf_headroom = headroom;
+	return (0);
 }
 
 /*
@@ -138,6 +223,15 @@ ring_rx_ready(struct ring_queue *rq)
 	/* ring.h: the producer is never more than a ring ahead of us. */
 	if (prod - cons > RING_SIZE(&rq->rq_rx))
 		return (ring_fatal(rq, "rx req_prod beyond the ring"));
+	if (!rq->rq_rx_carrier) {
+		/* stalled: the port is read and its frames dropped */
+		if (ring_rx_revive(rq, prod) == 0)
+			return (1);
+		prod = rq->rq_rx_stall_prod;	/* what it saw */
+		if (prod - cons > RING_SIZE(&rq->rq_rx))
+			return (ring_fatal(rq, "rx req_prod beyond the "
+			    "ring"));
+	}
 	if (prod - cons >= need || ring_rx_stalled(rq, prod))
 		return (1);
 	rq->rq_rx.sring->req_event = cons + need;
@@ -222,13 +316,14 @@ ring_rx_layout(struct ring_queue *rq, RING_IDX cons, const uint8_t *f,
 	netif_rx_request_t req;
 	struct ring_rxrsp *rr;
 	hv_copy_seg seg;
-	size_t off = 0, chunk;
+	size_t off = 0, chunk, room;
 	int first = 1;
 
 	while (first || off < len) {
+		room = first ? XN_RING_PAGE - rq->rq_rx_headroom : XN_RING_PAGE;
 		chunk = len - off;
-		if (chunk > XN_RING_PAGE)
-			chunk = XN_RING_PAGE;
+		if (chunk > room)
+			chunk = room;
 		memcpy(&req, RING_GET_REQUEST(&rq->rq_rx, cons), sizeof(req));
 		rr = &rq->rq_rxrsps[(*nrsp)++];
 		memset(rr, 0, sizeof(*rr));
@@ -236,7 +331,7 @@ ring_rx_layout(struct ring_queue *rq, RING_IDX cons, const uint8_t *f,
 		rr->rr_frame = frame;
 		rr->rr_first = (uint8_t)first;
 		rr->rr_u.rsp.id = req.id;
-		rr->rr_u.rsp.offset = 0;
+		rr->rr_u.rsp.offset = (uint16_t)(XN_RING_PAGE - room);
 		rr->rr_u.rsp.status = (int16_t)chunk;
 		rr->rr_u.rsp.flags = first ? flags : 0;
 		if (off + chunk < len)
@@ -245,7 +340,7 @@ ring_rx_layout(struct ring_queue *rq, RING_IDX cons, const uint8_t *f,
 		memset(&seg, 0, sizeof(seg));
 		seg.source.virt = (void *)(uintptr_t)(f + off);
 		seg.dest.foreign.ref = req.gref;
-		seg.dest.foreign.offset = 0;
+		seg.dest.foreign.offset = (uint16_t)(XN_RING_PAGE - room);
 		seg.dest.foreign.domid = (uint16_t)rq->rq_domid;
 		seg.len = (uint16_t)chunk;
 		seg.flags = GNTCOPY_dest_gref;
@@ -346,6 +441,8 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		xen_rmb();
 		if (prod - cons > RING_SIZE(&rq->rq_rx))
 			return (ring_fatal(rq, "rx req_prod beyond the ring"));
+		if (!rq->rq_rx_carrier && prod != rq->rq_rx_stall_prod)
+			ring_rx_posted(rq, prod, ring_clock_ms());
 		if ((r = port->rp_peek(port->rp_arg, &buf)) <= 0)
 			break;		/* empty, or the port failed */
 		/*
@@ -362,19 +459,29 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 		}
 		memcpy(&vh, buf, sizeof(vh));
 		len = (size_t)r - sizeof(vh);
-		if (!rq->rq_feat.rf_sg && len > XN_RING_PAGE) {
+		if (!rq->rq_feat.rf_sg &&
+		    len > XN_RING_PAGE - rq->rq_rx_headroom) {
 			port->rp_take(port->rp_arg);
 			nframes++;
 			st->rs_drops[RING_DROP_RX_SIZE]++;
 			continue;
 		}
 		need = ring_rx_need(rq, len, &vh);
+		if (!rq->rq_rx_carrier) {
+			/* stalled, posted nothing since: not held at all */
+			port->rp_take(port->rp_arg);
+			nframes++;
+			st->rs_drops[RING_DROP_RX_CARRIER]++;
+			continue;
+		}
 		if (prod - cons < need) {
 			if (ring_rx_stalled(rq, prod)) {
 				/* held too long: drop, and what follows */
 				port->rp_take(port->rp_arg);
 				nframes++;
-				st->rs_drops[RING_DROP_RX_STALL]++;
+				st->rs_drops[rq->rq_rx_carrier ?
+				    RING_DROP_RX_STALL :
+				    RING_DROP_RX_CARRIER]++;
 				continue;
 			}
 			/* hold it until the frontend posts enough */

@@ -38,7 +38,7 @@ static int	ring_copy_flush(struct ring_queue *);
 
 static const char *ring_drop_names[RING_DROP_MAX] = {
 	"tx_slots", "tx_size", "tx_copy", "tx_offload", "tx_port",
-	"rx_size", "rx_copy", "rx_offload", "rx_stall"
+	"rx_size", "rx_copy", "rx_offload", "rx_stall", "rx_carrier"
 };
 
 const char *
@@ -56,6 +56,7 @@ ring_config_default(struct ring_config *rc)
 	rc->rc_rx_batch = 64;
 	rc->rc_copy_batch = 64;
 	rc->rc_notify = RING_NOTIFY_BATCH;
+	rc->rc_rx_stall_ms = RING_RX_CARRIER_MS;
 }
 
 /*
@@ -80,6 +81,12 @@ ring_config_check(const struct ring_config *rc, const char **why)
 	if (rc->rc_notify != RING_NOTIFY_BATCH &&
 	    rc->rc_notify != RING_NOTIFY_PACKET) {
 		*why = "notify must be batch or packet";
+		return (-1);
+	}
+	if (rc->rc_rx_stall_ms != 0 &&
+	    (rc->rc_rx_stall_ms < RING_RX_CARRIER_MIN ||
+	    rc->rc_rx_stall_ms > RING_RX_CARRIER_MAX)) {
+		*why = "rx-stall-timeout must be 0 or 100..3600000 ms";
 		return (-1);
 	}
 	return (0);
@@ -155,6 +162,10 @@ ring_connect(struct ring_queue *rq, uint32_t txref, uint32_t rxref,
 		errno = EISCONN;
 		return (-1);
 	}
+	if (rf->rf_headroom >= RING_RX_HEADROOM_LIMIT) {
+		errno = EINVAL;
+		return (-1);
+	}
 	rq->rq_feat = *rf;
 	rq->rq_error = NULL;
 	if ((rq->rq_tx_page = hv_map(rq->rq_hv, rq->rq_domid, &txref, 1,
@@ -191,6 +202,8 @@ ring_connect(struct ring_queue *rq, uint32_t txref, uint32_t rxref,
 	rq->rq_rx.req_cons = rq->rq_rx.rsp_prod_pvt = rxs->rsp_prod;
 	rq->rq_rx_need = 0;
 	rq->rq_rx_stall_at = 0;
+	rq->rq_rx_carrier = 1;
+	rq->rq_rx_headroom = rf->rf_headroom;
 	rq->rq_connected = 1;
 	return (0);
 fail:

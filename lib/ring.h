@@ -56,6 +56,11 @@ struct ring_config {
 	unsigned int	rc_rx_batch;	/* frames per rx pass, 1..256 */
 	unsigned int	rc_copy_batch;	/* copy segments per hypercall */
 	enum ring_notify rc_notify;
+	/*
+	 * ms a guest may leave a frame waiting for rx buffers, posting
+	 * none, before its carrier goes off (RING_RX_CARRIER_MS); 0: never
+	 */
+	unsigned int	rc_rx_stall_ms;
 };
 
 /* What the frontend negotiated (its directory in xenstore). */
@@ -66,6 +71,8 @@ struct ring_features {
 	int		rf_csum;	/* !feature-no-csum-offload */
 	int		rf_csum6;	/* feature-ipv6-csum-offload */
 	int		rf_rx_notify;	/* feature-rx-notify */
+	/* xdp-headroom: octets left free before each rx frame */
+	unsigned int	rf_headroom;	/* < RING_RX_HEADROOM_LIMIT */
 };
 
 enum ring_drop {
@@ -78,6 +85,7 @@ enum ring_drop {
 	RING_DROP_RX_COPY,	/* grant copy into the guest failed */
 	RING_DROP_RX_OFFLOAD,	/* bad vnet header from the port */
 	RING_DROP_RX_STALL,	/* no room in the guest's rx ring in time */
+	RING_DROP_RX_CARRIER,	/* the guest's carrier is off (stalled) */
 	RING_DROP_MAX
 };
 
@@ -97,6 +105,8 @@ struct ring_stats {
 	uint64_t	rs_tx_passes, rs_rx_passes;
 	uint64_t	rs_tx_rate_waits;	/* passes stopped for credit */
 	uint64_t	rs_tx_rate_bytes;	/* their waiting packets */
+	uint64_t	rs_rx_carrier_off;	/* rx stalls: carrier off */
+	uint64_t	rs_rx_carrier_on;	/* it posted again: on */
 	uint64_t	rs_tx_hist[RING_HIST], rs_rx_hist[RING_HIST];
 };
 
@@ -258,6 +268,24 @@ int		 ring_tx(struct ring_queue *rq, const struct ring_port *port);
  * once.  A frontend that posts requests restarts the timer.
  */
 #define RING_RX_STALL_MS	2000
+/*
+ * A frontend that leaves a frame waiting for rx buffers and posts none
+ * for rc_rx_stall_ms (default RING_RX_CARRIER_MS, Linux xen-netback's
+ * rx_stall_timeout_msecs) is stalled: its carrier goes off
+ * (ring_rx_carrier) and every frame for it is dropped at once
+ * (rx_carrier) until it posts a request again.  The shorter
+ * RING_RX_STALL_MS above plays the part of Linux's rx_drain_timeout.
+ */
+#define RING_RX_CARRIER_MS	60000
+#define RING_RX_CARRIER_MIN	100
+#define RING_RX_CARRIER_MAX	3600000
+/*
+ * xdp-headroom (netif.h in Linux, "feature-xdp-headroom"): at most
+ * XEN_NETIF_MAX_XDP_HEADROOM (0x7FFF) octets; ours also leave a part of
+ * the first page for data, so the limit is the smaller of the two.
+ */
+#define RING_RX_HEADROOM_MAX	0x7FFF
+#define RING_RX_HEADROOM_LIMIT	4096	/* a page (XN_RING_PAGE) */
 
 /*
  * ring_rx_ready: 1 if the port should be read: no frame is held, or the
@@ -272,6 +300,24 @@ int		 ring_rx_ready(struct ring_queue *rq);
  * runs out (0: it has), -1 if no frame is held.
  */
 int		 ring_rx_stall_ms(const struct ring_queue *rq);
+/*
+ * ring_rx_carrier_ms: milliseconds until the guest stalls (its carrier
+ * goes off) unless it posts rx requests: 0 if that is due, -1 if no
+ * frame waits, its carrier is off already or rc_rx_stall_ms is 0.
+ */
+int		 ring_rx_carrier_ms(const struct ring_queue *rq);
+/*
+ * ring_rx_carrier: 1 while the guest takes frames, 0 while it is stalled
+ * (see RING_RX_CARRIER_MS); passes and ring_rx_ready change it.
+ */
+int		 ring_rx_carrier(const struct ring_queue *rq);
+/*
+ * ring_set_headroom: leave headroom octets free at the start of the
+ * first rx buffer of each frame from the next pass on (the frontend's
+ * xdp-headroom); -1 with EINVAL if headroom >= RING_RX_HEADROOM_LIMIT.
+ */
+int		 ring_set_headroom(struct ring_queue *rq,
+		    unsigned int headroom);
 /*
  * ring_rx: one receive pass, moving up to rx-batch frames from port to
  * the guest.  A frame is checked against RING_FRAME_MAX and what this

@@ -183,8 +183,14 @@ out_vifs(struct json_object *reply)
 		tbl_add(&t, "%s", js_str(e, "name"));
 		tbl_add(&t, "%llu", (unsigned long long)js_u64(e, "domid"));
 		tbl_add(&t, "%llu", (unsigned long long)js_u64(e, "handle"));
-		tbl_add(&t, "%s%s", js_str(e, "state"),
-		    js_bool(e, "failed") ? " (failed)" : "");
+		if (f != NULL && js_u64(f, "xdp_headroom") > 0)
+			snprintf(fs + strlen(fs), sizeof(fs) - strlen(fs),
+			    "%sxdp-headroom=%llu", fs[0] ? "," : "",
+			    (unsigned long long)js_u64(f, "xdp_headroom"));
+		tbl_add(&t, "%s%s%s", js_str(e, "state"),
+		    js_bool(e, "failed") ? " (failed)" : "",
+		    js_get(e, "carrier") != NULL && !js_bool(e, "carrier") ?
+		    " (no carrier)" : "");
 		tbl_add(&t, "%s", js_str(e, "mac"));
 		tbl_add(&t, "%s %s", js_str(p, "type"),
 		    js_str(p, "interface"));
@@ -341,6 +347,10 @@ out_stats(struct json_object *reply, struct json_object *prev,
 			printf("  warning: %s\n", js_str(e, "warning"));
 		deltas(dl, sizeof(dl), d, pd, ' ');
 		printf("  drops:%s\n", dl);
+		printf("  carrier: off %llu times (guest rx stalled), on "
+		    "%llu\n", (unsigned long long)delta(c, pc,
+		    "rx_carrier_off"),
+		    (unsigned long long)delta(c, pc, "rx_carrier_on"));
 		it = js_get(c, "port");
 		printf("  tap: %llu system calls, %llu frames read, failed "
 		    "reads %llu writes %llu\n",

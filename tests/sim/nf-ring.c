@@ -556,7 +556,7 @@ nf_rx_refill(struct nf_queue *q)
 	int notify, added = 0;
 
 	/* --rx-post N: keep only N posted (a legal, frugal frontend) */
-	while (q->q_rx.req_prod_pvt - q->q_rx.rsp_cons < nf->nf_o.o_rx_post) {
+	while (!nf->nf_rx_paused && q->q_rx.req_prod_pvt - q->q_rx.rsp_cons < nf->nf_o.o_rx_post) {
 		id = q->q_rx.req_prod_pvt & NF_RING_MASK;
 		req = RING_GET_REQUEST(&q->q_rx, q->q_rx.req_prod_pvt);
 		req->id = (uint16_t)id;
@@ -693,6 +693,14 @@ nf_rx_packet(struct nf_queue *q, RING_IDX cons, RING_IDX prod,
 		if ((size_t)rsp[k].offset + (size_t)rsp[k].status > NF_PAGE) {
 			err = NF_RX_ERR_OFFSET;
 			continue;
+		}
+		if (k == 0 && nf->nf_xdp == 2) {
+			/* the headroom we asked for, before the first octet */
+			if (rsp[0].offset != nf->nf_headroom) {
+				err = NF_RX_ERR_HEADROOM;
+				continue;
+			}
+			nf->nf_st[NF_RX_HEADROOM]++;
 		}
 		/* the slot index names the page, whatever the id says */
 		memcpy(q->q_pkt + len, (uint8_t *)q->q_rxbuf[idx[k] &
@@ -857,4 +865,24 @@ nf_tx_pick(struct nf *nf, const uint8_t *f, size_t len)
 	for (i = 0; i < 4; i++)
 		h = h * 31 + f[pl.pl_l4off + i];
 	return (h % nf->nf_nqueues);
+}
+
+/*
+ * nf_rx_pause: (SIGTTIN, SIGTTOU) stop posting rx buffers, as a guest
+ * whose stack stopped taking frames, or post them again.
+ */
+void
+nf_rx_pause(struct nf *nf, int pause)
+{
+	unsigned int i;
+
+	if (nf->nf_rx_paused == pause)
+		return;
+	nf->nf_rx_paused = pause;
+	slog_info("rx buffers: %s", pause ? "no more posted (paused)" :
+	    "posted again");
+	if (pause || nf->nf_phase != NF_CONNECTED)
+		return;
+	for (i = 0; i < nf->nf_nqueues; i++)
+		nf_rx_refill(nf->nf_q[i]);
 }

@@ -84,6 +84,7 @@ enum nf_stat {
 	NF_RX_ERR_SLOTS, NF_RX_ERR_EXTRA, NF_RX_ERR_GSO, NF_RX_ERR_NOSG,
 	NF_RX_ERR_CSUM, NF_RX_ID_MISMATCH, NF_RX_RSP_OVERFLOW, NF_RX_PARTIAL,
 	NF_RX_EXTRA_OTHER, NF_RX_DROP_PORT, NF_RX_NOTIFY,
+	NF_RX_HEADROOM, NF_RX_ERR_HEADROOM,
 	NF_EVENTS, NF_EVENTS_TX, NF_EVENTS_RX, NF_CONNECTS, NF_REVOKE_BUSY,
 	NF_STAT_MAX
 };
@@ -121,6 +122,7 @@ struct nf_opts {
 	enum nf_flood_kind o_flood;	/* --tx-flood */
 	int		 o_hostile;	/* --hostile case, or -1 */
 	unsigned int	 o_rx_post;	/* --rx-post: rx requests kept posted */
+	unsigned int	 o_xdp_headroom; /* --xdp-headroom: asked once up */
 	int		 o_verbose;
 };
 
@@ -183,6 +185,10 @@ struct nf {
 
 	/* data path */
 	int		 nf_carrier;	/* both ends Connected */
+	int		 nf_rx_paused;	/* SIGTTIN: post no rx buffers */
+	/* xdp-headroom: 0 none, 1 asked (Reconfiguring), 2 in force */
+	int		 nf_xdp;
+	unsigned int	 nf_headroom;	/* in force: first rx offset */
 	unsigned int	 nf_nqueues;
 	struct nf_queue	*nf_q[NF_MAX_QUEUES];
 	struct nf_buf	*nf_revoke;	/* grants still mapped */
@@ -227,6 +233,7 @@ void	 nf_tx_push(struct nf_queue *);
 void	 nf_tx_gc(struct nf_queue *);
 void	 nf_rx_poll(struct nf_queue *);
 void	 nf_rx_refill(struct nf_queue *);
+void	 nf_rx_pause(struct nf *, int);
 void	 nf_events(struct nf *);
 void	 nf_break(struct nf *);
 unsigned int nf_tx_pick(struct nf *, const uint8_t *, size_t);

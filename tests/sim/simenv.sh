@@ -17,6 +17,11 @@
 #                                netfront-sim as eth1, 10.0.1.2/24;
 #                                its pid in $SE_ATTACH_PID
 #   in_dom0 CMD / in_guest NAME CMD
+#   se_xfer GUEST N FROM         8 MiB over TCP between dom0 and GUEST
+#                                (10.0.0.N), from FROM (dom0|guest):
+#                                "sent received" as sha256/size;
+#                                se_same "$r": the two are equal;
+#   se_xfer_ok GUEST N           both ways, a TAP line each
 #   xnd_fds, xnd_rss, xnd_threads, xnd_maps [DOMID]
 #                                the daemon's open fds, VmRSS (kB), threads,
 #                                mappings (of DOMID's memory if given)
@@ -99,6 +104,60 @@ simenv_guest() {
 	eval "SE_NFPID_$name=$!"
 	[ "${SE_GUEST_WAIT:-1}" = 0 ] && return 0
 	se_wait 20 in_guest "$name" ping -c 1 -W 1 10.0.0.1
+}
+
+# se_xfer GUEST N FROM: 8 MiB of random data over TCP between dom0
+# (10.0.0.1) and guest GUEST (10.0.0.N), from FROM (dom0 or guest) to
+# the other; prints "sent received", each as sha256/size (se_same)
+se_xfer() {
+	local g=$1 n=$2 src=$SE_DIR/xfer.$1.$3 dst=$SE_DIR/xfer.$1.$3.got
+	local to from addr srv
+	head -c 8388608 /dev/urandom > "$src"
+	if [ "$3" = dom0 ]; then
+		to="in_guest $g"; from=in_dom0; addr=10.0.0.$n
+	else
+		to=in_dom0; from="in_guest $g"; addr=10.0.0.1
+	fi
+	$to python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5300)); s.listen(1); s.settimeout(60)
+c, _ = s.accept(); c.settimeout(30)
+with open(sys.argv[2], "wb") as f:
+    while True:
+        b = c.recv(65536)
+        if not b: break
+        f.write(b)' "$addr" "$dst" &
+	srv=$!
+	sleep 0.5
+	$from python3 -c '
+import socket, sys, time
+for i in range(200):	# the server may take a while to listen
+    try:
+        s = socket.create_connection((sys.argv[1], 5300), timeout=30)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
+with open(sys.argv[2], "rb") as f: s.sendall(f.read())
+s.close()' "$addr" "$src"
+	wait "$srv"
+	echo "$(sha256sum < "$src" | cut -c1-64)/$(stat -c %s "$src")" \
+	    "$(sha256sum < "$dst" | cut -c1-64)/$(stat -c %s "$dst")"
+}
+# se_same "A B": 0 if se_xfer's two halves are equal
+se_same() { [ "${1%% *}" = "${1##* }" ]; }
+# se_xfer_ok GUEST N: se_xfer both ways, a TAP line each (tests/lib.sh)
+se_xfer_ok() {
+	local r d from to
+	for d in dom0 guest; do
+		from=$d to=$1
+		[ "$d" = guest ] && from=$1 to=dom0
+		r=$(se_xfer "$1" "$2" "$d")
+		se_same "$r"
+		ok $? "8 MiB $from -> $to over TCP arrive intact (${r%% *})"
+		se_same "$r" || diag "received: ${r##* }"
+	done
 }
 
 # simenv_attach NAME DOMID: see above; the status of xl-sim network-attach

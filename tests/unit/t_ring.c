@@ -109,8 +109,10 @@ static struct simdom	*gsd;
 static struct hv	*bhv, *ghv;
 static uint32_t		 txring_ref, rxring_ref, bad_ref;
 static uint32_t		 txgref[NSLOT], rxgref[NSLOT];
-static const struct ring_features feat_all = { 1, 1, 1, 1, 1, 1 };
-static const struct ring_features feat_nosg = { 0, 0, 0, 1, 0, 1 };
+static const struct ring_features feat_all = { 1, 1, 1, 1, 1, 1, 0 };
+static const struct ring_features feat_nosg = { 0, 0, 0, 1, 0, 1, 0 };
+/* frx_frame: the offset of each frame's first rx slot (xdp-headroom) */
+static unsigned int	 frx_headroom;
 
 static int	 setup(void);
 static void	 fill(uint8_t *, size_t, unsigned int);
@@ -183,6 +185,8 @@ static void	 refill_hook(void *);
 static void	 bump_hook(void *);
 static void	 t_rx_refill(void);
 static void	 t_rx_few(void);
+static void	 t_rx_headroom(void);
+static void	 t_rx_carrier(void);
 
 /* ---- housekeeping (the run directory: rundir.h) ---- */
 
@@ -769,11 +773,14 @@ frx_frame(struct tvif *v, RING_IDX *at, uint8_t *f, size_t *len,
 			return (-1);
 		r = *RING_GET_RESPONSE(&v->v_rx, i);
 		(*nslots)++;
-		if (r.id != rxid(i) || r.offset != 0 || r.status < 0 ||
+		if (r.id != rxid(i) || r.offset != (*nslots == 1 ?
+		    frx_headroom : 0) || r.status < 0 ||
+		    r.offset + (size_t)r.status > XN_RING_PAGE ||
 		    *len + (size_t)r.status > RING_FRAME_MAX)
 			rv = -1;
 		else {
-			memcpy(f + *len, rxpage(i), (size_t)r.status);
+			memcpy(f + *len, (uint8_t *)rxpage(i) + r.offset,
+			    (size_t)r.status);
 			*len += (size_t)r.status;
 		}
 		more = r.flags & NETRXF_more_data;
@@ -2355,6 +2362,166 @@ out:
  * its frame's slots only; an overlong port read is dropped before it
  * is laid out.
  */
+/*
+ * xdp-headroom: the first slot of each frame starts that far into its
+ * buffer, the rest follows in whole pages; frames come out intact; one
+ * that does not fit the first buffer without feature-sg is dropped.
+ */
+static void
+t_rx_headroom(void)
+{
+	static uint8_t f[RING_FRAME_MAX], g[RING_FRAME_MAX];
+	static const size_t sizes[] = { 60, 1514, 3840, 3841, 9000,
+	    RING_FRAME_MAX };
+	struct netif_extra_info ex;
+	struct ring_config rc;
+	struct ring_features rf = feat_all;
+	struct tvif *v;
+	unsigned int ns, k, bad = 0, slots = 0;
+	size_t len;
+	RING_IDX at = 0;
+	int rv;
+
+	ring_config_default(&rc);
+	rf.rf_headroom = RING_RX_HEADROOM_LIMIT;
+	v = vif_new(&rc, &rf);
+	ok(!v->v_ok, "headroom: ring_connect refuses a headroom of a page");
+	vif_free(v);
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "headroom: vif connects (sg)"))
+		goto out;
+	ok(ring_set_headroom(v->v_q, RING_RX_HEADROOM_LIMIT) == -1 &&
+	    errno == EINVAL, "headroom: a page of it is refused (EINVAL)");
+	ok(ring_set_headroom(v->v_q, 256) == 0, "headroom: 256 is taken");
+	frx_headroom = 256;
+	frx_post(v, 64);
+	for (k = 0; k < 6; k++) {
+		fill(f, sizes[k], 70 + k);
+		fp_queue(&v->v_port, NULL, f, sizes[k]);
+	}
+	rv = run_rx(v, NULL);
+	for (k = 0; k < 6; k++) {
+		fill(f, sizes[k], 70 + k);
+		if (frx_frame(v, &at, g, &len, &ex, &ns) == -1 ||
+		    len != sizes[k] || memcmp(f, g, len) != 0)
+			bad++;
+		slots += ns;
+	}
+	/* 3840 fits the first slot, 3841 takes two, 9000 three */
+	ok(rv == 0 && bad == 0 && vst(v)->rs_rx_packets == 6 &&
+	    slots == 1 + 1 + 1 + 2 + 3 + 1 + (RING_FRAME_MAX - 3840 +
+	    XN_RING_PAGE - 1) / XN_RING_PAGE,
+	    "headroom 256: 6 frames from 60 octets to the largest intact, "
+	    "each at offset 256 (%u slots)", slots);
+	ok(ring_set_headroom(v->v_q, 4095) == 0, "headroom: 4095 is taken");
+	frx_headroom = 4095;
+	fill(f, 1514, 80);
+	fp_queue(&v->v_port, NULL, f, 1514);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && frx_frame(v, &at, g, &len, &ex, &ns) == 0 &&
+	    len == 1514 && memcmp(f, g, len) == 0 && ns == 2,
+	    "headroom 4095: 1 octet in the first slot, the rest in the next");
+	vif_free(v);
+
+	v = vif_new(&rc, &feat_nosg);
+	if (!ok(v->v_ok, "headroom: vif connects (no sg)"))
+		goto out;
+	ring_set_headroom(v->v_q, 256);
+	frx_headroom = 256;
+	frx_post(v, 8);
+	at = 0;
+	fill(f, 3840, 81);
+	fp_queue(&v->v_port, NULL, f, 3840);
+	fill(g, 3841, 82);
+	fp_queue(&v->v_port, NULL, g, 3841);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && frx_frame(v, &at, g, &len, &ex, &ns) == 0 &&
+	    len == 3840 && memcmp(f, g, len) == 0 &&
+	    vst(v)->rs_drops[RING_DROP_RX_SIZE] == 1 &&
+	    v->v_rx.sring->rsp_prod == 1,
+	    "headroom without sg: 3840 octets fit after 256, 3841 dropped "
+	    "(rx_size)");
+out:
+	frx_headroom = 0;
+	vif_free(v);
+}
+
+/*
+ * A frontend that posts nothing while a frame waits stalls after
+ * rc_rx_stall_ms: its carrier goes off, frames are dropped at once
+ * (rx_carrier), it is asked to notify its next request; one request
+ * brings the carrier back.
+ */
+static void
+t_rx_carrier(void)
+{
+	static uint8_t f[2000];
+	struct ring_config rc;
+	struct tvif *v;
+	unsigned int k;
+	int rv;
+
+	ring_config_default(&rc);
+	ok(rc.rc_rx_stall_ms == RING_RX_CARRIER_MS,
+	    "carrier: rx-stall-timeout defaults to %u ms", RING_RX_CARRIER_MS);
+	rc.rc_rx_stall_ms = 50;
+	ok(ring_new(NULL, 1, &rc) == NULL && errno == EINVAL,
+	    "carrier: a timeout under %u ms is refused", RING_RX_CARRIER_MIN);
+	rc.rc_rx_stall_ms = RING_RX_CARRIER_MIN;
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "carrier: vif connects"))
+		goto out;
+	ok(ring_rx_carrier(v->v_q) == 1 && ring_rx_carrier_ms(v->v_q) == -1,
+	    "carrier: on, no stall timer without a held frame");
+	fill(f, 1514, 90);
+	for (k = 0; k < 5; k++)
+		fp_queue(&v->v_port, NULL, f, 1514);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_port.fp_nrecv == 0 &&
+	    ring_rx_carrier_ms(v->v_q) > 0 &&
+	    ring_rx_carrier_ms(v->v_q) <= (int)RING_RX_CARRIER_MIN,
+	    "carrier: a frame is held, the stall timer runs (%d ms)",
+	    ring_rx_carrier_ms(v->v_q));
+	v->v_q->rq_rx_posted_at = 1;	/* internal: its time is up */
+	ok(ring_rx_carrier_ms(v->v_q) == 0 && ring_rx_ready(v->v_q) == 1 &&
+	    ring_rx_carrier(v->v_q) == 0 &&
+	    vst(v)->rs_rx_carrier_off == 1 &&
+	    v->v_rx.sring->req_event == v->v_rx.req_prod_pvt + 1,
+	    "carrier: stalled: off, counted, the port is read, the frontend "
+	    "asked to notify its next request");
+	ok(ring_rx_carrier_ms(v->v_q) == -1,
+	    "carrier: no stall timer while off");
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_port.fp_nrecv == 5 && v->v_port.fp_nlent == 0 &&
+	    vst(v)->rs_drops[RING_DROP_RX_CARRIER] == 5 &&
+	    vst(v)->rs_drops[RING_DROP_RX_STALL] == 0 &&
+	    v->v_rx.sring->rsp_prod == 0,
+	    "carrier: off: the 5 frames are dropped at once (rx_carrier)");
+	frx_post(v, 1);
+	ok(ring_rx_ready(v->v_q) == 1 && ring_rx_carrier(v->v_q) == 1 &&
+	    vst(v)->rs_rx_carrier_on == 1,
+	    "carrier: one request posted: on again, counted");
+	fp_queue(&v->v_port, NULL, f, 1514);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_rx.sring->rsp_prod == 1 &&
+	    vst(v)->rs_rx_packets == 1,
+	    "carrier: frames flow again");
+	vif_free(v);
+
+	rc.rc_rx_stall_ms = 0;
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "carrier: vif with rx-stall-timeout 0 connects"))
+		goto out;
+	fp_queue(&v->v_port, NULL, f, 1514);
+	run_rx(v, NULL);
+	v->v_q->rq_rx_posted_at = 1;
+	ok(ring_rx_carrier_ms(v->v_q) == -1 && ring_rx_ready(v->v_q) == 0 &&
+	    ring_rx_carrier(v->v_q) == 1,
+	    "carrier: timeout 0: never stalled");
+out:
+	vif_free(v);
+}
+
 static void
 t_rx_few(void)
 {
@@ -2667,5 +2834,7 @@ main(void)
 	t_rx_wrap();
 	t_rx_refill();
 	t_rx_few();
+	t_rx_headroom();
+	t_rx_carrier();
 	return (done_testing());
 }

@@ -618,6 +618,180 @@ e2e_mq() {		# 7. a 2-vCPU domU: its netfront asks for 2 queues,
 	e2e_destroy_other mq_destroy domu2 "the 2-vCPU domU"
 }
 
+J_CON=/var/log/xen/console/guest-domu3.log
+e2e_j_line() {		# PATTERN: domu3's last console line matching PATTERN
+	grep "$1" $J_CON 2> /dev/null | tail -n 1
+}
+e2e_j_said() { [ -n "$(e2e_j_line "$1")" ]; }
+e2e_j_mtu() {		# MTU: the tap of domu3 has it
+	[ "$(cat /sys/class/net/vif$DOMID.0/mtu 2> /dev/null)" = "$1" ]
+}
+e2e_j_rx() {		# ARGS...: iping ARGS to the domU: replies of 5
+	iping -c 5 -i 0.2 -W 2 "$@" $DOMU_IP > /tmp/jping.dom0 2>&1
+	awk '/transmitted/ { print $4 }' /tmp/jping.dom0
+}
+
+e2e_jumbo() {		# 8. jumbo frames, the mtu key live, xdp-headroom:
+			# a domU whose vif says mtu=9000 (domU-jumbo.cfg)
+	local t0 rc tap sum line dsum gsum it big small r
+	mkdir -p /tmp/www
+	dd if=/dev/urandom of=/tmp/www/blob bs=1024 count=8192 2> /dev/null
+	sum=$(sha256sum < /tmp/www/blob | cut -c1-64)
+	httpd -p 8080 -h /tmp/www
+	t0=$(up)
+	e2e_xl create_jumbo create /etc/xen/domU-jumbo.cfg
+	rc=$E2E_RC
+	DOMID=$(xl domid domu3 2> /dev/null)
+	tap=vif$DOMID.0
+	if [ $rc = 0 ] && [ -n "$DOMID" ] &&
+	    e2e_wait 60 e2e_fe_connected 0 && e2e_wait 10 e2e_bridged $tap
+	then
+		ip link set xenbr0 mtu 9000
+		if e2e_j_mtu 9000 &&
+		    [ "$(xenstore-read $BEVIF/$DOMID/0/mtu)" = 9000 ]; then
+			e2e_check jumbo_create ok "domU with vif mtu=9000" \
+			    "(domid $DOMID) connected after $(e2e_dt $t0 \
+			    $(up)) s; $tap has MTU 9000"
+		else
+			e2e_check jumbo_create fail "$tap has MTU $(cat \
+			    /sys/class/net/$tap/mtu), the mtu key says" \
+			    "$(xenstore-read $BEVIF/$DOMID/0/mtu 2>&1)"
+		fi
+	else
+		e2e_check jumbo_create fail "xl create of the jumbo domU:" \
+		    "rc=$rc, domid ${DOMID:-none}, frontend state" \
+		    "$(xenstore-read /local/domain/$DOMID/device/vif/0/state \
+		    2>&1)"
+		e2e_log jumbo_create /tmp/xl-create_jumbo.log
+		e2e_xs_dump jumbo_create
+		return 1
+	fi
+	e2e_wait 60 sh -c "ping -c 1 -W 1 $DOMU_IP > /dev/null"
+	r=$(e2e_j_rx -M do -s 8972)
+	if [ "${r:-0}" -ge 4 ]; then
+		e2e_check jumbo_ping_dom0_domU ok "dom0->domU: 9000-octet" \
+		    "pings, don't fragment: $r/5 replies"
+	else
+		e2e_check jumbo_ping_dom0_domU fail "dom0->domU: 9000-octet" \
+		    "pings, don't fragment: ${r:-0}/5 replies"
+		e2e_log jumbo_ping_dom0_domU /tmp/jping.dom0
+	fi
+	e2e_wait 60 e2e_j_said "jping "
+	line=$(e2e_j_line "jping ")
+	case $line in
+	*received=5/5*|*received=4/5*)
+		e2e_check jumbo_ping_domU_dom0 ok "${line#*LAB-DOMU: }";;
+	*)	e2e_check jumbo_ping_domU_dom0 fail \
+		    "${line:-no jping report from the domU}"
+		e2e_log jumbo_ping_domU_dom0 $J_CON 20;;
+	esac
+	it=$IPERF_T
+	IPERF_T=$(((it + 1) / 2))
+	e2e_iperf jumbo_iperf_dom0_domU "" "dom0->domU, MTU 9000"
+	e2e_iperf jumbo_iperf_domU_dom0 "-R" "domU->dom0, MTU 9000"
+	IPERF_T=$it
+	# 8 MiB each way, sha256 on both sides
+	e2e_wait 120 e2e_j_said "got "
+	line=$(e2e_j_line "got ")
+	case $line in
+	*"got sha256=$sum size=8388608"*)
+		e2e_check jumbo_data_dom0_domU ok "8 MiB dom0->domU (wget):" \
+		    "sha256 and size match";;
+	*)	e2e_check jumbo_data_dom0_domU fail "8 MiB dom0->domU: sent" \
+		    "$sum, the domU says: ${line:-nothing}";;
+	esac
+	e2e_wait 60 e2e_j_said "blob sha256="
+	dsum=$(e2e_j_line "blob sha256=" | sed 's/.*blob sha256=//' |
+	    cut -c1-64)
+	wget -q -O /tmp/jblob http://$DOMU_IP:8080/blob 2> /dev/null
+	gsum=$(sha256sum < /tmp/jblob | cut -c1-64)
+	if [ -n "$dsum" ] && [ "$gsum" = "$dsum" ] &&
+	    [ "$(wc -c < /tmp/jblob)" = 8388608 ]; then
+		e2e_check jumbo_data_domU_dom0 ok "8 MiB domU->dom0 (wget):" \
+		    "sha256 and size match"
+	else
+		e2e_check jumbo_data_domU_dom0 fail "8 MiB domU->dom0: the" \
+		    "domU has ${dsum:-nothing}, dom0 got $gsum ($(wc -c \
+		    < /tmp/jblob) octets)"
+	fi
+	e2e_jumbo_live
+	e2e_jumbo_xdp
+	e2e_destroy_other jumbo_destroy domu3 "the jumbo domU"
+	kill $(pidof httpd) 2> /dev/null
+	ip link set xenbr0 mtu 1500
+}
+
+e2e_jumbo_live() {	# the toolstack rewrites the mtu key while the guest
+			# is connected: xennetd sets the tap's MTU (the
+			# kernel netback does not watch the key)
+	local big small back
+	e2e_xennetd_only jumbo_mtu_live "the mtu key changed live" ||
+	    return 0
+	xenstore-write $BEVIF/$DOMID/0/mtu 4000
+	if e2e_wait 10 e2e_j_mtu 4000; then
+		big=$(e2e_j_rx -M do -s 8972)
+		small=$(e2e_j_rx -M do -s 3972)
+	fi
+	xenstore-write $BEVIF/$DOMID/0/mtu 9000
+	e2e_wait 10 e2e_j_mtu 9000 && back=$(e2e_j_rx -M do -s 8972)
+	if [ "${big:-x}" = 0 ] && [ "${small:-0}" -ge 4 ] &&
+	    [ "${back:-0}" -ge 4 ]; then
+		e2e_check jumbo_mtu_live ok "mtu key 4000 live: the tap" \
+		    "follows, 9000-octet pings 0/5, 4000-octet $small/5;" \
+		    "back to 9000: $back/5"
+	else
+		e2e_check jumbo_mtu_live fail "mtu key 4000 then 9000: tap" \
+		    "MTU now $(cat /sys/class/net/vif$DOMID.0/mtu), pings" \
+		    "big ${big:-none} small ${small:-none} back ${back:-none}"
+		grep "vif$DOMID.0: mtu" $XNLOG | sed "s|^|LAB: LOG jumbo_mtu_live |"
+	fi
+}
+
+e2e_jumbo_xdp() {	# the domU attaches an XDP program (MTU 1500 first):
+			# its netfront writes xdp-headroom, goes
+			# Reconfiguring; the backend Reconfigured, both
+			# Connected again, and pings still pass
+	local fe=/local/domain/$DOMID/device/vif/0 line xl hr be fst r
+	xenstore-write $BEVIF/$DOMID/0/mtu 1500
+	touch /tmp/www/xdp
+	e2e_wait 120 e2e_j_said "xping "
+	line=$(e2e_j_line "xdp attach")
+	xl=$(e2e_j_line "xping ")
+	hr=$(xenstore-read $fe/xdp-headroom 2> /dev/null)
+	be=$(xenstore-read $BEVIF/$DOMID/0/state 2> /dev/null)
+	fst=$(xenstore-read $fe/state 2> /dev/null)
+	case $line in
+	*"rc=none"*|"")
+		e2e_check jumbo_xdp skip "XDP: ${line:-no report} # SKIP" \
+		    "the domU image has no XDP program (clang -target bpf)"
+		return 0;;
+	esac
+	if [ "$BACKEND" = xennetd ] &&
+	    ! grep -q "vif$DOMID.0: xdp-headroom 0 -> $hr" $XNLOG; then
+		r=1
+	else
+		r=0
+	fi
+	case "$line $xl" in
+	*"rc=0 xdp"*received=5/5*|*"rc=0 xdp"*received=4/5*) ;;
+	*) r=1;;
+	esac
+	if [ $r = 0 ] && [ "${hr:-0}" -gt 0 ] && [ "$be" = 4 ] &&
+	    [ "$fst" = 4 ]; then
+		e2e_check jumbo_xdp ok "XDP attached in the domU" \
+		    "(${line#*rc=0 }): xdp-headroom $hr, backend and" \
+		    "frontend Connected again; ${xl#*LAB-DOMU: }"
+	else
+		e2e_check jumbo_xdp fail "XDP: ${line#*LAB-DOMU: };" \
+		    "xdp-headroom ${hr:-none}, states $be/$fst;" \
+		    "${xl#*LAB-DOMU: }"
+		e2e_log jumbo_xdp $J_CON 20
+		[ "$BACKEND" = xennetd ] &&
+		    grep "vif$DOMID.0: " $XNLOG | tail -n 10 |
+		    sed "s|^|LAB: LOG jumbo_xdp |"
+	fi
+}
+
 e2e_destroy_other() {	# ID NAME TEXT: xl destroy of a domU after the first;
 			# nothing of its vifs left, xennetd (if) still running
 	e2e_xl destroy_$2 destroy $2
@@ -699,11 +873,11 @@ e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
 	# the installed hotplug script, by its path (a --sysconfdir=/etc
 	# install puts it in /etc/xen/scripts, where script=vif-xennetd
 	# finds it)
-	e2e_domu_cfg domu3 "mac=00:16:3e:00:00:03,script=$VIF_XENNETD"
+	e2e_domu_cfg domu6 "mac=00:16:3e:00:00:06,script=$VIF_XENNETD"
 	t0=$(up)
-	e2e_xl create_bpf create /tmp/domu3.cfg
+	e2e_xl create_bpf create /tmp/domu6.cfg
 	rc=$E2E_RC
-	DOMID=$(xl domid domu3 2> /dev/null)
+	DOMID=$(xl domid domu6 2> /dev/null)
 	fe=/local/domain/$DOMID/device/vif/0
 	if [ $rc = 0 ] && [ -n "$DOMID" ] && e2e_wait 60 e2e_fe_connected 0 &&
 	    [ ! -e /sys/class/net/vif$DOMID.0 ]; then
@@ -720,7 +894,7 @@ e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
 		e2e_xs_dump bpf_create
 	fi
 	E2E_IN="$IP2 netns exec lan"
-	CONSOLE=/var/log/xen/console/guest-domu3.log
+	CONSOLE=/var/log/xen/console/guest-domu6.log
 	if e2e_ping bpf_ping 60; then w=60; else w=5; fi
 	e2e_domu_ping bpf_ping_domU 1 $w
 	it=$IPERF_T
@@ -741,7 +915,7 @@ e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
 		    "nothing captured or injected"
 		e2e_log bpf_counters /tmp/bpf.counters
 	fi
-	e2e_destroy_other bpf_destroy domu3 "the bpf domU"
+	e2e_destroy_other bpf_destroy domu6 "the bpf domU"
 }
 
 e2e_domu_up() {		# ID NAME VIF: xl create of domU NAME with vif line
@@ -962,6 +1136,7 @@ if e2e_start; then
 	fi
 	e2e_destroy
 	e2e_mq
+	e2e_jumbo
 	e2e_bpf
 	e2e_rate
 	e2e_map
@@ -974,4 +1149,5 @@ for f in /tmp/xl-*.log /tmp/watch-*.log /tmp/iperf.* /tmp/xentop.[0-9] \
 done
 [ -e $XNLOG ] && sed 's|^|LAB: XNLOG |' $XNLOG
 sed 's|^|LAB: DOMU |' /var/log/xen/console/guest-domu1.log 2> /dev/null
-sed 's|^|LAB: DOMU3 |' /var/log/xen/console/guest-domu3.log 2> /dev/null
+sed 's|^|LAB: DOMU3 |' $J_CON 2> /dev/null
+sed 's|^|LAB: DOMU6 |' /var/log/xen/console/guest-domu6.log 2> /dev/null
