@@ -26,17 +26,16 @@
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
-CC=${CC:-cc}
-command -v "$CC" > /dev/null || skip_all "no C compiler $CC"
 [ -f "$top_builddir/config.h" ] || skip_all "not configured"
+# configure's compiler, result and flags, without what Linux has and the
+# BSDs have not
+mkvar() { sed -n "s/^$1 = //p" "$top_builddir/Makefile"; }
+CC=$(mkvar CC)
+command -v "${CC%% *}" > /dev/null || skip_all "no C compiler $CC"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-# configure's result and flags, without what Linux has and the BSDs have
-# not
 grep -v 'HAVE_LIBURING\|HAVE_LIBSYSTEMD' "$top_builddir/config.h" \
     > "$tmp/config.h"
-mkvar() { sed -n "s/^$1 = //p" "$top_builddir/Makefile"; }
 cflags="$(mkvar XN_CFLAGS) -Werror $(mkvar JSONC_CFLAGS) $(mkvar PCAP_CFLAGS)"
 for v in EVENT_CFLAGS EVENT_PTHREADS_CFLAGS XENCTRL_CFLAGS XENEVTCHN_CFLAGS \
     XENGNTTAB_CFLAGS XENSTORE_CFLAGS; do
@@ -78,11 +77,13 @@ for os in NetBSD FreeBSD; do
 		bsdcc $os "$top_srcdir/$f" "$o" || nfail=$((nfail + 1))
 	done
 	n=$(echo "$files" | wc -w)
-	if [ -f "$top_builddir/daemon/parse.c" ]; then
-		bsdcc $os "$top_builddir/daemon/parse.c" "$tmp/parse.o" ||
-		    nfail=$((nfail + 1))
+	# the grammar's C: made in the build tree, or the tarball's
+	for p in "$top_builddir/daemon/parse.c" "$top_srcdir/daemon/parse.c"; do
+		[ -f "$p" ] || continue
+		bsdcc $os "$p" "$tmp/parse.o" || nfail=$((nfail + 1))
 		n=$((n + 1))
-	fi
+		break
+	done
 	ok $((nfail != 0)) "$os: $n files of daemon/, lib/, xennetctl/ \
 compile with -Werror ($nfail failed)"
 	# what was compiled is the BSD code, not Linux's
