@@ -78,11 +78,11 @@ tap_ifreq(const char *name, unsigned long req, struct ifreq *ifr)
  * queues (1..XENNETD_MAX_QUEUES; as many as the host's taps have, at
  * most: osdep_tap_max_queues), the given MTU and the host-side MAC
  * fe:ff:ff:ff:ff:ff that Xen vifs use (so a bridge never takes it as
- * its own address).  Only the first
- * queue is left attached.  The link is left down: the hotplug script
- * brings it up.  Returns 0 with tp's non-blocking descriptors, or -1
- * with errno (EEXIST: an interface of that name exists; a multi-queue
- * tap would let us join it) and nothing left open.
+ * its own address).  Only the first queue is left attached.  The link
+ * is left down: the hotplug script brings it up.  Returns 0 with tp's
+ * non-blocking descriptors, or -1 with errno (EEXIST: an interface of
+ * that name exists; a multi-queue tap would let us join it) and nothing
+ * left open.
  */
 int
 tap_open(struct tap *tp, const char *name, char *actual, size_t len,
