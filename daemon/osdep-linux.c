@@ -15,10 +15,24 @@
  */
 
 
-/* Linux specifics: the in-kernel netback check, CPU count. */
+/*
+ * Linux specifics: the in-kernel netback check, the tun/tap driver
+ * (/dev/net/tun: TUNSETIFF with a virtio_net_hdr on every frame,
+ * multi-queue, TUNSETOFFLOAD), io_uring and grant copy as defaults.
+ * osdep-bsd.c has the same functions for NetBSD and FreeBSD.
+ */
 
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,7 +42,7 @@
 /*
  * osdep_kernel_netback: 1 if Linux's xen-netback is loaded or its vif
  * backend driver is registered (it would claim every backend/vif device
- * we serve), with what was found in why; 0 if not.
+ * we serve), with what was found and what to do in why; 0 if not.
  */
 int
 osdep_kernel_netback(char *why, size_t len)
@@ -42,17 +56,156 @@ osdep_kernel_netback(char *why, size_t len)
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		if (stat(paths[i], &sb) == 0) {
-			snprintf(why, len, "%s exists", paths[i]);
+			snprintf(why, len, "%s exists.  Unload it (rmmod "
+			    "xen-netback) and keep it from loading (echo "
+			    "'blacklist xen-netback' > "
+			    "/etc/modprobe.d/xennetd.conf)", paths[i]);
 			return (1);
 		}
 	}
 	return (0);
 }
 
-int
-osdep_ncpus(void)
+enum ifname_style
+osdep_ifname_style(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return (IFNAME_LINUX);
+}
 
-	return (n < 1 ? 1 : (int)n);
+enum portio_mode
+osdep_portio_default(void)
+{
+	return (PORTIO_URING);
+}
+
+enum hv_engine
+osdep_engine_default(void)
+{
+	return (HV_ENGINE_COPY);	/* gntdev's grant-copy ioctl */
+}
+
+unsigned int
+osdep_tap_max_queues(void)
+{
+	return (XENNETD_MAX_QUEUES);	/* IFF_MULTI_QUEUE */
+}
+
+/* osdep_tap_vnet: 1: every tap frame has a struct xn_vnet_hdr first. */
+int
+osdep_tap_vnet(void)
+{
+	return (1);
+}
+
+/*
+ * osdep_tap_fd: open /dev/net/tun and create tap name, or join it as
+ * one more queue: a multi-queue tap with a virtio_net_hdr on every
+ * frame.  Its name (the kernel may complete a pattern) in actual.  The
+ * non-blocking descriptor, or -1 with errno.
+ */
+int
+osdep_tap_fd(const char *name, char *actual, size_t len)
+{
+	struct ifreq ifr;
+	int fd, hdrsz = (int)sizeof(struct xn_vnet_hdr), save;
+
+	if ((fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1)
+		return (-1);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE;
+	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	if (ioctl(fd, TUNSETIFF, &ifr) == -1 ||
+	    ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) == -1) {
+		save = errno;
+		close(fd);
+		errno = save;
+		return (-1);
+	}
+	strncpy(actual, ifr.ifr_name, len - 1);
+	actual[len - 1] = '\0';
+	return (fd);
+}
+
+/* osdep_tap_queue: attach (1) or detach (0) the tap queue fd.  0 or -1. */
+int
+osdep_tap_queue(int fd, int attach)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = attach ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE;
+	return (ioctl(fd, TUNSETQUEUE, &ifr));
+}
+
+/* osdep_tap_lladdr: set the Ethernet address of interface name. */
+int
+osdep_tap_lladdr(const char *name, const uint8_t *mac)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+	return (tap_ifreq(name, SIOCSIFHWADDR, &ifr));
+}
+
+/*
+ * osdep_tap_offload: let the host stack hand us partial checksums and
+ * TSO frames on queue fd only as far as the guest can take them on its
+ * rx ring.  0 or -1 with errno.
+ */
+int
+osdep_tap_offload(int fd, const struct ring_features *rf)
+{
+	unsigned int off = 0;
+
+	if (rf->rf_csum || rf->rf_csum6) {
+		off |= TUN_F_CSUM;
+		if (rf->rf_sg && rf->rf_gso4 && rf->rf_csum)
+			off |= TUN_F_TSO4;
+		if (rf->rf_sg && rf->rf_gso6 && rf->rf_csum6)
+			off |= TUN_F_TSO6;
+	}
+	return (ioctl(fd, TUNSETOFFLOAD, off));
+}
+
+/*
+ * osdep_tap_name: the name of the interface of tap descriptor fd now (a
+ * hotplug script may have renamed it).  0 or -1 with errno.
+ */
+int
+osdep_tap_name(int fd, char *name, size_t len)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr) == -1)
+		return (-1);
+	snprintf(name, len, "%.*s", IFNAMSIZ, ifr.ifr_name);
+	return (0);
+}
+
+/*
+ * osdep_tap_carrier: the tap's carrier on (1) or off (0): TUNSETCARRIER
+ * (Linux 4.11).  0, or -1 with errno (EINVAL or ENOTTY: not there).
+ */
+int
+osdep_tap_carrier(int fd, int on)
+{
+#ifdef TUNSETCARRIER
+	return (ioctl(fd, TUNSETCARRIER, &on));
+#else
+	(void)fd;
+	(void)on;
+	errno = ENOTTY;
+	return (-1);
+#endif
+}
+
+/* osdep_tap_close: the tap goes with the last of its descriptors. */
+void
+osdep_tap_close(int fd)
+{
+	close(fd);
 }

@@ -16,48 +16,49 @@
 
 
 /*
- * The tap port (Linux tun/tap).  One tap per vif, named like the kernel
- * netback's interface, vif<domid>.<handle>, so the stock hotplug scripts
- * (vif-bridge) find and enslave it; they rename it to the toolstack's
- * vifname themselves (see vif.c).  Frames
- * carry a virtio_net_hdr (IFF_VNET_HDR) so checksum and GSO offloads
- * pass between the guest and the host stack untouched.  The tap lives as
- * long as its descriptors: closing the last one removes the interface.
+ * The tap port.  One tap per vif, named as the host's toolstack and
+ * hotplug scripts expect it (ifname.c: vif<domid>.<handle> on Linux,
+ * whose vif-bridge renames it to the toolstack's vifname itself; see
+ * vif.c).  The tap lives as long as its descriptors: closing the last
+ * one removes the interface.  What the host's tap driver does is in
+ * osdep-linux.c and osdep-bsd.c.
  *
- * The tap is multi-queue (IFF_MULTI_QUEUE) with one descriptor per netif
- * queue the vif may serve, all opened when the vif is created: the first
- * creates the interface, the others join it by name at once, before the
- * hotplug script can rename it (a later TUNSETIFF by the old name would
- * create a second interface).  A connection with n queues keeps the
- * first n attached and the others detached (TUNSETQUEUE); a detached
- * queue gets no frames from the host, so none are stranded on a queue
- * nobody reads, and the next connection may ask for more or fewer.  This
- * is what xen-netback does with its netdev's queues: allocated for the
- * maximum, as many enabled as the frontend asked for.
+ * On Linux frames carry a virtio_net_hdr (IFF_VNET_HDR) so checksum and
+ * GSO offloads pass between the guest and the host stack untouched; the
+ * BSD taps carry none (portio.c then does the offloads in software).
+ *
+ * On Linux the tap is multi-queue (IFF_MULTI_QUEUE) with one descriptor
+ * per netif queue the vif may serve, all opened when the vif is created:
+ * the first creates the interface, the others join it by name at once,
+ * before the hotplug script can rename it (a later TUNSETIFF by the old
+ * name would create a second interface).  A connection with n queues
+ * keeps the first n attached and the others detached (TUNSETQUEUE); a
+ * detached queue gets no frames from the host, so none are stranded on
+ * a queue nobody reads, and the next connection may ask for more or
+ * fewer.  This is what xen-netback does with its netdev's queues:
+ * allocated for the maximum, as many enabled as the frontend asked for.
+ * The BSD taps have one queue (osdep_tap_max_queues).
  */
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
-#include <sys/uio.h>
 
-#include <linux/if_tun.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xennetd.h"
 
-static int	tap_ifreq(const char *, unsigned long, struct ifreq *);
-static int	tap_queue_fd(const char *, char *, size_t);
 static int	tap_name(int, char *);
 
+/* The host side's MAC, as Xen vifs have it: never a bridge's own. */
+static const uint8_t tap_lladdr[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+
 /* tap_ifreq: one SIOC* ioctl on an AF_INET datagram socket. */
-static int
+int
 tap_ifreq(const char *name, unsigned long req, struct ifreq *ifr)
 {
 	int s, rv, save;
@@ -73,40 +74,17 @@ tap_ifreq(const char *name, unsigned long req, struct ifreq *ifr)
 	return (rv);
 }
 
-/* tap_queue_fd: open /dev/net/tun and join or create tap name. */
-static int
-tap_queue_fd(const char *name, char *actual, size_t len)
-{
-	struct ifreq ifr;
-	int fd, hdrsz = (int)sizeof(struct xn_vnet_hdr), save;
-
-	if ((fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) ==
-	    -1)
-		return (-1);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	if (ioctl(fd, TUNSETIFF, &ifr) == -1 ||
-	    ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) == -1) {
-		save = errno;
-		close(fd);
-		errno = save;
-		return (-1);
-	}
-	strncpy(actual, ifr.ifr_name, len - 1);
-	actual[len - 1] = '\0';
-	return (fd);
-}
-
 /*
  * tap_open: create tap `name` (copied back into actual, as the kernel
- * may complete a pattern) with nqueues queues (1..XENNETD_MAX_QUEUES),
- * the given MTU and the host-side MAC fe:ff:ff:ff:ff:ff that Xen vifs
- * use (so a bridge never takes it as its own address).  Only the first
- * queue is left attached.  The link is left down: the hotplug script
- * brings it up.  Returns 0 with tp's non-blocking descriptors, or -1
- * with errno (EEXIST: an interface of that name exists; a multi-queue
- * tap would let us join it) and nothing left open.
+ * may complete a pattern or, on NetBSD, name it itself) with nqueues
+ * queues (1..XENNETD_MAX_QUEUES; as many as the host's taps have, at
+ * most: osdep_tap_max_queues), the given MTU and the host-side MAC
+ * fe:ff:ff:ff:ff:ff that Xen vifs use (so a bridge never takes it as
+ * its own address).  Only the first queue is left attached.  The link
+ * is left down: the hotplug script brings it up.  Returns 0 with tp's
+ * non-blocking descriptors, or -1 with errno (EEXIST: an interface of
+ * that name exists; a multi-queue tap would let us join it) and nothing
+ * left open.
  */
 int
 tap_open(struct tap *tp, const char *name, char *actual, size_t len,
@@ -121,15 +99,17 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 		errno = EINVAL;
 		return (-1);
 	}
+	if (nqueues > osdep_tap_max_queues())
+		nqueues = osdep_tap_max_queues();
 	if (if_nametoindex(name) != 0) {
 		errno = EEXIST;
 		return (-1);
 	}
-	if ((tp->tp_fd[0] = tap_queue_fd(name, actual, len)) == -1)
+	if ((tp->tp_fd[0] = osdep_tap_fd(name, actual, len)) == -1)
 		return (-1);
 	tp->tp_nfd = tp->tp_nattached = 1;
 	while (tp->tp_nfd < nqueues) {
-		if ((tp->tp_fd[tp->tp_nfd] = tap_queue_fd(actual, joined,
+		if ((tp->tp_fd[tp->tp_nfd] = osdep_tap_fd(actual, joined,
 		    sizeof(joined))) == -1)
 			goto fail;
 		tp->tp_nfd++;
@@ -138,11 +118,7 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 	if (tap_queues(tp, 1) == -1)
 		goto fail;
 
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
-	memset(ifr.ifr_hwaddr.sa_data, 0xff, 6);
-	ifr.ifr_hwaddr.sa_data[0] = (char)0xfe;
-	if (tap_ifreq(actual, SIOCSIFHWADDR, &ifr) == -1)
+	if (osdep_tap_lladdr(actual, tap_lladdr) == -1)
 		goto fail;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_mtu = (int)mtu;
@@ -164,25 +140,17 @@ fail:
 int
 tap_queues(struct tap *tp, unsigned int n)
 {
-	struct ifreq ifr;
-
 	if (n < 1 || n > tp->tp_nfd) {
 		errno = EINVAL;
 		return (-1);
 	}
 	while (tp->tp_nattached > n) {
-		memset(&ifr, 0, sizeof(ifr));
-		ifr.ifr_flags = IFF_DETACH_QUEUE;
-		if (ioctl(tp->tp_fd[tp->tp_nattached - 1], TUNSETQUEUE,
-		    &ifr) == -1)
+		if (osdep_tap_queue(tp->tp_fd[tp->tp_nattached - 1], 0) == -1)
 			return (-1);
 		tp->tp_nattached--;
 	}
 	while (tp->tp_nattached < n) {
-		memset(&ifr, 0, sizeof(ifr));
-		ifr.ifr_flags = IFF_ATTACH_QUEUE;
-		if (ioctl(tp->tp_fd[tp->tp_nattached], TUNSETQUEUE, &ifr) ==
-		    -1)
+		if (osdep_tap_queue(tp->tp_fd[tp->tp_nattached], 1) == -1)
 			return (-1);
 		tp->tp_nattached++;
 	}
@@ -196,42 +164,26 @@ tap_close(struct tap *tp)
 	unsigned int i;
 
 	for (i = 0; i < tp->tp_nfd; i++)
-		close(tp->tp_fd[i]);
+		osdep_tap_close(tp->tp_fd[i]);
 	tp->tp_nfd = tp->tp_nattached = 0;
 }
 
 /*
  * tap_set_offload: let the host stack hand us partial checksums and TSO
  * frames on queue fd only as far as the guest can take them on its rx
- * ring.  0 or -1 with errno.
+ * ring (where the tap has a vnet header).  0 or -1 with errno.
  */
 int
 tap_set_offload(int fd, const struct ring_features *rf)
 {
-	unsigned int off = 0;
-
-	if (rf->rf_csum || rf->rf_csum6) {
-		off |= TUN_F_CSUM;
-		if (rf->rf_sg && rf->rf_gso4 && rf->rf_csum)
-			off |= TUN_F_TSO4;
-		if (rf->rf_sg && rf->rf_gso6 && rf->rf_csum6)
-			off |= TUN_F_TSO6;
-	}
-	return (ioctl(fd, TUNSETOFFLOAD, off));
+	return (osdep_tap_offload(fd, rf));
 }
 
 /* tap_name: the tap's name now (a hotplug script may have renamed it). */
 static int
 tap_name(int fd, char *name)
 {
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (ioctl(fd, TUNGETIFF, &ifr) == -1)
-		return (-1);
-	memcpy(name, ifr.ifr_name, IFNAMSIZ);
-	name[IFNAMSIZ - 1] = '\0';
-	return (0);
+	return (osdep_tap_name(fd, name, IFNAMSIZ));
 }
 
 /*
@@ -263,12 +215,10 @@ tap_set_carrier(int fd, int on)
 	struct ifreq ifr;
 	char name[IFNAMSIZ];
 
-#ifdef TUNSETCARRIER
-	if (ioctl(fd, TUNSETCARRIER, &on) == 0)
+	if (osdep_tap_carrier(fd, on) == 0)
 		return (0);
 	if (errno != EINVAL && errno != ENOTTY)
 		return (-1);
-#endif
 	if (tap_name(fd, name) == -1)
 		return (-1);
 	memset(&ifr, 0, sizeof(ifr));

@@ -99,6 +99,7 @@ static int	vif_fe_headroom(struct xnd *, struct vif *, unsigned int *);
 static void	vif_reconfigure(struct xnd *, struct vif *);
 static int	vif_headroom_apply(struct xnd *, struct vif *);
 static int	vif_fe_watch(struct xnd *, struct vif *, int);
+static int	vif_vifname(struct xnd *, struct vif *);
 
 static struct vif *
 vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
@@ -386,12 +387,22 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	TAILQ_INSERT_TAIL(&x->x_vifs, v, v_entry);
 
 	/*
-	 * Linux hotplug contract (vif-common.sh): the device is always
-	 * created as vif<domid>.<handle>; when the toolstack set a vifname
-	 * the script renames it (and fails if that name exists already), so
-	 * we neither use nor write vifname.  The tap fd survives a rename.
+	 * The hotplug contract of the host (ifname.c).  Linux
+	 * (vif-common.sh): the device is always created as
+	 * vif<domid>.<handle>; when the toolstack set a vifname the script
+	 * renames it (and fails if that name exists already), so we neither
+	 * use nor write vifname.  The tap fd survives a rename.  The BSDs:
+	 * vif_vifname, once the tap exists.  With VIF_DOMID_MAX and
+	 * VIF_HANDLE_MAX every style's name fits IFNAMSIZ (t_ifname).
 	 */
-	snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid, handle);
+	if (ifname_make(osdep_ifname_style(), domid, handle, v->v_ifname,
+	    sizeof(v->v_ifname)) == -1) {
+		snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid,
+		    handle);
+		vif_error(x, v, errno, "no %s interface name for it",
+		    ifname_style_name(osdep_ifname_style()));
+		return (v);
+	}
 
 	/* Only the frontend of this very domain is acceptable. */
 	snprintf(prefix, sizeof(prefix), "/local/domain/%u/", domid);
@@ -424,6 +435,11 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		    strerror(errno));
 		return (v);
 	}
+	if (v->v_bpf == NULL && vif_vifname(x, v) == -1) {
+		vif_error(x, v, errno, "cannot write vifname %s: %s",
+		    v->v_ifname, strerror(errno));
+		return (v);
+	}
 	if (vif_advertise(x, v) == -1) {
 		vif_error(x, v, errno, "cannot write features: %s",
 		    strerror(errno));
@@ -447,6 +463,33 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	vif_set_state(x, v, XenbusStateInitWait);
 	vif_update(x, v);
 	return (v);
+}
+
+/*
+ * vif_vifname: tell the hotplug script the tap's name where the host's
+ * scripts read it from the backend's vifname (ifname.c), before
+ * InitWait, when the toolstack runs them; say so if the toolstack asked
+ * for a name this host will not make.  0, or -1 with errno.
+ */
+static int
+vif_vifname(struct xnd *x, struct vif *v)
+{
+	char req[XENNETD_PATH_MAX];
+	int ignored;
+
+	if (store_read(x->x_xs, v->v_bepath, "vifname", req, sizeof(req)) ==
+	    -1)
+		req[0] = '\0';		/* none, or not a name we could use */
+	if (ifname_vifname(osdep_ifname_style(), req, v->v_ifname,
+	    &ignored) != IFNAME_VIFNAME_WRITE)
+		return (0);
+	if (ignored)
+		log_warnx("%s: vifname \"%.*s\" not used: on %s the "
+		    "interface is %s (written to vifname)", v->v_ifname,
+		    IFNAMSIZ, req, ifname_style_name(osdep_ifname_style()),
+		    v->v_ifname);
+	return (store_write(x->x_xs, XBT_NULL, v->v_bepath, "vifname", "%s",
+	    v->v_ifname));
 }
 
 /*

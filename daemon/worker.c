@@ -673,7 +673,7 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 		if (bpf_start(dp->dp_bpf, dp->dp_ring.rc_rx_batch) == -1)
 			goto fail;
 	} else if ((dp->dp_pio = portio_open(dp->dp_tapfd, &mode,
-	    dp->dp_ring.rc_rx_batch)) == NULL)
+	    dp->dp_ring.rc_rx_batch, osdep_tap_vnet())) == NULL)
 		goto fail;
 	ring_ports(dp->dp_rq, &dp->dp_port_tx, &dp->dp_port_rx);
 	if (worker_port_set(w, dp->dp_port_tx, dp) == -1 ||

@@ -116,9 +116,11 @@ usage(void)
 "                       carrier off: frames for it dropped until it posts\n"
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
-"                       (default); 'syscall': a read or writev per frame\n"
-"  -m, --copy-engine E  'copy': grant-copy hypercalls (default); 'map':\n"
-"                       map the batch's grants, memcpy, unmap\n"
+"                       (default on Linux); 'syscall': a read or writev\n"
+"                       per frame (the BSDs: only this)\n"
+"  -m, --copy-engine E  'copy': grant-copy hypercalls (default on Linux);\n"
+"                       'map': map the batch's grants, memcpy, unmap\n"
+"                       (default on NetBSD and FreeBSD)\n"
 "  -P, --port PORT      how vifs reach the host: 'tap' (default): a tap\n"
 "                       vif<domid>.<handle> for the hotplug script;\n"
 "                       'bpf:IFNAME': onto interface IFNAME through\n"
@@ -215,11 +217,9 @@ main(int argc, char *argv[])
 		fatalx("need root privileges (tap devices, Xen devices)");
 	if (strcmp(c->xc_provider, "xen") == 0 &&
 	    osdep_kernel_netback(why, sizeof(why)))
-		fatalx("the kernel's xen-netback driver is active (%s): it "
-		    "serves backend/vif devices too.  Unload it (rmmod "
-		    "xen-netback) and keep it from loading (echo 'blacklist "
-		    "xen-netback' > /etc/modprobe.d/xennetd.conf), then start "
-		    "xennetd again", why);
+		fatalx("the kernel's netback driver is active: it serves "
+		    "backend/vif devices too: %s, then start xennetd again",
+		    why);
 
 	/*
 	 * One daemon per pid file, in the foreground too.  A simulated
@@ -518,7 +518,8 @@ main_defaults(struct xnd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->xc_provider = "xen";
-	c->xc_portio = PORTIO_URING;
+	c->xc_portio = osdep_portio_default();
+	c->xc_engine = osdep_engine_default();
 	c->xc_poll_usec = POLL_USEC_DEFAULT;
 	c->xc_port = PORT_TAP;
 	snprintf(c->xc_capture_dir, sizeof(c->xc_capture_dir), "/var/tmp");

@@ -66,6 +66,11 @@ enum portio_mode {
 };
 #define PORTIO_MAX_BUFS		256
 
+/* FreeBSD has no MAP_NORESERVE: its anonymous memory is never reserved. */
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE		0
+#endif
+
 struct portio_stats {
 	uint64_t	ps_syscalls;	/* read/writev/io_uring_enter calls */
 	uint64_t	ps_rx_frames;	/* frames read from the tap */
@@ -471,6 +476,7 @@ unsigned int poll_backoff_empty(struct poll_backoff *);
 void	poll_backoff_work(struct poll_backoff *);
 
 /* port-tap.c */
+int	tap_ifreq(const char *, unsigned long, struct ifreq *);
 int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
 	    unsigned int);
 int	tap_queues(struct tap *, unsigned int);
@@ -493,7 +499,7 @@ unsigned int bpf_held(struct bpf *);
 const struct bpf_stats *bpf_stats(struct bpf *);
 
 /* portio.c */
-struct portio *portio_open(int, enum portio_mode *, unsigned int);
+struct portio *portio_open(int, enum portio_mode *, unsigned int, int);
 int	portio_set_bufs(struct portio *, unsigned int);
 int	portio_lost(const struct portio *);
 void	portio_close(struct portio *);
@@ -503,8 +509,35 @@ unsigned int portio_held(struct portio *);
 const struct portio_stats *portio_stats(struct portio *);
 const char *portio_mode_name(enum portio_mode);
 
-/* osdep-linux.c */
-int	osdep_kernel_netback(char *, size_t);
+/* ifname.c: how each host names a vif's interface (see there) */
+enum ifname_style {
+	IFNAME_LINUX,		/* vif<domid>.<handle>; scripts rename */
+	IFNAME_NETBSD,		/* the cloner's tapN, told in vifname */
+	IFNAME_FREEBSD		/* renamed xnb<domid>.<handle> */
+};
+#define IFNAME_VIFNAME_KEEP	0	/* leave the toolstack's vifname */
+#define IFNAME_VIFNAME_WRITE	1	/* write the interface's name there */
+int	ifname_make(enum ifname_style, uint32_t, uint32_t, char *, size_t);
+int	ifname_vifname(enum ifname_style, const char *, const char *, int *);
+int	ifname_is_kernel(enum ifname_style, const char *);
+const char *ifname_style_name(enum ifname_style);
+
+/* osdep.c: what every host has */
 int	osdep_ncpus(void);
+
+/* osdep-linux.c, osdep-bsd.c: what differs by host (one is built) */
+int	osdep_kernel_netback(char *, size_t);
+enum ifname_style osdep_ifname_style(void);
+enum portio_mode osdep_portio_default(void);
+enum hv_engine osdep_engine_default(void);
+unsigned int osdep_tap_max_queues(void);
+int	osdep_tap_vnet(void);
+int	osdep_tap_fd(const char *, char *, size_t);
+int	osdep_tap_name(int, char *, size_t);
+int	osdep_tap_carrier(int, int);
+int	osdep_tap_queue(int, int);
+int	osdep_tap_lladdr(const char *, const uint8_t *);
+int	osdep_tap_offload(int, const struct ring_features *);
+void	osdep_tap_close(int);
 
 #endif /* XENNETD_H */
