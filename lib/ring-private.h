@@ -152,4 +152,13 @@ int	ring_rate_take(struct ring_rate *, uint64_t, uint64_t);
 /* ring_clock_ms: a monotonic clock in milliseconds (never 0). */
 uint64_t ring_clock_ms(void);
 
+/*
+ * ring_ctrl_handle: answer one control request (ring-ctrl.c; its
+ * netif.h "Control messages" checks, for t_ctrl without a ring).
+ */
+struct ring_ctrl;
+void	ring_ctrl_handle(struct ring_ctrl *,
+	    const struct xen_netif_ctrl_request *,
+	    struct xen_netif_ctrl_response *);
+
 #endif /* XENNET_RING_PRIVATE_H */

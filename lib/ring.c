@@ -38,7 +38,7 @@ static int	ring_copy_flush(struct ring_queue *);
 
 static const char *ring_drop_names[RING_DROP_MAX] = {
 	"tx_slots", "tx_size", "tx_copy", "tx_offload", "tx_port",
-	"rx_size", "rx_copy", "rx_offload", "rx_stall"
+	"rx_size", "rx_copy", "rx_offload", "rx_stall", "rx_mcast"
 };
 
 const char *

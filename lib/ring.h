@@ -68,6 +68,24 @@ struct ring_features {
 	int		rf_rx_notify;	/* feature-rx-notify */
 };
 
+/*
+ * How the frontend asked for frames to it to be hashed, on the control
+ * ring (netif.h "Control ring", "Hash types"; ring-ctrl.c).  Limits as
+ * in Linux xen-netback: a 40-octet key (XEN_NETBK_MAX_HASH_KEY_SIZE, the
+ * RSS key size) and 128 mapping entries
+ * (XEN_NETBK_MAX_HASH_MAPPING_SIZE); netif.h leaves both to the backend.
+ */
+#define RING_HASH_KEY_MAX	40
+#define RING_HASH_MAP_MAX	128
+struct ring_hash {
+	uint32_t	rh_alg;		/* XEN_NETIF_CTRL_HASH_ALGORITHM_* */
+	uint32_t	rh_flags;	/* XEN_NETIF_CTRL_HASH_TYPE_* */
+	uint32_t	rh_keylen;	/* octets of rh_key; the rest 0 */
+	uint32_t	rh_mapsize;	/* 0: hash modulo the queues */
+	uint8_t		rh_key[RING_HASH_KEY_MAX];
+	uint32_t	rh_map[RING_HASH_MAP_MAX];	/* queue numbers */
+};
+
 enum ring_drop {
 	RING_DROP_TX_SLOTS,	/* 19 slots: over the legacy limit */
 	RING_DROP_TX_SIZE,	/* slot sizes inconsistent / runt */
@@ -78,6 +96,7 @@ enum ring_drop {
 	RING_DROP_RX_COPY,	/* grant copy into the guest failed */
 	RING_DROP_RX_OFFLOAD,	/* bad vnet header from the port */
 	RING_DROP_RX_STALL,	/* no room in the guest's rx ring in time */
+	RING_DROP_RX_MCAST,	/* multicast not in the guest's filter */
 	RING_DROP_MAX
 };
 
@@ -285,5 +304,80 @@ int		 ring_rx_stall_ms(const struct ring_queue *rq);
  * protocol.
  */
 int		 ring_rx(struct ring_queue *rq, const struct ring_port *port);
+
+/* ring-ctrl.c */
+
+/* A vif's control ring: allocated by ring_ctrl_new. */
+struct ring_ctrl;
+
+/* netif.h XEN_NETIF_CTRL_STATUS_*: SUCCESS .. BUFFER_OVERFLOW. */
+#define RING_CTRL_STATUS_MAX	4
+struct ring_ctrl_stats {
+	uint64_t	cs_events;	/* ring_ctrl_run calls on a ring */
+	uint64_t	cs_requests;	/* requests answered */
+	uint64_t	cs_status[RING_CTRL_STATUS_MAX];	/* by status */
+	uint64_t	cs_copies;	/* grant copies of keys, tables */
+	uint64_t	cs_fatal;	/* ring index violations */
+};
+
+/*
+ * ring_ctrl_new: the control ring of a vif of guest domid with nqueues
+ * queues (mapping entries must be below it), served through hv;
+ * unconnected, no hashing.  NULL with errno EINVAL or ENOMEM.
+ */
+struct ring_ctrl *ring_ctrl_new(struct hv *hv, uint32_t domid,
+		    unsigned int nqueues);
+/* ring_ctrl_free: disconnect rc if needed and free it; NULL ignored. */
+void		 ring_ctrl_free(struct ring_ctrl *rc);
+/*
+ * ring_ctrl_connect: map the frontend's ring page (ctrl-ring-ref ref)
+ * and bind its event channel (event-channel-ctrl evtchn).  0, or -1
+ * with errno (EISCONN, or from hv) and nothing left set up.
+ */
+int		 ring_ctrl_connect(struct ring_ctrl *rc, uint32_t ref,
+		    uint32_t evtchn);
+/* ring_ctrl_disconnect: unbind, unmap, and forget the hash settings. */
+void		 ring_ctrl_disconnect(struct ring_ctrl *rc);
+/* ring_ctrl_port: the local event port ring_ctrl_connect bound, or -1. */
+int		 ring_ctrl_port(const struct ring_ctrl *rc);
+/*
+ * ring_ctrl_run: answer the requests the frontend posted, at most a
+ * ring's worth.  0 if none is left (the frontend will notify), 1 if
+ * some are (call again), -1 if the frontend broke the ring protocol
+ * (ring_ctrl_error says how; the ring is dead until reconnected).
+ */
+int		 ring_ctrl_run(struct ring_ctrl *rc);
+/* ring_ctrl_error: why ring_ctrl_run returned -1, NULL if it did not. */
+const char	*ring_ctrl_error(const struct ring_ctrl *rc);
+/*
+ * ring_ctrl_hash: copy the hash settings into *rh (if not NULL) and
+ * return their generation, which changes whenever a request changed
+ * them or the ring was disconnected.
+ */
+uint64_t	 ring_ctrl_hash(const struct ring_ctrl *rc, struct ring_hash *rh);
+/* ring_ctrl_snapshot: copy rc's counters into *st. */
+void		 ring_ctrl_snapshot(const struct ring_ctrl *rc,
+		    struct ring_ctrl_stats *st);
+
+/* ring-hash.c */
+
+/* ring_hash_active: 1 if rh hashes frames (Toeplitz, some type set). */
+int		 ring_hash_active(const struct ring_hash *rh);
+/*
+ * ring_hash_frame: the hash of the Ethernet frame f of len octets under
+ * rh: 0 with the value in *val and its type (_XEN_NETIF_CTRL_HASH_TYPE_*,
+ * the bit number) in *type, the most specific type rh enables for the
+ * frame (TCP with ports when enabled, else addresses only); -1 if rh
+ * hashes nothing or no enabled type fits the frame.
+ */
+int		 ring_hash_frame(const struct ring_hash *rh, const uint8_t *f,
+		    size_t len, uint32_t *val, uint8_t *type);
+/*
+ * ring_hash_queue: the queue, below nq, for hash value val: the mapping
+ * table's entry (val modulo its size; an entry not below nq picks 0),
+ * or val modulo nq without a table.
+ */
+unsigned int	 ring_hash_queue(const struct ring_hash *rh, uint32_t val,
+		    unsigned int nq);
 
 #endif /* XENNET_RING_H */
