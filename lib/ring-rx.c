@@ -19,8 +19,10 @@
  * Guest receive (host port -> backend -> frontend).
  *
  * A pass moves up to rx-batch frames, each into as many posted buffers
- * as it needs (one without feature-sg), with a GSO extra-info slot after
- * the first data slot of a large frame.  A frame is delivered as soon as
+ * as it needs (one without feature-sg), with extra-info slots after the
+ * first data slot: GSO for a large frame, the hash when the frontend
+ * set up hashing on its control ring (ring_set_hash).  Multicast frames
+ * the vif's filter refuses are dropped (ring_set_mcast).  A frame is delivered as soon as
  * the frontend has posted the slots that frame needs, not the largest
  * frame's: a frontend that keeps few buffers posted gets every frame
  * that fits.  One that does not fit is left in the port (held), the
@@ -51,8 +53,9 @@ static void		ring_rx_hold(struct ring_queue *, unsigned int,
 static int		ring_rx_offload(struct ring_queue *, uint8_t *, size_t,
 			    const struct xn_vnet_hdr *, uint16_t *, uint8_t *);
 static RING_IDX		ring_rx_layout(struct ring_queue *, RING_IDX,
-			    const uint8_t *, size_t, uint16_t, uint8_t,
-			    uint16_t, unsigned int *, uint16_t);
+			    const uint8_t *, size_t, uint16_t,
+			    const struct netif_extra_info *, unsigned int,
+			    unsigned int *, uint16_t);
 static int		ring_rx_complete(struct ring_queue *,
 			    const struct ring_port *, unsigned int,
 			    unsigned int);
@@ -212,17 +215,19 @@ ring_rx_offload(struct ring_queue *rq, uint8_t *f, size_t len,
 /*
  * ring_rx_layout: consume the requests for one frame starting at ring
  * index cons, queue its copies and remember its responses (from
- * rq_rxrsps[*nrsp] on).  Returns the new consumer index.
+ * rq_rxrsps[*nrsp] on); its nex extra-info segments ex[] (GSO, hash)
+ * follow its first data slot.  Returns the new consumer index.
  */
 static RING_IDX
 ring_rx_layout(struct ring_queue *rq, RING_IDX cons, const uint8_t *f,
-    size_t len, uint16_t flags, uint8_t gso, uint16_t gso_size,
-    unsigned int *nrsp, uint16_t frame)
+    size_t len, uint16_t flags, const struct netif_extra_info *ex,
+    unsigned int nex, unsigned int *nrsp, uint16_t frame)
 {
 	netif_rx_request_t req;
 	struct ring_rxrsp *rr;
 	hv_copy_seg seg;
 	size_t off = 0, chunk;
+	unsigned int k;
 	int first = 1;
 
 	while (first || off < len) {
@@ -251,18 +256,21 @@ ring_rx_layout(struct ring_queue *rq, RING_IDX cons, const uint8_t *f,
 		seg.flags = GNTCOPY_dest_gref;
 		ring_copy_add(rq, &seg, frame);
 
-		if (first && gso != 0) {
-			/* netif.h: the extra overlays the next slot. */
-			rr->rr_u.rsp.flags |= NETRXF_extra_info;
+		/*
+		 * netif.h: the extras overlay the slots after the first,
+		 * chained by XEN_NETIF_EXTRA_FLAG_MORE.
+		 */
+		for (k = 0; first && k < nex; k++) {
+			if (k == 0)
+				rr->rr_u.rsp.flags |= NETRXF_extra_info;
 			rr = &rq->rq_rxrsps[(*nrsp)++];
 			memset(rr, 0, sizeof(*rr));
 			rr->rr_idx = cons++;
 			rr->rr_frame = frame;
 			rr->rr_extra = 1;
-			rr->rr_u.extra.type = XEN_NETIF_EXTRA_TYPE_GSO;
-			rr->rr_u.extra.flags = 0;
-			rr->rr_u.extra.u.gso.size = gso_size;
-			rr->rr_u.extra.u.gso.type = gso;
+			rr->rr_u.extra = ex[k];
+			rr->rr_u.extra.flags = k + 1 < nex ?
+			    XEN_NETIF_EXTRA_FLAG_MORE : 0;
 		}
 		first = 0;
 		off += chunk;
@@ -327,14 +335,16 @@ int
 ring_rx(struct ring_queue *rq, const struct ring_port *port)
 {
 	struct ring_stats *st = &rq->rq_stats;
+	struct netif_extra_info ex[2];	/* GSO, hash */
 	struct xn_vnet_hdr vh;
 	RING_IDX cons, prod;
-	unsigned int nframes = 0, nrsp = 0, done = 0, need;
+	unsigned int nframes = 0, nrsp = 0, done = 0, need, nex;
 	size_t len;
-	uint8_t *buf, gso;
+	uint8_t *buf, gso, htype = 0;
 	uint16_t flags;
+	uint32_t hval = 0;
 	ssize_t r;
-	int notify = 0;
+	int notify = 0, hashed;
 
 	if (!rq->rq_connected)
 		return (0);
@@ -368,7 +378,17 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 			st->rs_drops[RING_DROP_RX_SIZE]++;
 			continue;
 		}
-		need = ring_rx_need(rq, len, &vh);
+		/* netif.h "request-multicast-control": only listed groups */
+		if (rq->rq_mcast != NULL &&
+		    !ring_mcast_pass(rq->rq_mcast, buf + sizeof(vh))) {
+			port->rp_take(port->rp_arg);
+			nframes++;
+			st->rs_drops[RING_DROP_RX_MCAST]++;
+			continue;
+		}
+		hashed = rq->rq_hashing && ring_hash_frame(&rq->rq_hash,
+		    buf + sizeof(vh), len, &hval, &htype) == 0;
+		need = ring_rx_need(rq, len, &vh) + hashed;
 		if (prod - cons < need) {
 			if (ring_rx_stalled(rq, prod)) {
 				/* held too long: drop, and what follows */
@@ -402,11 +422,29 @@ ring_rx(struct ring_queue *rq, const struct ring_port *port)
 			st->rs_drops[RING_DROP_RX_OFFLOAD]++;
 			continue;
 		}
-		if (gso != 0)
+		nex = 0;
+		memset(ex, 0, sizeof(ex));
+		if (gso != 0) {
 			st->rs_rx_gso++;
+			ex[nex].type = XEN_NETIF_EXTRA_TYPE_GSO;
+			ex[nex].u.gso.size = vh.vh_gso_size;
+			ex[nex++].u.gso.type = gso;
+		}
+		if (hashed) {
+			/* netif.h XEN_NETIF_EXTRA_TYPE_HASH: value LSB first */
+			st->rs_rx_hash++;
+			ex[nex].type = XEN_NETIF_EXTRA_TYPE_HASH;
+			ex[nex].u.hash.type = htype;
+			ex[nex].u.hash.algorithm =
+			    XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
+			ex[nex].u.hash.value[0] = (uint8_t)hval;
+			ex[nex].u.hash.value[1] = (uint8_t)(hval >> 8);
+			ex[nex].u.hash.value[2] = (uint8_t)(hval >> 16);
+			ex[nex++].u.hash.value[3] = (uint8_t)(hval >> 24);
+		}
 		rq->rq_bad[nframes - 1] = 0;
 		cons = ring_rx_layout(rq, cons, buf + sizeof(vh), len, flags,
-		    gso, vh.vh_gso_size, &nrsp, (uint16_t)(nframes - 1));
+		    ex, nex, &nrsp, (uint16_t)(nframes - 1));
 		if (rq->rq_cfg.rc_notify == RING_NOTIFY_PACKET) {
 			rq->rq_rx.req_cons = cons;
 			if (ring_rx_complete(rq, port, done, nrsp))

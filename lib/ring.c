@@ -441,6 +441,22 @@ ring_clock_ms(void)
 	return (ring_clock_ns() / 1000000 + 1);
 }
 
+void
+ring_set_hash(struct ring_queue *rq, const struct ring_hash *rh)
+{
+	if (rh == NULL)
+		memset(&rq->rq_hash, 0, sizeof(rq->rq_hash));
+	else
+		memcpy(&rq->rq_hash, rh, sizeof(rq->rq_hash));
+	rq->rq_hashing = ring_hash_active(&rq->rq_hash);
+}
+
+void
+ring_set_mcast(struct ring_queue *rq, struct ring_mcast *m)
+{
+	rq->rq_mcast = m;
+}
+
 /* ring_stats_add: dst += src, field by field (for totals). */
 void
 ring_stats_add(struct ring_stats *dst, const struct ring_stats *src)

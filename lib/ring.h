@@ -106,7 +106,10 @@ struct ring_stats {
 	uint64_t	rs_tx_gso, rs_rx_gso;
 	uint64_t	rs_tx_csum_blank, rs_rx_csum_blank;
 	uint64_t	rs_rx_csum_sw;	/* checksums we completed */
-	uint64_t	rs_tx_extra_ignored;	/* mcast/hash extras */
+	uint64_t	rs_tx_extra_ignored;	/* hash, unknown extras */
+	uint64_t	rs_mcast_add, rs_mcast_del;	/* extras applied */
+	uint64_t	rs_mcast_refused;	/* adds: list full, unicast */
+	uint64_t	rs_rx_hash;		/* frames with a hash extra */
 	uint64_t	rs_rx_bad_grant;	/* rx slots: copy refused */
 	uint64_t	rs_drops[RING_DROP_MAX];
 	uint64_t	rs_hcalls[HV_CALL_MAX];	/* made for this queue */
@@ -156,6 +159,7 @@ struct ring_port {
 
 /* One vif's queue: allocated by ring_new, private to the engine. */
 struct ring_queue;
+struct ring_mcast;
 
 /* ring.c */
 
@@ -245,6 +249,21 @@ void		 ring_set_rate(struct ring_queue *rq, uint64_t bytes,
  * tx pass (RING_TX_RATE) may go; 0 if it may now or none waits.
  */
 uint64_t	 ring_tx_rate_wait(const struct ring_queue *rq);
+/*
+ * ring_set_hash: hash frames to the guest as rh says (a copy is kept),
+ * from the next rx pass on: a frame that rh hashes gets a
+ * XEN_NETIF_EXTRA_TYPE_HASH extra (netif.h: "A frontend that enables
+ * hashing is assumed to accept this type of extra info in receive
+ * packets").  NULL: no hashing.
+ */
+void		 ring_set_hash(struct ring_queue *rq, const struct ring_hash *rh);
+/*
+ * ring_set_mcast: the vif's multicast filter m (NULL: none): tx passes
+ * apply the frontend's MCAST_ADD/DEL extras to it, rx passes drop the
+ * multicast frames it refuses (rx_mcast).  The caller keeps m alive
+ * until the queue is freed or given another.
+ */
+void		 ring_set_mcast(struct ring_queue *rq, struct ring_mcast *m);
 /* ring_clock_ns: CLOCK_MONOTONIC in nanoseconds (the engine's clock). */
 uint64_t	 ring_clock_ns(void);
 /* ring_drop_name: the counter name of a drop reason, "?" if unknown. */
@@ -358,6 +377,42 @@ uint64_t	 ring_ctrl_hash(const struct ring_ctrl *rc, struct ring_hash *rh);
 /* ring_ctrl_snapshot: copy rc's counters into *st. */
 void		 ring_ctrl_snapshot(const struct ring_ctrl *rc,
 		    struct ring_ctrl_stats *st);
+
+/* ring-mcast.c */
+
+/* netif.h leaves the list's size to the backend; Linux keeps 64. */
+#define RING_MCAST_MAX		64
+
+/* A vif's multicast filter, shared by its queues (thread-safe). */
+struct ring_mcast;
+
+/* ring_mcast_new: an empty filter, off.  NULL with errno. */
+struct ring_mcast *ring_mcast_new(void);
+void		 ring_mcast_free(struct ring_mcast *m);
+/* ring_mcast_reset: empty the list, filter on or off (a new connection). */
+void		 ring_mcast_reset(struct ring_mcast *m, int on);
+/*
+ * ring_mcast_enable: filter (on) or flood multicast; the list is kept
+ * either way (netif.h: "the filter list may be amended even if
+ * request-multicast-control is not set").
+ */
+void		 ring_mcast_enable(struct ring_mcast *m, int on);
+/*
+ * ring_mcast_add: add the 6-octet addr (already there: nothing to do).
+ * 0, or -1 with errno EINVAL (not a multicast address) or ENOSPC (the
+ * list holds RING_MCAST_MAX: the frontend's request fails, as in Linux).
+ */
+int		 ring_mcast_add(struct ring_mcast *m, const uint8_t *addr);
+/* ring_mcast_del: remove addr if listed (absent: nothing, as Linux). */
+void		 ring_mcast_del(struct ring_mcast *m, const uint8_t *addr);
+/*
+ * ring_mcast_pass: 1 if a frame to dst goes to the guest: unicast,
+ * broadcast, filtering off, or listed; 0 if it is dropped.
+ */
+int		 ring_mcast_pass(struct ring_mcast *m, const uint8_t *dst);
+/* ring_mcast_info: whether it filters, how many addresses it lists. */
+void		 ring_mcast_info(struct ring_mcast *m, int *on,
+		    unsigned int *n);
 
 /* ring-hash.c */
 
