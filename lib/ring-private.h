@@ -122,6 +122,9 @@ struct ring_queue {
 	struct ring_hash	 rq_hash;	/* ring_set_hash */
 	int			 rq_hashing;	/* rq_hash hashes frames */
 	struct ring_mcast	*rq_mcast;	/* ring_set_mcast */
+	struct ring_queue	*rq_peers[RING_PEERS_MAX];	/* steering */
+	unsigned int		 rq_npeers;	/* 0, or >1: steer */
+	unsigned int		 rq_self;	/* rq_peers[rq_self] == this */
 
 	/* scratch, allocated once by ring_new */
 	hv_copy_seg		*rq_segs;

@@ -97,6 +97,7 @@ enum ring_drop {
 	RING_DROP_RX_OFFLOAD,	/* bad vnet header from the port */
 	RING_DROP_RX_STALL,	/* no room in the guest's rx ring in time */
 	RING_DROP_RX_MCAST,	/* multicast not in the guest's filter */
+	RING_DROP_RX_STEER,	/* its hash's queue had no room for it */
 	RING_DROP_MAX
 };
 
@@ -110,6 +111,7 @@ struct ring_stats {
 	uint64_t	rs_mcast_add, rs_mcast_del;	/* extras applied */
 	uint64_t	rs_mcast_refused;	/* adds: list full, unicast */
 	uint64_t	rs_rx_hash;		/* frames with a hash extra */
+	uint64_t	rs_rx_steered;	/* frames given to another queue */
 	uint64_t	rs_rx_bad_grant;	/* rx slots: copy refused */
 	uint64_t	rs_drops[RING_DROP_MAX];
 	uint64_t	rs_hcalls[HV_CALL_MAX];	/* made for this queue */
@@ -264,6 +266,20 @@ void		 ring_set_hash(struct ring_queue *rq, const struct ring_hash *rh);
  * until the queue is freed or given another.
  */
 void		 ring_set_mcast(struct ring_queue *rq, struct ring_mcast *m);
+/*
+ * ring_set_peers: the n queues of rq's vif, rq being peers[self], for
+ * steering: while rq hashes (ring_set_hash) and n > 1, a frame rq's
+ * port gives it whose hash maps to another queue (ring_hash_queue) is
+ * laid out at once in that queue's rx ring, with one copy hypercall of
+ * its own, and its frontend notified; a frame the other queue has no
+ * room for is dropped (rx_steer).  Every queue of peers must be served
+ * by the calling thread, and stay allocated until ring_set_peers(rq,
+ * NULL, 0, 0) or rq is freed.  At most RING_PEERS_MAX queues.
+ */
+#define RING_PEERS_MAX	16
+void		 ring_set_peers(struct ring_queue *rq,
+		    struct ring_queue *const *peers, unsigned int n,
+		    unsigned int self);
 /* ring_clock_ns: CLOCK_MONOTONIC in nanoseconds (the engine's clock). */
 uint64_t	 ring_clock_ns(void);
 /* ring_drop_name: the counter name of a drop reason, "?" if unknown. */

@@ -133,6 +133,8 @@ static int	 fp_sent_is(struct fport *, unsigned int, const uint8_t *,
 		    size_t, struct xn_vnet_hdr *);
 static struct tvif *vif_new(const struct ring_config *,
 		    const struct ring_features *);
+static struct tvif *vif_new_on(const struct ring_config *,
+		    const struct ring_features *, uint32_t, uint32_t);
 static void	 vif_free(struct tvif *);
 static int	 guest_events(int);
 static uint8_t	*txpage(RING_IDX);
@@ -188,6 +190,7 @@ static int	 ftx_mcast(struct tvif *, uint8_t, const uint8_t *, uint16_t);
 static int	 rx_to(struct tvif *, const uint8_t *);
 static void	 t_mcast(void);
 static void	 t_rx_hash(void);
+static void	 t_rx_steer(void);
 
 /* ---- housekeeping (the run directory: rundir.h) ---- */
 
@@ -508,14 +511,28 @@ fp_sent_is(struct fport *fp, unsigned int k, const uint8_t *f, size_t len,
 static struct tvif *
 vif_new(const struct ring_config *rc, const struct ring_features *rf)
 {
+
+	return (vif_new_on(rc, rf, FR_TXRING, FR_RXRING));
+}
+
+/* vif_new_on: vif_new on the ring pages of frames txfr, rxfr. */
+static struct tvif *
+vif_new_on(const struct ring_config *rc, const struct ring_features *rf,
+    uint32_t txfr, uint32_t rxfr)
+{
 	netif_tx_sring_t *txs;
 	netif_rx_sring_t *rxs;
 	struct tvif *v;
+	uint32_t txref = txring_ref, rxref = rxring_ref;
 
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		abort();
-	txs = simdom_page(gsd, FR_TXRING);
-	rxs = simdom_page(gsd, FR_RXRING);
+	if (txfr != FR_TXRING) {
+		txref = (uint32_t)simdom_grant(gsd, txfr, 0, 0);
+		rxref = (uint32_t)simdom_grant(gsd, rxfr, 0, 0);
+	}
+	txs = simdom_page(gsd, txfr);
+	rxs = simdom_page(gsd, rxfr);
 	memset(txs, 0, XN_RING_PAGE);
 	memset(rxs, 0, XN_RING_PAGE);
 	SHARED_RING_INIT(txs);
@@ -534,7 +551,7 @@ vif_new(const struct ring_config *rc, const struct ring_features *rf)
 		abort();
 	if (v->v_gport_tx == -1 || v->v_gport_rx == -1)
 		return (v);
-	if (ring_connect(v->v_q, txring_ref, rxring_ref,
+	if (ring_connect(v->v_q, txref, rxref,
 	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_rx, rf) == 0)
 		v->v_ok = 1;
 	hv_counts_reset(bhv);
@@ -2869,6 +2886,82 @@ out2:
 	vif_free(v);
 }
 
+/* Steering: a frame goes to the queue its hash maps to (ring_set_peers). */
+static void
+t_rx_steer(void)
+{
+	static uint8_t f[2000];
+	netif_rx_response_t r[NSLOT];
+	RING_IDX idx[NSLOT];
+	struct ring_queue *peers[2];
+	struct ring_hash rh;
+	struct ring_config rc;
+	struct tvif *v0, *v1;
+	unsigned int i, n;
+	size_t len;
+
+	ring_config_default(&rc);
+	v0 = vif_new(&rc, &feat_all);
+	v1 = vif_new_on(&rc, &feat_all, FR_SPARE + 1, FR_SPARE + 2);
+	if (!ok(v0->v_ok && v1->v_ok, "steer: two queues connect"))
+		goto out;
+	memset(&rh, 0, sizeof(rh));
+	rh.rh_alg = XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
+	rh.rh_flags = XEN_NETIF_CTRL_HASH_TYPE_IPV4_TCP;
+	rh.rh_keylen = 4;
+	memset(rh.rh_key, 0x5a, 4);
+	rh.rh_mapsize = 1;
+	rh.rh_map[0] = 1;		/* everything to queue 1 */
+	peers[0] = v0->v_q;
+	peers[1] = v1->v_q;
+	ring_set_peers(v0->v_q, peers, 2, 0);
+	ring_set_peers(v1->v_q, peers, 2, 1);
+	ring_set_hash(v0->v_q, &rh);
+	ring_set_hash(v1->v_q, &rh);
+	for (i = 0; i < 3; i++) {
+		len = mk_tcp4(f, 200, 40 + i);
+		fp_queue(&v0->v_port, NULL, f, len);
+	}
+	/* queue 1's buffers: pages of its own (the second half) */
+	for (i = 0; i < 4; i++)
+		frx_post_ref(v1, rxgref[NSLOT / 2 + i]);
+	RING_PUSH_REQUESTS(&v1->v_rx);
+	run_rx(v0, NULL);
+	n = frx_rsps(v1, r, idx, NSLOT);
+	ok(vst(v0)->rs_rx_steered == 2 &&
+	    vst(v0)->rs_drops[RING_DROP_RX_STEER] == 1 &&
+	    vst(v0)->rs_rx_packets == 0,
+	    "steer: a table of one entry, queue 1: queue 0's frames go to "
+	    "queue 1, the one it has no room for is dropped (rx_steer)");
+	len = mk_tcp4(f, 200, 41);	/* the second frame */
+	ok(n == 4 && vst(v1)->rs_rx_packets == 2 && r[0].status ==
+	    (int16_t)len && (r[0].flags & NETRXF_extra_info) &&
+	    r[2].status == (int16_t)len &&
+	    memcmp(rxpage(NSLOT / 2 + 2), f, len) == 0,
+	    "steer: queue 1's guest got both, with their hash extras");
+	ok(guest_events(v1->v_gport_rx) >= 1 &&
+	    v0->v_rx.sring->rsp_prod == 0,
+	    "steer: queue 1's frontend is notified, queue 0's ring untouched");
+	rh.rh_map[0] = 0;
+	ring_set_hash(v0->v_q, &rh);
+	fp_queue(&v0->v_port, NULL, f, len);
+	frx_post(v0, 2);
+	run_rx(v0, NULL);
+	ok(vst(v0)->rs_rx_packets == 1 && vst(v0)->rs_rx_steered == 2,
+	    "steer: a changed table keeps the flow on queue 0");
+	rh.rh_map[0] = 1;
+	ring_set_hash(v0->v_q, &rh);
+	ring_set_peers(v0->v_q, NULL, 0, 0);
+	fp_queue(&v0->v_port, NULL, f, len);
+	frx_post(v0, 2);
+	run_rx(v0, NULL);
+	ok(vst(v0)->rs_rx_packets == 2 && vst(v0)->rs_rx_steered == 2,
+	    "steer: without peers nothing is steered");
+out:
+	vif_free(v0);
+	vif_free(v1);
+}
+
 int
 main(void)
 {
@@ -2905,5 +2998,6 @@ main(void)
 	t_rx_few();
 	t_mcast();
 	t_rx_hash();
+	t_rx_steer();
 	return (done_testing());
 }
