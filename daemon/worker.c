@@ -57,7 +57,7 @@
 
 enum wcmd_type {
 	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_CAPTURE,
-	WCMD_SETRATE, WCMD_QUIT
+	WCMD_SETRATE, WCMD_SETCTRL, WCMD_QUIT
 };
 
 /*
@@ -71,6 +71,11 @@ struct wcmd {
 	struct ring_config wc_ring;	/* WCMD_SETRING */
 	struct capq	*wc_capq;	/* WCMD_CAPTURE */
 	uint64_t	 wc_rate[2];	/* WCMD_SETRATE: bytes, usec */
+	/* WCMD_SETCTRL: hash settings, peer queues, multicast filter */
+	struct ring_hash wc_hash;
+	struct ring_queue *wc_peers[XENNETD_MAX_QUEUES];
+	unsigned int	 wc_npeers, wc_self;
+	struct ring_mcast *wc_mcast;
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
@@ -79,7 +84,7 @@ struct wcmd {
 
 static const char *const wcmd_names[] = {
 	"attach", "detach", "snapshot", "set batch", "capture", "set rate",
-	"quit"
+	"set control", "quit"
 };
 
 struct worker {
@@ -387,6 +392,14 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 	case WCMD_SETRATE:
 		worker_do_setrate(c->wc_dp, c->wc_rate);
 		break;
+	case WCMD_SETCTRL:
+		if (c->wc_dp->dp_rq == NULL)
+			break;
+		ring_set_hash(c->wc_dp->dp_rq, &c->wc_hash);
+		ring_set_peers(c->wc_dp->dp_rq, c->wc_peers, c->wc_npeers,
+		    c->wc_self);
+		ring_set_mcast(c->wc_dp->dp_rq, c->wc_mcast);
+		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
 		break;
@@ -466,6 +479,37 @@ worker_set_rate(struct worker *w, struct vif_dp *dp, uint64_t bytes,
 	c->wc_dp = dp;
 	c->wc_rate[0] = bytes;
 	c->wc_rate[1] = usec;
+	return (worker_run_cmd(w, c));
+}
+
+/*
+ * worker_set_ctrl: give dp's queue the vif's hash settings rh (NULL:
+ * none), its peer queues (n of them, dp's is peers[self]; NULL: no
+ * steering; all must run on w) and multicast filter m (NULL: none).
+ * Waits until the worker took them, however long: the caller may free
+ * the peers or m once it returns (ring_set_peers, ring_set_mcast).
+ */
+int
+worker_set_ctrl(struct worker *w, struct vif_dp *dp,
+    const struct ring_hash *rh, struct ring_queue *const *peers,
+    unsigned int n, unsigned int self, struct ring_mcast *m)
+{
+	struct wcmd *c;
+	unsigned int i;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("worker %d: calloc", w->w_id);
+	c->wc_type = WCMD_SETCTRL;
+	c->wc_dp = dp;
+	if (rh != NULL)
+		c->wc_hash = *rh;
+	if (peers != NULL && n <= XENNETD_MAX_QUEUES) {
+		for (i = 0; i < n; i++)
+			c->wc_peers[i] = peers[i];
+		c->wc_npeers = n;
+		c->wc_self = self;
+	}
+	c->wc_mcast = m;
 	return (worker_run_cmd(w, c));
 }
 

@@ -320,6 +320,7 @@ main(int argc, char *argv[])
 	log_info("shutting down: disconnecting guests");
 	control_cleanup(x.x_control);
 	vif_shutdown_all(&x);
+	ctrl_cleanup(&x);
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_stop(x.x_workers[i]);
 	xs_unwatch(x.x_xs, x.x_root, "be");

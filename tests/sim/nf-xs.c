@@ -505,6 +505,8 @@ nf_write_keys(struct nf *nf, xs_transaction_t t)
 	if (nf_xs_uint(nf, be, "feature-xdp-headroom", 0) &&
 	    nf_xs_printf(nf, t, "feature-xdp-headroom", "0") == -1)
 		return (-1);
+	if (nf_ctrl_keys(nf, t) == -1)	/* --ctrl, --mcast-control */
+		return (-1);
 	return (nf_hostile_keys(nf, t));	/* --hostile xs-* */
 }
 
