@@ -126,15 +126,6 @@ ctrl_connect(struct xnd *x, struct vif *v, char *err, size_t errlen)
 		    hasref ? "event-channel-ctrl" : "ctrl-ring-ref");
 		return (-1);
 	}
-	if (x->x_ev_ctrl == NULL) {
-		if ((x->x_ev_ctrl = event_new(x->x_base, hv_evtchn_fd(x->x_hv),
-		    EV_READ | EV_PERSIST, ctrl_event, x)) == NULL ||
-		    event_add(x->x_ev_ctrl, NULL) == -1) {
-			snprintf(err, errlen, "cannot watch the event "
-			    "channels of control rings");
-			return (-1);
-		}
-	}
 	if ((c->vc_ring = ring_ctrl_new(x->x_hv, v->v_domid,
 	    v->v_nqueues)) == NULL ||
 	    ring_ctrl_connect(c->vc_ring, c->vc_ref, c->vc_evtchn) == -1) {
@@ -250,6 +241,22 @@ ctrl_free(struct xnd *x, struct vif *v)
 	ring_mcast_free(v->v_ctrl->vc_mcast);
 	free(v->v_ctrl);
 	v->v_ctrl = NULL;
+}
+
+/*
+ * ctrl_init: (startup) serve the event channels of control rings, on
+ * the main thread's hypervisor handle; fatal if it cannot.
+ */
+void
+ctrl_init(struct xnd *x)
+{
+	int fd;
+
+	if ((fd = hv_evtchn_fd(x->x_hv)) == -1)
+		fatal("the %s event channel device", hv_provider(x->x_hv));
+	if ((x->x_ev_ctrl = event_new(x->x_base, fd, EV_READ | EV_PERSIST,
+	    ctrl_event, x)) == NULL || event_add(x->x_ev_ctrl, NULL) == -1)
+		fatalx("cannot set up the control rings' event");
 }
 
 void

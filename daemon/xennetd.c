@@ -300,6 +300,7 @@ main(int argc, char *argv[])
 		if (ev_sig[i] == NULL || event_add(ev_sig[i], NULL) == -1)
 			fatalx("cannot set up signal events");
 	}
+	ctrl_init(&x);
 	if (main_xs_watch(&x) == -1)
 		fatal("cannot watch %s", x.x_root);
 	x.x_control = control_init(&x, c->xc_socket);

@@ -393,6 +393,7 @@ struct json_object *ctlcmd_run(struct xnd *, const struct ctlreq *);
 struct json_object *ctlcmd_error(const char *);
 
 /* ctrl.c */
+void	ctrl_init(struct xnd *);
 int	ctrl_connect(struct xnd *, struct vif *, char *, size_t);
 int	ctrl_attach(struct xnd *, struct vif *);
 void	ctrl_update(struct xnd *, struct vif *);
