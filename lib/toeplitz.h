@@ -30,6 +30,13 @@
 #include <stdint.h>
 
 /*
+ * The 40-octet key of Microsoft's RSS verification suite, the usual
+ * default key and the one every Toeplitz implementation is checked with.
+ */
+#define TOEPLITZ_MS_KEY_LEN	40
+extern const uint8_t toeplitz_ms_key[TOEPLITZ_MS_KEY_LEN];
+
+/*
  * toeplitz_hash: the hash of the len octets at in under the key of
  * keylen octets (an empty key hashes everything to 0).
  */

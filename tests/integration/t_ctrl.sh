@@ -46,8 +46,6 @@ xenstore-read $FE1/ctrl-ring-ref >/dev/null &&
     xenstore-read $FE1/event-channel-ctrl >/dev/null
 ok $? "g1 wrote ctrl-ring-ref and event-channel-ctrl"
 
-# jv VIF JQ: a value of VIF's entry in show stats -j
-jv() { $CTL -j show stats "$1" | jq -r ".vifs[0] | $2"; }
 # nfstat GUEST NAME: a counter of netfront-sim (SIGUSR1 prints them)
 nfstat() {
 	local pid
@@ -57,20 +55,20 @@ nfstat() {
 	grep "^stat $2 " "$SE_DIR/nf-$1.log" | tail -n 1 | awk '{ print $3 }'
 }
 se_wait 10 sh -c "[ \"\$($CTL -j show stats vif1.0 | jq .vifs[0].ctrl.requests)\" = 5 ]"
-ok $? "the 5 set-up requests were answered ($(jv vif1.0 .ctrl.requests))"
-is "all of them SUCCESS" 0 "$(jv vif1.0 .ctrl.errors)"
+ok $? "the 5 set-up requests were answered ($(xnd_stat vif1.0 .ctrl.requests))"
+is "all of them SUCCESS" 0 "$(xnd_stat vif1.0 .ctrl.errors)"
 is "the simulator got every status it expected" 0 \
     "$(nfstat g1 ctrl_unexpected)"
 is "vif1.0's connected control ring is in show stats" true \
-    "$(jv vif1.0 .ctrl.connected)"
-is "vif2.0 has no control ring" false "$(jv vif2.0 .ctrl.connected)"
+    "$(xnd_stat vif1.0 .ctrl.connected)"
+is "vif2.0 has no control ring" false "$(xnd_stat vif2.0 .ctrl.connected)"
 grep -A3 "vif1.0: connected: 2 queues" "$SE_DIR/xennetd.log" |
     grep "queue [01]: rings" | awk '{ print $NF }' | sort -u | wc -l |
     grep -qx 1
 ok $? "vif1.0's two queues run on one worker (frames move between them)"
 
 # rxq VIF Q: guest-rx packets of queue Q
-rxq() { jv "$1" ".queues[$2].rx_packets"; }
+rxq() { xnd_stat "$1" ".queues[$2].rx_packets"; }
 # traffic GUEST IP: dom0 -> guest, 4 TCP flows for 2 s
 traffic() {
 	in_guest "$1" iperf3 -s -D -1 -p 5201 -I "$SE_DIR/iperf-$1.pid"
@@ -85,13 +83,13 @@ b0=$(rxq vif1.0 0); b1=$(rxq vif1.0 1)
 d0=$((b0 - a0)); d1=$((b1 - a1))
 [ "$d1" -gt 1000 ] && [ "$d0" -le 20 ]
 ok $? "a table of queue 1 only: queue 1 receives the flows (queue 0 $d0, queue 1 $d1 frames)"
-h=$(jv vif1.0 .total.rx_hash)
+h=$(xnd_stat vif1.0 .total.rx_hash)
 [ "$h" -ge "$d1" ]
 ok $? "each frame carried a hash extra ($h)"
 ok=$(nfstat g1 rx_hash_ok); bad=$(nfstat g1 rx_hash_bad)
 [ "${ok:-0}" -gt 1000 ] && [ "${bad:-1}" = 0 ]
 ok $? "the simulator checked them against netif.h's Toeplitz: $ok right, $bad wrong"
-diag "frames the daemon moved to their hash's queue: $(jv vif1.0 .total.rx_steered)"
+diag "frames the daemon moved to their hash's queue: $(xnd_stat vif1.0 .total.rx_steered)"
 
 # --- a new table moves the flows ---
 printf 'map 0,0,0,0,0,0,0,0\n' > "$CF"
@@ -128,12 +126,12 @@ map 1,1,0,1
 CMDS
 kill -HUP "$SE_NFPID_g1"
 se_wait 10 sh -c "[ \"\$($CTL -j show stats vif1.0 | jq .vifs[0].ctrl.requests)\" = 22 ]"
-ok $? "SIGHUP: 16 more requests answered ($(jv vif1.0 .ctrl.requests))"
+ok $? "SIGHUP: 16 more requests answered ($(xnd_stat vif1.0 .ctrl.requests))"
 is "each got the status netif.h gives it (simulator: unexpected answers)" 0 \
     "$(nfstat g1 ctrl_unexpected)"
-is "the daemon counts 14 errors" 14 "$(jv vif1.0 .ctrl.errors)"
+is "the daemon counts 14 errors" 14 "$(xnd_stat vif1.0 .ctrl.errors)"
 is "  of them not_supported 4, invalid_parameter 8, buffer_overflow 2" \
-    "4 8 2" "$(jv vif1.0 '.ctrl | "\(.not_supported) \(.invalid_parameter) \(.buffer_overflow)"')"
+    "4 8 2" "$(xnd_stat vif1.0 '.ctrl | "\(.not_supported) \(.invalid_parameter) \(.buffer_overflow)"')"
 is "vif1.0 is still Connected" 4 "$(xenstore-read $BE/1/0/state)"
 in_dom0 ping -c 3 -i 0.2 -W 2 10.0.0.2 >/dev/null
 ok $? "and g1 still answers pings"
@@ -146,7 +144,7 @@ ok $? "g3 published a control req_prod beyond the ring: vif3.0 Closing"
 err=$(xenstore-read /local/domain/0/error/backend/vif/3/0/error)
 echo "$err" | grep -q "control ring: ctrl req_prod beyond the ring"
 ok $? "the reason is in the error node: $err"
-is "index faults counted" 1 "$(jv vif3.0 .ctrl.index_faults)"
+is "index faults counted" 1 "$(xnd_stat vif3.0 .ctrl.index_faults)"
 in_dom0 ping -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null &&
     in_dom0 ping -c 2 -i 0.2 -W 2 10.0.0.3 >/dev/null
 ok $? "g1 and g2 unaffected"

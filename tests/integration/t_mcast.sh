@@ -31,13 +31,11 @@ ok $? "guest g2 (no multicast control) connected"
 is "g1 wrote request-multicast-control = 1" 1 \
     "$(xenstore-read /local/domain/1/device/vif/0/request-multicast-control)"
 
-# jv VIF JQ: a value of VIF's entry in show stats -j
-jv() { $CTL -j show stats "$1" | jq -r ".vifs[0] | $2"; }
 se_wait 10 sh -c "[ \"\$($CTL -j show stats vif1.0 | jq .vifs[0].multicast.groups)\" = 1 ]"
 ok $? "vif1.0 lists one group"
-is "vif1.0 filters" true "$(jv vif1.0 .multicast.filter)"
-is "vif2.0 does not" false "$(jv vif2.0 .multicast.filter)"
-is "the add was counted" 1 "$(jv vif1.0 .total.mcast_add)"
+is "vif1.0 filters" true "$(xnd_stat vif1.0 .multicast.filter)"
+is "vif2.0 does not" false "$(xnd_stat vif2.0 .multicast.filter)"
+is "the add was counted" 1 "$(xnd_stat vif1.0 .total.mcast_add)"
 
 # send: from dom0, 10 UDP datagrams to each of 224.1.2.3 (listed),
 # 224.1.2.4 (not) and the subnet's broadcast address; both guests
@@ -72,7 +70,7 @@ for dst in ("224.1.2.3", "224.1.2.4", "10.0.0.255"):
 }
 seen() { grep -c "> $2.5000:" "$SE_DIR/cap-$1"; }
 
-d0=$(jv vif1.0 .total.drops.rx_mcast)
+d0=$(xnd_stat vif1.0 .total.drops.rx_mcast)
 send
 is "g1 gets its group: 10 of 10 to 224.1.2.3" 10 "$(seen g1 224.1.2.3)"
 is "g1 gets nothing of the other: 0 of 10 to 224.1.2.4" 0 \
@@ -80,7 +78,7 @@ is "g1 gets nothing of the other: 0 of 10 to 224.1.2.4" 0 \
 is "g1 gets the broadcasts: 10 of 10" 10 "$(seen g1 10.0.0.255)"
 is "g2 (no filter) gets both groups and the broadcasts" "10 10 10" \
     "$(seen g2 224.1.2.3) $(seen g2 224.1.2.4) $(seen g2 10.0.0.255)"
-d1=$(jv vif1.0 .total.drops.rx_mcast)
+d1=$(xnd_stat vif1.0 .total.drops.rx_mcast)
 [ $((d1 - d0)) -ge 10 ]
 ok $? "vif1.0 counted the dropped frames (rx_mcast $d0 -> $d1)"
 
@@ -95,7 +93,7 @@ is "every group reaches g1 now" "10 10" \
 echo "mcast-request 1" > "$CF"
 kill -HUP "$SE_NFPID_g1"
 se_wait 10 sh -c "[ \"\$($CTL -j show stats vif1.0 | jq .vifs[0].multicast.filter)\" = true ]"
-ok $? "and = 1 again: it filters, with its list kept ($(jv vif1.0 .multicast.groups) group)"
+ok $? "and = 1 again: it filters, with its list kept ($(xnd_stat vif1.0 .multicast.groups) group)"
 
 # --- MCAST_DEL ---
 echo "mcast-del 01:00:5e:01:02:03" > "$CF"
@@ -113,8 +111,8 @@ done > "$CF"
 echo "mcast-add 00:16:3e:00:00:09" >> "$CF"
 kill -HUP "$SE_NFPID_g1"
 se_wait 10 sh -c "[ \"\$($CTL -j show stats vif1.0 | jq .vifs[0].total.mcast_refused)\" = 2 ]"
-ok $? "65 groups and a unicast address: 2 adds refused ($(jv vif1.0 .total.mcast_refused))"
-is "the list holds 64" 64 "$(jv vif1.0 .multicast.groups)"
+ok $? "65 groups and a unicast address: 2 adds refused ($(xnd_stat vif1.0 .total.mcast_refused))"
+is "the list holds 64" 64 "$(xnd_stat vif1.0 .multicast.groups)"
 kill -USR1 "$SE_NFPID_g1"
 sleep 0.3
 is "the frontend got 2 error responses" 2 \

@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "nf.h"
+#include "toeplitz.h"
 
 #define NF_CTRL_CMDS	256	/* commands in a file, at most */
 #define NF_CTRL_MAP	128	/* table entries we send, at most */
@@ -91,19 +92,11 @@ struct nf_ctrl {
 	uint32_t			 ct_keylen, ct_flags, ct_alg;
 };
 
-static const uint8_t nf_ms_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa
-};
 
 static int	nf_ctrl_parse(struct nf *, const char *, unsigned int,
 		    struct nf_cmd *);
 static int	nf_ctrl_load(struct nf *);
 static void	nf_ctrl_send(struct nf *);
-static int	nf_ctrl_mac(const char *, uint8_t *);
 static unsigned long long nf_ctrl_num(const char *, int *);
 
 int
@@ -148,23 +141,6 @@ nf_ctrl_num(const char *s, int *bad)
 	return (v);
 }
 
-static int
-nf_ctrl_mac(const char *s, uint8_t *mac)
-{
-	unsigned int m[6], i;
-	char extra;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3],
-	    &m[4], &m[5], &extra) != 6)
-		return (-1);
-	for (i = 0; i < 6; i++) {
-		if (m[i] > 0xff)
-			return (-1);
-		mac[i] = (uint8_t)m[i];
-	}
-	return (0);
-}
-
 /* nf_ctrl_parse: one line of the command file into *cmd: 0, -1. */
 static int
 nf_ctrl_parse(struct nf *nf, const char *line, unsigned int lineno,
@@ -198,8 +174,9 @@ nf_ctrl_parse(struct nf *nf, const char *line, unsigned int lineno,
 		cmd->c_type = XEN_NETIF_CTRL_TYPE_SET_HASH_KEY;
 		cmd->c_page = 1;
 		if (strcmp(w[1], "ms") == 0) {
-			memcpy(cmd->c_key, nf_ms_key, sizeof(nf_ms_key));
-			cmd->c_data[1] = sizeof(nf_ms_key);
+			memcpy(cmd->c_key, toeplitz_ms_key,
+			    TOEPLITZ_MS_KEY_LEN);
+			cmd->c_data[1] = TOEPLITZ_MS_KEY_LEN;
 		} else {
 			k = strlen(w[1]);
 			if (k % 2 != 0 || k / 2 > sizeof(cmd->c_key))
@@ -240,7 +217,7 @@ nf_ctrl_parse(struct nf *nf, const char *line, unsigned int lineno,
 	else if (n == 2 && (strcmp(w[0], "mcast-add") == 0 ||
 	    strcmp(w[0], "mcast-del") == 0)) {
 		cmd->c_kind = w[0][6] == 'a' ? NC_MCAST_ADD : NC_MCAST_DEL;
-		bad = nf_ctrl_mac(w[1], cmd->c_mac) == -1;
+		bad = nf_parse_mac(w[1], cmd->c_mac) == -1;
 	} else if (n == 2 && strcmp(w[0], "mcast-request") == 0) {
 		cmd->c_kind = NC_MCAST_REQUEST;
 		cmd->c_data[0] = (uint32_t)nf_ctrl_num(w[1], &bad);

@@ -465,6 +465,27 @@ nf_tx_packet(struct nf_queue *q, const struct xn_vnet_hdr *vh,
 }
 
 /*
+ * nf_tx_req: the next tx request, on a free buffer page of q (its id,
+ * the page's grant, offset 0); the caller checked there is room and
+ * sets its size and flags.
+ */
+netif_tx_request_t *
+nf_tx_req(struct nf_queue *q)
+{
+	netif_tx_request_t *req;
+	uint16_t id;
+
+	id = q->q_txfree[--q->q_ntxfree];
+	q->q_txbusy[id] = 1;
+	req = RING_GET_REQUEST(&q->q_tx, q->q_tx.req_prod_pvt);
+	q->q_tx.req_prod_pvt++;
+	req->gref = (grant_ref_t)q->q_txbuf[id].b_gref;
+	req->offset = 0;
+	req->id = id;
+	return (req);
+}
+
+/*
  * nf_tx_extra: a dummy request (size 0) carrying the extra ex, as
  * netif.h "feature-multicast-control" has filter updates sent (not
  * pushed).  0, or -1 if the ring has no room or the queue is down.
@@ -473,18 +494,11 @@ int
 nf_tx_extra(struct nf_queue *q, const struct netif_extra_info *ex)
 {
 	netif_tx_request_t *req;
-	uint16_t id;
 
 	if (!q->q_nf->nf_carrier || q->q_broken ||
 	    RING_FREE_REQUESTS(&q->q_tx) < 2 || q->q_ntxfree < 1)
 		return (-1);
-	id = q->q_txfree[--q->q_ntxfree];
-	q->q_txbusy[id] = 1;
-	req = RING_GET_REQUEST(&q->q_tx, q->q_tx.req_prod_pvt);
-	q->q_tx.req_prod_pvt++;
-	req->gref = (grant_ref_t)q->q_txbuf[id].b_gref;
-	req->offset = 0;
-	req->id = id;
+	req = nf_tx_req(q);
 	req->size = 0;
 	req->flags = NETTXF_extra_info;
 	memcpy(RING_GET_REQUEST(&q->q_tx, q->q_tx.req_prod_pvt), ex,

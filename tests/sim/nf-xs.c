@@ -61,7 +61,6 @@ static int	nf_write_keys(struct nf *, xs_transaction_t);
 static int	nf_disconnect(struct nf *, const char *);
 static int	nf_disconnect_finish(struct nf *, int);
 static void	nf_removed(struct nf *);
-static int	nf_parse_mac(const char *, uint8_t *);
 
 /*
  * nf_xs_open: connect to xenstore as our own domain (the per-domain
@@ -198,7 +197,7 @@ nf_xs_state(struct nf *nf, XenbusState state)
 }
 
 /* nf_parse_mac: "00:16:3e:..." into 6 octets.  Returns 0 or -1. */
-static int
+int
 nf_parse_mac(const char *s, uint8_t *mac)
 {
 	unsigned int m[6], i;

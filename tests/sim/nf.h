@@ -215,6 +215,7 @@ void	 nf_deliver(struct nf *, const struct xn_vnet_hdr *, uint8_t *,
 void	 nf_carrier(struct nf *, int);
 
 /* nf-xs.c */
+int	 nf_parse_mac(const char *, uint8_t *);
 int	 nf_xs_open(struct nf *);
 int	 nf_xs_event(struct nf *);
 void	 nf_xs_tick(struct nf *);
@@ -239,6 +240,7 @@ void	 nf_break(struct nf *);
 unsigned int nf_tx_pick(struct nf *, const uint8_t *, size_t);
 int	 nf_buf_alloc(struct nf *, struct nf_buf *, int);
 int	 nf_tx_extra(struct nf_queue *, const struct netif_extra_info *);
+netif_tx_request_t *nf_tx_req(struct nf_queue *);
 
 /* nf-tap.c */
 int	 nf_tap_open(struct nf *);

@@ -57,14 +57,7 @@
 #define ST_INVAL	XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER
 #define ST_OVERFLOW	XEN_NETIF_CTRL_STATUS_BUFFER_OVERFLOW
 
-/* Microsoft RSS verification: the key every implementation checks. */
-static const uint8_t ms_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa
-};
+#define ms_key	toeplitz_ms_key	/* Microsoft RSS verification */
 
 /* Its IPv4 table: source, destination, ports; IPv4 and TCP hashes. */
 struct v4vec {
@@ -134,10 +127,7 @@ setup(void)
 {
 	int ref;
 
-	if (simdom_create(simdir, GUEST, NPAGES) == -1 ||
-	    (gsd = simdom_attach(simdir, GUEST)) == NULL ||
-	    (bhv = hv_open("sim", simdir, 0)) == NULL ||
-	    (ghv = hv_open("sim", simdir, GUEST)) == NULL)
+	if (rundir_guest(simdir, GUEST, NPAGES, &gsd, &bhv, &ghv) == -1)
 		return (-1);
 	if ((ref = simdom_grant(gsd, FR_RING, 0, 0)) == -1)
 		return (-1);

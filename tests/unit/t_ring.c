@@ -205,10 +205,7 @@ setup(void)
 	unsigned int i;
 	int ref;
 
-	if (simdom_create(simdir, GUEST, NPAGES) == -1 ||
-	    (gsd = simdom_attach(simdir, GUEST)) == NULL ||
-	    (bhv = hv_open("sim", simdir, 0)) == NULL ||
-	    (ghv = hv_open("sim", simdir, GUEST)) == NULL)
+	if (rundir_guest(simdir, GUEST, NPAGES, &gsd, &bhv, &ghv) == -1)
 		return (-1);
 	if ((ref = simdom_grant(gsd, FR_TXRING, 0, 0)) == -1)
 		return (-1);
@@ -2781,13 +2778,7 @@ out:
 static void
 t_rx_hash(void)
 {
-	static const uint8_t key[40] = {
-		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-		0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-		0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-		0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-		0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa
-	};
+	const uint8_t *key = toeplitz_ms_key;
 	/* mk_tcp4: 10.0.0.1 -> 10.0.0.2, ports 40000 -> 5001 */
 	static const uint8_t in[12] = { 10, 0, 0, 1, 10, 0, 0, 2,
 	    0x9c, 0x40, 0x13, 0x89 };
