@@ -294,7 +294,8 @@ ring_ctrl_handle(struct ring_ctrl *rc, const struct xen_netif_ctrl_request *r,
 		 * grant-copy, and keep none mapped: "zero if it is not
 		 * supported".
 		 */
-		if (r->data[0] >= rc->rc_nqueues)
+		if (r->data[0] >= rc->rc_nqueues || r->data[1] != 0 ||
+		    r->data[2] != 0)
 			break;		/* "The queue index is out of range" */
 		st = XEN_NETIF_CTRL_STATUS_SUCCESS;
 		break;

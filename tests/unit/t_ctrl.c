@@ -574,6 +574,9 @@ t_gref(void)
 	ok(req(rc, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, NQ, 0, 0,
 	    NULL) == ST_INVAL,
 	    "gref: GET_GREF_MAPPING_SIZE of queue %u: INVALID_PARAMETER", NQ);
+	ok(req(rc, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, 0, 1, 0,
+	    NULL) == ST_INVAL, "gref: GET_GREF_MAPPING_SIZE with data[1] not "
+	    "0: INVALID_PARAMETER");
 	ok(req(rc, XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING, 0, map_ref, 1,
 	    NULL) == ST_NOTSUP, "gref: ADD_GREF_MAPPING: NOT_SUPPORTED");
 	ok(req(rc, XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING, 0, map_ref, 1,
