@@ -57,6 +57,7 @@ struct vif_ctrl {
 };
 
 static void	ctrl_event(evutil_socket_t, short, void *);
+static void	ctrl_serve(struct xnd *, struct vif *);
 static struct vif *ctrl_find(struct xnd *, int);
 static void	ctrl_push(struct xnd *, struct vif *, int);
 static void	ctrl_fail(struct xnd *, struct vif *, const char *);
@@ -317,47 +318,52 @@ ctrl_fail(struct xnd *x, struct vif *v, const char *why)
 	    "ring: %s); disconnecting it", why);
 }
 
+/*
+ * ctrl_serve: answer v's control ring, then unmask its port.  A ring's
+ * worth per run, CTRL_RUNS runs: a frontend that keeps posting while we
+ * answer waits for its next event rather than hold up the main thread.
+ */
+static void
+ctrl_serve(struct xnd *x, struct vif *v)
+{
+	struct ring_ctrl *rc = v->v_ctrl->vc_ring;
+	int k, rv;
+
+	for (k = 0; (rv = ring_ctrl_run(rc)) == 1 && k < CTRL_RUNS; k++)
+		ctrl_push(x, v, 0);
+	if (rv == -1) {
+		ctrl_fail(x, v, ring_ctrl_error(rc));	/* unbinds it */
+		return;
+	}
+	ctrl_push(x, v, 0);
+	hv_evtchn_unmask(x->x_hv, ring_ctrl_port(rc));
+}
+
 /* ctrl_event: (main thread) control ring events; serve their rings. */
 static void
 ctrl_event(evutil_socket_t fd, short ev, void *arg)
 {
 	struct xnd *x = arg;
 	struct vif *v;
-	int ports[HV_EVTCHN_BATCH], n, i, k, rv;
+	int ports[HV_EVTCHN_BATCH], n, i;
 
 	(void)fd;
 	(void)ev;
 	if ((n = hv_evtchn_pending_n(x->x_hv, ports, HV_EVTCHN_BATCH)) ==
 	    -1) {
-		if (errno == EFBIG) {
-			/* events lost: look at every ring (below, again) */
-			hv_evtchn_reset(x->x_hv);
-			TAILQ_FOREACH(v, &x->x_vifs, v_entry)
-				if (v->v_ctrl != NULL &&
-				    v->v_ctrl->vc_ring != NULL)
-					hv_evtchn_unmask(x->x_hv,
-					    ring_ctrl_port(v->v_ctrl->vc_ring));
-		}
+		if (errno != EFBIG)
+			return;
+		/* events were lost (hv.h): look at every ring */
+		if (hv_evtchn_reset(x->x_hv) == -1)
+			log_warn("control rings: event channel reset");
+		TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+			if (v->v_ctrl != NULL && v->v_ctrl->vc_ring != NULL)
+				ctrl_serve(x, v);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		if ((v = ctrl_find(x, ports[i])) == NULL)
-			continue;	/* unbound since: nothing to unmask */
-		/*
-		 * A ring's worth per run, CTRL_RUNS per event: a frontend
-		 * that keeps posting while we answer waits for its next
-		 * event rather than hold up the main thread.
-		 */
-		for (k = 0; (rv = ring_ctrl_run(v->v_ctrl->vc_ring)) == 1 &&
-		    k < CTRL_RUNS; k++)
-			ctrl_push(x, v, 0);
-		if (rv == -1) {
-			ctrl_fail(x, v, ring_ctrl_error(v->v_ctrl->vc_ring));
-			continue;
-		}
-		ctrl_push(x, v, 0);
-		hv_evtchn_unmask(x->x_hv, ports[i]);
-	}
+	for (i = 0; i < n; i++)
+		if ((v = ctrl_find(x, ports[i])) != NULL)
+			ctrl_serve(x, v);	/* else unbound since */
 }
 
 /* ctrl_log: SIGUSR1's lines about v's control ring and multicast. */
