@@ -58,7 +58,12 @@ static const struct {
 	CTLCMD_F("tx_passes", rs_tx_passes),
 	CTLCMD_F("rx_passes", rs_rx_passes),
 	CTLCMD_F("rx_carrier_off", rs_rx_carrier_off),
-	CTLCMD_F("rx_carrier_on", rs_rx_carrier_on)
+	CTLCMD_F("rx_carrier_on", rs_rx_carrier_on),
+	CTLCMD_F("rx_hash", rs_rx_hash),
+	CTLCMD_F("rx_steered", rs_rx_steered),
+	CTLCMD_F("mcast_add", rs_mcast_add),
+	CTLCMD_F("mcast_del", rs_mcast_del),
+	CTLCMD_F("mcast_refused", rs_mcast_refused)
 #undef CTLCMD_F
 };
 
@@ -77,6 +82,7 @@ static struct vif *ctlcmd_vif(struct xnd *, const char *);
 static struct json_object *ctlcmd_noavif(const char *);
 static struct json_object *ctlcmd_vifs(struct xnd *);
 static struct json_object *ctlcmd_stats(struct xnd *, const char *);
+static void	ctlcmd_ctrl(struct json_object *, const struct vif *);
 static struct json_object *ctlcmd_counters(const struct ring_stats *,
 		    const struct portio_stats *);
 static struct json_object *ctlcmd_batch(struct xnd *,
@@ -454,8 +460,47 @@ ctlcmd_stats(struct xnd *x, const char *name)
 			ctlcmd_add(e, "warning", "a worker did not answer: "
 			    "counters of its queues are from before");
 		json_object_object_add(e, "total", ctlcmd_counters(&tot, &ps));
+		ctlcmd_ctrl(e, v);
 	}
 	return (o);
+}
+
+/*
+ * ctlcmd_ctrl: a vif's control ring ("ctrl": requests answered, by
+ * status, "errors" being all but success) and multicast filter
+ * ("multicast"), added to its stats entry e.
+ */
+static void
+ctlcmd_ctrl(struct json_object *e, const struct vif *v)
+{
+	struct json_object *c, *m;
+	struct ring_ctrl_stats cs;
+	unsigned int n, i;
+	uint64_t errs = 0;
+	int ring, on;
+
+	if (ctrl_stats(v, &cs, &ring, &on, &n) == -1)
+		return;
+	for (i = 1; i < RING_CTRL_STATUS_MAX; i++)
+		errs += cs.cs_status[i];
+	if ((c = json_object_new_object()) != NULL) {
+		ctlcmd_addb(c, "connected", ring);
+		ctlcmd_addu(c, "requests", cs.cs_requests);
+		ctlcmd_addu(c, "errors", errs);
+		ctlcmd_addu(c, "success", cs.cs_status[0]);
+		ctlcmd_addu(c, "not_supported", cs.cs_status[1]);
+		ctlcmd_addu(c, "invalid_parameter", cs.cs_status[2]);
+		ctlcmd_addu(c, "buffer_overflow", cs.cs_status[3]);
+		ctlcmd_addu(c, "grant_copies", cs.cs_copies);
+		ctlcmd_addu(c, "index_faults", cs.cs_fatal);
+		json_object_object_add(e, "ctrl", c);
+	}
+	if ((m = json_object_new_object()) != NULL) {
+		ctlcmd_addb(m, "filter", on);
+		ctlcmd_addu(m, "groups", n);
+		ctlcmd_addu(m, "max", RING_MCAST_MAX);
+		json_object_object_add(e, "multicast", m);
+	}
 }
 
 /* ctlcmd_set: one batch size of rc. */

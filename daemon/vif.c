@@ -84,8 +84,6 @@ static void	vif_disconnect(struct xnd *, struct vif *);
 static void	vif_destroy(struct xnd *, struct vif *);
 static void	vif_free(struct xnd *, struct vif *);
 static int	vif_set_state(struct xnd *, struct vif *, XenbusState);
-static void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
-		    __attribute__((format(printf, 4, 5)));
 static int	vif_read_state(struct xnd *, const char *);
 static int	vif_dead(struct xnd *, struct vif *);
 static void	vif_errpath(struct xnd *, struct vif *, char *, size_t);
@@ -504,6 +502,8 @@ vif_advertise(struct xnd *x, struct vif *v)
 		"feature-ipv6-csum-offload=1", "feature-rx-copy=1",
 		"feature-rx-flip=0", "feature-split-event-channels=1",
 		"feature-xdp-headroom=1",
+		"feature-ctrl-ring=1", "feature-multicast-control=1",
+		"feature-dynamic-multicast-control=1",
 	};
 	char key[64];
 	const char *eq;
@@ -609,8 +609,10 @@ vif_update(struct xnd *x, struct vif *v)
 	}
 	if (vif_port_queues(v) == 0)
 		return;		/* failed at creation; wait for removal */
-	if (v->v_attached > 0)
+	if (v->v_attached > 0) {
 		vif_rate_apply(x, v);	/* `rate' may have changed */
+		ctrl_update(x, v);	/* request-multicast-control too */
+	}
 	vif_mtu_apply(x, v);		/* and `mtu' */
 	if (v->v_attached > 0 && vif_headroom_apply(x, v) == -1)
 		return;			/* vif_error: a bad xdp-headroom */
@@ -1049,8 +1051,8 @@ vif_connect(struct xnd *x, struct vif *v)
 	struct vif_dp *dp;
 	struct worker *w;
 	unsigned int nq, q;
-	int i, b, base, err;
-	char qs[32];
+	int i, b, base, err, ctrl;
+	char qs[32], why[128];
 
 	b = vif_fe_bool(x, v, "request-rx-copy", 0);
 	if (b == -1)
@@ -1087,6 +1089,11 @@ vif_connect(struct xnd *x, struct vif *v)
 	}
 	v->v_nqueues = nq;
 	v->v_gen++;	/* reports of earlier connections no longer count */
+	/* ctrl.c: with a control ring, all queues on one worker */
+	if ((ctrl = ctrl_connect(x, v, why, sizeof(why))) == -1) {
+		vif_error(x, v, EINVAL, "%s", why);
+		return (-1);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &v->v_since);
 
 	vif_rate(x, v, &v->v_rate_bytes, &v->v_rate_usec);
@@ -1120,7 +1127,8 @@ vif_connect(struct xnd *x, struct vif *v)
 		if (v->v_bpf == NULL && tap_set_offload(dp->dp_tapfd, &rf) ==
 		    -1)
 			log_warn("%s: TUNSETOFFLOAD", dp->dp_name);
-		w = x->x_workers[(base + (int)q) % x->x_nworkers];
+		w = x->x_workers[(base + (ctrl ? 0 : (int)q)) %
+		    x->x_nworkers];
 		if (worker_attach(w, dp) == -1) {
 			err = errno;
 			qs[0] = '\0';
@@ -1135,6 +1143,8 @@ vif_connect(struct xnd *x, struct vif *v)
 		v->v_worker[q] = w;
 		v->v_attached = q + 1;
 	}
+	if (ctrl_attach(x, v) == -1)
+		return (-1);
 	if (nq == 1) {
 		dp = &v->v_dp[0];
 		(vif_quiet(v) ? log_debug : log_info)("%s: connected: "
@@ -1172,6 +1182,7 @@ vif_disconnect(struct xnd *x, struct vif *v)
 
 	if (v->v_capture != NULL)
 		capture_stop(v, "vif disconnected", NULL, NULL);
+	ctrl_disconnect(x, v);
 	memset(&t, 0, sizeof(t));
 	for (q = 0; q < n; q++) {
 		worker_detach(v->v_worker[q], &v->v_dp[q]);
@@ -1209,6 +1220,7 @@ vif_free(struct xnd *x, struct vif *v)
 {
 	if (v->v_watching)
 		vif_fe_watch(x, v, 0);
+	ctrl_free(x, v);
 	event_free(v->v_retry_ev);
 	tap_close(&v->v_tap);
 	bpf_close(v->v_bpf);
@@ -1297,7 +1309,7 @@ vif_set_state(struct xnd *x, struct vif *v, XenbusState s)
  * xenbus drivers leave theirs (error/backend/vif/D/H/error under our
  * domain) and go Closing.  Other vifs are not affected.
  */
-static void
+void
 vif_error(struct xnd *x, struct vif *v, int err, const char *fmt, ...)
 {
 	char msg[256], path[XENNETD_PATH_MAX];
@@ -1493,6 +1505,7 @@ vif_log_stats(struct xnd *x)
 			ps.ps_tx_errors += dp->dp_pio_snap.ps_tx_errors;
 		}
 		vif_log_totals(v, &tot, &ps);
+		ctrl_log(v, &tot);
 		conf_log_vif(v);
 		for (q = 0; q < v->v_nqueues; q++) {
 			dp = &v->v_dp[q];

@@ -57,7 +57,7 @@
 
 enum wcmd_type {
 	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_CAPTURE,
-	WCMD_SETRATE, WCMD_HEADROOM, WCMD_QUIT
+	WCMD_SETRATE, WCMD_HEADROOM, WCMD_SETCTRL, WCMD_QUIT
 };
 
 /*
@@ -83,6 +83,11 @@ struct wcmd {
 	struct bpf_stats	 wc_bs;
 	struct worker_stats	 wc_ws;
 	int			 wc_have;	/* SNAP_* filled in */
+	/* WCMD_SETCTRL: hash settings, peer queues, multicast filter */
+	struct ring_hash wc_hash;
+	struct ring_queue *wc_peers[XENNETD_MAX_QUEUES];
+	unsigned int	 wc_npeers, wc_self;
+	struct ring_mcast *wc_mcast;
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
@@ -95,7 +100,7 @@ struct wcmd {
 
 static const char *const wcmd_names[] = {
 	"attach", "detach", "snapshot", "set batch", "capture", "set rate",
-	"set headroom", "quit"
+	"set headroom", "set control", "quit"
 };
 
 struct worker {
@@ -462,6 +467,14 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 		    (unsigned int)c->wc_rate[0]);
 		c->wc_errno = errno;
 		break;
+	case WCMD_SETCTRL:
+		if (c->wc_dp->dp_rq == NULL)
+			break;
+		ring_set_hash(c->wc_dp->dp_rq, &c->wc_hash);
+		ring_set_peers(c->wc_dp->dp_rq, c->wc_peers, c->wc_npeers,
+		    c->wc_self);
+		ring_set_mcast(c->wc_dp->dp_rq, c->wc_mcast);
+		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
 		break;
@@ -577,6 +590,37 @@ worker_do_headroom(struct vif_dp *dp, unsigned int headroom)
 		return (-1);
 	dp->dp_feat.rf_headroom = headroom;
 	return (0);
+}
+
+/*
+ * worker_set_ctrl: give dp's queue the vif's hash settings rh (NULL:
+ * none), its peer queues (n of them, dp's is peers[self]; NULL: no
+ * steering; all must run on w) and multicast filter m (NULL: none).
+ * Waits until the worker took them, however long: the caller may free
+ * the peers or m once it returns (ring_set_peers, ring_set_mcast).
+ */
+int
+worker_set_ctrl(struct worker *w, struct vif_dp *dp,
+    const struct ring_hash *rh, struct ring_queue *const *peers,
+    unsigned int n, unsigned int self, struct ring_mcast *m)
+{
+	struct wcmd *c;
+	unsigned int i;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("worker %d: calloc", w->w_id);
+	c->wc_type = WCMD_SETCTRL;
+	c->wc_dp = dp;
+	if (rh != NULL)
+		c->wc_hash = *rh;
+	if (peers != NULL && n <= XENNETD_MAX_QUEUES) {
+		for (i = 0; i < n; i++)
+			c->wc_peers[i] = peers[i];
+		c->wc_npeers = n;
+		c->wc_self = self;
+	}
+	c->wc_mcast = m;
+	return (worker_run_cmd(w, c));
 }
 
 /*

@@ -305,6 +305,7 @@ main(int argc, char *argv[])
 		if (ev_sig[i] == NULL || event_add(ev_sig[i], NULL) == -1)
 			fatalx("cannot set up signal events");
 	}
+	ctrl_init(&x);
 	if (main_xs_watch(&x) == -1)
 		fatal("cannot watch %s", x.x_root);
 	x.x_control = control_init(&x, c->xc_socket);
@@ -325,6 +326,7 @@ main(int argc, char *argv[])
 	log_info("shutting down: disconnecting guests");
 	control_cleanup(x.x_control);
 	vif_shutdown_all(&x);
+	ctrl_cleanup(&x);
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_stop(x.x_workers[i]);
 	xs_unwatch(x.x_xs, x.x_root, "be");

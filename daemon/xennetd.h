@@ -58,6 +58,7 @@ struct capq;
 struct control;
 struct json_object;
 struct bpf;
+struct vif_ctrl;
 
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
@@ -334,6 +335,7 @@ struct vif {
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
 	struct timespec		 v_since;	/* connected (monotonic) */
 	struct capture		*v_capture;	/* NULL: none runs */
+	struct vif_ctrl		*v_ctrl;	/* control ring, mcast (ctrl.c) */
 	/* the frontend's rate of reconnects and errors (vif.c) */
 	struct xnd		*v_xnd;
 	struct throttle		 v_connect_tb;	/* connect attempts */
@@ -365,6 +367,7 @@ struct xnd {
 	struct event		*x_ev_xsalive;	/* connection probe */
 	unsigned int		 x_xsretries;
 	struct control		*x_control;
+	struct event		*x_ev_ctrl;	/* x_hv's events (ctrl.c) */
 	int			 x_quit;
 };
 
@@ -401,6 +404,18 @@ void	control_cleanup(struct control *);
 /* ctlcmd.c */
 struct json_object *ctlcmd_run(struct xnd *, const struct ctlreq *);
 struct json_object *ctlcmd_error(const char *);
+
+/* ctrl.c */
+void	ctrl_init(struct xnd *);
+int	ctrl_connect(struct xnd *, struct vif *, char *, size_t);
+int	ctrl_attach(struct xnd *, struct vif *);
+void	ctrl_update(struct xnd *, struct vif *);
+void	ctrl_disconnect(struct xnd *, struct vif *);
+void	ctrl_free(struct xnd *, struct vif *);
+void	ctrl_cleanup(struct xnd *);
+int	ctrl_stats(const struct vif *, struct ring_ctrl_stats *, int *, int *,
+	    unsigned int *);
+void	ctrl_log(const struct vif *, const struct ring_stats *);
 
 /* log.c */
 void	log_init(int, int);
@@ -447,6 +462,8 @@ void	vif_log_stats(struct xnd *);
 void	vif_rewatch(struct xnd *);
 void	vif_rate_apply(struct xnd *, struct vif *);
 void	vif_mtu_apply(struct xnd *, struct vif *);
+void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
 
 /* worker.c */
 struct worker *worker_start(struct xnd *, int);
@@ -460,6 +477,9 @@ int	worker_capture(struct worker *, struct vif_dp *, struct capq *);
 int	worker_set_rate(struct worker *, struct vif_dp *, uint64_t,
 	    uint64_t);
 int	worker_set_headroom(struct worker *, struct vif_dp *, unsigned int);
+int	worker_set_ctrl(struct worker *, struct vif_dp *,
+	    const struct ring_hash *, struct ring_queue *const *, unsigned int,
+	    unsigned int, struct ring_mcast *);
 int	worker_nvifs(struct worker *);
 int	worker_read_failure(int, struct wfail *);
 void	worker_log_queue(const char *, unsigned int, const struct vif_dp *);

@@ -38,7 +38,8 @@ static int	ring_copy_flush(struct ring_queue *);
 
 static const char *ring_drop_names[RING_DROP_MAX] = {
 	"tx_slots", "tx_size", "tx_copy", "tx_offload", "tx_port",
-	"rx_size", "rx_copy", "rx_offload", "rx_stall", "rx_carrier"
+	"rx_size", "rx_copy", "rx_offload", "rx_stall", "rx_carrier",
+	"rx_mcast", "rx_steer"
 };
 
 const char *
@@ -452,6 +453,38 @@ uint64_t
 ring_clock_ms(void)
 {
 	return (ring_clock_ns() / 1000000 + 1);
+}
+
+void
+ring_set_hash(struct ring_queue *rq, const struct ring_hash *rh)
+{
+	if (rh == NULL)
+		memset(&rq->rq_hash, 0, sizeof(rq->rq_hash));
+	else
+		memcpy(&rq->rq_hash, rh, sizeof(rq->rq_hash));
+	rq->rq_hashing = ring_hash_active(&rq->rq_hash);
+}
+
+void
+ring_set_mcast(struct ring_queue *rq, struct ring_mcast *m)
+{
+	rq->rq_mcast = m;
+}
+
+void
+ring_set_peers(struct ring_queue *rq, struct ring_queue *const *peers,
+    unsigned int n, unsigned int self)
+{
+	unsigned int i;
+
+	rq->rq_npeers = 0;
+	if (peers == NULL || n < 2 || n > RING_PEERS_MAX || self >= n ||
+	    peers[self] != rq)
+		return;		/* nowhere to steer to */
+	for (i = 0; i < n; i++)
+		rq->rq_peers[i] = peers[i];
+	rq->rq_npeers = n;
+	rq->rq_self = self;
 }
 
 /* ring_stats_add: dst += src, field by field (for totals). */

@@ -50,6 +50,8 @@ static uint64_t	delta(struct json_object *, struct json_object *,
 static struct json_object *stats_prev(struct json_object *,
 		    struct json_object *);
 static void	per(char *, size_t, uint64_t, uint64_t);
+static void	ctrl_lines(struct json_object *, struct json_object *,
+		    struct json_object *, struct json_object *);
 static void	deltas(char *, size_t, struct json_object *,
 		    struct json_object *, char);
 
@@ -364,7 +366,43 @@ out_stats(struct json_object *reply, struct json_object *prev,
 		    "tx_errors"));
 		hist("tx", "tx_hist", c, pc);
 		hist("rx", "rx_hist", c, pc);
+		ctrl_lines(e, pe, c, pc);
 	}
+}
+
+/*
+ * ctrl_lines: a vif's control ring and multicast filter (entry e, its
+ * totals c; pe, pc: the same of the earlier reply, or NULL).
+ */
+static void
+ctrl_lines(struct json_object *e, struct json_object *pe,
+    struct json_object *c, struct json_object *pc)
+{
+	struct json_object *k = js_get(e, "ctrl"), *pk = js_get(pe, "ctrl");
+	struct json_object *m = js_get(e, "multicast");
+
+	if (k != NULL)
+		printf("  control ring: %s, requests %llu, errors %llu "
+		    "(not supported %llu, invalid %llu, overflow %llu), "
+		    "index faults %llu; rx hash extras %llu, steered %llu\n",
+		    js_bool(k, "connected") ? "connected" : "none",
+		    (unsigned long long)delta(k, pk, "requests"),
+		    (unsigned long long)delta(k, pk, "errors"),
+		    (unsigned long long)delta(k, pk, "not_supported"),
+		    (unsigned long long)delta(k, pk, "invalid_parameter"),
+		    (unsigned long long)delta(k, pk, "buffer_overflow"),
+		    (unsigned long long)delta(k, pk, "index_faults"),
+		    (unsigned long long)delta(c, pc, "rx_hash"),
+		    (unsigned long long)delta(c, pc, "rx_steered"));
+	if (m != NULL)
+		printf("  multicast: filter %s, %llu of %llu groups; added "
+		    "%llu, deleted %llu, refused %llu\n",
+		    js_bool(m, "filter") ? "on" : "off",
+		    (unsigned long long)js_u64(m, "groups"),
+		    (unsigned long long)js_u64(m, "max"),
+		    (unsigned long long)delta(c, pc, "mcast_add"),
+		    (unsigned long long)delta(c, pc, "mcast_del"),
+		    (unsigned long long)delta(c, pc, "mcast_refused"));
 }
 
 /*

@@ -62,7 +62,6 @@ static int	nf_write_keys(struct nf *, xs_transaction_t);
 static int	nf_disconnect(struct nf *, const char *);
 static int	nf_disconnect_finish(struct nf *, int);
 static void	nf_removed(struct nf *);
-static int	nf_parse_mac(const char *, uint8_t *);
 
 /*
  * nf_xs_open: connect to xenstore as our own domain (the per-domain
@@ -199,7 +198,7 @@ nf_xs_state(struct nf *nf, XenbusState state)
 }
 
 /* nf_parse_mac: "00:16:3e:..." into 6 octets.  Returns 0 or -1. */
-static int
+int
 nf_parse_mac(const char *s, uint8_t *mac)
 {
 	unsigned int m[6], i;
@@ -528,6 +527,8 @@ nf_write_keys(struct nf *nf, xs_transaction_t t)
 		return (-1);
 	if (nf_xs_uint(nf, be, "feature-xdp-headroom", 0) &&
 	    nf_xs_printf(nf, t, "feature-xdp-headroom", "0") == -1)
+		return (-1);
+	if (nf_ctrl_keys(nf, t) == -1)	/* --ctrl, --mcast-control */
 		return (-1);
 	return (nf_hostile_keys(nf, t));	/* --hostile xs-* */
 }

@@ -25,6 +25,8 @@
 #   xnd_fds, xnd_rss, xnd_threads, xnd_maps [DOMID]
 #                                the daemon's open fds, VmRSS (kB), threads,
 #                                mappings (of DOMID's memory if given)
+#   xnd_stat VIF JQ              a value of VIF's entry in xennetctl's
+#                                show stats -j (needs jq)
 #   iperf_gbps JSON [DIGITS]     the received rate of an iperf3 -J run
 #   iperf_ok JSON DESCRIPTION    a TAP line for it (needs tests/lib.sh)
 #   simenv_stop                  kill everything, remove namespaces and files
@@ -226,6 +228,10 @@ except Exception as e: print(open(sys.argv[1]).read()[:300])' "$1")"
 xnd_fds() { ls /proc/$XND_PID/fd | wc -l; }
 xnd_rss() { awk '/^VmRSS/ { print $2 }' /proc/$XND_PID/status; }
 xnd_threads() { ls /proc/$XND_PID/task | wc -l; }
+xnd_stat() {
+	"$top_builddir/xennetctl/xennetctl" -s "$XENNET_SIM_DIR/xennetd.sock" \
+	    -j show stats "$1" | jq -r ".vifs[0] | $2"
+}
 xnd_maps() {
 	if [ -n "${1:-}" ]; then
 		grep -c "$XENNET_SIM_DIR/dom$1/" /proc/$XND_PID/maps

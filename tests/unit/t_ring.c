@@ -41,6 +41,7 @@
 #include "hv.h"
 #include "ring.h"
 #include "ring-private.h"	/* slot limits, req_cons, rq_error */
+#include "toeplitz.h"
 #include "xenring.h"
 #include "../sim/simdom.h"
 #include "../tap.h"
@@ -134,6 +135,8 @@ static int	 fp_sent_is(struct fport *, unsigned int, const uint8_t *,
 		    size_t, struct xn_vnet_hdr *);
 static struct tvif *vif_new(const struct ring_config *,
 		    const struct ring_features *);
+static struct tvif *vif_new_on(const struct ring_config *,
+		    const struct ring_features *, uint32_t, uint32_t);
 static void	 vif_free(struct tvif *);
 static int	 guest_events(int);
 static uint8_t	*txpage(RING_IDX);
@@ -187,6 +190,11 @@ static void	 t_rx_refill(void);
 static void	 t_rx_few(void);
 static void	 t_rx_headroom(void);
 static void	 t_rx_carrier(void);
+static int	 ftx_mcast(struct tvif *, uint8_t, const uint8_t *, uint16_t);
+static int	 rx_to(struct tvif *, const uint8_t *);
+static void	 t_mcast(void);
+static void	 t_rx_hash(void);
+static void	 t_rx_steer(void);
 
 /* ---- housekeeping (the run directory: rundir.h) ---- */
 
@@ -201,10 +209,7 @@ setup(void)
 	unsigned int i;
 	int ref;
 
-	if (simdom_create(simdir, GUEST, NPAGES) == -1 ||
-	    (gsd = simdom_attach(simdir, GUEST)) == NULL ||
-	    (bhv = hv_open("sim", simdir, 0)) == NULL ||
-	    (ghv = hv_open("sim", simdir, GUEST)) == NULL)
+	if (rundir_guest(simdir, GUEST, NPAGES, &gsd, &bhv, &ghv) == -1)
 		return (-1);
 	if ((ref = simdom_grant(gsd, FR_TXRING, 0, 0)) == -1)
 		return (-1);
@@ -507,14 +512,28 @@ fp_sent_is(struct fport *fp, unsigned int k, const uint8_t *f, size_t len,
 static struct tvif *
 vif_new(const struct ring_config *rc, const struct ring_features *rf)
 {
+
+	return (vif_new_on(rc, rf, FR_TXRING, FR_RXRING));
+}
+
+/* vif_new_on: vif_new on the ring pages of frames txfr, rxfr. */
+static struct tvif *
+vif_new_on(const struct ring_config *rc, const struct ring_features *rf,
+    uint32_t txfr, uint32_t rxfr)
+{
 	netif_tx_sring_t *txs;
 	netif_rx_sring_t *rxs;
 	struct tvif *v;
+	uint32_t txref = txring_ref, rxref = rxring_ref;
 
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		abort();
-	txs = simdom_page(gsd, FR_TXRING);
-	rxs = simdom_page(gsd, FR_RXRING);
+	if (txfr != FR_TXRING) {
+		txref = (uint32_t)simdom_grant(gsd, txfr, 0, 0);
+		rxref = (uint32_t)simdom_grant(gsd, rxfr, 0, 0);
+	}
+	txs = simdom_page(gsd, txfr);
+	rxs = simdom_page(gsd, rxfr);
 	memset(txs, 0, XN_RING_PAGE);
 	memset(rxs, 0, XN_RING_PAGE);
 	SHARED_RING_INIT(txs);
@@ -533,7 +552,7 @@ vif_new(const struct ring_config *rc, const struct ring_features *rf)
 		abort();
 	if (v->v_gport_tx == -1 || v->v_gport_rx == -1)
 		return (v);
-	if (ring_connect(v->v_q, txring_ref, rxring_ref,
+	if (ring_connect(v->v_q, txref, rxref,
 	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_rx, rf) == 0)
 		v->v_ok = 1;
 	hv_counts_reset(bhv);
@@ -2800,6 +2819,307 @@ out:
 	vif_free(v);
 }
 
+/*
+ * ftx_mcast: one dummy request (size 0) carrying a MCAST_ADD or _DEL
+ * extra for addr, id id, pushed and run; the request's response status.
+ */
+static int
+ftx_mcast(struct tvif *v, uint8_t type, const uint8_t *addr, uint16_t id)
+{
+	struct netif_extra_info mc;
+	netif_tx_response_t r[4];
+
+	memset(&mc, 0, sizeof(mc));
+	mc.type = type;
+	memcpy(mc.u.mcast.addr, addr, 6);
+	ftx_raw(v, txgref[10], 0, NETTXF_extra_info, id, 0);
+	ftx_extra(v, &mc);
+	ftx_push(v);
+	if (run_tx(v, NULL) != 0 || ftx_rsps(v, r, 4) != 2 || r[0].id != id ||
+	    r[1].status != NETIF_RSP_NULL)
+		return (99);
+	return (r[0].status);
+}
+
+/*
+ * rx_to: queue a 100-octet frame to dst, post a buffer, run the rx
+ * passes; 1 if the guest got it, 0 if not.
+ */
+static int
+rx_to(struct tvif *v, const uint8_t *dst)
+{
+	static uint8_t f[100];
+	uint64_t before = vst(v)->rs_rx_packets;
+
+	fill(f, sizeof(f), 31);
+	memcpy(f, dst, 6);
+	fp_queue(&v->v_port, NULL, f, sizeof(f));
+	frx_post(v, 1);
+	run_rx(v, NULL);
+	return (vst(v)->rs_rx_packets == before + 1);
+}
+
+/* netif.h "feature-multicast-control": the filter and its amendments. */
+static void
+t_mcast(void)
+{
+	static const uint8_t mdns[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+	static const uint8_t other[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t ucast[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0x02 };
+	netif_rx_response_t r[NSLOT];
+	RING_IDX idx[NSLOT];
+	struct ring_mcast *m;
+	struct ring_config rc;
+	struct tvif *v;
+	uint8_t a[6];
+	unsigned int i, n, good;
+	int on, st;
+
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	if ((m = ring_mcast_new()) == NULL)
+		abort();
+	if (!ok(v->v_ok, "mcast filter: vif connects"))
+		goto out;
+	ring_set_mcast(v->v_q, m);
+	ring_mcast_reset(m, 1);
+	ok(rx_to(v, ucast) && rx_to(v, bcast) && !rx_to(v, mdns) &&
+	    vst(v)->rs_drops[RING_DROP_RX_MCAST] == 1,
+	    "mcast filter: on and empty: unicast and broadcast pass, a group "
+	    "is dropped (rx_mcast)");
+	st = ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, mdns, 200);
+	ring_mcast_info(m, &on, &n);
+	ok(st == NETIF_RSP_OKAY && n == 1 && vst(v)->rs_mcast_add == 1 &&
+	    v->v_port.fp_nsent == 0,
+	    "mcast filter: a dummy MCAST_ADD is applied, answered OKAY, "
+	    "nothing sent to the port");
+	ok(rx_to(v, mdns) && !rx_to(v, other) &&
+	    vst(v)->rs_drops[RING_DROP_RX_MCAST] == 2,
+	    "mcast filter: the listed group passes, another is dropped");
+	ring_mcast_enable(m, 0);
+	ok(rx_to(v, other), "mcast filter: off (request-multicast-control "
+	    "0): every group floods");
+	ring_mcast_enable(m, 1);
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, ucast, 201) ==
+	    NETIF_RSP_ERROR && vst(v)->rs_mcast_refused == 1,
+	    "mcast filter: adding a unicast address: ERROR, counted refused");
+	for (good = 0, i = 1; i < RING_MCAST_MAX; i++) {
+		memcpy(a, other, 6);
+		a[4] = (uint8_t)i;
+		good += ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, a,
+		    (uint16_t)(300 + i)) == NETIF_RSP_OKAY;
+	}
+	ring_mcast_info(m, &on, &n);
+	ok(good == RING_MCAST_MAX - 1 && n == RING_MCAST_MAX,
+	    "mcast filter: %u groups fit (%u)", RING_MCAST_MAX, n);
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, other, 400) ==
+	    NETIF_RSP_ERROR && vst(v)->rs_mcast_refused == 2,
+	    "mcast filter: one more: ERROR (list full, as Linux)");
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, mdns, 401) ==
+	    NETIF_RSP_OKAY, "mcast filter: a group already listed: OKAY");
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_DEL, mdns, 402) ==
+	    NETIF_RSP_OKAY && !rx_to(v, mdns) &&
+	    vst(v)->rs_mcast_del == 1,
+	    "mcast filter: MCAST_DEL removes it: OKAY, then dropped");
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_DEL, mdns, 403) ==
+	    NETIF_RSP_OKAY, "mcast filter: deleting an absent group: OKAY");
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, other, 404) ==
+	    NETIF_RSP_OKAY && rx_to(v, other),
+	    "mcast filter: a freed place takes a new group");
+	n = frx_rsps(v, r, idx, NSLOT);
+	for (good = 0, i = 0; i < n; i++)
+		good += r[i].status == 100;
+	ok(good == n && n == vst(v)->rs_rx_packets,
+	    "mcast filter: every frame given was whole (%u)", n);
+	ring_mcast_reset(m, 0);
+	ring_mcast_info(m, &on, &n);
+	ok(on == 0 && n == 0 && rx_to(v, mdns),
+	    "mcast filter: a reset empties the list");
+out:
+	vif_free(v);
+	ring_mcast_free(m);
+}
+
+/* netif.h XEN_NETIF_EXTRA_TYPE_HASH on rx responses. */
+static void
+t_rx_hash(void)
+{
+	const uint8_t *key = toeplitz_ms_key;
+	/* mk_tcp4: 10.0.0.1 -> 10.0.0.2, ports 40000 -> 5001 */
+	static const uint8_t in[12] = { 10, 0, 0, 1, 10, 0, 0, 2,
+	    0x9c, 0x40, 0x13, 0x89 };
+	static uint8_t f[10000];
+	netif_rx_response_t r[NSLOT];
+	RING_IDX idx[NSLOT];
+	struct netif_extra_info hx, gx;
+	struct ring_hash rh;
+	struct xn_vnet_hdr vh;
+	struct ring_config rc;
+	struct tvif *v;
+	uint32_t want, got;
+	unsigned int n;
+	size_t len;
+
+	want = toeplitz_hash(key, 40, in, 12);
+	memset(&rh, 0, sizeof(rh));
+	rh.rh_alg = XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
+	rh.rh_flags = XEN_NETIF_CTRL_HASH_TYPE_IPV4 |
+	    XEN_NETIF_CTRL_HASH_TYPE_IPV4_TCP;
+	memcpy(rh.rh_key, key, 40);
+	rh.rh_keylen = 40;
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "rx hash: vif connects"))
+		goto out;
+	ring_set_hash(v->v_q, &rh);
+	len = mk_tcp4(f, 100, 1);
+	fp_queue(&v->v_port, NULL, f, len);
+	frx_post(v, 2);
+	run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	memcpy(&hx, &r[1], sizeof(hx));
+	got = (uint32_t)hx.u.hash.value[0] | (uint32_t)hx.u.hash.value[1] << 8 |
+	    (uint32_t)hx.u.hash.value[2] << 16 |
+	    (uint32_t)hx.u.hash.value[3] << 24;
+	ok(n == 2 && r[0].status == (int16_t)len &&
+	    (r[0].flags & NETRXF_extra_info) && hx.type ==
+	    XEN_NETIF_EXTRA_TYPE_HASH && hx.flags == 0 &&
+	    hx.u.hash.type == _XEN_NETIF_CTRL_HASH_TYPE_IPV4_TCP &&
+	    hx.u.hash.algorithm == XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ &&
+	    got == want, "rx hash: slot 1 holds the hash extra: IPV4_TCP, "
+	    "Toeplitz, value LSB first (%#x, want %#x)", got, want);
+	ok(vst(v)->rs_rx_hash == 1, "rx hash: counted rx_hash");
+
+	memset(&vh, 0, sizeof(vh));
+	vh.vh_flags = XN_VNET_F_NEEDS_CSUM;
+	vh.vh_gso_type = XN_VNET_GSO_TCPV4;
+	vh.vh_gso_size = 1448;
+	vh.vh_hdr_len = 54;
+	vh.vh_csum_start = 34;
+	vh.vh_csum_offset = 16;
+	len = mk_tcp4(f, 6000, 2);
+	fp_queue(&v->v_port, &vh, f, len);
+	frx_post(v, 3);
+	ok(run_rx(v, NULL) == 0 && frx_rsps(v, r, idx, NSLOT) == 0,
+	    "rx hash: a 2-page GSO frame waits for 4 slots, not 3");
+	frx_post(v, 1);
+	run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	memcpy(&gx, &r[1], sizeof(gx));
+	memcpy(&hx, &r[2], sizeof(hx));
+	ok(n == 4 && gx.type == XEN_NETIF_EXTRA_TYPE_GSO &&
+	    gx.flags == XEN_NETIF_EXTRA_FLAG_MORE &&
+	    hx.type == XEN_NETIF_EXTRA_TYPE_HASH && hx.flags == 0 &&
+	    r[3].status == (int16_t)(len - 4096) && r[0].status == 4096,
+	    "rx hash: with GSO: data, GSO extra (MORE), hash extra, data");
+
+	ring_set_hash(v->v_q, NULL);
+	len = mk_tcp4(f, 100, 3);
+	fp_queue(&v->v_port, NULL, f, len);
+	frx_post(v, 1);
+	run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	ok(n == 1 && !(r[0].flags & NETRXF_extra_info) &&
+	    vst(v)->rs_rx_hash == 2,
+	    "rx hash: hashing off again: no extra");
+out:
+	vif_free(v);
+	v = vif_new(&rc, &feat_nosg);
+	if (!ok(v->v_ok, "rx hash: vif connects (no sg)"))
+		goto out2;
+	ring_set_hash(v->v_q, &rh);
+	len = mk_tcp4(f, 100, 4);
+	fp_queue(&v->v_port, NULL, f, len);
+	frx_post(v, 1);
+	ok(run_rx(v, NULL) == 0 && frx_rsps(v, r, idx, NSLOT) == 0,
+	    "rx hash: without sg a hashed frame still needs 2 slots");
+	frx_post(v, 1);
+	run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	memcpy(&hx, &r[1], sizeof(hx));
+	ok(n == 2 && hx.type == XEN_NETIF_EXTRA_TYPE_HASH,
+	    "rx hash: and gets them");
+out2:
+	vif_free(v);
+}
+
+/* Steering: a frame goes to the queue its hash maps to (ring_set_peers). */
+static void
+t_rx_steer(void)
+{
+	static uint8_t f[2000];
+	netif_rx_response_t r[NSLOT];
+	RING_IDX idx[NSLOT];
+	struct ring_queue *peers[2];
+	struct ring_hash rh;
+	struct ring_config rc;
+	struct tvif *v0, *v1;
+	unsigned int i, n;
+	size_t len;
+
+	ring_config_default(&rc);
+	v0 = vif_new(&rc, &feat_all);
+	v1 = vif_new_on(&rc, &feat_all, FR_SPARE + 1, FR_SPARE + 2);
+	if (!ok(v0->v_ok && v1->v_ok, "steer: two queues connect"))
+		goto out;
+	memset(&rh, 0, sizeof(rh));
+	rh.rh_alg = XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
+	rh.rh_flags = XEN_NETIF_CTRL_HASH_TYPE_IPV4_TCP;
+	rh.rh_keylen = 4;
+	memset(rh.rh_key, 0x5a, 4);
+	rh.rh_mapsize = 1;
+	rh.rh_map[0] = 1;		/* everything to queue 1 */
+	peers[0] = v0->v_q;
+	peers[1] = v1->v_q;
+	ring_set_peers(v0->v_q, peers, 2, 0);
+	ring_set_peers(v1->v_q, peers, 2, 1);
+	ring_set_hash(v0->v_q, &rh);
+	ring_set_hash(v1->v_q, &rh);
+	for (i = 0; i < 3; i++) {
+		len = mk_tcp4(f, 200, 40 + i);
+		fp_queue(&v0->v_port, NULL, f, len);
+	}
+	/* queue 1's buffers: pages of its own (the second half) */
+	for (i = 0; i < 4; i++)
+		frx_post_ref(v1, rxgref[NSLOT / 2 + i]);
+	RING_PUSH_REQUESTS(&v1->v_rx);
+	run_rx(v0, NULL);
+	n = frx_rsps(v1, r, idx, NSLOT);
+	ok(vst(v0)->rs_rx_steered == 2 &&
+	    vst(v0)->rs_drops[RING_DROP_RX_STEER] == 1 &&
+	    vst(v0)->rs_rx_packets == 0,
+	    "steer: a table of one entry, queue 1: queue 0's frames go to "
+	    "queue 1, the one it has no room for is dropped (rx_steer)");
+	len = mk_tcp4(f, 200, 41);	/* the second frame */
+	ok(n == 4 && vst(v1)->rs_rx_packets == 2 && r[0].status ==
+	    (int16_t)len && (r[0].flags & NETRXF_extra_info) &&
+	    r[2].status == (int16_t)len &&
+	    memcmp(rxpage(NSLOT / 2 + 2), f, len) == 0,
+	    "steer: queue 1's guest got both, with their hash extras");
+	ok(guest_events(v1->v_gport_rx) >= 1 &&
+	    v0->v_rx.sring->rsp_prod == 0,
+	    "steer: queue 1's frontend is notified, queue 0's ring untouched");
+	rh.rh_map[0] = 0;
+	ring_set_hash(v0->v_q, &rh);
+	fp_queue(&v0->v_port, NULL, f, len);
+	frx_post(v0, 2);
+	run_rx(v0, NULL);
+	ok(vst(v0)->rs_rx_packets == 1 && vst(v0)->rs_rx_steered == 2,
+	    "steer: a changed table keeps the flow on queue 0");
+	rh.rh_map[0] = 1;
+	ring_set_hash(v0->v_q, &rh);
+	ring_set_peers(v0->v_q, NULL, 0, 0);
+	fp_queue(&v0->v_port, NULL, f, len);
+	frx_post(v0, 2);
+	run_rx(v0, NULL);
+	ok(vst(v0)->rs_rx_packets == 2 && vst(v0)->rs_rx_steered == 2,
+	    "steer: without peers nothing is steered");
+out:
+	vif_free(v0);
+	vif_free(v1);
+}
+
 int
 main(void)
 {
@@ -2836,5 +3156,8 @@ main(void)
 	t_rx_few();
 	t_rx_headroom();
 	t_rx_carrier();
+	t_mcast();
+	t_rx_hash();
+	t_rx_steer();
 	return (done_testing());
 }
