@@ -34,6 +34,16 @@
  * nobody reads, and the next connection may ask for more or fewer.  This
  * is what xen-netback does with its netdev's queues: allocated for the
  * maximum, as many enabled as the frontend asked for.
+ *
+ * A restart must not take the guests' network away (xennetd.8,
+ * RESTART): the tap is made persistent (TUNSETPERSIST), so that it
+ * outlives a daemon killed or stopped with -k, keeping its bridge port,
+ * its ifindex and its name; the next daemon joins it again.  It is
+ * marked ours by its interface alias, "xennetd vif<domid>.<handle>"
+ * (TAP_ALIAS), which follows the hotplug script's rename and names the
+ * vif it served.  Closing it for good (the vif went) clears the
+ * persistence first, so the interface still goes with the last
+ * descriptor.
  */
 
 #include <sys/ioctl.h>
@@ -47,13 +57,23 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xennetd.h"
 
+#define TAP_ALIAS	"xennetd "	/* + the name it was created with */
+#define TAP_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
+#define TAP_SYSFS	"/sys/class/net"
+
 static int	tap_ifreq(const char *, unsigned long, struct ifreq *);
 static int	tap_queue_fd(const char *, char *, size_t);
+static int	tap_sysfs(const char *, const char *, char *, size_t);
+static int	tap_ours(const char *, char *, size_t);
+static int	tap_join(struct tap *, const char *, unsigned int);
+static int	tap_more(struct tap *, const char *, unsigned int);
 
 /* tap_ifreq: one SIOC* ioctl on an AF_INET datagram socket. */
 static int
@@ -83,7 +103,7 @@ tap_queue_fd(const char *name, char *actual, size_t len)
 	    -1)
 		return (-1);
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE;
+	ifr.ifr_flags = TAP_FLAGS;
 	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) == -1 ||
 	    ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) == -1) {
@@ -98,27 +118,150 @@ tap_queue_fd(const char *name, char *actual, size_t len)
 }
 
 /*
+ * tap_sysfs: the first line of TAP_SYSFS/ifname/attr, without its
+ * newline, in buf (len bytes, at least 1).  0, or -1 with errno.
+ */
+static int
+tap_sysfs(const char *ifname, const char *attr, char *buf, size_t len)
+{
+	char path[IFNAMSIZ + 64];
+	FILE *f;
+	int save;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", TAP_SYSFS, ifname, attr);
+	if ((f = fopen(path, "re")) == NULL)
+		return (-1);
+	if (fgets(buf, (int)len, f) == NULL) {
+		save = ferror(f) ? errno : ENOENT;
+		fclose(f);
+		errno = save;
+		return (-1);
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return (0);
+}
+
+/*
+ * tap_ours: find the persistent tap a daemon made for name (its alias
+ * TAP_ALIAS name) under whatever name it has now; copied to actual.  1
+ * if there is one, else 0.  Every interface is looked at: a hotplug
+ * script may have renamed it to anything.
+ */
+static int
+tap_ours(const char *name, char *actual, size_t len)
+{
+	struct if_nameindex *ifs, *i;
+	char want[IFNAMSIZ + sizeof(TAP_ALIAS)], buf[256];
+	unsigned long flags;
+	int found = 0;
+
+	snprintf(want, sizeof(want), "%s%s", TAP_ALIAS, name);
+	if ((ifs = if_nameindex()) == NULL)
+		return (0);
+	for (i = ifs; i->if_index != 0 && !found; i++) {
+		if (tap_sysfs(i->if_name, "ifalias", buf, sizeof(buf)) == -1 ||
+		    strcmp(buf, want) != 0 ||
+		    tap_sysfs(i->if_name, "tun_flags", buf, sizeof(buf)) ==
+		    -1)
+			continue;
+		flags = strtoul(buf, NULL, 16);
+		if ((flags & (TAP_FLAGS | IFF_PERSIST)) ==
+		    (TAP_FLAGS | IFF_PERSIST)) {
+			strncpy(actual, i->if_name, len - 1);
+			actual[len - 1] = '\0';
+			found = 1;
+		}
+	}
+	if_freenameindex(ifs);
+	return (found);
+}
+
+/*
+ * tap_join: open nqueues descriptors on the existing persistent tap
+ * ifname, the first left attached.  It must still be persistent once
+ * joined (else it belongs to a live process: EEXIST).  0, or -1 with
+ * errno and nothing left open.
+ */
+static int
+tap_join(struct tap *tp, const char *ifname, unsigned int nqueues)
+{
+	struct ifreq ifr;
+	int save;
+
+	if (tap_more(tp, ifname, nqueues) == -1)
+		goto fail;
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(tp->tp_fd[0], TUNGETIFF, &ifr) == -1)
+		goto fail;
+	if ((ifr.ifr_flags & IFF_PERSIST) == 0) {
+		errno = EEXIST;
+		goto fail;
+	}
+	if (tap_queues(tp, 1) == -1)
+		goto fail;
+	tp->tp_reused = 1;
+	return (0);
+fail:
+	save = errno;
+	tap_close(tp, 1);	/* it was persistent: leave it so */
+	errno = save;
+	return (-1);
+}
+
+/*
+ * tap_more: join tap ifname with more descriptors until tp has nqueues.
+ * 0, or -1 with errno (those opened stay in tp).
+ */
+static int
+tap_more(struct tap *tp, const char *ifname, unsigned int nqueues)
+{
+	char joined[IFNAMSIZ];
+
+	while (tp->tp_nfd < nqueues) {
+		if ((tp->tp_fd[tp->tp_nfd] = tap_queue_fd(ifname, joined,
+		    sizeof(joined))) == -1)
+			return (-1);
+		tp->tp_nfd++;
+		tp->tp_nattached++;
+	}
+	return (0);
+}
+
+/*
  * tap_open: create tap `name` (copied back into actual, as the kernel
  * may complete a pattern) with nqueues queues (1..XENNETD_MAX_QUEUES),
  * the given MTU and the host-side MAC fe:ff:ff:ff:ff:ff that Xen vifs
- * use (so a bridge never takes it as its own address).  Only the first
- * queue is left attached.  The link is left down: the hotplug script
- * brings it up.  Returns 0 with tp's non-blocking descriptors, or -1
- * with errno (EEXIST: an interface of that name exists; a multi-queue
- * tap would let us join it) and nothing left open.
+ * use (so a bridge never takes it as its own address), persistent and
+ * marked ours.  Only the first queue is left attached.  The link is
+ * left down: the hotplug script brings it up.  If an earlier daemon
+ * left its tap for name behind, it is joined instead, as it is (name,
+ * MTU, address, link, bridge): tp_reused says so and actual is its
+ * present name.  Returns 0 with tp's non-blocking descriptors, or -1
+ * with errno (EEXIST: an interface called name exists and is not such
+ * a tap) and nothing left open.
  */
 int
 tap_open(struct tap *tp, const char *name, char *actual, size_t len,
     unsigned int nqueues, unsigned int mtu)
 {
 	struct ifreq ifr;
-	char joined[IFNAMSIZ];
+	char joined[IFNAMSIZ], alias[IFNAMSIZ + sizeof(TAP_ALIAS)];
+	char path[IFNAMSIZ + 64];
+	FILE *f;
 	int save;
 
 	memset(tp, 0, sizeof(*tp));
 	if (nqueues < 1 || nqueues > XENNETD_MAX_QUEUES) {
 		errno = EINVAL;
 		return (-1);
+	}
+	if (tap_ours(name, joined, sizeof(joined))) {
+		if (tap_join(tp, joined, nqueues) == -1)
+			return (-1);
+		strncpy(actual, joined, len - 1);
+		actual[len - 1] = '\0';
+		return (0);
 	}
 	if (if_nametoindex(name) != 0) {
 		errno = EEXIST;
@@ -127,14 +270,7 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 	if ((tp->tp_fd[0] = tap_queue_fd(name, actual, len)) == -1)
 		return (-1);
 	tp->tp_nfd = tp->tp_nattached = 1;
-	while (tp->tp_nfd < nqueues) {
-		if ((tp->tp_fd[tp->tp_nfd] = tap_queue_fd(actual, joined,
-		    sizeof(joined))) == -1)
-			goto fail;
-		tp->tp_nfd++;
-		tp->tp_nattached++;
-	}
-	if (tap_queues(tp, 1) == -1)
+	if (tap_more(tp, actual, nqueues) == -1 || tap_queues(tp, 1) == -1)
 		goto fail;
 
 	memset(&ifr, 0, sizeof(ifr));
@@ -147,10 +283,25 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 	ifr.ifr_mtu = (int)mtu;
 	if (tap_ifreq(actual, SIOCSIFMTU, &ifr) == -1)
 		goto fail;
+	/* the mark first: a persistent tap is never left unmarked */
+	snprintf(alias, sizeof(alias), "%s%s", TAP_ALIAS, name);
+	snprintf(path, sizeof(path), "%s/%s/ifalias", TAP_SYSFS, actual);
+	if ((f = fopen(path, "we")) == NULL)
+		goto fail;
+	if (fputs(alias, f) == EOF) {
+		save = errno;
+		fclose(f);
+		errno = save;
+		goto fail;
+	}
+	if (fclose(f) == EOF)
+		goto fail;
+	if (ioctl(tp->tp_fd[0], TUNSETPERSIST, 1UL) == -1)
+		goto fail;
 	return (0);
 fail:
 	save = errno;
-	tap_close(tp);
+	tap_close(tp, 0);
 	errno = save;
 	return (-1);
 }
@@ -188,15 +339,72 @@ tap_queues(struct tap *tp, unsigned int n)
 	return (0);
 }
 
-/* tap_close: close every queue: the interface goes with the last one. */
+/*
+ * tap_close: close every queue.  keep: leave the tap persistent, for
+ * the next daemon (xennetd -k, a restart); else it goes with the last
+ * descriptor.
+ */
 void
-tap_close(struct tap *tp)
+tap_close(struct tap *tp, int keep)
 {
 	unsigned int i;
 
+	if (!keep && tp->tp_nfd > 0)
+		(void)ioctl(tp->tp_fd[0], TUNSETPERSIST, 0UL);
 	for (i = 0; i < tp->tp_nfd; i++)
 		close(tp->tp_fd[i]);
 	tp->tp_nfd = tp->tp_nattached = 0;
+}
+
+/*
+ * tap_discard: remove the persistent tap an earlier daemon left for
+ * name (see tap_ours), if there is one; its present name in actual.  1
+ * if one was removed, 0 if there was none, -1 with errno.
+ */
+int
+tap_discard(const char *name, char *actual, size_t len)
+{
+	struct tap tp;
+
+	memset(&tp, 0, sizeof(tp));
+	if (!tap_ours(name, actual, len))
+		return (0);
+	if (tap_join(&tp, actual, 1) == -1)
+		return (-1);
+	tap_close(&tp, 0);
+	return (1);
+}
+
+/*
+ * tap_leftovers: the names (vif<domid>.<handle>, as created) of the
+ * persistent taps earlier daemons left, for each of which fn(arg,
+ * name) is called.  0, or -1 with errno.
+ */
+int
+tap_leftovers(void (*fn)(void *, const char *), void *arg)
+{
+	struct if_nameindex *ifs, *i;
+	char buf[256];
+	unsigned long flags;
+	size_t al = strlen(TAP_ALIAS);
+
+	if ((ifs = if_nameindex()) == NULL)
+		return (-1);
+	for (i = ifs; i->if_index != 0; i++) {
+		if (tap_sysfs(i->if_name, "tun_flags", buf, sizeof(buf)) ==
+		    -1)
+			continue;
+		flags = strtoul(buf, NULL, 16);
+		if ((flags & (TAP_FLAGS | IFF_PERSIST)) !=
+		    (TAP_FLAGS | IFF_PERSIST) ||
+		    tap_sysfs(i->if_name, "ifalias", buf, sizeof(buf)) == -1 ||
+		    strncmp(buf, TAP_ALIAS, al) != 0 ||
+		    strlen(buf + al) >= IFNAMSIZ)
+			continue;
+		fn(arg, buf + al);
+	}
+	if_freenameindex(ifs);
+	return (0);
 }
 
 /*

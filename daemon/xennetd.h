@@ -148,6 +148,7 @@ struct conf {
 	int			 cf_portio;	/* -1: not set */
 	int			 cf_poll_usec;	/* -1: not set */
 	int			 cf_verbose;	/* -1: not set */
+	int			 cf_keep_guests;	/* keep-guests */
 	char			 cf_capture_dir[XENNETD_PATH_MAX];
 	struct conf_blocks	 cf_blocks;
 };
@@ -164,6 +165,7 @@ struct xnd_config {
 	int			 xc_debug;	/* -d */
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
+	int			 xc_keep_guests;	/* -k: exit leaves them */
 	enum portio_mode	 xc_portio;	/* -i */
 	enum hv_engine		 xc_engine;	/* -m: grant copy or map */
 	unsigned int		 xc_poll_usec;	/* -b: busy-poll budget */
@@ -256,6 +258,7 @@ struct vif_dp {
 	int			 dp_busy_rx;	/* rx port masked, pass runs */
 	int			 dp_tap_on;
 	int			 dp_failed;
+	int			 dp_adopt;	/* attach: ring_resync */
 	struct dp_port		 dp_ev[2];	/* tx, rx (unused if shared) */
 	struct poll_win		 dp_pw;
 	int			 dp_worked;	/* found work since it looked */
@@ -291,6 +294,7 @@ struct tap {
 	int			 tp_fd[XENNETD_MAX_QUEUES];
 	unsigned int		 tp_nfd;	/* open */
 	unsigned int		 tp_nattached;	/* the first n attached */
+	int			 tp_reused;	/* an earlier daemon's */
 };
 
 struct vif {
@@ -312,6 +316,7 @@ struct vif {
 	int			 v_watching;
 	int			 v_dirty;	/* vif_flush re-derives it */
 	int			 v_failed;	/* guest error: await reset */
+	int			 v_adopt;	/* found Connected: take over */
 	struct tap		 v_tap;		/* tp_nfd 0: failed */
 	struct bpf		*v_bpf;		/* PORT_BPF; NULL: failed */
 	unsigned int		 v_nqueues;	/* last connection's */
@@ -430,6 +435,8 @@ void	vif_frontend_event(struct xnd *, const char *);
 void	vif_release_event(struct xnd *);
 void	vif_worker_failed(struct xnd *, const struct wfail *);
 void	vif_shutdown_all(struct xnd *);
+void	vif_keep_all(struct xnd *);
+void	vif_sweep(struct xnd *);
 void	vif_log_stats(struct xnd *);
 void	vif_rewatch(struct xnd *);
 void	vif_rate_apply(struct xnd *, struct vif *);
@@ -464,7 +471,9 @@ void	poll_backoff_work(struct poll_backoff *);
 int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
 	    unsigned int);
 int	tap_queues(struct tap *, unsigned int);
-void	tap_close(struct tap *);
+void	tap_close(struct tap *, int);
+int	tap_discard(const char *, char *, size_t);
+int	tap_leftovers(void (*)(void *, const char *), void *);
 int	tap_set_offload(int, const struct ring_features *);
 
 /* port-bpf.c */
