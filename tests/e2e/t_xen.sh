@@ -17,7 +17,7 @@
 #      E2E_BUILD=DIR               cache (downloads, logs), default
 #                                  $top_srcdir/tests/e2e/build if writable,
 #                                  else $top_builddir/tests/e2e/build
-#      E2E_TIMEOUT=340             QEMU hard limit, seconds
+#      E2E_TIMEOUT=420             QEMU hard limit, seconds
 #      E2E_DESTROY_MAX=2           limit for `xl destroy`, seconds
 # Skips only when QEMU cannot run or the Debian packages cannot be had.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -36,10 +36,11 @@ BACKEND=${E2E_BACKEND:-xennetd}
 IPERF_T=${IPERF_T:-10}
 DESTROY_MAX=${E2E_DESTROY_MAX:-2}
 export E2E_BUILD=$B
-export TIMEOUT=${E2E_TIMEOUT:-340}
+export TIMEOUT=${E2E_TIMEOUT:-420}
 # the dom0's checks, in the order lab/test.sh reports them
 CHECKS="xennetd_start xl_create vif_bridge ping_dom0_domU ping_domU_dom0
-iperf_dom0_domU iperf_domU_dom0 xentop_nets xentop_dir counters net_detach
+iperf_dom0_domU iperf_domU_dom0 xentop_nets xentop_dir counters
+restart_kill restart_iperf restart_ping restart_vif net_detach
 net_attach ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy
 destroy_close xennetd_alive cleanup
 mq_create mq_ping mq_iperf_dom0_domU mq_iperf_domU_dom0 mq_counters
