@@ -85,6 +85,8 @@ conf_apply(struct xnd_config *c, struct conf *cf)
 		c->xc_poll_usec = (unsigned int)cf->cf_poll_usec;
 	if (cf->cf_verbose >= 0)
 		c->xc_verbose = cf->cf_verbose;
+	if (cf->cf_keep_guests)
+		c->xc_keep_guests = 1;
 	if (cf->cf_capture_dir[0] != '\0')
 		memcpy(c->xc_capture_dir, cf->cf_capture_dir,
 		    sizeof(c->xc_capture_dir));
@@ -341,6 +343,10 @@ conf_reload(struct xnd *x, struct xnd_config *nc)
 		log_info("reload: poll-budget %u us", nc->xc_poll_usec);
 	if (strcmp(nc->xc_capture_dir, c->xc_capture_dir) != 0)
 		log_info("reload: capture-dir %s", nc->xc_capture_dir);
+	if (nc->xc_keep_guests != c->xc_keep_guests)
+		log_info("reload: keep-guests %s: at exit, guests are %s",
+		    nc->xc_keep_guests ? "on" : "off", nc->xc_keep_guests ?
+		    "left connected" : "disconnected");
 	if (nc->xc_verbose != log_getverbose()) {
 		log_setverbose(nc->xc_verbose);
 		log_info("reload: log-level %d", nc->xc_verbose);
@@ -395,6 +401,8 @@ conf_print(const struct xnd_config *c)
 		printf("port tap\n");
 	conf_print_str("capture-dir ", c->xc_capture_dir, "\n");
 	printf("log-level %d\n", c->xc_verbose);
+	if (c->xc_keep_guests)
+		printf("keep-guests\n");
 	if (c->xc_file == NULL)
 		return;
 	TAILQ_FOREACH(b, &c->xc_file->cf_blocks, cb_entry) {

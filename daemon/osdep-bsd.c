@@ -229,6 +229,53 @@ osdep_tap_offload(int fd, const struct ring_features *rf)
 }
 
 /*
+ * A BSD tap is not kept across a restart: never found again, nothing
+ * left over (xennetd.8, RESTART: Linux only).  A cloned tap outlives
+ * its descriptor by itself; osdep_tap_close destroys it.
+ */
+int
+osdep_tap_find(const char *alias, char *actual, size_t len)
+{
+	(void)alias;
+	(void)actual;
+	(void)len;
+	return (0);
+}
+
+int
+osdep_tap_leftovers(const char *prefix, void (*fn)(void *, const char *),
+    void *arg)
+{
+	(void)prefix;
+	(void)fn;
+	(void)arg;
+	return (0);
+}
+
+int
+osdep_tap_mark(const char *ifname, const char *alias)
+{
+	(void)ifname;
+	(void)alias;
+	return (0);
+}
+
+int
+osdep_tap_persist(int fd, int on)
+{
+	(void)fd;
+	(void)on;
+	return (0);
+}
+
+int
+osdep_tap_persistent(int fd)
+{
+	(void)fd;
+	return (0);
+}
+
+/*
  * osdep_tap_carrier: a BSD tap has no carrier of its own to set: -1 with
  * ENOTTY, and tap_set_carrier takes the link down and up instead.
  */

@@ -34,10 +34,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xennetd.h"
+
+/* The tun flags of the taps osdep_tap_fd makes. */
+#define OSDEP_TAP_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
+#define OSDEP_SYSFS	"/sys/class/net"
 
 /*
  * osdep_kernel_netback: 1 if Linux's xen-netback is loaded or its vif
@@ -113,7 +118,7 @@ osdep_tap_fd(const char *name, char *actual, size_t len)
 	    -1)
 		return (-1);
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE;
+	ifr.ifr_flags = OSDEP_TAP_FLAGS;
 	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) == -1 ||
 	    ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) == -1) {
@@ -201,6 +206,139 @@ osdep_tap_carrier(int fd, int on)
 	errno = ENOTTY;
 	return (-1);
 #endif
+}
+
+/*
+ * osdep_sysfs: the first line of /sys/class/net/IFNAME/ATTR, without its
+ * newline.  0, or -1 with errno.
+ */
+static int
+osdep_sysfs(const char *ifname, const char *attr, char *buf, size_t len)
+{
+	char path[IFNAMSIZ + 64];
+	FILE *f;
+	int save;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", OSDEP_SYSFS, ifname, attr);
+	if ((f = fopen(path, "re")) == NULL)
+		return (-1);
+	if (fgets(buf, (int)len, f) == NULL) {
+		save = ferror(f) ? errno : ENOENT;
+		fclose(f);
+		errno = save;
+		return (-1);
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return (0);
+}
+
+/* osdep_tap_left: interface ifname is a persistent tap of ours (flags). */
+static int
+osdep_tap_left(const char *ifname)
+{
+	char buf[64];
+	unsigned long flags;
+
+	if (osdep_sysfs(ifname, "tun_flags", buf, sizeof(buf)) == -1)
+		return (0);
+	flags = strtoul(buf, NULL, 16);
+	return ((flags & (OSDEP_TAP_FLAGS | IFF_PERSIST)) ==
+	    (OSDEP_TAP_FLAGS | IFF_PERSIST));
+}
+
+/*
+ * osdep_tap_find: the persistent tap whose interface alias is alias,
+ * under whatever name it has now (a hotplug script may have renamed it
+ * to anything: every interface is looked at); copied to actual.  1 if
+ * there is one, else 0.
+ */
+int
+osdep_tap_find(const char *alias, char *actual, size_t len)
+{
+	struct if_nameindex *ifs, *i;
+	char buf[256];
+	int found = 0;
+
+	if ((ifs = if_nameindex()) == NULL)
+		return (0);
+	for (i = ifs; i->if_index != 0 && !found; i++) {
+		if (osdep_sysfs(i->if_name, "ifalias", buf, sizeof(buf)) ==
+		    -1 || strcmp(buf, alias) != 0 || !osdep_tap_left(i->if_name))
+			continue;
+		snprintf(actual, len, "%s", i->if_name);
+		found = 1;
+	}
+	if_freenameindex(ifs);
+	return (found);
+}
+
+/*
+ * osdep_tap_leftovers: for each persistent tap whose alias starts with
+ * prefix, fn(arg, the rest of the alias).  0, or -1 with errno.
+ */
+int
+osdep_tap_leftovers(const char *prefix, void (*fn)(void *, const char *),
+    void *arg)
+{
+	struct if_nameindex *ifs, *i;
+	char buf[256];
+	size_t pl = strlen(prefix);
+
+	if ((ifs = if_nameindex()) == NULL)
+		return (-1);
+	for (i = ifs; i->if_index != 0; i++) {
+		if (!osdep_tap_left(i->if_name) ||
+		    osdep_sysfs(i->if_name, "ifalias", buf, sizeof(buf)) ==
+		    -1 || strncmp(buf, prefix, pl) != 0 ||
+		    strlen(buf + pl) >= IFNAMSIZ)
+			continue;
+		fn(arg, buf + pl);
+	}
+	if_freenameindex(ifs);
+	return (0);
+}
+
+/* osdep_tap_mark: set interface ifname's alias.  0, or -1 with errno. */
+int
+osdep_tap_mark(const char *ifname, const char *alias)
+{
+	char path[IFNAMSIZ + 64];
+	FILE *f;
+	int save;
+
+	snprintf(path, sizeof(path), "%s/%s/ifalias", OSDEP_SYSFS, ifname);
+	if ((f = fopen(path, "we")) == NULL)
+		return (-1);
+	if (fputs(alias, f) == EOF) {
+		save = errno;
+		fclose(f);
+		errno = save;
+		return (-1);
+	}
+	return (fclose(f) == EOF ? -1 : 0);
+}
+
+/*
+ * osdep_tap_persist: the tap of fd outlives its descriptors (1) or goes
+ * with the last (0): TUNSETPERSIST.  0, or -1 with errno.
+ */
+int
+osdep_tap_persist(int fd, int on)
+{
+	return (ioctl(fd, TUNSETPERSIST, on ? 1UL : 0UL));
+}
+
+/* osdep_tap_persistent: 1 if the tap of fd is persistent, 0 if not, -1. */
+int
+osdep_tap_persistent(int fd)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr) == -1)
+		return (-1);
+	return ((ifr.ifr_flags & IFF_PERSIST) != 0);
 }
 
 /* osdep_tap_close: the tap goes with the last of its descriptors. */

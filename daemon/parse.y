@@ -125,7 +125,7 @@ static int	 ifname_ok(const char *);
 #define VC	(block != NULL ? &block->cb_vc : &conf->cf_vif)
 %}
 
-%token	BATCH BPF CAPTUREDIR COPYBATCH DOMAIN INCLUDE LOGLEVEL MAC
+%token	BATCH BPF CAPTUREDIR COPYBATCH DOMAIN INCLUDE KEEPGUESTS LOGLEVEL MAC
 %token	MAXQUEUES MTU NONE NOTIFY ON PACKET PER POLLBUDGET PORT PORTIO RATE
 %token	RXBATCH RXSTALL SYSCALL TAP TXBATCH URING VIF WORKERS
 %token	ERROR
@@ -204,6 +204,7 @@ globalopt	: POLLBUDGET NUMBER {
 			if (range("log-level", $2, 0, CONF_LOGLEVEL_MAX) == 0)
 				conf->cf_verbose = (int)$2;
 		}
+		| KEEPGUESTS		{ conf->cf_keep_guests = 1; }
 		;
 
 /* The settings of a vif: global defaults, or in a block. */
@@ -353,6 +354,7 @@ static const struct keyword {
 	{ "copy-batch",		COPYBATCH },
 	{ "domain",		DOMAIN },
 	{ "include",		INCLUDE },
+	{ "keep-guests",	KEEPGUESTS },
 	{ "log-level",		LOGLEVEL },
 	{ "mac",		MAC },
 	{ "max-queues",		MAXQUEUES },

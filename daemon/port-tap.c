@@ -38,6 +38,16 @@
  * fewer.  This is what xen-netback does with its netdev's queues:
  * allocated for the maximum, as many enabled as the frontend asked for.
  * The BSD taps have one queue (osdep_tap_max_queues).
+ *
+ * A restart must not take the guests' network away (xennetd.8,
+ * RESTART): the tap is made persistent (osdep_tap_persist), so that it
+ * outlives a daemon killed or stopped with -k, keeping its bridge port,
+ * its ifindex and its name; the next daemon joins it again.  It is
+ * marked ours by its interface alias, "xennetd vif<domid>.<handle>"
+ * (TAP_ALIAS), which follows the hotplug script's rename and names the
+ * vif it served.  Closing it for good (the vif went) clears the
+ * persistence first, so the interface still goes with the last
+ * descriptor.  Linux only: a BSD tap is never found again.
  */
 
 #include <sys/ioctl.h>
@@ -47,12 +57,17 @@
 #include <net/if.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xennetd.h"
 
+#define TAP_ALIAS	"xennetd "	/* + the name it was created with */
+
 static int	tap_name(int, char *);
+static int	tap_join(struct tap *, const char *, unsigned int);
+static int	tap_more(struct tap *, const char *, unsigned int);
 
 /* The host side's MAC, as Xen vifs have it: never a bridge's own. */
 static const uint8_t tap_lladdr[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -75,23 +90,75 @@ tap_ifreq(const char *name, unsigned long req, struct ifreq *ifr)
 }
 
 /*
+ * tap_join: open nqueues descriptors on the existing persistent tap
+ * ifname, the first left attached.  It must still be persistent once
+ * joined (else it belongs to a live process: EEXIST).  0, or -1 with
+ * errno and nothing left open.
+ */
+static int
+tap_join(struct tap *tp, const char *ifname, unsigned int nqueues)
+{
+	int save;
+
+	if (tap_more(tp, ifname, nqueues) == -1)
+		goto fail;
+	switch (osdep_tap_persistent(tp->tp_fd[0])) {
+	case -1:
+		goto fail;
+	case 0:
+		errno = EEXIST;
+		goto fail;
+	}
+	if (tap_queues(tp, 1) == -1)
+		goto fail;
+	tp->tp_reused = 1;
+	return (0);
+fail:
+	save = errno;
+	tap_close(tp, 1);	/* it was persistent: leave it so */
+	errno = save;
+	return (-1);
+}
+
+/*
+ * tap_more: join tap ifname with more descriptors until tp has nqueues.
+ * 0, or -1 with errno (those opened stay in tp).
+ */
+static int
+tap_more(struct tap *tp, const char *ifname, unsigned int nqueues)
+{
+	char joined[IFNAMSIZ];
+
+	while (tp->tp_nfd < nqueues) {
+		if ((tp->tp_fd[tp->tp_nfd] = osdep_tap_fd(ifname, joined,
+		    sizeof(joined))) == -1)
+			return (-1);
+		tp->tp_nfd++;
+		tp->tp_nattached++;
+	}
+	return (0);
+}
+
+/*
  * tap_open: create tap `name` (copied back into actual, as the kernel
  * may complete a pattern or, on NetBSD, name it itself) with nqueues
  * queues (1..XENNETD_MAX_QUEUES; as many as the host's taps have, at
  * most: osdep_tap_max_queues), the given MTU and the host-side MAC
  * fe:ff:ff:ff:ff:ff that Xen vifs use (so a bridge never takes it as
- * its own address).  Only the first queue is left attached.  The link
- * is left down: the hotplug script brings it up.  Returns 0 with tp's
- * non-blocking descriptors, or -1 with errno (EEXIST: an interface of
- * that name exists; a multi-queue tap would let us join it) and nothing
- * left open.
+ * its own address), persistent and marked ours.  Only the first queue
+ * is left attached.  The link is left down: the hotplug script brings
+ * it up.  If an earlier daemon left its tap for name behind, it is
+ * joined instead, as it is (name, MTU, address, link, bridge):
+ * tp_reused says so and actual is its present name.  Returns 0 with
+ * tp's non-blocking descriptors, or -1 with errno (EEXIST: an interface
+ * called name exists and is not such a tap) and nothing left open.
  */
 int
 tap_open(struct tap *tp, const char *name, char *actual, size_t len,
     unsigned int nqueues, unsigned int mtu)
 {
 	struct ifreq ifr;
-	char joined[IFNAMSIZ];
+	char joined[IFNAMSIZ], alias[IFNAMSIZ + sizeof(TAP_ALIAS)];
 	int save;
 
 	memset(tp, 0, sizeof(*tp));
@@ -101,6 +168,14 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 	}
 	if (nqueues > osdep_tap_max_queues())
 		nqueues = osdep_tap_max_queues();
+	snprintf(alias, sizeof(alias), "%s%s", TAP_ALIAS, name);
+	if (osdep_tap_find(alias, joined, sizeof(joined)) == 1) {
+		if (tap_join(tp, joined, nqueues) == -1)
+			return (-1);
+		strncpy(actual, joined, len - 1);
+		actual[len - 1] = '\0';
+		return (0);
+	}
 	if (if_nametoindex(name) != 0) {
 		errno = EEXIST;
 		return (-1);
@@ -108,14 +183,7 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 	if ((tp->tp_fd[0] = osdep_tap_fd(name, actual, len)) == -1)
 		return (-1);
 	tp->tp_nfd = tp->tp_nattached = 1;
-	while (tp->tp_nfd < nqueues) {
-		if ((tp->tp_fd[tp->tp_nfd] = osdep_tap_fd(actual, joined,
-		    sizeof(joined))) == -1)
-			goto fail;
-		tp->tp_nfd++;
-		tp->tp_nattached++;
-	}
-	if (tap_queues(tp, 1) == -1)
+	if (tap_more(tp, actual, nqueues) == -1 || tap_queues(tp, 1) == -1)
 		goto fail;
 
 	if (osdep_tap_lladdr(actual, tap_lladdr) == -1)
@@ -124,10 +192,14 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 	ifr.ifr_mtu = (int)mtu;
 	if (tap_ifreq(actual, SIOCSIFMTU, &ifr) == -1)
 		goto fail;
+	/* the mark first: a persistent tap is never left unmarked */
+	if (osdep_tap_mark(actual, alias) == -1 ||
+	    osdep_tap_persist(tp->tp_fd[0], 1) == -1)
+		goto fail;
 	return (0);
 fail:
 	save = errno;
-	tap_close(tp);
+	tap_close(tp, 0);
 	errno = save;
 	return (-1);
 }
@@ -157,15 +229,53 @@ tap_queues(struct tap *tp, unsigned int n)
 	return (0);
 }
 
-/* tap_close: close every queue: the interface goes with the last one. */
+/*
+ * tap_close: close every queue.  keep: leave the tap persistent, for
+ * the next daemon (xennetd -k, a restart); else it goes with the last
+ * descriptor.
+ */
 void
-tap_close(struct tap *tp)
+tap_close(struct tap *tp, int keep)
 {
 	unsigned int i;
 
+	if (!keep && tp->tp_nfd > 0)
+		(void)osdep_tap_persist(tp->tp_fd[0], 0);
 	for (i = 0; i < tp->tp_nfd; i++)
 		osdep_tap_close(tp->tp_fd[i]);
 	tp->tp_nfd = tp->tp_nattached = 0;
+}
+
+/*
+ * tap_discard: remove the persistent tap an earlier daemon left for
+ * name (see tap_open), if there is one; its present name in actual.  1
+ * if one was removed, 0 if there was none, -1 with errno.
+ */
+int
+tap_discard(const char *name, char *actual, size_t len)
+{
+	struct tap tp;
+	char alias[IFNAMSIZ + sizeof(TAP_ALIAS)];
+
+	memset(&tp, 0, sizeof(tp));
+	snprintf(alias, sizeof(alias), "%s%s", TAP_ALIAS, name);
+	if (osdep_tap_find(alias, actual, len) != 1)
+		return (0);
+	if (tap_join(&tp, actual, 1) == -1)
+		return (-1);
+	tap_close(&tp, 0);
+	return (1);
+}
+
+/*
+ * tap_leftovers: the names (vif<domid>.<handle>, as created) of the
+ * persistent taps earlier daemons left, for each of which fn(arg,
+ * name) is called.  0, or -1 with errno.
+ */
+int
+tap_leftovers(void (*fn)(void *, const char *), void *arg)
+{
+	return (osdep_tap_leftovers(TAP_ALIAS, fn, arg));
 }
 
 /*

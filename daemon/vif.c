@@ -29,6 +29,15 @@
  * domain dying stop the data path and answer Closing then Closed (6);
  * the frontend coming back to Initialising after Closed reconnects.  The
  * state is derived from xenstore on every event, so it can be rebuilt.
+ *
+ * It is rebuilt when xennetd restarts (xennetd.8, RESTART): a vif whose
+ * backend state an earlier daemon left Connected is adopted: its tap
+ * is joined again (port-tap.c), its rings mapped and its event channels
+ * bound from the frontend's keys as at a connection, the engine resumes
+ * at the responses published (ring_resync) and nothing is written to
+ * xenstore, so the guest sees no state change.  Its features, queues,
+ * rate and MTU come from xenstore as at a connection; the MTU stays the
+ * tap's.  A vif in any other state is served as if new.
  */
 
 #include <sys/types.h>
@@ -82,7 +91,9 @@ static int	vif_fe_queue(struct xnd *, struct vif *, unsigned int,
 static int	vif_connect(struct xnd *, struct vif *);
 static void	vif_disconnect(struct xnd *, struct vif *);
 static void	vif_destroy(struct xnd *, struct vif *);
-static void	vif_free(struct xnd *, struct vif *);
+static void	vif_free(struct xnd *, struct vif *, int);
+static void	vif_adopt(struct xnd *, struct vif *);
+static void	vif_sweep_tap(void *, const char *);
 static int	vif_set_state(struct xnd *, struct vif *, XenbusState);
 static int	vif_read_state(struct xnd *, const char *);
 static int	vif_dead(struct xnd *, struct vif *);
@@ -315,7 +326,7 @@ vif_worker_failed(struct xnd *x, const struct wfail *f)
 		 */
 		vif_error(x, v, EIO, "host port %s lost (%s); the vif "
 		    "stays down until it is re-created", v->v_ifname, why);
-		tap_close(&v->v_tap);	/* vif_error detached the queues */
+		tap_close(&v->v_tap, 0);	/* vif_error detached its queues */
 		return;
 	}
 	if (v->v_nqueues > 1)
@@ -335,7 +346,7 @@ static struct vif *
 vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 {
 	char bepath[XENNETD_PATH_MAX], buf[XENNETD_PATH_MAX], prefix[64];
-	char bridge[IFNAMSIZ];
+	char bridge[IFNAMSIZ], tapname[IFNAMSIZ];
 	unsigned int nq = x->x_conf.xc_max_queues, q;
 	unsigned long u;
 	struct vif *v;
@@ -352,6 +363,11 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		if (st != XenbusStateClosed)
 			store_write(x->x_xs, XBT_NULL, bepath, "state", "%d",
 			    XenbusStateClosed);
+		/* ... and take away a tap an earlier daemon left for it */
+		snprintf(buf, sizeof(buf), "vif%u.%u", domid, handle);
+		if (tap_discard(buf, tapname, sizeof(tapname)) == 1)
+			log_info("%s: removed the tap %s an earlier xennetd "
+			    "left: the vif is being removed", buf, tapname);
 		return (NULL);
 	}
 	if ((v = calloc(1, sizeof(*v))) == NULL ||
@@ -426,19 +442,36 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			    v->v_conf.vc_port_if, buf);
 			return (v);
 		}
-	} else if (tap_open(&v->v_tap, v->v_ifname, v->v_ifname,
-	    sizeof(v->v_ifname), nq, v->v_mtu) == -1) {
+	} else if (tap_open(&v->v_tap, v->v_ifname, tapname,
+	    sizeof(tapname), nq, v->v_mtu) == -1) {
 		vif_error(x, v, errno, "cannot create tap %s with %u queue%s: "
 		    "%s", v->v_ifname, nq, nq == 1 ? "" : "s",
 		    strerror(errno));
 		return (v);
-	}
+	} else if (v->v_tap.tp_reused)
+		log_info("%s: joined the tap an earlier xennetd left (now "
+		    "%s), with its bridge port and addresses", v->v_ifname,
+		    tapname);
 	if (v->v_bpf == NULL && vif_vifname(x, v) == -1) {
 		vif_error(x, v, errno, "cannot write vifname %s: %s",
 		    v->v_ifname, strerror(errno));
 		return (v);
 	}
-	if (vif_advertise(x, v) == -1) {
+	if (st == XenbusStateConnected) {
+		/*
+		 * An earlier daemon connected it and died or left it (-k):
+		 * take over without a handshake (vif_adopt).  A tap made
+		 * anew is on no bridge: the hotplug script ran only for the
+		 * old one.
+		 */
+		if (v->v_bpf == NULL && !v->v_tap.tp_reused)
+			log_warnx("%s: the tap of this Connected vif was gone "
+			    "and is made anew: it is on no bridge (detach and "
+			    "attach the vif again to run the hotplug script)",
+			    v->v_ifname);
+		v->v_state = XenbusStateConnected;
+		v->v_adopt = 1;
+	} else if (vif_advertise(x, v) == -1) {
 		vif_error(x, v, errno, "cannot write features: %s",
 		    strerror(errno));
 		return (v);
@@ -458,7 +491,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	if (v->v_bpf != NULL)
 		log_info("%s: no tap: on %s through bpf", v->v_ifname,
 		    bpf_ifname(v->v_bpf));
-	vif_set_state(x, v, XenbusStateInitWait);
+	if (!v->v_adopt)
+		vif_set_state(x, v, XenbusStateInitWait);
 	vif_update(x, v);
 	return (v);
 }
@@ -650,6 +684,10 @@ vif_update(struct xnd *x, struct vif *v)
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
+		if (v->v_adopt) {
+			vif_adopt(x, v);
+			break;
+		}
 		if (fe == XenbusStateConnected &&
 		    v->v_state == XenbusStateReconfigured) {
 			/* netif.h: reconfigured, the frontend is back */
@@ -670,6 +708,26 @@ vif_update(struct xnd *x, struct vif *v)
 	default:
 		break;
 	}
+	v->v_adopt = 0;		/* it is the frontend's state that counts */
+}
+
+/*
+ * vif_adopt: take over a vif an earlier daemon left Connected, whose
+ * frontend is connected too: connect to its rings where they are
+ * (ring_resync) and stay Connected, writing nothing.  If that fails,
+ * vif_error takes it down as it would any connection.
+ */
+static void
+vif_adopt(struct xnd *x, struct vif *v)
+{
+	v->v_adopt = 0;
+	if (v->v_state != XenbusStateConnected || v->v_attached > 0)
+		return;
+	v->v_connects++;
+	if (vif_connect(x, v) == 0)
+		log_info("%s: adopted the connection an earlier xennetd left "
+		    "(%u queue%s): traffic resumes", v->v_ifname,
+		    v->v_nqueues, v->v_nqueues == 1 ? "" : "s");
 }
 
 /*
@@ -1110,6 +1168,8 @@ vif_connect(struct xnd *x, struct vif *v)
 		dp = &v->v_dp[q];
 		dp->dp_feat = rf;
 		dp->dp_gen = v->v_gen;
+		/* vif_adopt: rings an earlier daemon served */
+		dp->dp_adopt = v->v_state == XenbusStateConnected;
 		dp->dp_tapfd = v->v_bpf == NULL ? v->v_tap.tp_fd[q] : -1;
 		dp->dp_bpf = v->v_bpf;	/* one queue: vif_port_queues */
 		memset(&dp->dp_bpf_snap, 0, sizeof(dp->dp_bpf_snap));
@@ -1211,18 +1271,21 @@ vif_destroy(struct xnd *x, struct vif *v)
 	vif_errpath(x, v, path, sizeof(path));
 	xs_rm(x->x_xs, XBT_NULL, path);
 	log_info("%s: removed", v->v_ifname);
-	vif_free(x, v);
+	vif_free(x, v, 0);
 }
 
-/* vif_free: drop the watch, close the tap (removing it), free v. */
+/*
+ * vif_free: drop the watch, close the tap (removing it, unless keep:
+ * then it stays for the next daemon), free v.
+ */
 static void
-vif_free(struct xnd *x, struct vif *v)
+vif_free(struct xnd *x, struct vif *v, int keep)
 {
 	if (v->v_watching)
 		vif_fe_watch(x, v, 0);
 	ctrl_free(x, v);
 	event_free(v->v_retry_ev);
-	tap_close(&v->v_tap);
+	tap_close(&v->v_tap, keep);
 	bpf_close(v->v_bpf);
 	TAILQ_REMOVE(&x->x_vifs, v, v_entry);
 	free(v->v_dp);
@@ -1353,7 +1416,80 @@ vif_shutdown_all(struct xnd *x)
 			vif_set_state(x, v, XenbusStateClosing);
 			vif_set_state(x, v, XenbusStateClosed);
 		}
-		vif_free(x, v);
+		vif_free(x, v, 0);
+	}
+}
+
+/*
+ * vif_keep_all: SIGTERM with keep-guests: stop serving every vif but
+ * write nothing and keep the taps, so that the next xennetd adopts the
+ * connected ones (vif_adopt) with no handshake.  Leaving the rings and
+ * event channels is what a killed daemon does too: the frontend's ports
+ * become unbound, ready to be bound again.
+ */
+void
+vif_keep_all(struct xnd *x)
+{
+	struct vif *v;
+	unsigned int q;
+
+	while ((v = TAILQ_FIRST(&x->x_vifs)) != NULL) {
+		if (v->v_capture != NULL)
+			capture_stop(v, "xennetd exits", NULL, NULL);
+		for (q = 0; q < v->v_attached; q++) {
+			worker_detach(v->v_worker[q], &v->v_dp[q]);
+			v->v_worker[q] = NULL;
+		}
+		if (v->v_attached > 0)
+			log_info("%s: left %s for the next xennetd",
+			    v->v_ifname, xenbus_state_name(v->v_state));
+		v->v_attached = 0;
+		vif_free(x, v, 1);
+	}
+}
+
+/*
+ * vif_sweep: (startup) remove the taps earlier daemons left for vifs
+ * whose backend directory is gone now; the others are joined again by
+ * vif_create.
+ */
+void
+vif_sweep(struct xnd *x)
+{
+	if (tap_leftovers(vif_sweep_tap, x) == -1)
+		log_warn("cannot list the network interfaces");
+}
+
+/* vif_sweep_tap: one tap left for vif name: keep it or remove it. */
+static void
+vif_sweep_tap(void *arg, const char *name)
+{
+	struct xnd *x = arg;
+	char path[XENNETD_PATH_MAX], actual[IFNAMSIZ];
+	uint32_t domid, handle;
+	const char *dot;
+
+	if (strncmp(name, "vif", 3) != 0 ||
+	    (dot = strchr(name + 3, '.')) == NULL ||
+	    vif_num(name + 3, (size_t)(dot - name - 3), VIF_DOMID_MAX,
+	    &domid) == -1 ||
+	    vif_num(dot + 1, strlen(dot + 1), VIF_HANDLE_MAX, &handle) == -1) {
+		log_warnx("a persistent tap is marked as xennetd's vif \"%s\", "
+		    "which is no vif name: left alone", name);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%u/%u", x->x_root, domid, handle);
+	if (store_exists(x->x_xs, path))
+		return;
+	switch (tap_discard(name, actual, sizeof(actual))) {
+	case 1:
+		log_info("%s: removed the tap %s an earlier xennetd left: "
+		    "the vif is gone", name, actual);
+		break;
+	case -1:
+		log_warn("%s: cannot remove the tap an earlier xennetd left",
+		    name);
+		break;
 	}
 }
 

@@ -712,6 +712,9 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	if (ring_connect(dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
 	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, &dp->dp_feat) == -1)
 		goto fail;
+	/* rings an earlier daemon served: check them, wake the guest */
+	if (dp->dp_adopt && ring_resync(dp->dp_rq) == -1)
+		goto fail;
 	/* the port: the vif's bpf capture, or a batch I/O on its tap */
 	if (dp->dp_bpf != NULL) {
 		if (bpf_start(dp->dp_bpf, dp->dp_ring.rc_rx_batch) == -1)

@@ -86,6 +86,7 @@ static const struct option longopts[] = {
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
 	{ "control",	required_argument,	NULL, 'C' },
+	{ "keep-guests", no_argument,		NULL, 'k' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -94,7 +95,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUv] [-b usec] [-C socket] [-c copy-batch]\n"
+"usage: xennetd [-dhknSUv] [-b usec] [-C socket] [-c copy-batch]\n"
 "               [-D macro=value] [-f file] [-i uring|syscall] [-m copy|map]\n"
 "               [-N batch|packet] [-P tap|bpf:ifname] [-p pidfile]\n"
 "               [-q max-queues] [-r rx-batch] [-s sim-dir]\n"
@@ -105,6 +106,8 @@ usage(void)
 "                       \"configuration OK\" (with -v: the settings) and exit\n"
 "  -f FILE              configuration file (default " XENNETD_CONFFILE ")\n"
 "  -D MACRO=VALUE       define a macro of the configuration file\n"
+"  -k, --keep-guests    SIGTERM leaves the guests connected and their taps\n"
+"                       in place, for the next xennetd to take over\n"
 "  -t, --tx-batch N     guest tx packets per pass, 1-256 (default 64)\n"
 "  -r, --rx-batch N     guest rx frames per pass, 1-256 (default 64)\n"
 "  -c, --copy-batch N   grant-copy segments per hypercall, 1-512 (default 64)\n"
@@ -306,6 +309,7 @@ main(int argc, char *argv[])
 			fatalx("cannot set up signal events");
 	}
 	ctrl_init(&x);
+	vif_sweep(&x);		/* taps of vifs gone while we were not */
 	if (main_xs_watch(&x) == -1)
 		fatal("cannot watch %s", x.x_root);
 	x.x_control = control_init(&x, c->xc_socket);
@@ -323,9 +327,14 @@ main(int argc, char *argv[])
 	event_base_dispatch(x.x_base);
 
 	main_notify("STOPPING=1");
-	log_info("shutting down: disconnecting guests");
 	control_cleanup(x.x_control);
-	vif_shutdown_all(&x);
+	if (c->xc_keep_guests) {
+		log_info("shutting down: guests stay connected (keep-guests)");
+		vif_keep_all(&x);
+	} else {
+		log_info("shutting down: disconnecting guests");
+		vif_shutdown_all(&x);
+	}
 	ctrl_cleanup(&x);
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_stop(x.x_workers[i]);
@@ -577,7 +586,7 @@ main_options(struct xnd_config *c)
 	optind = 1;
 #endif
 	while ((ch = getopt_long(main_argc, main_argv,
-	    "b:C:c:dD:f:hi:m:nN:P:p:q:r:Ss:T:t:Uvw:", longopts, NULL)) != -1) {
+	    "b:C:c:dD:f:hi:km:nN:P:p:q:r:Ss:T:t:Uvw:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			c->xc_socket = optarg;
@@ -614,6 +623,9 @@ main_options(struct xnd_config *c)
 				    "not 'uring' or 'syscall'\n", optarg);
 				exit(1);
 			}
+			break;
+		case 'k':
+			c->xc_keep_guests = 1;
 			break;
 		case 'm':
 			if (strcmp(optarg, "copy") == 0)

@@ -155,6 +155,7 @@ struct conf {
 	int			 cf_portio;	/* -1: not set */
 	int			 cf_poll_usec;	/* -1: not set */
 	int			 cf_verbose;	/* -1: not set */
+	int			 cf_keep_guests;	/* keep-guests */
 	char			 cf_capture_dir[XENNETD_PATH_MAX];
 	struct conf_blocks	 cf_blocks;
 };
@@ -171,6 +172,7 @@ struct xnd_config {
 	int			 xc_debug;	/* -d */
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
+	int			 xc_keep_guests;	/* -k: exit leaves them */
 	enum portio_mode	 xc_portio;	/* -i */
 	enum hv_engine		 xc_engine;	/* -m: grant copy or map */
 	unsigned int		 xc_poll_usec;	/* -b: busy-poll budget */
@@ -273,6 +275,7 @@ struct vif_dp {
 	int			 dp_carrier;	/* the engine's, as applied */
 	int			*dp_stalled;	/* the vif's stalled queues */
 	struct throttle		 dp_carrier_tb;	/* its log lines */
+	int			 dp_adopt;	/* attach: ring_resync */
 	struct dp_port		 dp_ev[2];	/* tx, rx (unused if shared) */
 	struct poll_win		 dp_pw;
 	int			 dp_worked;	/* found work since it looked */
@@ -301,6 +304,7 @@ struct tap {
 	int			 tp_fd[XENNETD_MAX_QUEUES];
 	unsigned int		 tp_nfd;	/* open */
 	unsigned int		 tp_nattached;	/* the first n attached */
+	int			 tp_reused;	/* an earlier daemon's */
 };
 
 struct vif {
@@ -326,6 +330,7 @@ struct vif {
 	int			 v_watching;
 	int			 v_dirty;	/* vif_flush re-derives it */
 	int			 v_failed;	/* guest error: await reset */
+	int			 v_adopt;	/* found Connected: take over */
 	struct tap		 v_tap;		/* tp_nfd 0: failed */
 	struct bpf		*v_bpf;		/* PORT_BPF; NULL: failed */
 	unsigned int		 v_nqueues;	/* last connection's */
@@ -458,6 +463,8 @@ void	vif_frontend_event(struct xnd *, const char *);
 void	vif_release_event(struct xnd *);
 void	vif_worker_failed(struct xnd *, const struct wfail *);
 void	vif_shutdown_all(struct xnd *);
+void	vif_keep_all(struct xnd *);
+void	vif_sweep(struct xnd *);
 void	vif_log_stats(struct xnd *);
 void	vif_rewatch(struct xnd *);
 void	vif_rate_apply(struct xnd *, struct vif *);
@@ -500,7 +507,9 @@ int	tap_ifreq(const char *, unsigned long, struct ifreq *);
 int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
 	    unsigned int);
 int	tap_queues(struct tap *, unsigned int);
-void	tap_close(struct tap *);
+void	tap_close(struct tap *, int);
+int	tap_discard(const char *, char *, size_t);
+int	tap_leftovers(void (*)(void *, const char *), void *);
 int	tap_set_offload(int, const struct ring_features *);
 int	tap_set_mtu(int, unsigned int);
 int	tap_set_carrier(int, int);
@@ -555,6 +564,12 @@ int	osdep_tap_vnet(void);
 int	osdep_tap_fd(const char *, char *, size_t);
 int	osdep_tap_name(int, char *, size_t);
 int	osdep_tap_carrier(int, int);
+int	osdep_tap_find(const char *, char *, size_t);
+int	osdep_tap_leftovers(const char *, void (*)(void *, const char *),
+	    void *);
+int	osdep_tap_mark(const char *, const char *);
+int	osdep_tap_persist(int, int);
+int	osdep_tap_persistent(int);
 int	osdep_tap_queue(int, int);
 int	osdep_tap_lladdr(const char *, const uint8_t *);
 int	osdep_tap_offload(int, const struct ring_features *);

@@ -214,6 +214,42 @@ fail:
 	return (-1);
 }
 
+/*
+ * ring_resync: an adopted ring: its shared indexes must describe at
+ * most a ring's worth of outstanding requests (netif.h
+ * XN_TX_RING_SIZE, XN_RX_RING_SIZE); the passes check them again.
+ * Then one notify per port.
+ *
+ * Why serving again from rsp_prod is safe: response slots overlay
+ * request slots, so the old backend may have overwritten a request it
+ * took with a response it never published; read again, that slot has a
+ * bad grant or size and is answered with an error like any bad
+ * request.  A request taken and sent but not answered is sent again.
+ */
+int
+ring_resync(struct ring_queue *rq)
+{
+	RING_IDX txprod, rxprod;
+
+	if (!rq->rq_connected) {
+		errno = EINVAL;
+		return (-1);
+	}
+	txprod = ((volatile netif_tx_sring_t *)rq->rq_tx.sring)->req_prod;
+	rxprod = ((volatile netif_rx_sring_t *)rq->rq_rx.sring)->req_prod;
+	if (txprod - rq->rq_tx.req_cons > RING_SIZE(&rq->rq_tx) ||
+	    rxprod - rq->rq_rx.req_cons > RING_SIZE(&rq->rq_rx)) {
+		ring_fatal(rq, "a ring's req_prod and rsp_prod are more than "
+		    "a ring apart");
+		errno = EPROTO;
+		return (-1);
+	}
+	(void)ring_notify(rq, 0);
+	if (rq->rq_port_rx != rq->rq_port_tx)
+		(void)ring_notify(rq, 1);
+	return (0);
+}
+
 /* ring_disconnect: unbind and unmap whatever ring_connect set up. */
 void
 ring_disconnect(struct ring_queue *rq)

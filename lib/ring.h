@@ -201,6 +201,20 @@ void		 ring_free(struct ring_queue *rq);
 int		 ring_connect(struct ring_queue *rq, uint32_t txref,
 		    uint32_t rxref, uint32_t evtx, uint32_t evrx,
 		    const struct ring_features *rf);
+/*
+ * ring_resync: rq was just connected to rings that an earlier backend
+ * served (a restarted daemon adopts a Connected vif): check the shared
+ * indexes it resumes from, as any guest input (netif.h: at most a
+ * ring's worth of requests outstanding), and notify the frontend once
+ * on each port so that it looks at both rings again: events it sent
+ * while no backend was bound are lost.  ring_connect already resumed
+ * at the responses published (req_cons = rsp_prod_pvt = rsp_prod): a
+ * request the old backend took but did not answer is served again (a
+ * tx frame may go out twice, an rx buffer is filled anew; TCP copes).
+ * 0, or -1 with EPROTO (ring_error says why; the caller disconnects)
+ * or EINVAL if rq is not connected.
+ */
+int		 ring_resync(struct ring_queue *rq);
 /* ring_disconnect: unbind and unmap what ring_connect set up. */
 void		 ring_disconnect(struct ring_queue *rq);
 /*

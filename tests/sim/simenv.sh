@@ -6,12 +6,15 @@
 #                                mode (extra args: $XND_ARGS)
 #                                (SE_XS_PROXY=1: through tests/sim/
 #                                xs-proxy.py, pid $SE_PROXY_PID)
+#   simenv_daemon LOG [ARGS]    (another) xennetd as simenv_start starts
+#                                it, ARGS added, logging to LOG
 #   simenv_guest NAME DOMID N    xl-sim create + netfront-sim guest stack in
 #                                namespace $SE_PFX-NAME, eth0 10.0.0.N/24,
 #                                fd00::N/64, mac 00:16:3e:00:00:N(hex);
 #                                waits until it pings dom0 (SE_GUEST_WAIT=0:
 #                                does not wait); more xl vif options in
 #                                $SE_VIF_OPTS (e.g. rate=10Mb/s)
+#   simenv_frontend NAME DOMID N its second half: the netfront-sim alone
 #   simenv_attach NAME DOMID     xl-sim network-attach of a second vif
 #                                (devid 1, mac 00:16:3e:00:01:02) and its
 #                                netfront-sim as eth1, 10.0.1.2/24;
@@ -82,22 +85,37 @@ simenv_start() {
 		SE_PIDS="$SE_PIDS $!"
 		se_wait 10 test -S "$SE_XS_DAEMON" || return 1
 	fi
+	simenv_daemon "$SE_DIR/xennetd.log"
+}
+
+# simenv_daemon LOG [ARGS...]: (another) xennetd in dom0 as simenv_start
+# starts it, extra ARGS after $XND_ARGS, logging to LOG; its pid in
+# $XND_PID; waits until it has started.
+simenv_daemon() {
+	local log=$1; shift
 	# not through in_dom0: $! must be xennetd itself (ip execs it)
 	XENSTORED_PATH=$SE_XS_DAEMON ip netns exec "$SE_NS0" "$XENNETD" -d -v \
-	    -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} > "$SE_DIR/xennetd.log" 2>&1 &
+	    -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} "$@" > "$log" 2>&1 &
 	XND_PID=$!
 	SE_PIDS="$SE_PIDS $XND_PID"
-	se_wait 10 grep -q started "$SE_DIR/xennetd.log"
+	se_wait 10 grep -q started "$log"
 }
 
 # simenv_guest NAME DOMID N [netfront-sim options...]
 simenv_guest() {
-	local name=$1 domid=$2 n=$3 mac; shift 3
+	local name=$1 domid=$2 n=$3 mac
 	mac=$(printf '00:16:3e:00:00:%02x' "$n")
 	in_dom0 "$SIM/xl-sim" create -n "$name" -d "$domid" \
 	    --vif "mac=$mac,bridge=xenbr0${SE_VIF_OPTS:+,$SE_VIF_OPTS}" \
 	    > "$SE_DIR/xl-$name.log" 2>&1 ||
 	    return 1
+	simenv_frontend "$@"
+}
+
+# simenv_frontend NAME DOMID N [netfront-sim options...]: the netfront of
+# a guest xl-sim created (simenv_guest's second half)
+simenv_frontend() {
+	local name=$1 domid=$2 n=$3; shift 3
 	"$SIM/netfront-sim" --xs "$XENSTORED_PATH" --simdir "$XENNET_SIM_DIR" \
 	    --domid "$domid" --netns "$SE_PFX-$name" --ip "10.0.0.$n/24" \
 	    --ip6 "fd00::$n/64" "$@" > "$SE_DIR/nf-$name.log" 2>&1 &

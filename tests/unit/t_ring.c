@@ -174,6 +174,7 @@ static void	 t_tx_offload(void);
 static void	 t_tx_extras(void);
 static void	 t_tx_grant(void);
 static void	 t_tx_wrap(void);
+static void	 t_resync(void);
 static void	 t_tx_incomplete(void);
 static void	 t_tx_batch(void);
 static void	 t_rate_credit(void);
@@ -851,6 +852,23 @@ run_tx(struct tvif *v, unsigned int *passes)
 	return (run_passes(v, ring_tx, passes));
 }
 
+/*
+ * guest_events2: take every event the guest has pending; how many were
+ * on port a and on port b.
+ */
+static void
+guest_events2(int a, int b, unsigned int *na, unsigned int *nb)
+{
+	int p, guard = 0;
+
+	*na = *nb = 0;
+	while ((p = hv_evtchn_pending(ghv)) != -1 && guard++ < 64) {
+		*na += p == a;
+		*nb += p == b;
+		hv_evtchn_unmask(ghv, p);
+	}
+}
+
 /* Run rx passes until the engine says idle (0) or fails (-1). */
 static int
 run_rx(struct tvif *v, unsigned int *passes)
@@ -873,6 +891,87 @@ rsps_all(const netif_tx_response_t *r, unsigned int n, uint16_t id,
 }
 
 /* ---- cases ---- */
+
+/*
+ * t_resync: a backend dies with requests taken and not answered (one of
+ * them already overwritten by its unpublished response); a new one
+ * binds the guest's ports again, ring_resync checks the indexes and
+ * notifies, and the unanswered requests are served, each answered
+ * under its id.  Impossible indexes are refused.
+ */
+static void
+t_resync(void)
+{
+	static uint8_t pkt[400];
+	static netif_tx_response_t r[NSLOT];
+	netif_tx_sring_t *txs = simdom_page(gsd, FR_TXRING);
+	netif_tx_response_t *over;
+	struct ring_config rc;
+	struct ring_queue *q;
+	struct tvif *v;
+	unsigned int k, n, etx, erx;
+	RING_IDX prod;
+
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	q = ring_new(bhv, GUEST, &rc);
+	ok(q != NULL && ring_resync(q) == -1 && errno == EINVAL,
+	    "resync: refused on a queue not connected");
+	ring_free(q);
+	if (!ok(v->v_ok, "resync: vif connects"))
+		goto out;
+	for (k = 0; k < 3; k++) {
+		fill(pkt, 200, k);
+		ftx_pkt(v, pkt, 200, 1, 0, 0, (uint16_t)k, NULL, 0);
+	}
+	ftx_push(v);
+	n = run_tx(v, NULL) == 0 ? ftx_rsps(v, r, NSLOT) : 0;
+	ok(n == 3 && rsps_all(r, 3, 0, NETIF_RSP_OKAY),
+	    "resync: the first backend answered 3 packets");
+	/* 3 more posted; it took them, wrote one response, died */
+	for (k = 3; k < 6; k++) {
+		fill(pkt, 200, k);
+		ftx_pkt(v, pkt, 200, 1, 0, 0, (uint16_t)k, NULL, 0);
+	}
+	ftx_push(v);
+	over = RING_GET_RESPONSE(&v->v_tx, txs->rsp_prod);
+	over->id = 3;
+	over->status = NETIF_RSP_OKAY;
+	ring_free(v->v_q);
+	guest_events2(-1, -1, &etx, &erx);
+	fp_reset(&v->v_port);
+	v->v_q = ring_new(bhv, GUEST, &rc);
+	ok(v->v_q != NULL && ring_connect(v->v_q, txring_ref, rxring_ref,
+	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_rx, &feat_all) == 0,
+	    "resync: a new backend binds the guest's ports again");
+	ok(ring_resync(v->v_q) == 0, "resync: the indexes are accepted");
+	guest_events2(v->v_gport_tx, v->v_gport_rx, &etx, &erx);
+	ok(etx == 1 && erx == 1, "resync: the guest got one event on each "
+	    "port (%u, %u)", etx, erx);
+	n = run_tx(v, NULL) == 0 ? ftx_rsps(v, r, NSLOT) : 0;
+	fill(pkt, 200, 4);
+	ok(n == 3 && r[0].id == 3 && r[1].id == 4 && r[2].id == 5 &&
+	    r[1].status == NETIF_RSP_OKAY && r[2].status == NETIF_RSP_OKAY,
+	    "resync: the 3 unanswered requests are answered under their ids "
+	    "(%u)", n);
+	ok(fp_sent_is(&v->v_port, v->v_port.fp_nsent - 2, pkt, 200, NULL),
+	    "resync: the ones intact went out byte-exact");
+	/* impossible indexes: more than a ring outstanding */
+	ring_free(v->v_q);
+	guest_events2(-1, -1, &etx, &erx);
+	v->v_q = ring_new(bhv, GUEST, &rc);
+	prod = txs->req_prod;
+	txs->req_prod = txs->rsp_prod + NSLOT + 1;
+	k = v->v_q != NULL && ring_connect(v->v_q, txring_ref, rxring_ref,
+	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_rx,
+	    &feat_all) == 0 && ring_resync(v->v_q) == -1 && errno == EPROTO;
+	ok(k && ring_error(v->v_q) != NULL,
+	    "resync: tx req_prod a ring and one past rsp_prod is refused: %s",
+	    k && ring_error(v->v_q) != NULL ? ring_error(v->v_q) : "no");
+	txs->req_prod = prod;
+out:
+	vif_free(v);
+}
 
 static void
 t_config(void)
@@ -3142,6 +3241,7 @@ main(void)
 	t_tx_extras();
 	t_tx_grant();
 	t_tx_wrap();
+	t_resync();
 	t_tx_incomplete();
 	t_tx_batch();
 	t_rate_credit();

@@ -375,6 +375,123 @@ e2e_traffic() {		# 3, 4. bridge port, ping both ways, iperf3 both ways
 	fi
 }
 
+e2e_restart() {		# 4b. xennetd killed (SIGKILL) while the domU moves
+			# traffic, started again by the init script: it adopts
+			# the vif; the iperf3 run and the ping go on
+	local t0 tk tr idx0 idx1 rc rx loss st res it=30 ping_n=150 old
+	e2e_xennetd_only restart_kill "kill -9 and restart of xennetd" || {
+		for id in restart_iperf restart_ping restart_vif; do
+			e2e_xennetd_only $id "restart"
+		done
+		return 0; }
+	idx0=$(cat /sys/class/net/$TAP/ifindex 2> /dev/null)
+	e2e_watch_start restart
+	t0=$(up)
+	timeout $((it + 40)) iperf3 -c $DOMU_IP -t $it -i 1 -f m \
+	    --connect-timeout 5000 > /tmp/iperf.restart 2>&1 &
+	local ip=$!
+	ping -c $ping_n -i 0.2 -W 1 $DOMU_IP > /tmp/ping.restart 2>&1 &
+	local pp=$!
+	sleep 5
+	old=$XNPID
+	tk=$(up)
+	kill -KILL "$XNPID"
+	e2e_wait 5 e2e_dead
+	sleep 1
+	e2e_initd start
+	rc=$E2E_RC
+	tr=$(up)
+	XNPID=$(e2e_xnpid)
+	if [ $rc = 0 ] && [ -n "$XNPID" ] && [ "$XNPID" != "$old" ] &&
+	    e2e_alive; then
+		e2e_check restart_kill ok "kill -9 of xennetd (pid $old) with" \
+		    "iperf3 and ping running, $INITD start: 0 after" \
+		    "$(e2e_dt $tk $tr) s, new pid $XNPID"
+	else
+		e2e_check restart_kill fail "after kill -9 of pid $old:" \
+		    "$INITD start: status $rc, pid ${XNPID:-none}"
+		e2e_log restart_kill /tmp/initd-start.log
+		e2e_log restart_kill $XNLOG
+	fi
+	wait $ip
+	rc=$?
+	wait $pp
+	e2e_watch_stop
+	# the rate before the kill and after the resumption (the intervals
+	# of the client: [  5] a.00-b.00 sec X MBytes Y Mbits/sec ...)
+	res=$(awk -v k=$(e2e_dt $t0 $tk) '!/sender|receiver/ {
+		iv = v = ""
+		for (i = 2; i <= NF; i++) {
+			if ($i == "sec") iv = $(i - 1)
+			if ($i == "Mbits/sec") v = $(i - 1)
+		}
+		if (iv == "" || v == "") next
+		split(iv, t, "-")
+		if (t[2] + 0 <= k) { b += v; nb++ }
+		else if (v > 0 && r == "" && t[1] + 0 >= k) r = t[1] + 0
+		if (r != "" && t[1] + 0 >= r + 1) { a += v; na++ } }
+	    END { printf "%.1f %.1f %.1f", nb ? b / nb : 0, na ? a / na : 0,
+		r == "" ? -1 : r - k }' /tmp/iperf.restart)
+	set -- $res
+	lab "METRIC restart_mbps_before=$1 restart_mbps_after=$2"
+	lab "METRIC restart_iperf_resume_s=$3"
+	# completed: its TCP sessions (data and control) survived; the rate
+	# after is 0 when the restart took most of the run (a loaded host)
+	if [ $rc = 0 ] && grep -q receiver /tmp/iperf.restart; then
+		e2e_check restart_iperf ok "the iperf3 run ($it s) across the" \
+		    "restart completed: $1 Mbit/s before, $2 after, data again" \
+		    "$3 s after the kill (-1: not within the run)"
+	else
+		e2e_check restart_iperf fail "the iperf3 run across the" \
+		    "restart: rc=$rc, $1 Mbit/s before, $2 after"
+		e2e_log restart_iperf /tmp/iperf.restart 40
+		e2e_log restart_iperf $XNLOG
+	fi
+	grep -E 'sender|receiver' /tmp/iperf.restart |
+	    sed "s|^|LAB: NOTE restart_iperf |"
+	rx=$(awk '/transmitted/ { print $4 }' /tmp/ping.restart)
+	loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' /tmp/ping.restart)
+	# the first reply after the kill: seq s left at about 0.2 s * s
+	res=$(awk -v k=$(e2e_dt $t0 $tk) '/seq=/ { s = $0
+	    sub(/.*seq=/, "", s); s += 0
+	    if (s * 0.2 > k + 0.2 && r == "") r = s * 0.2 - k }
+	    END { printf "%.1f", r == "" ? -1 : r }' /tmp/ping.restart)
+	lab "METRIC restart_ping_loss=${loss:-100} restart_ping_resume_s=$res"
+	# it recovered within the run (the loss depends on how long the
+	# restart took: seconds under a loaded TCG host), and answers now
+	if [ "${rx:-0}" -gt 0 ] && [ "$res" != "-1.0" ] &&
+	    ping -c 3 -i 0.2 -W 2 $DOMU_IP > /dev/null 2>&1; then
+		e2e_check restart_ping ok "ping dom0->domU across the restart:" \
+		    "${rx}/$ping_n replies (${loss}% loss), replies again" \
+		    "about $res s after the kill; it answers now"
+	else
+		e2e_check restart_ping fail "ping dom0->domU across the" \
+		    "restart: ${rx:-0}/$ping_n replies, or none now"
+		e2e_log restart_ping /tmp/ping.restart
+		e2e_xs_dump restart_ping
+	fi
+	idx1=$(cat /sys/class/net/$TAP/ifindex 2> /dev/null)
+	# any state the backend or frontend vif wrote meanwhile but 4
+	st=$(awk -v be=$BEVIF/$DOMID/0/state \
+	    -v fe=/local/domain/$DOMID/device/vif/0/state \
+	    '($2 == be || $2 == fe) && $3 != 4 { printf "%s=%s ", $2, $3 }' \
+	    /tmp/watch-restart.log)
+	if e2e_bridged $TAP && [ -n "$idx0" ] && [ "$idx0" = "$idx1" ] &&
+	    [ -z "$st" ] && [ "$(xenstore-read $BEVIF/$DOMID/0/state)" = 4 ] &&
+	    grep -q "$TAP: adopted the connection" $XNLOG; then
+		e2e_check restart_vif ok "$TAP stayed on xenbr0 (ifindex" \
+		    "$idx0), the vif stayed Connected (4) throughout, the new" \
+		    "xennetd adopted it"
+	else
+		e2e_check restart_vif fail "$TAP on xenbr0: $(e2e_bridged $TAP \
+		    && echo yes || echo no), ifindex $idx0 -> ${idx1:-gone}," \
+		    "states written meanwhile: ${st:-only 4}"
+		e2e_log restart_vif /tmp/watch-restart.log 40
+		e2e_log restart_vif $XNLOG
+	fi
+	grep -E "$TAP: (joined|adopted)" $XNLOG | sed "s|^|LAB: NOTE restart_vif |"
+}
+
 e2e_replug() {		# 5. network-detach, network-attach, traffic again
 	local t0 t1 rc gone devid tap2 w
 	e2e_watch_start detach
@@ -1132,6 +1249,7 @@ e2e_stop() {		# stop at the end, the log, refusal beside xen-netback
 if e2e_start; then
 	if e2e_create; then
 		e2e_traffic
+		e2e_restart
 		e2e_replug
 	fi
 	e2e_destroy
