@@ -546,7 +546,7 @@ main_config(struct xnd_config *c, int tostderr)
 	c->xc_conffile = path;
 	if (optional && access(path, F_OK) == -1) {
 		c->xc_file = NULL;	/* no file: nothing but defaults */
-		conf_free(cf);
+		parse_free(cf);
 	}
 	return (0);
 }

@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "ctlreq.h"
@@ -371,15 +372,18 @@ void	capq_remove(struct capq *);
 void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
 	    struct vif_conf *);
 void	conf_apply(struct xnd_config *, struct conf *);
-void	conf_free(struct conf *);
 void	conf_print(const struct xnd_config *);
 void	conf_log_vif(const struct vif *);
 int	conf_reload(struct xnd *, struct xnd_config *);
 const char *conf_notify_name(enum ring_notify);
 
 /* parse.y */
+struct stat;
+typedef FILE	*(*parse_open_fn)(const char *, struct stat *);
 struct conf *parse_config(const char *, int, int);
+void	parse_free(struct conf *);
 int	parse_cmdline_macro(const char *);
+void	parse_set_open(parse_open_fn);
 
 /* control.c */
 struct control *control_init(struct xnd *, const char *);
