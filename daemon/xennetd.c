@@ -303,6 +303,7 @@ main(int argc, char *argv[])
 	if (main_xs_watch(&x) == -1)
 		fatal("cannot watch %s", x.x_root);
 	x.x_control = control_init(&x, c->xc_socket);
+	x.x_linkmon = linkmon_init(&x);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
@@ -319,6 +320,7 @@ main(int argc, char *argv[])
 	main_notify("STOPPING=1");
 	log_info("shutting down: disconnecting guests");
 	control_cleanup(x.x_control);
+	linkmon_cleanup(x.x_linkmon);
 	vif_shutdown_all(&x);
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_stop(x.x_workers[i]);

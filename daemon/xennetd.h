@@ -59,6 +59,25 @@ struct capq;
 struct control;
 struct json_object;
 struct bpf;
+struct linkmon;
+
+/* A rate limit (throttle.c): burst at once, then one per interval ms. */
+struct throttle {
+	uint64_t		 th_tat;	/* ms: bucket is full again */
+	unsigned int		 th_burst;
+	unsigned int		 th_interval;
+};
+
+#ifdef XENNET_FAULTS
+/* A port's injected faults (fault.c, --enable-debug builds only). */
+struct fault_port {
+	char			 fp_name[IFNAMSIZ];	/* the tap's */
+	uint64_t		 fp_checked_ms;
+	int			 fp_on;
+};
+void	fault_port_init(struct fault_port *, int);
+int	fault_enobufs(struct fault_port *);
+#endif
 
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
@@ -72,6 +91,7 @@ struct portio_stats {
 	uint64_t	ps_rx_frames;	/* frames read from the tap */
 	uint64_t	ps_rx_errors;
 	uint64_t	ps_tx_errors;
+	uint64_t	ps_tx_nobufs;	/* of them ENOBUFS: no room, dropped */
 };
 
 /* What a bpf port counted, for one connection (port-bpf.c). */
@@ -241,6 +261,8 @@ struct vif_dp {
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
 	struct portio_stats	 dp_pio_snap;
+	uint64_t		 dp_nobufs_told;	/* ENOBUFS logged */
+	struct throttle		 dp_nobufs_tb;	/* one line per 10 s */
 	/* connect parameters, set by the main thread before attach */
 	uint32_t		 dp_tx_ref, dp_rx_ref;
 	uint32_t		 dp_evtchn_tx, dp_evtchn_rx;
@@ -268,13 +290,6 @@ struct vif_dp {
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
 	struct capq		*dp_capq;	/* capturing (capture.c): */
 	const struct ring_port	*dp_capport;	/* its port, used instead */
-};
-
-/* A rate limit (throttle.c): burst at once, then one per interval ms. */
-struct throttle {
-	uint64_t		 th_tat;	/* ms: bucket is full again */
-	unsigned int		 th_burst;
-	unsigned int		 th_interval;
 };
 
 /* What a worker reports when it disabled one queue of a vif. */
@@ -322,6 +337,10 @@ struct vif {
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
 	struct timespec		 v_since;	/* connected (monotonic) */
 	struct capture		*v_capture;	/* NULL: none runs */
+	/* its tap's bridge, as rtnetlink says (linkmon.c) */
+	unsigned int		 v_master;	/* ifindex; 0: none */
+	char			 v_bridge[IFNAMSIZ];	/* the last one */
+	int			 v_bridge_left;	/* and it left it */
 	/* the frontend's rate of reconnects and errors (vif.c) */
 	struct xnd		*v_xnd;
 	struct throttle		 v_connect_tb;	/* connect attempts */
@@ -353,11 +372,16 @@ struct xnd {
 	struct event		*x_ev_xsalive;	/* connection probe */
 	unsigned int		 x_xsretries;
 	struct control		*x_control;
+	struct linkmon		*x_linkmon;
 	int			 x_quit;
 };
 
 /* xennetd.c */
 int	xnd_reload(struct xnd *);
+
+/* linkmon.c */
+struct linkmon *linkmon_init(struct xnd *);
+void	linkmon_cleanup(struct linkmon *);
 
 /* capture.c */
 int	capture_start(struct xnd *, struct vif *, const char *, uint64_t,
