@@ -1178,7 +1178,8 @@ vif_log_bpf(struct vif *v, const struct bpf_stats *b)
 	log_info("%s: bpf on %s: %llu calls; captured %llu, cut %llu into "
 	    "%llu segments, checksums completed %llu, dropped oversize %llu "
 	    "truncated %llu kernel %llu, failed captures %llu; injected %llu "
-	    "(segments %llu), failed %llu", v->v_ifname, bpf_ifname(v->v_bpf),
+	    "(segments %llu), failed %llu (no buffer space %llu)", v->v_ifname,
+	    bpf_ifname(v->v_bpf),
 	    (unsigned long long)b->bs_syscalls,
 	    (unsigned long long)b->bs_rx_frames,
 	    (unsigned long long)b->bs_rx_cut,
@@ -1190,7 +1191,8 @@ vif_log_bpf(struct vif *v, const struct bpf_stats *b)
 	    (unsigned long long)b->bs_rx_errors,
 	    (unsigned long long)b->bs_tx_frames,
 	    (unsigned long long)b->bs_tx_segs,
-	    (unsigned long long)b->bs_tx_errors);
+	    (unsigned long long)b->bs_tx_errors,
+	    (unsigned long long)b->bs_tx_nobufs);
 }
 
 /*

@@ -126,6 +126,7 @@ static void	 worker_stuck(struct worker *, const char *, int);
 static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
 static void	 worker_nobufs(struct vif_dp *);
+static uint64_t	 worker_nobufs_n(struct vif_dp *);
 static void	 worker_rx(evutil_socket_t, short, void *);
 static void	 worker_rx_arm(struct vif_dp *);
 static void	 worker_wake(struct worker *, struct vif_dp *, int, uint64_t);
@@ -574,7 +575,8 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	dp->dp_worker = w;
 	dp->dp_failed = 0;
 	dp->dp_tap_on = 0;
-	dp->dp_nobufs_told = 0;		/* a new port counts from 0 */
+	/* a new port counts from 0; a bpf port goes on counting */
+	dp->dp_nobufs_told = worker_nobufs_n(dp);
 	throttle_init(&dp->dp_nobufs_tb, 1, WORKER_NOBUFS_MS);
 	dp->dp_busy_tx = dp->dp_busy_rx = 0;
 	dp->dp_worked = dp->dp_polling = 0;
@@ -1070,18 +1072,29 @@ worker_unmask(evutil_socket_t fd, short ev, void *arg)
 	w->w_nunmask = 0;
 }
 
+/* worker_nobufs_n: the frames dp's port refused with ENOBUFS so far. */
+static uint64_t
+worker_nobufs_n(struct vif_dp *dp)
+{
+	if (dp->dp_pio != NULL)
+		return (portio_stats(dp->dp_pio)->ps_tx_nobufs);
+	if (dp->dp_bpf != NULL)
+		return (bpf_stats(dp->dp_bpf)->bs_tx_nobufs);
+	return (0);
+}
+
 /*
- * worker_nobufs: (worker thread) the tap refused frames for lack of
- * buffer space (ENOBUFS).  They were dropped like any frame the port
+ * worker_nobufs: (worker thread) the port (the tap, or the bpf port's
+ * interface queue) refused frames for lack of buffer space (ENOBUFS).  They were dropped like any frame the port
  * refuses (the guest had its responses) and the vif goes on: a full
  * host queue is not the guest's fault.  One log line per
  * WORKER_NOBUFS_MS at most, with the count since the last one; the
- * counter (port tx_nobufs) has them all.
+ * counter (port tx_nobufs, bpf tx_nobufs) has them all.
  */
 static void
 worker_nobufs(struct vif_dp *dp)
 {
-	uint64_t n = portio_stats(dp->dp_pio)->ps_tx_nobufs;
+	uint64_t n = worker_nobufs_n(dp);
 
 	if (throttle_take(&dp->dp_nobufs_tb, throttle_now()) != 0)
 		return;
@@ -1115,8 +1128,7 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 		worker_fail(dp);
 		return;
 	}
-	if (dp->dp_pio != NULL &&
-	    portio_stats(dp->dp_pio)->ps_tx_nobufs != dp->dp_nobufs_told)
+	if (worker_nobufs_n(dp) != dp->dp_nobufs_told)
 		worker_nobufs(dp);
 	if (rv == RING_TX_RATE) {
 		/* round up: a timer that fires early finds no credit */

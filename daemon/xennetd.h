@@ -108,6 +108,7 @@ struct bpf_stats {
 	uint64_t	bs_tx_frames;	/* injected */
 	uint64_t	bs_tx_segs;	/* of them, segments of GSO frames */
 	uint64_t	bs_tx_errors;	/* guest frames not (all) injected */
+	uint64_t	bs_tx_nobufs;	/* injections refused: ENOBUFS */
 };
 
 /* How a vif reaches the host's network. */
@@ -261,7 +262,7 @@ struct vif_dp {
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
 	struct portio_stats	 dp_pio_snap;
-	uint64_t		 dp_nobufs_told;	/* ENOBUFS logged */
+	uint64_t		 dp_nobufs_told;	/* port ENOBUFS logged */
 	struct throttle		 dp_nobufs_tb;	/* one line per 10 s */
 	/* connect parameters, set by the main thread before attach */
 	uint32_t		 dp_tx_ref, dp_rx_ref;
