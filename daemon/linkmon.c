@@ -42,6 +42,7 @@
 #include "xennetd.h"
 
 #define LINKMON_BUF	16384	/* one recv: a batch of link messages */
+#define LINKMON_RECVS	64	/* recvs per wakeup: the rest next turn */
 
 struct linkmon {
 	struct xnd	*lm_xnd;
@@ -96,7 +97,11 @@ linkmon_cleanup(struct linkmon *lm)
 	free(lm);
 }
 
-/* linkmon_read: every message waiting; a lost batch is said once. */
+/*
+ * linkmon_read: the messages waiting (LINKMON_RECVS batches at most, so
+ * that a storm of link changes cannot hold the main thread); the kernel
+ * dropping some (ENOBUFS) is said once.
+ */
 static void
 linkmon_read(evutil_socket_t fd, short ev, void *arg)
 {
@@ -105,8 +110,9 @@ linkmon_read(evutil_socket_t fd, short ev, void *arg)
 	const struct nlmsghdr *nh;
 	ssize_t n;
 	size_t left;
+	int i;
 
-	for (;;) {
+	for (i = 0; i < LINKMON_RECVS; i++) {
 		if ((n = recv(fd, buf, sizeof(buf), 0)) == -1) {
 			if (errno == ENOBUFS && !lm->lm_overrun) {
 				lm->lm_overrun = 1;
