@@ -533,8 +533,15 @@ vif_update(struct xnd *x, struct vif *v)
 	unsigned long online = 1;
 	int be, fe;
 
-	if (!store_exists(x->x_xs, v->v_bepath)) {
+	switch (store_exists(x->x_xs, v->v_bepath)) {
+	case 0:
 		vif_destroy(x, v);
+		return;
+	case -1:
+		/*
+		 * xenstore cannot answer (its connection going): decide
+		 * nothing now; the reconnection re-reads every directory.
+		 */
 		return;
 	}
 	if (store_read_uint(x->x_xs, v->v_bepath, "online", 1, &online) ==
