@@ -22,10 +22,12 @@
  * "/fz/k.conf"; /fz/dir is a directory.  They live in memory
  * (parse_set_open): an include never reaches the file system, and every
  * other name is missing.  Macros are the parser's own, in memory too.
- * Checked beyond the sanitizers: a second parse of the same files gives
- * the same result (nothing of one parse, macros included, leaks into
- * the next), and every setting of an accepted file is within the ranges
- * the engine takes (ring_config_check) and xennetd.conf(5) gives.
+ * Checked beyond the sanitizers: an accepted file parsed a second time
+ * gives the same configuration (nothing of one parse, macros included,
+ * leaks into the next; refused files are not parsed twice: most inputs
+ * are refused, and a second parse of each would halve the runs), and
+ * every setting of an accepted file is within the ranges the engine
+ * takes (ring_config_check) and xennetd.conf(5) gives.
  */
 
 #include <sys/types.h>
@@ -171,11 +173,11 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 		p = nul + 1;
 	}
 	c1 = parse_config(FZ_DIR "xennetd.conf", 0, 1);
-	c2 = parse_config(FZ_DIR "xennetd.conf", 0, 1);
-	if ((c1 == NULL) != (c2 == NULL) ||
-	    (c1 != NULL && !fz_same(c1, c2)))
-		abort();
+	c2 = NULL;
 	if (c1 != NULL) {
+		c2 = parse_config(FZ_DIR "xennetd.conf", 0, 1);
+		if (c2 == NULL || !fz_same(c1, c2))
+			abort();
 		fz_ring_ok(&c1->cf_vif, c1->cf_vifset);
 		TAILQ_FOREACH(b, &c1->cf_blocks, cb_entry) {
 			fz_ring_ok(&b->cb_vc, b->cb_set);
