@@ -43,6 +43,7 @@
 
 #define LINKMON_BUF	16384	/* one recv: a batch of link messages */
 #define LINKMON_RECVS	64	/* recvs per wakeup: the rest next turn */
+#define LINKMON_RCVBUF	(4 << 20)	/* 64 vifs made at once fit */
 
 struct linkmon {
 	struct xnd	*lm_xnd;
@@ -51,6 +52,7 @@ struct linkmon {
 	int		 lm_overrun;	/* told that events were lost */
 };
 
+static int	linkmon_rcvbuf(int);
 static void	linkmon_read(evutil_socket_t, short, void *);
 static void	linkmon_link(struct linkmon *, const struct nlmsghdr *);
 static void	linkmon_vif(struct vif *, unsigned int);
@@ -75,6 +77,7 @@ linkmon_init(struct xnd *x)
 	sa.nl_groups = RTMGRP_LINK;
 	if ((lm->lm_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, NETLINK_ROUTE)) == -1 ||
+	    linkmon_rcvbuf(lm->lm_fd) == -1 ||
 	    bind(lm->lm_fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
 	    (lm->lm_ev = event_new(x->x_base, lm->lm_fd, EV_READ | EV_PERSIST,
 	    linkmon_read, lm)) == NULL || event_add(lm->lm_ev, NULL) == -1) {
@@ -83,6 +86,20 @@ linkmon_init(struct xnd *x)
 		return (NULL);
 	}
 	return (lm);
+}
+
+/*
+ * linkmon_rcvbuf: room for a burst of link messages (every tap of many
+ * vifs made at once): beyond the system's limit as root (FORCE).
+ */
+static int
+linkmon_rcvbuf(int fd)
+{
+	int n = LINKMON_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n)) == 0)
+		return (0);
+	return (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &n, sizeof(n)));
 }
 
 void
@@ -116,7 +133,8 @@ linkmon_read(evutil_socket_t fd, short ev, void *arg)
 		if ((n = recv(fd, buf, sizeof(buf), 0)) == -1) {
 			if (errno == ENOBUFS && !lm->lm_overrun) {
 				lm->lm_overrun = 1;
-				log_warnx("link monitor: the kernel dropped "
+				/* only reports are lost: not a warning */
+				log_info("link monitor: the kernel dropped "
 				    "link events (a burst of changes); some "
 				    "bridge changes may go unreported");
 				continue;
