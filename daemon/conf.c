@@ -43,21 +43,6 @@ conf_notify_name(enum ring_notify n)
 	return (n == RING_NOTIFY_PACKET ? "packet" : "batch");
 }
 
-/* conf_free: a parsed configuration and its blocks; NULL is ignored. */
-void
-conf_free(struct conf *cf)
-{
-	struct conf_block *b;
-
-	if (cf == NULL)
-		return;
-	while ((b = TAILQ_FIRST(&cf->cf_blocks)) != NULL) {
-		TAILQ_REMOVE(&cf->cf_blocks, b, cb_entry);
-		free(b);
-	}
-	free(cf);
-}
-
 /*
  * conf_apply: the file's global settings over the defaults in c; c keeps
  * the file (xc_file) for its blocks.  The command line goes over both.
@@ -356,7 +341,7 @@ conf_reload(struct xnd *x, struct xnd_config *nc)
 	*c = *nc;
 	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
 		conf_vif_reload(x, v);
-	conf_free(old);
+	parse_free(old);
 	log_info("reload: %s loaded", c->xc_conffile);
 	return (0);
 }

@@ -376,6 +376,7 @@ ctlcmd_counters(const struct ring_stats *s, const struct portio_stats *ps)
 		ctlcmd_addu(p, "rx_frames", ps->ps_rx_frames);
 		ctlcmd_addu(p, "rx_errors", ps->ps_rx_errors);
 		ctlcmd_addu(p, "tx_errors", ps->ps_tx_errors);
+		ctlcmd_addu(p, "tx_nobufs", ps->ps_tx_nobufs);
 		json_object_object_add(o, "port", p);
 	}
 	return (o);
@@ -389,6 +390,7 @@ ctlcmd_pio_add(struct portio_stats *dst, const struct portio_stats *src)
 	dst->ps_rx_frames += src->ps_rx_frames;
 	dst->ps_rx_errors += src->ps_rx_errors;
 	dst->ps_tx_errors += src->ps_tx_errors;
+	dst->ps_tx_nobufs += src->ps_tx_nobufs;
 }
 
 /*

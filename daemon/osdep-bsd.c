@@ -276,6 +276,24 @@ osdep_tap_persistent(int fd)
 }
 
 /*
+ * linkmon.c watches the taps' bridges through Linux's rtnetlink; a BSD
+ * dom0 has no such monitor (a route socket would be its analogue): a
+ * tap leaving its bridge is not logged there.
+ */
+struct linkmon *
+linkmon_init(struct xnd *x)
+{
+	(void)x;
+	return (NULL);
+}
+
+void
+linkmon_cleanup(struct linkmon *lm)
+{
+	(void)lm;
+}
+
+/*
  * osdep_tap_carrier: a BSD tap has no carrier of its own to set: -1 with
  * ENOTTY, and tap_set_carrier takes the link down and up instead.
  */

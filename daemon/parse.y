@@ -120,6 +120,10 @@ static void	 block_drop(void);
 static void	 include(char *);
 static int	 vifspec(const char *, uint32_t *, uint32_t *);
 static int	 ifname_ok(const char *);
+static FILE	*parse_fopen(const char *, struct stat *);
+
+/* How a file is opened: the file system, or a test's (parse_set_open). */
+static parse_open_fn	 opener = parse_fopen;
 
 /* The settings the open block, or the global section, writes. */
 #define VC	(block != NULL ? &block->cb_vc : &conf->cf_vif)
@@ -672,13 +676,13 @@ pushfile(const char *name, int top)
 	int depth = 0;
 	FILE *fp;
 
-	if ((fp = fopen(name, "r")) == NULL) {
+	if ((fp = opener(name, &st)) == NULL) {
 		if (!top)
 			yyerror("cannot open include file \"%.*s\": %s",
 			    PARSE_ERROR_SHOW * 4, name, strerror(errno));
 		return (NULL);
 	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		if (!top)
 			yyerror("include file \"%s\" is not a regular file",
 			    name);
@@ -718,6 +722,39 @@ pushfile(const char *name, int top)
 	TAILQ_INSERT_TAIL(&files, f, f_entry);
 	file = f;
 	return (f);
+}
+
+/*
+ * parse_fopen: name opened for reading and its fstat in *st; NULL with
+ * errno.
+ */
+static FILE *
+parse_fopen(const char *name, struct stat *st)
+{
+	FILE *fp;
+	int saved;
+
+	if ((fp = fopen(name, "r")) == NULL)
+		return (NULL);
+	if (fstat(fileno(fp), st) == -1) {
+		saved = errno;
+		fclose(fp);
+		errno = saved;
+		return (NULL);
+	}
+	return (fp);
+}
+
+/*
+ * parse_set_open: files are opened by fn from now on (NULL: the file
+ * system again).  fn returns a stream and fills st_mode, st_dev and
+ * st_ino (an include loop is the same device and inode), or NULL with
+ * errno.  The fuzzer keeps its files in memory so.
+ */
+void
+parse_set_open(parse_open_fn fn)
+{
+	opener = fn != NULL ? fn : parse_fopen;
 }
 
 /*
@@ -1048,6 +1085,21 @@ parse_cmdline_macro(const char *def)
 	return (symset(name, eq + 1, 1));
 }
 
+/* parse_free: what parse_config returned, with its blocks; NULL too. */
+void
+parse_free(struct conf *cf)
+{
+	struct conf_block *b;
+
+	if (cf == NULL)
+		return;
+	while ((b = TAILQ_FIRST(&cf->cf_blocks)) != NULL) {
+		TAILQ_REMOVE(&cf->cf_blocks, b, cb_entry);
+		free(b);
+	}
+	free(cf);
+}
+
 /*
  * parse_config: read the configuration file path and its includes.
  * Returns what it says, or NULL after reporting every error as
@@ -1081,7 +1133,7 @@ parse_config(const char *path, int optional, int errs_to_stderr)
 		else
 			log_warnx("%s: %s", path, errno == EINVAL ?
 			    "not a regular file" : strerror(errno));
-		conf_free(conf);
+		parse_free(conf);
 		return (NULL);
 	}
 	rc = yyparse();
@@ -1102,7 +1154,7 @@ parse_config(const char *path, int optional, int errs_to_stderr)
 	file = NULL;
 	symclear();
 	if (errors > 0) {
-		conf_free(conf);
+		parse_free(conf);
 		conf = NULL;
 		return (NULL);
 	}

@@ -395,6 +395,11 @@ bpf_inject(void *arg, const uint8_t *f, size_t len)
 
 	bp->bp_stats.bs_syscalls++;
 	if (pcap_inject(bp->bp_pcap, f, len) == -1) {
+		/* the interface's queue (qdisc) dropped it: not an error */
+		if (errno == ENOBUFS) {
+			bp->bp_stats.bs_tx_nobufs++;
+			return (-1);
+		}
 		errno = EIO;
 		return (-1);
 	}

@@ -115,6 +115,9 @@ struct portio {
 	struct iovec		*pi_txiov;	/* 2 per queued write */
 	struct xn_vnet_hdr	*pi_txhdr;	/* copies of the headers */
 	unsigned int		 pi_txiov_n;
+#ifdef XENNET_FAULTS
+	struct fault_port	 pi_fault;
+#endif
 };
 
 static int	portio_send(void *, const struct iovec *, int);
@@ -134,6 +137,7 @@ static void	portio_fallback(const char *);
 static ssize_t	portio_read_one(struct portio *);
 static int	portio_write(void *, const uint8_t *, size_t);
 static void	portio_error(struct portio *, int);
+static void	portio_txfail(struct portio *, int);
 
 /* The frame data of buffer i (its vnet header is just before). */
 static uint8_t *
@@ -168,6 +172,9 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf, int vnet)
 		return (NULL);
 	pi->pi_fd = fd;
 	pi->pi_vnet = vnet;
+#ifdef XENNET_FAULTS
+	fault_port_init(&pi->pi_fault, fd);
+#endif
 	pi->pi_nbuf = PORTIO_MAX_BUFS;
 	pi->pi_nuse = nbuf;
 	pi->pi_memlen = (size_t)pi->pi_nbuf * PORTIO_BUF_SIZE;
@@ -317,6 +324,19 @@ portio_error(struct portio *pi, int err)
 #endif
 }
 
+/*
+ * portio_txfail: a frame the tap did not take, for reason err.  ENOBUFS
+ * (the kernel had no room) is counted on its own: the frame is dropped
+ * like any other refused one, and the port goes on.
+ */
+static void
+portio_txfail(struct portio *pi, int err)
+{
+	pi->pi_stats.ps_tx_errors++;
+	if (err == ENOBUFS)
+		pi->pi_stats.ps_tx_nobufs++;
+}
+
 /* portio_lost: 0, or the errno that lost the port for good. */
 int
 portio_lost(const struct portio *pi)
@@ -352,6 +372,13 @@ portio_send(void *arg, const struct iovec *iov, int cnt)
 	struct iovec *v;
 #endif
 
+#ifdef XENNET_FAULTS
+	if (fault_enobufs(&pi->pi_fault)) {
+		portio_txfail(pi, ENOBUFS);
+		errno = ENOBUFS;
+		return (-1);
+	}
+#endif
 	if (pi->pi_mode == PORTIO_SYSCALL && !pi->pi_vnet) {
 		if (soft_tx_iov(iov, cnt, pi->pi_scratch, RING_FRAME_MAX,
 		    portio_write, pi, NULL) == -1) {
@@ -363,7 +390,7 @@ portio_send(void *arg, const struct iovec *iov, int cnt)
 	if (pi->pi_mode == PORTIO_SYSCALL) {
 		pi->pi_stats.ps_syscalls++;
 		if (writev(pi->pi_fd, iov, cnt) == -1) {
-			pi->pi_stats.ps_tx_errors++;
+			portio_txfail(pi, errno);
 			return (-1);
 		}
 		return (0);
@@ -653,7 +680,7 @@ portio_reap(struct portio *pi)
 				pi->pi_tx_inflight--;
 			if (cqe->res < 0) {
 				pi->pi_tx_failed++;
-				pi->pi_stats.ps_tx_errors++;
+				portio_txfail(pi, -cqe->res);
 			}
 			continue;
 		}

@@ -605,8 +605,15 @@ vif_update(struct xnd *x, struct vif *v)
 	unsigned long online = 1;
 	int be, fe;
 
-	if (!store_exists(x->x_xs, v->v_bepath)) {
+	switch (store_exists(x->x_xs, v->v_bepath)) {
+	case 0:
 		vif_destroy(x, v);
+		return;
+	case -1:
+		/*
+		 * xenstore cannot answer (its connection going): decide
+		 * nothing now; the reconnection re-reads every directory.
+		 */
 		return;
 	}
 	if (store_read_uint(x->x_xs, v->v_bepath, "online", 1, &online) ==
@@ -1519,7 +1526,8 @@ vif_log_bpf(struct vif *v, const struct bpf_stats *b)
 	log_info("%s: bpf on %s: %llu calls; captured %llu, cut %llu into "
 	    "%llu segments, checksums completed %llu, dropped oversize %llu "
 	    "truncated %llu kernel %llu, failed captures %llu; injected %llu "
-	    "(segments %llu), failed %llu", v->v_ifname, bpf_ifname(v->v_bpf),
+	    "(segments %llu), failed %llu (no buffer space %llu)", v->v_ifname,
+	    bpf_ifname(v->v_bpf),
 	    (unsigned long long)b->bs_syscalls,
 	    (unsigned long long)b->bs_rx_frames,
 	    (unsigned long long)b->bs_rx_cut,
@@ -1531,7 +1539,8 @@ vif_log_bpf(struct vif *v, const struct bpf_stats *b)
 	    (unsigned long long)b->bs_rx_errors,
 	    (unsigned long long)b->bs_tx_frames,
 	    (unsigned long long)b->bs_tx_segs,
-	    (unsigned long long)b->bs_tx_errors);
+	    (unsigned long long)b->bs_tx_errors,
+	    (unsigned long long)b->bs_tx_nobufs);
 }
 
 /*

@@ -151,6 +151,8 @@ static const struct ring_port *worker_port(struct vif_dp *);
 static void	 worker_stuck(struct worker *, const char *, int);
 static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
+static void	 worker_nobufs(struct vif_dp *);
+static uint64_t	 worker_nobufs_n(struct vif_dp *);
 static void	 worker_rx(evutil_socket_t, short, void *);
 static void	 worker_rx_arm(struct vif_dp *);
 static int	 worker_rx_deadline(struct vif_dp *, int);
@@ -190,6 +192,7 @@ static uint64_t	 worker_frames_in(struct vif_dp *);
 #define WORKER_CMD_WARN		2	/* s without an answer: stuck */
 #define EVTCHN_ERR_PAUSE	10000	/* us the event fd rests on error */
 #define EVTCHN_ERR_LOG		60	/* s between log lines about it */
+#define WORKER_NOBUFS_MS	10000	/* ms between log lines about ENOBUFS */
 
 /*
  * worker_start: open a hypervisor handle and start thread id.
@@ -732,6 +735,9 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	dp->dp_carrier = 1;
 	throttle_init(&dp->dp_carrier_tb, WORKER_CARRIER_BURST,
 	    WORKER_CARRIER_MS);
+	/* a new port counts from 0; a bpf port goes on counting */
+	dp->dp_nobufs_told = worker_nobufs_n(dp);
+	throttle_init(&dp->dp_nobufs_tb, 1, WORKER_NOBUFS_MS);
 	dp->dp_busy_tx = dp->dp_busy_rx = 0;
 	dp->dp_worked = dp->dp_polling = 0;
 	poll_win_init(&dp->dp_pw, c->xc_poll_usec);
@@ -1229,6 +1235,39 @@ worker_unmask(evutil_socket_t fd, short ev, void *arg)
 	w->w_nunmask = 0;
 }
 
+/* worker_nobufs_n: the frames dp's port refused with ENOBUFS so far. */
+static uint64_t
+worker_nobufs_n(struct vif_dp *dp)
+{
+	if (dp->dp_pio != NULL)
+		return (portio_stats(dp->dp_pio)->ps_tx_nobufs);
+	if (dp->dp_bpf != NULL)
+		return (bpf_stats(dp->dp_bpf)->bs_tx_nobufs);
+	return (0);
+}
+
+/*
+ * worker_nobufs: (worker thread) the port (the tap, or the bpf port's
+ * interface queue) refused frames for lack of buffer space (ENOBUFS).  They were dropped like any frame the port
+ * refuses (the guest had its responses) and the vif goes on: a full
+ * host queue is not the guest's fault.  One log line per
+ * WORKER_NOBUFS_MS at most, with the count since the last one; the
+ * counter (port tx_nobufs, bpf tx_nobufs) has them all.
+ */
+static void
+worker_nobufs(struct vif_dp *dp)
+{
+	uint64_t n = worker_nobufs_n(dp);
+
+	if (throttle_take(&dp->dp_nobufs_tb, throttle_now()) != 0)
+		return;
+	log_warnx("%s: the host refused %llu frame%s from the guest: no "
+	    "buffer space (ENOBUFS); dropped, the vif goes on", dp->dp_name,
+	    (unsigned long long)(n - dp->dp_nobufs_told), n -
+	    dp->dp_nobufs_told == 1 ? "" : "s");
+	dp->dp_nobufs_told = n;
+}
+
 /*
  * worker_tx: (worker thread) one tx pass; queued again behind the
  * others while work remains, its port unmasked when none does.  A pass
@@ -1252,6 +1291,8 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 		worker_fail(dp);
 		return;
 	}
+	if (worker_nobufs_n(dp) != dp->dp_nobufs_told)
+		worker_nobufs(dp);
 	if (rv == RING_TX_RATE) {
 		/* round up: a timer that fires early finds no credit */
 		ns = ring_tx_rate_wait(dp->dp_rq) + 999;

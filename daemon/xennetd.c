@@ -313,6 +313,7 @@ main(int argc, char *argv[])
 	if (main_xs_watch(&x) == -1)
 		fatal("cannot watch %s", x.x_root);
 	x.x_control = control_init(&x, c->xc_socket);
+	x.x_linkmon = linkmon_init(&x);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
@@ -328,6 +329,7 @@ main(int argc, char *argv[])
 
 	main_notify("STOPPING=1");
 	control_cleanup(x.x_control);
+	linkmon_cleanup(x.x_linkmon);
 	if (c->xc_keep_guests) {
 		log_info("shutting down: guests stay connected (keep-guests)");
 		vif_keep_all(&x);
@@ -563,7 +565,7 @@ main_config(struct xnd_config *c, int tostderr)
 	c->xc_conffile = path;
 	if (optional && access(path, F_OK) == -1) {
 		c->xc_file = NULL;	/* no file: nothing but defaults */
-		conf_free(cf);
+		parse_free(cf);
 	}
 	return (0);
 }

@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "ctlreq.h"
@@ -59,6 +60,25 @@ struct control;
 struct json_object;
 struct bpf;
 struct vif_ctrl;
+struct linkmon;
+
+/* A rate limit (throttle.c): burst at once, then one per interval ms. */
+struct throttle {
+	uint64_t		 th_tat;	/* ms: bucket is full again */
+	unsigned int		 th_burst;
+	unsigned int		 th_interval;
+};
+
+#ifdef XENNET_FAULTS
+/* A port's injected faults (fault.c, --enable-debug builds only). */
+struct fault_port {
+	char			 fp_name[IFNAMSIZ];	/* the tap's */
+	uint64_t		 fp_checked_ms;
+	int			 fp_on;
+};
+void	fault_port_init(struct fault_port *, int);
+int	fault_enobufs(struct fault_port *);
+#endif
 
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
@@ -77,6 +97,7 @@ struct portio_stats {
 	uint64_t	ps_rx_frames;	/* frames read from the tap */
 	uint64_t	ps_rx_errors;
 	uint64_t	ps_tx_errors;
+	uint64_t	ps_tx_nobufs;	/* of them ENOBUFS: no room, dropped */
 };
 
 /* What a bpf port counted, for one connection (port-bpf.c). */
@@ -93,6 +114,7 @@ struct bpf_stats {
 	uint64_t	bs_tx_frames;	/* injected */
 	uint64_t	bs_tx_segs;	/* of them, segments of GSO frames */
 	uint64_t	bs_tx_errors;	/* guest frames not (all) injected */
+	uint64_t	bs_tx_nobufs;	/* injections refused: ENOBUFS */
 };
 
 /* How a vif reaches the host's network. */
@@ -226,13 +248,6 @@ struct worker_stats {
 	uint64_t		 ws_poll_loops;	/* poller rounds */
 };
 
-/* A rate limit (throttle.c): burst at once, then one per interval ms. */
-struct throttle {
-	uint64_t		 th_tat;	/* ms: bucket is full again */
-	unsigned int		 th_burst;
-	unsigned int		 th_interval;
-};
-
 /*
  * The data path of one queue of a vif: owned by the main thread while
  * detached, by its worker while attached (between worker_attach and
@@ -256,6 +271,8 @@ struct vif_dp {
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
 	struct portio_stats	 dp_pio_snap;
+	uint64_t		 dp_nobufs_told;	/* port ENOBUFS logged */
+	struct throttle		 dp_nobufs_tb;	/* one line per 10 s */
 	/* connect parameters, set by the main thread before attach */
 	uint32_t		 dp_tx_ref, dp_rx_ref;
 	uint32_t		 dp_evtchn_tx, dp_evtchn_rx;
@@ -341,6 +358,10 @@ struct vif {
 	struct timespec		 v_since;	/* connected (monotonic) */
 	struct capture		*v_capture;	/* NULL: none runs */
 	struct vif_ctrl		*v_ctrl;	/* control ring, mcast (ctrl.c) */
+	/* its tap's bridge, as rtnetlink says (linkmon.c) */
+	unsigned int		 v_master;	/* ifindex; 0: none */
+	char			 v_bridge[IFNAMSIZ];	/* the last one */
+	int			 v_bridge_left;	/* and it left it */
 	/* the frontend's rate of reconnects and errors (vif.c) */
 	struct xnd		*v_xnd;
 	struct throttle		 v_connect_tb;	/* connect attempts */
@@ -373,11 +394,16 @@ struct xnd {
 	unsigned int		 x_xsretries;
 	struct control		*x_control;
 	struct event		*x_ev_ctrl;	/* x_hv's events (ctrl.c) */
+	struct linkmon		*x_linkmon;
 	int			 x_quit;
 };
 
 /* xennetd.c */
 int	xnd_reload(struct xnd *);
+
+/* linkmon.c */
+struct linkmon *linkmon_init(struct xnd *);
+void	linkmon_cleanup(struct linkmon *);
 
 /* capture.c */
 int	capture_start(struct xnd *, struct vif *, const char *, uint64_t,
@@ -392,15 +418,18 @@ void	capq_remove(struct capq *);
 void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
 	    struct vif_conf *);
 void	conf_apply(struct xnd_config *, struct conf *);
-void	conf_free(struct conf *);
 void	conf_print(const struct xnd_config *);
 void	conf_log_vif(const struct vif *);
 int	conf_reload(struct xnd *, struct xnd_config *);
 const char *conf_notify_name(enum ring_notify);
 
 /* parse.y */
+struct stat;
+typedef FILE	*(*parse_open_fn)(const char *, struct stat *);
 struct conf *parse_config(const char *, int, int);
+void	parse_free(struct conf *);
 int	parse_cmdline_macro(const char *);
+void	parse_set_open(parse_open_fn);
 
 /* control.c */
 struct control *control_init(struct xnd *, const char *);

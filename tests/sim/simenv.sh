@@ -32,6 +32,11 @@
 #                                show stats -j (needs jq)
 #   iperf_gbps JSON [DIGITS]     the received rate of an iperf3 -J run
 #   iperf_ok JSON DESCRIPTION    a TAP line for it (needs tests/lib.sh)
+#   xnd_stop_leaks               SIGTERM to the daemon, wait for its exit
+#                                and TAP lines: it exited 0, and (in an
+#                                ASan build) LeakSanitizer, which
+#                                simenv_start turned on for it, found
+#                                nothing (needs tests/lib.sh)
 #   simenv_stop                  kill everything, remove namespaces and files
 #
 # Needs: $top_builddir (built tree), root, iproute2.  Names are unique per
@@ -94,6 +99,9 @@ simenv_start() {
 simenv_daemon() {
 	local log=$1; shift
 	# not through in_dom0: $! must be xennetd itself (ip execs it)
+	# under ASan, LeakSanitizer checks the daemon's memory at exit
+	# (xnd_stop_leaks): whatever ASAN_OPTIONS says, for it alone
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1" \
 	XENSTORED_PATH=$SE_XS_DAEMON ip netns exec "$SE_NS0" "$XENNETD" -d -v \
 	    -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} "$@" > "$log" 2>&1 &
 	XND_PID=$!
@@ -217,6 +225,25 @@ simenv_stop() {
 	ip netns del "$SE_NS0" 2>/dev/null
 	rm -rf "$SE_DIR"
 	SE_DIR=
+}
+
+# xnd_stop_leaks: see above.  A leak report makes the exit status 23
+# (LSan's) too, and is shown.
+xnd_stop_leaks() {
+	local st t=0
+	kill -TERM "$XND_PID"
+	# LeakSanitizer's walk of the heap takes a while under ASan
+	while se_ours "$XND_PID" && [ "$(awk '{ print $3 }' \
+	    /proc/$XND_PID/stat 2>/dev/null)" != Z ] && [ $t -lt 300 ]; do
+		sleep 0.1; t=$((t + 1))
+	done
+	wait "$XND_PID"
+	st=$?
+	is "xennetd exits 0 on SIGTERM" 0 "$st"
+	! grep -q "LeakSanitizer" "$SE_DIR/xennetd.log"
+	ok $? "no leak at exit (LeakSanitizer, in an ASan build)"
+	grep -A12 "LeakSanitizer" "$SE_DIR/xennetd.log" | head -40 |
+	    sed 's/^/# /'
 }
 
 # iperf_gbps JSON [DIGITS]: Gbit/s received in an iperf3 -J report (2
