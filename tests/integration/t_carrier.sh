@@ -39,6 +39,11 @@ carrier() {
 		echo yes
 	fi
 }
+# answered REPLIES: "yes" if dom0 got replies (se_ping_lost), so that
+# the way back was tried too
+answered() { [ "${1:-0}" -gt 0 ] && echo yes || echo no; }
+# replies LOST REPLIES FAILED: se_ping_lost's numbers for a TAP line
+replies() { echo "($2 replies, $3 not built)"; }
 # total VIF KEY: a counter of show stats -j, the vif's queues added up
 total() {
 	$CTL -j show stats "$1" | jq -r ".vifs[0].total.$2"
@@ -60,9 +65,9 @@ is "show vifs -j: rx_stall_timeout_ms 1000, carrier true" "1000 true" \
     "\(.batch.rx_stall_timeout_ms) \(.carrier)"')"
 
 # a frugal guest that keeps posting is never stalled
-in_dom0 ping -q -c 200 -i 0.005 10.0.0.2 > "$SE_DIR/ping-frugal" 2>&1
-is "200 pings to g1 through 16 buffers: no loss" 0 \
-    "$(ping_loss "$SE_DIR/ping-frugal")"
+set -- $(se_ping_lost g1 2 200 0.005)
+is "200 pings to g1 through 16 buffers: none lost $(replies "$@")" \
+    "0 yes" "$1 $(answered "$2")"
 is "no stall counted for it" 0 "$(total vif1.0 rx_carrier_off)"
 
 # g1 stops posting; frames for it keep coming
@@ -75,9 +80,10 @@ se_wait 10 sh -c "ip netns exec $SE_NS0 ip link show vif1.0 | grep -q NO-CARRIER
 ok $? "after rx-stall-timeout vif1.0 shows NO-CARRIER"
 grep -q "vif1.0: guest rx stalled (no rx buffers posted): carrier off" "$LOG"
 ok $? "the stall is logged"
-in_dom0 ping -q -c 20 -i 0.05 10.0.0.3 > "$SE_DIR/ping-g2" 2>&1
-is "the other guest is unaffected: 20 pings to g2, no loss" 0 \
-    "$(ping_loss "$SE_DIR/ping-g2")"
+set -- $(se_ping_lost g2 3 20 0.05)
+is "the other guest is unaffected: 20 pings to g2, none lost \
+$(replies "$@")" \
+    "0 yes" "$1 $(answered "$2")"
 wait "$PING"
 off=$(total vif1.0 rx_carrier_off)
 drop=$(total vif1.0 drops.rx_carrier)
@@ -107,9 +113,9 @@ ok $? "the recovery is logged"
 [ "$(total vif1.0 rx_carrier_on)" -ge 1 ]
 ok $? "show stats counts it (rx_carrier_on)"
 se_wait 10 in_guest g1 ping -c 1 -W 1 10.0.0.1
-in_dom0 ping -q -c 20 -i 0.05 10.0.0.2 > "$SE_DIR/ping-back" 2>&1
-is "traffic to g1 flows again: 20 pings, no loss" 0 \
-    "$(ping_loss "$SE_DIR/ping-back")"
+set -- $(se_ping_lost g1 2 20 0.05)
+is "traffic to g1 flows again: 20 pings, none lost $(replies "$@")" \
+    "0 yes" "$1 $(answered "$2")"
 kill -0 "$XND_PID"
 ok $? "xennetd still runs"
 done_testing

@@ -20,6 +20,13 @@
 #                                netfront-sim as eth1, 10.0.1.2/24;
 #                                its pid in $SE_ATTACH_PID
 #   in_dom0 CMD / in_guest NAME CMD
+#   se_icmp NS FIELD             Icmp counter FIELD (InEchos...) of
+#                                namespace NS (dom0 or a guest's NAME)
+#   se_ping_lost GUEST N COUNT INTERVAL
+#                                COUNT pings from dom0 to GUEST
+#                                (10.0.0.N): "lost replies failed", the
+#                                frames the path lost, the replies dom0
+#                                got, those the guest could not build
 #   se_xfer GUEST N FROM         8 MiB over TCP between dom0 and GUEST
 #                                (10.0.0.N), from FROM (dom0|guest):
 #                                "sent received" as sha256/size;
@@ -132,6 +139,45 @@ simenv_frontend() {
 	eval "SE_NFPID_$name=$!"
 	[ "${SE_GUEST_WAIT:-1}" = 0 ] && return 0
 	se_wait 20 in_guest "$name" ping -c 1 -W 1 10.0.0.1
+}
+
+# se_icmp NS FIELD: the Icmp counter FIELD of /proc/net/snmp in namespace
+# NS (dom0, or a guest's name)
+se_icmp() {
+	local ns=$SE_PFX-$1
+	[ "$1" = dom0 ] && ns=$SE_NS0
+	ip netns exec "$ns" awk -v f="$2" '$1 == "Icmp:" && n { print $c }
+	    $1 == "Icmp:" && !n { for (i = 2; i <= NF; i++) if ($i == f) c = i
+	    n = 1 }' /proc/net/snmp
+}
+
+# se_ping_lost GUEST N COUNT INTERVAL: COUNT pings from dom0 to GUEST
+# (10.0.0.N), INTERVAL s apart; prints "lost replies failed": lost are
+# the echo requests the guest's stack did not receive plus the replies
+# it sent that dom0's did not get (what xennetd, the taps or the bridge
+# lost), replies those dom0 got, failed those the guest's kernel could
+# not build (IcmpOutErrors).  ping's own loss is no measure of the path
+# on a loaded host: since Linux 6.0 the kernel builds echo replies on
+# per-CPU ICMP sockets shared by every namespace, so another test's
+# backlog of replies fills their send buffer and ours are not sent (up
+# to 15 of 20 seen), and ping waits only twice the slowest round trip
+# after the last request.  The two stacks' counters get 10 s to settle.
+se_ping_lost() {
+	local g=$1 n=$2 c=$3 in0 out0 err0 rep0 in out err rep t=100
+	in0=$(se_icmp "$g" InEchos); out0=$(se_icmp "$g" OutEchoReps)
+	err0=$(se_icmp "$g" OutErrors); rep0=$(se_icmp dom0 InEchoReps)
+	in_dom0 ping -q -c "$c" -i "$4" "10.0.0.$n" > "$SE_DIR/ping-$g.$c" 2>&1
+	while :; do
+		in=$(( $(se_icmp "$g" InEchos) - in0 ))
+		out=$(( $(se_icmp "$g" OutEchoReps) - out0 ))
+		err=$(( $(se_icmp "$g" OutErrors) - err0 ))
+		rep=$(( $(se_icmp dom0 InEchoReps) - rep0 ))
+		[ "$in" -ge "$c" ] && [ "$rep" -ge "$out" ] && break
+		t=$((t - 1)); [ $t -gt 0 ] || break
+		sleep 0.1
+	done
+	in=$(( c - in )); out=$(( out - rep ))
+	echo "$(( (in > 0 ? in : 0) + (out > 0 ? out : 0) )) $(( rep )) $err"
 }
 
 # se_xfer GUEST N FROM: 8 MiB of random data over TCP between dom0
