@@ -51,7 +51,7 @@ jumbo_mtu_live jumbo_xdp jumbo_destroy
 bpf_start bpf_create bpf_ping bpf_ping_domU bpf_iperf_lan_domU
 bpf_iperf_domU_lan bpf_counters bpf_destroy
 rate_start rate_create rate_ping rate_iperf_domU_dom0 rate_counters
-rate_limit rate_destroy
+rate_iperf_unlimited rate_limit rate_destroy
 map_start map_create map_ping map_iperf_dom0_domU map_iperf_domU_dom0
 map_destroy
 xennetd_stop_end xennetd_log xennetd_refuse"
