@@ -97,8 +97,6 @@ static int	ctlcmd_snapshot(struct ctlcmd_stuck *, struct worker *,
 static void	ctlcmd_vif_head(struct json_object *, const struct vif *);
 static struct json_object *ctlcmd_ring(const struct ring_config *);
 static struct json_object *ctlcmd_hist(const uint64_t *);
-static void	ctlcmd_pio_add(struct portio_stats *,
-		    const struct portio_stats *);
 static void	ctlcmd_set(struct ring_config *, enum ctlreq_batch,
 		    unsigned int);
 
@@ -377,20 +375,17 @@ ctlcmd_counters(const struct ring_stats *s, const struct portio_stats *ps)
 		ctlcmd_addu(p, "rx_errors", ps->ps_rx_errors);
 		ctlcmd_addu(p, "tx_errors", ps->ps_tx_errors);
 		ctlcmd_addu(p, "tx_nobufs", ps->ps_tx_nobufs);
+		ctlcmd_addu(p, "vhost_queues", ps->ps_vh_queues);
+		ctlcmd_addu(p, "vhost_rx_batches", ps->ps_vh_rx_batches);
+		ctlcmd_addu(p, "vhost_tx_batches", ps->ps_vh_tx_batches);
+		ctlcmd_addu(p, "vhost_tx_frames", ps->ps_vh_tx_frames);
+		ctlcmd_addu(p, "vhost_kicks", ps->ps_vh_kicks);
+		ctlcmd_addu(p, "vhost_call_reads", ps->ps_vh_calls);
+		ctlcmd_addu(p, "vhost_tx_waits", ps->ps_vh_tx_waits);
+		ctlcmd_addu(p, "vhost_bad_used", ps->ps_vh_bad_used);
 		json_object_object_add(o, "port", p);
 	}
 	return (o);
-}
-
-/* ctlcmd_pio_add: dst += src. */
-static void
-ctlcmd_pio_add(struct portio_stats *dst, const struct portio_stats *src)
-{
-	dst->ps_syscalls += src->ps_syscalls;
-	dst->ps_rx_frames += src->ps_rx_frames;
-	dst->ps_rx_errors += src->ps_rx_errors;
-	dst->ps_tx_errors += src->ps_tx_errors;
-	dst->ps_tx_nobufs += src->ps_tx_nobufs;
 }
 
 /*
@@ -448,7 +443,7 @@ ctlcmd_stats(struct xnd *x, const char *name)
 			    v->v_worker[q], dp) == -1)
 				answered = all = 0;
 			ring_stats_add(&tot, &dp->dp_snap);
-			ctlcmd_pio_add(&ps, &dp->dp_pio_snap);
+			portio_stats_add(&ps, &dp->dp_pio_snap);
 			if ((q1 = ctlcmd_counters(&dp->dp_snap,
 			    &dp->dp_pio_snap)) == NULL)
 				continue;

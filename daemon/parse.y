@@ -131,7 +131,7 @@ static parse_open_fn	 opener = parse_fopen;
 
 %token	BATCH BPF CAPTUREDIR COPYBATCH DOMAIN INCLUDE KEEPGUESTS LOGLEVEL MAC
 %token	MAXQUEUES MTU NONE NOTIFY ON PACKET PER POLLBUDGET PORT PORTIO RATE
-%token	RXBATCH RXSTALL SYSCALL TAP TXBATCH URING VIF WORKERS
+%token	RXBATCH RXSTALL SYSCALL TAP TXBATCH URING VHOST VIF WORKERS
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -192,6 +192,7 @@ globalopt	: POLLBUDGET NUMBER {
 		}
 		| PORTIO URING		{ conf->cf_portio = PORTIO_URING; }
 		| PORTIO SYSCALL	{ conf->cf_portio = PORTIO_SYSCALL; }
+		| PORTIO VHOST		{ conf->cf_portio = PORTIO_VHOST; }
 		| CAPTUREDIR STRING {
 			if ($2[0] != '/')
 				yyerror("capture-dir \"%.*s\" is not an "
@@ -378,6 +379,7 @@ static const struct keyword {
 	{ "tap",		TAP },
 	{ "tx-batch",		TXBATCH },
 	{ "uring",		URING },
+	{ "vhost",		VHOST },
 	{ "vif",		VIF },
 	{ "workers",		WORKERS },
 	/* keywords end */

@@ -63,12 +63,6 @@
 #include "soft.h"
 #include "xennetd.h"
 
-/* A receive buffer: a page for the vnet header, then the frame. */
-#define PORTIO_HDR_ROOM		4096
-#define PORTIO_BUF_SIZE		(PORTIO_HDR_ROOM + \
-				    ((RING_FRAME_MAX + 4095) & ~4095))
-#define PORTIO_READ_LEN		(sizeof(struct xn_vnet_hdr) + RING_FRAME_MAX)
-
 /* io_uring user_data: the kind in the top bits, a buffer index below. */
 #define PORTIO_UD_TX		(1ULL << 62)
 #define PORTIO_UD_RX		(1ULL << 61)
@@ -83,6 +77,7 @@ enum portio_bufstate {
 struct portio {
 	int			 pi_fd;		/* the tap */
 	enum portio_mode	 pi_mode;
+	struct vhost		*pi_vhost;	/* PORTIO_VHOST (vhost.c) */
 	int			 pi_vnet;	/* its frames have a vnet header */
 	uint8_t			*pi_scratch;	/* !pi_vnet: soft_tx segments */
 	struct ring_port	 pi_port;
@@ -134,6 +129,7 @@ static int	portio_submit(struct portio *);
 static void	portio_reap(struct portio *);
 #endif
 static void	portio_fallback(const char *);
+static int	portio_vhost(struct portio *, unsigned int);
 static ssize_t	portio_read_one(struct portio *);
 static int	portio_write(void *, const uint8_t *, size_t);
 static void	portio_error(struct portio *, int);
@@ -200,10 +196,12 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf, int vnet)
 		goto fail;
 
 	pi->pi_mode = *mode;
-	if (pi->pi_mode == PORTIO_URING && !vnet) {
+	if (pi->pi_mode != PORTIO_SYSCALL && !vnet) {
 		portio_fallback("the tap has no vnet header");
 		pi->pi_mode = PORTIO_SYSCALL;
 	}
+	if (pi->pi_mode == PORTIO_VHOST && portio_vhost(pi, nbuf) == -1)
+		pi->pi_mode = PORTIO_SYSCALL;
 #ifndef HAVE_LIBURING
 	if (pi->pi_mode == PORTIO_URING) {
 		portio_fallback("built without liburing");
@@ -224,6 +222,8 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf, int vnet)
 	}
 #endif
 	*mode = pi->pi_mode;
+	if (pi->pi_vhost != NULL)
+		return (pi);	/* its port is vhost.c's */
 
 	pi->pi_port.rp_arg = pi;
 	pi->pi_port.rp_send = portio_send;
@@ -251,6 +251,10 @@ portio_set_bufs(struct portio *pi, unsigned int nbuf)
 		errno = EINVAL;
 		return (-1);
 	}
+#ifdef HAVE_LINUX_VHOST_H
+	if (pi->pi_vhost != NULL && vhost_set_bufs(pi->pi_vhost, nbuf) == -1)
+		return (-1);
+#endif
 	pi->pi_nuse = nbuf;
 	return (0);
 }
@@ -261,6 +265,9 @@ portio_close(struct portio *pi)
 {
 	if (pi == NULL)
 		return;
+#ifdef HAVE_LINUX_VHOST_H
+	vhost_close(pi->pi_vhost);	/* detaches the tap first */
+#endif
 #ifdef HAVE_LIBURING
 	if (pi->pi_ring_ok)
 		io_uring_queue_exit(&pi->pi_ring);	/* cancels the reads */
@@ -289,6 +296,10 @@ portio_port(struct portio *pi)
 int
 portio_fd(struct portio *pi)
 {
+#ifdef HAVE_LINUX_VHOST_H
+	if (pi->pi_vhost != NULL)
+		return (vhost_fd(pi->pi_vhost));	/* its call eventfd */
+#endif
 	return (pi->pi_fd);
 }
 
@@ -299,6 +310,10 @@ portio_fd(struct portio *pi)
 unsigned int
 portio_held(struct portio *pi)
 {
+#ifdef HAVE_LINUX_VHOST_H
+	if (pi->pi_vhost != NULL)
+		return (vhost_held(pi->pi_vhost));
+#endif
 #ifdef HAVE_LIBURING
 	if (pi->pi_mode == PORTIO_URING)
 		portio_reap(pi);
@@ -341,6 +356,10 @@ portio_txfail(struct portio *pi, int err)
 int
 portio_lost(const struct portio *pi)
 {
+#ifdef HAVE_LINUX_VHOST_H
+	if (pi->pi_vhost != NULL)
+		return (vhost_lost(pi->pi_vhost));
+#endif
 	return (pi->pi_lost);
 }
 
@@ -353,7 +372,21 @@ portio_stats(struct portio *pi)
 const char *
 portio_mode_name(enum portio_mode m)
 {
-	return (m == PORTIO_URING ? "uring" : "syscall");
+	return (m == PORTIO_URING ? "uring" : m == PORTIO_VHOST ? "vhost" :
+	    "syscall");
+}
+
+/* portio_stats_add: dst += src, every counter. */
+void
+portio_stats_add(struct portio_stats *dst, const struct portio_stats *src)
+{
+	const uint64_t *s = (const uint64_t *)(const void *)src;
+	uint64_t *d = (uint64_t *)(void *)dst;
+	size_t i;
+
+	/* struct portio_stats is uint64_t counters only */
+	for (i = 0; i < sizeof(*src) / sizeof(uint64_t); i++)
+		d[i] += s[i];
 }
 
 /*
@@ -543,6 +576,35 @@ portio_ready(struct portio *pi, uint32_t i, uint32_t len)
 	pi->pi_rq[(pi->pi_rq_head + pi->pi_rq_n) % pi->pi_nbuf] = i;
 	pi->pi_rq_n++;
 	pi->pi_stats.ps_rx_frames++;
+}
+
+/*
+ * portio_vhost: (PORTIO_VHOST) hand the tap to a vhost-net worker; its
+ * port is then vhost.c's.  0, or -1 (said once) if it cannot be had.
+ */
+static int
+portio_vhost(struct portio *pi, unsigned int nbuf)
+{
+#ifdef HAVE_LINUX_VHOST_H
+	static int said;
+	char why[128];
+
+	if ((pi->pi_vhost = vhost_open(pi->pi_fd, nbuf, &pi->pi_stats, why,
+	    sizeof(why))) == NULL) {
+		portio_fallback(why);
+		return (-1);
+	}
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED) == 0)
+		log_info("port I/O: vhost-net: the kernel's vhost worker "
+		    "moves the taps' frames");
+	pi->pi_port = *vhost_port(pi->pi_vhost);
+	return (0);
+#else
+	(void)nbuf;
+	(void)pi;
+	portio_fallback("built without vhost-net (not Linux)");
+	return (-1);
+#endif
 }
 
 /* portio_fallback: say once per process why read/writev is used. */

@@ -1606,6 +1606,18 @@ vif_log_totals(struct vif *v, const struct ring_stats *s,
 		    (unsigned long long)ps->ps_rx_frames,
 		    (unsigned long long)ps->ps_rx_errors,
 		    (unsigned long long)ps->ps_tx_errors);
+	if (ps->ps_vh_queues > 0)
+		log_info("%s: vhost-net: %llu queues; rx batches %llu, tx "
+		    "batches %llu (%llu frames), kicks %llu, call reads %llu, "
+		    "tx waits %llu, used entries refused %llu", v->v_ifname,
+		    (unsigned long long)ps->ps_vh_queues,
+		    (unsigned long long)ps->ps_vh_rx_batches,
+		    (unsigned long long)ps->ps_vh_tx_batches,
+		    (unsigned long long)ps->ps_vh_tx_frames,
+		    (unsigned long long)ps->ps_vh_kicks,
+		    (unsigned long long)ps->ps_vh_calls,
+		    (unsigned long long)ps->ps_vh_tx_waits,
+		    (unsigned long long)ps->ps_vh_bad_used);
 	log_info("%s: batches: tx passes %llu [%s], rx passes %llu "
 	    "[%s]", v->v_ifname,
 	    (unsigned long long)s->rs_tx_passes, th,
@@ -1644,10 +1656,7 @@ vif_log_stats(struct xnd *x)
 			if (q < v->v_attached)
 				worker_snapshot(v->v_worker[q], dp);
 			ring_stats_add(&tot, &dp->dp_snap);
-			ps.ps_syscalls += dp->dp_pio_snap.ps_syscalls;
-			ps.ps_rx_frames += dp->dp_pio_snap.ps_rx_frames;
-			ps.ps_rx_errors += dp->dp_pio_snap.ps_rx_errors;
-			ps.ps_tx_errors += dp->dp_pio_snap.ps_tx_errors;
+			portio_stats_add(&ps, &dp->dp_pio_snap);
 		}
 		vif_log_totals(v, &tot, &ps);
 		ctrl_log(v, &tot);

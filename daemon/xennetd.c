@@ -120,7 +120,8 @@ usage(void)
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
 "                       (default on Linux); 'syscall': a read or writev\n"
-"                       per frame (the BSDs: only this)\n"
+"                       per frame (the BSDs: only this); 'vhost': the\n"
+"                       kernel's vhost-net worker moves the frames\n"
 "  -m, --copy-engine E  'copy': grant-copy hypercalls (default on Linux);\n"
 "                       'map': map the batch's grants, memcpy, unmap\n"
 "                       (default on NetBSD and FreeBSD)\n"
@@ -317,12 +318,13 @@ main(int argc, char *argv[])
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
-	    "%s poll-budget %u us, configuration %s%s",
+	    "%s port-io %s poll-budget %u us, configuration %s%s",
 	    c->xc_provider, x.x_domid, x.x_nworkers,
 	    x.x_nworkers == 1 ? "" : "s", c->xc_max_queues,
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch, conf_notify_name(c->xc_ring.rc_notify),
-	    hv_engine_name(c->xc_engine), c->xc_poll_usec, c->xc_conffile,
+	    hv_engine_name(c->xc_engine), portio_mode_name(c->xc_portio),
+	    c->xc_poll_usec, c->xc_conffile,
 	    c->xc_file != NULL ? "" : " (none)");
 	main_ready(readyfd);
 	event_base_dispatch(x.x_base);
@@ -620,9 +622,12 @@ main_options(struct xnd_config *c)
 				c->xc_portio = PORTIO_URING;
 			else if (strcmp(optarg, "syscall") == 0)
 				c->xc_portio = PORTIO_SYSCALL;
+			else if (strcmp(optarg, "vhost") == 0)
+				c->xc_portio = PORTIO_VHOST;
 			else {
 				fprintf(stderr, "xennetd: port-io: \"%s\" is "
-				    "not 'uring' or 'syscall'\n", optarg);
+				    "not 'uring', 'syscall' or 'vhost'\n",
+				    optarg);
 				exit(1);
 			}
 			break;

@@ -83,9 +83,15 @@ int	fault_enobufs(struct fault_port *);
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
 	PORTIO_URING,		/* io_uring: a system call per pass */
-	PORTIO_SYSCALL		/* read/writev: a system call per frame */
+	PORTIO_SYSCALL,		/* read/writev: a system call per frame */
+	PORTIO_VHOST		/* vhost-net: the kernel's worker (vhost.c) */
 };
 #define PORTIO_MAX_BUFS		256
+/* A frame buffer: a page for the vnet header (at its end), the frame. */
+#define PORTIO_HDR_ROOM		4096
+#define PORTIO_BUF_SIZE		(PORTIO_HDR_ROOM + \
+				    ((RING_FRAME_MAX + 4095) & ~4095))
+#define PORTIO_READ_LEN		(sizeof(struct xn_vnet_hdr) + RING_FRAME_MAX)
 
 /* FreeBSD has no MAP_NORESERVE: its anonymous memory is never reserved. */
 #ifndef MAP_NORESERVE
@@ -98,6 +104,15 @@ struct portio_stats {
 	uint64_t	ps_rx_errors;
 	uint64_t	ps_tx_errors;
 	uint64_t	ps_tx_nobufs;	/* of them ENOBUFS: no room, dropped */
+	/* vhost (vhost.c) */
+	uint64_t	ps_vh_queues;	/* 1: this queue used vhost-net */
+	uint64_t	ps_vh_rx_batches; /* used-ring looks that found frames */
+	uint64_t	ps_vh_tx_batches; /* avail-ring publishes of frames */
+	uint64_t	ps_vh_tx_frames;  /* frames given to the worker */
+	uint64_t	ps_vh_kicks;	/* kick eventfd writes */
+	uint64_t	ps_vh_calls;	/* call eventfd reads */
+	uint64_t	ps_vh_tx_waits;	/* no tx buffer free: waited */
+	uint64_t	ps_vh_bad_used;	/* used entries refused */
 };
 
 /* What a bpf port counted, for one connection (port-bpf.c). */
@@ -556,8 +571,20 @@ const char *bpf_ifname(const struct bpf *);
 unsigned int bpf_held(struct bpf *);
 const struct bpf_stats *bpf_stats(struct bpf *);
 
+/* vhost.c */
+struct vhost;
+struct vhost *vhost_open(int, unsigned int, struct portio_stats *, char *,
+	    size_t);
+void	vhost_close(struct vhost *);
+const struct ring_port *vhost_port(struct vhost *);
+int	vhost_fd(struct vhost *);
+unsigned int vhost_held(struct vhost *);
+int	vhost_set_bufs(struct vhost *, unsigned int);
+int	vhost_lost(const struct vhost *);
+
 /* portio.c */
 struct portio *portio_open(int, enum portio_mode *, unsigned int, int);
+void	portio_stats_add(struct portio_stats *, const struct portio_stats *);
 int	portio_set_bufs(struct portio *, unsigned int);
 int	portio_lost(const struct portio *);
 void	portio_close(struct portio *);

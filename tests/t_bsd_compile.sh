@@ -34,7 +34,7 @@ CC=$(mkvar CC)
 command -v "${CC%% *}" > /dev/null || skip_all "no C compiler $CC"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-grep -v 'HAVE_LIBURING\|HAVE_LIBSYSTEMD' "$top_builddir/config.h" \
+grep -v 'HAVE_LIBURING\|HAVE_LIBSYSTEMD\|HAVE_LINUX_VHOST_H' "$top_builddir/config.h" \
     > "$tmp/config.h"
 cflags="$(mkvar XN_CFLAGS) -Werror $(mkvar JSONC_CFLAGS) $(mkvar PCAP_CFLAGS)"
 for v in EVENT_CFLAGS EVENT_PTHREADS_CFLAGS XENCTRL_CFLAGS XENEVTCHN_CFLAGS \
