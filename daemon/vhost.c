@@ -70,6 +70,11 @@
 #define VHOST_TX		1
 #define VHOST_NUM		PORTIO_MAX_BUFS	/* ring entries */
 #define VHOST_TX_WAIT_MS	100	/* for a transmit buffer */
+/*
+ * Receive buffers kept posted: two passes' worth (rx-batch each), so that
+ * the worker fills the next batch while the engine copies one.
+ */
+#define VHOST_RXBUFS(n)		((n) * 2 > VHOST_NUM ? VHOST_NUM : (n) * 2)
 
 enum vhost_bufstate {
 	VB_FREE,		/* ours, holding nothing */
@@ -135,8 +140,8 @@ vhost_buf(uint8_t *area, uint32_t i)
 }
 
 /*
- * vhost_open: hand tap queue fd to a vhost-net worker of its own, with
- * nbuf receive buffers kept posted (vhost_set_bufs changes that);
+ * vhost_open: hand tap queue fd to a vhost-net worker of its own, for
+ * an rx batch of nbuf (vhost_set_bufs changes it; VHOST_RXBUFS);
  * counts into *ps.  NULL with errno and why[] (for the fallback line)
  * if vhost-net cannot be had: no device, or it refused a step.
  */
@@ -162,7 +167,7 @@ vhost_open(int fd, unsigned int nbuf, struct portio_stats *ps, char *why,
 		vh->vh_kick[q] = vh->vh_call[q] = -1;
 	vh->vh_tap = fd;
 	vh->vh_stats = ps;
-	vh->vh_nuse = nbuf;
+	vh->vh_nuse = VHOST_RXBUFS(nbuf);
 	area = (size_t)VHOST_NUM * PORTIO_BUF_SIZE;
 	vh->vh_memlen = 2 * area + 2 * vq_mem_size(VHOST_NUM);
 	/* anonymous memory: a small frame touches one page of its buffer */
@@ -392,7 +397,7 @@ vhost_held(struct vhost *vh)
 	return (vh->vh_rq_n);
 }
 
-/* vhost_set_bufs: keep nbuf receive buffers posted from now on. */
+/* vhost_set_bufs: the rx batch is nbuf from now on (VHOST_RXBUFS). */
 int
 vhost_set_bufs(struct vhost *vh, unsigned int nbuf)
 {
@@ -400,7 +405,7 @@ vhost_set_bufs(struct vhost *vh, unsigned int nbuf)
 		errno = EINVAL;
 		return (-1);
 	}
-	vh->vh_nuse = nbuf;
+	vh->vh_nuse = VHOST_RXBUFS(nbuf);
 	vhost_post(vh);
 	return (0);
 }

@@ -41,12 +41,13 @@ for v in EVENT_CFLAGS EVENT_PTHREADS_CFLAGS XENCTRL_CFLAGS XENEVTCHN_CFLAGS \
     XENGNTTAB_CFLAGS XENSTORE_CFLAGS; do
 	cflags="$cflags $(mkvar $v)"
 done
-# the files of the BSD build (Makefile.am: osdep-bsd.c for osdep-linux.c
-# and linkmon.c)
+# the files of the BSD build (Makefile.am: osdep-bsd.c for osdep-linux.c,
+# vhost.c and linkmon.c)
 files=
 for f in "$top_srcdir"/daemon/*.c "$top_srcdir"/lib/*.c \
     "$top_srcdir"/xennetctl/*.c; do
-	case $f in */osdep-linux.c|*/linkmon.c|*/parse.c) continue ;; esac
+	case $f in */osdep-linux.c|*/vhost.c|*/linkmon.c|*/parse.c) continue ;;
+	esac
 	files="$files ${f#"$top_srcdir"/}"
 done
 # the system headers they include, first (bsd-shim.h says why): not

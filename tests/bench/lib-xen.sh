@@ -1,6 +1,6 @@
 # tests/bench/lib-xen.sh: section "xen" of tests/bench/run: real Xen 4.17
 # under QEMU TCG (the e2e lab), the kernel's xen-netback against xennetd's
-# defaults and xennetd -U in one boot, alternating (tests/bench/xen.sh and
+# defaults, xennetd -U and xennetd -i vhost in one boot, alternating (tests/bench/xen.sh and
 # its dom0 side tests/bench/xen/lab/test.sh).  Skipped, not failed, where
 # the lab cannot run (no QEMU, no Debian packages, lab busy).
 
@@ -15,7 +15,8 @@ sec_xen() {
 	esac
 	b_files xen
 	export E2E_BUILD=${E2E_BUILD:-$top_srcdir/tests/e2e/build}
-	VARIANTS="kernel xennetd: xennetd:-U" XEN_VCPUS=${XEN_VCPUS:-$vcpus} \
+	VARIANTS="kernel xennetd: xennetd:-U xennetd:-i+vhost" \
+	    XEN_VCPUS=${XEN_VCPUS:-$vcpus} \
 	    XEN_CSV=$B_CSV XEN_LOCK_WAIT=$wait XEN_HEADER=$(b_header) \
 	    "$top_srcdir/tests/bench/xen.sh" "$rounds" "$secs" \
 	    > "$S_TMP/xen.out" 2>&1

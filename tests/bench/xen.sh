@@ -54,7 +54,7 @@ if [ "${1:-}" = --table ]; then
 fi
 ROUNDS=${1:-3}
 SECS=${2:-8}
-VARIANTS=${VARIANTS:-"kernel xennetd: xennetd:-i+syscall"}
+VARIANTS=${VARIANTS:-"kernel xennetd: xennetd:-i+syscall xennetd:-i+vhost"}
 E2E=$top_srcdir/tests/e2e
 export E2E_BUILD=${E2E_BUILD:-$E2E/build}
 XEN_VCPUS=${XEN_VCPUS:-1}

@@ -138,7 +138,7 @@ mkcpio "$U" "$OUT/domU.cpio.gz" "gzip -6"
 D=$OUT/dom0-root
 base_tree "$D"
 copy_mods "$D" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
-    xen-netback bridge tun veth
+    xen-netback bridge tun veth vhost_net
 copy_bin "$D" $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xl \
     $XENBIN/xen-init-dom0 $XENBIN/libxl-save-helper $XENBIN/xenstore-control \
     $XENBIN/xentop /usr/bin/xenstore \

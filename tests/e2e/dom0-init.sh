@@ -55,7 +55,8 @@ lab "DOM0_INIT uptime=$(up) backend=$BACKEND kernel=$(uname -r)"
 ( sleep "$DEADLINE"; lab "DEADLINE ${DEADLINE}s hit, powering off"
   poweroff -f ) &
 
-for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs bridge tun; do
+for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs bridge tun \
+    vhost_net; do
 	modprobe $m || lab "modprobe $m FAILED"
 done
 mkdir -p /proc/xen

@@ -54,6 +54,10 @@ rate_start rate_create rate_ping rate_iperf_domU_dom0 rate_counters
 rate_iperf_unlimited rate_limit rate_destroy
 map_start map_create map_ping map_iperf_dom0_domU map_iperf_domU_dom0
 map_destroy
+vhost_start vhost_create vhost_in_use vhost_ping vhost_ping_domU
+vhost_iperf_dom0_domU vhost_iperf_domU_dom0 vhost_data_dom0_domU
+vhost_data_domU_dom0 vhost_counters vhost_restart vhost_detach vhost_attach
+vhost_destroy
 xennetd_stop_end xennetd_log xennetd_refuse"
 T_START=$SECONDS
 

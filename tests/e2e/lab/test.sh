@@ -736,10 +736,42 @@ e2e_mq() {		# 7. a 2-vCPU domU: its netfront asks for 2 queues,
 }
 
 J_CON=/var/log/xen/console/guest-domu3.log
-e2e_j_line() {		# PATTERN: domu3's last console line matching PATTERN
-	grep "$1" $J_CON 2> /dev/null | tail -n 1
+e2e_con_line() {	# CONSOLE PATTERN: its last line matching PATTERN
+	grep "$2" "$1" 2> /dev/null | tail -n 1
 }
-e2e_j_said() { [ -n "$(e2e_j_line "$1")" ]; }
+e2e_con_said() { [ -n "$(e2e_con_line "$1" "$2")" ]; }
+e2e_j_line() { e2e_con_line $J_CON "$1"; }	# domu3's
+e2e_j_said() { e2e_con_said $J_CON "$1"; }
+e2e_data() {		# PREFIX CONSOLE SUM: 8 MiB each way over HTTP, sha256
+			# and size compared: dom0's /tmp/www/blob (SUM) fetched
+			# by the domU (lab_mtu on its command line), the
+			# domU's fetched by dom0; checks PREFIX_dom0_domU and
+			# PREFIX_domU_dom0
+	local line dsum gsum
+	e2e_wait 120 e2e_con_said $2 "got "
+	line=$(e2e_con_line $2 "got ")
+	case $line in
+	*"got sha256=$3 size=8388608"*)
+		e2e_check ${1}_dom0_domU ok "8 MiB dom0->domU (wget):" \
+		    "sha256 and size match";;
+	*)	e2e_check ${1}_dom0_domU fail "8 MiB dom0->domU: sent" \
+		    "$3, the domU says: ${line:-nothing}";;
+	esac
+	e2e_wait 60 e2e_con_said $2 "blob sha256="
+	dsum=$(e2e_con_line $2 "blob sha256=" | sed 's/.*blob sha256=//' |
+	    cut -c1-64)
+	wget -q -O /tmp/dblob http://$DOMU_IP:8080/blob 2> /dev/null
+	gsum=$(sha256sum < /tmp/dblob | cut -c1-64)
+	if [ -n "$dsum" ] && [ "$gsum" = "$dsum" ] &&
+	    [ "$(wc -c < /tmp/dblob)" = 8388608 ]; then
+		e2e_check ${1}_domU_dom0 ok "8 MiB domU->dom0 (wget):" \
+		    "sha256 and size match"
+	else
+		e2e_check ${1}_domU_dom0 fail "8 MiB domU->dom0: the" \
+		    "domU has ${dsum:-nothing}, dom0 got $gsum ($(wc -c \
+		    < /tmp/dblob) octets)"
+	fi
+}
 e2e_j_mtu() {		# MTU: the tap of domu3 has it
 	[ "$(cat /sys/class/net/vif$DOMID.0/mtu 2> /dev/null)" = "$1" ]
 }
@@ -750,7 +782,7 @@ e2e_j_rx() {		# ARGS...: iping ARGS to the domU: replies of 5
 
 e2e_jumbo() {		# 8. jumbo frames, the mtu key live, xdp-headroom:
 			# a domU whose vif says mtu=9000 (domU-jumbo.cfg)
-	local t0 rc tap sum line dsum gsum it big small r
+	local t0 rc tap sum line it big small r
 	mkdir -p /tmp/www
 	dd if=/dev/urandom of=/tmp/www/blob bs=1024 count=8192 2> /dev/null
 	sum=$(sha256sum < /tmp/www/blob | cut -c1-64)
@@ -807,30 +839,7 @@ e2e_jumbo() {		# 8. jumbo frames, the mtu key live, xdp-headroom:
 	e2e_iperf jumbo_iperf_dom0_domU "" "dom0->domU, MTU 9000"
 	e2e_iperf jumbo_iperf_domU_dom0 "-R" "domU->dom0, MTU 9000"
 	IPERF_T=$it
-	# 8 MiB each way, sha256 on both sides
-	e2e_wait 120 e2e_j_said "got "
-	line=$(e2e_j_line "got ")
-	case $line in
-	*"got sha256=$sum size=8388608"*)
-		e2e_check jumbo_data_dom0_domU ok "8 MiB dom0->domU (wget):" \
-		    "sha256 and size match";;
-	*)	e2e_check jumbo_data_dom0_domU fail "8 MiB dom0->domU: sent" \
-		    "$sum, the domU says: ${line:-nothing}";;
-	esac
-	e2e_wait 60 e2e_j_said "blob sha256="
-	dsum=$(e2e_j_line "blob sha256=" | sed 's/.*blob sha256=//' |
-	    cut -c1-64)
-	wget -q -O /tmp/jblob http://$DOMU_IP:8080/blob 2> /dev/null
-	gsum=$(sha256sum < /tmp/jblob | cut -c1-64)
-	if [ -n "$dsum" ] && [ "$gsum" = "$dsum" ] &&
-	    [ "$(wc -c < /tmp/jblob)" = 8388608 ]; then
-		e2e_check jumbo_data_domU_dom0 ok "8 MiB domU->dom0 (wget):" \
-		    "sha256 and size match"
-	else
-		e2e_check jumbo_data_domU_dom0 fail "8 MiB domU->dom0: the" \
-		    "domU has ${dsum:-nothing}, dom0 got $gsum ($(wc -c \
-		    < /tmp/jblob) octets)"
-	fi
+	e2e_data jumbo_data $J_CON "$sum"
 	e2e_jumbo_live
 	e2e_jumbo_xdp
 	e2e_destroy_other jumbo_destroy domu3 "the jumbo domU"
@@ -947,9 +956,11 @@ e2e_xn_opts() {		# ID OPTIONS: xennetd again through $INITD, with
 	return 1
 }
 
-e2e_domu_cfg() {	# NAME VIF: /etc/xen/domU.cfg as domU NAME with vif
-			# line VIF, in /tmp/NAME.cfg
+e2e_domu_cfg() {	# NAME VIF [EXTRA]: /etc/xen/domU.cfg as domU NAME with
+			# vif line VIF (and EXTRA on its kernel command
+			# line), in /tmp/NAME.cfg
 	sed -e "s/^name .*/name = \"$1\"/" -e "s|^vif .*|vif = [ '$2' ]|" \
+	    -e "s|^\(extra *= *\"[^\"]*\)\"|\1${3:+ $3}\"|" \
 	    /etc/xen/domU.cfg > /tmp/$1.cfg
 }
 
@@ -1035,10 +1046,10 @@ e2e_bpf() {		# 8. the bpf port: xennetd -P bpf:bpf0 and a domU
 	e2e_destroy_other bpf_destroy domu6 "the bpf domU"
 }
 
-e2e_domu_up() {		# ID NAME VIF: xl create of domU NAME with vif line
-			# VIF, on the bridge; DOMID set
+e2e_domu_up() {		# ID NAME VIF [EXTRA]: xl create of domU NAME with vif
+			# line VIF (e2e_domu_cfg), on the bridge; DOMID set
 	local t0 rc
-	e2e_domu_cfg $2 "$3"
+	e2e_domu_cfg $2 "$3" "${4:-}"
 	t0=$(up)
 	e2e_xl create_$2 create /tmp/$2.cfg
 	rc=$E2E_RC
@@ -1169,6 +1180,139 @@ e2e_map() {		# 10. xennetd -m map: map+memcpy instead of grant copy
 	e2e_destroy_other map_destroy domu5 "the map-engine domU"
 }
 
+VH_IDS="vhost_create vhost_in_use vhost_ping vhost_ping_domU
+vhost_iperf_dom0_domU vhost_iperf_domU_dom0 vhost_data_dom0_domU
+vhost_data_domU_dom0 vhost_counters vhost_restart vhost_detach vhost_attach
+vhost_destroy"
+e2e_vh_line() {		# IF FILE: the last "IF: vhost-net:" counters line
+	grep "$1: vhost-net: " "$2" | tail -n 1
+}
+e2e_vh_batches() {	# LINE: vhost batches both ways in a counters line
+	echo "$1" | grep -q "rx batches [1-9][0-9]*, tx batches [1-9]"
+}
+e2e_vhost() {		# 11. xennetd -i vhost: the taps' frames moved by the
+			# kernel's vhost-net worker (vhost_net.ko)
+	local id it line tap sum w rc devid old t0
+	local con=/var/log/xen/console/guest-domu7.log
+	e2e_xennetd_only vhost_start "xennetd -i vhost" || {
+		for id in $VH_IDS; do
+			e2e_check $id skip "vhost-net # SKIP kernel netback" \
+			    "baseline"
+		done
+		return 0
+	}
+	[ -c /dev/vhost-net ] || modprobe vhost_net ||
+	    e2e_note vhost_start "modprobe vhost_net failed"
+	e2e_xn_opts vhost_start -v -i vhost || return 1
+	if grep "xennetd\[$XNPID\]: started" $XNLOG | grep -q "port-io vhost"
+	then
+		e2e_check vhost_start ok "xennetd -v -i vhost through $INITD" \
+		    "(pid $XNPID): port-io vhost; /dev/vhost-net" \
+		    "$([ -c /dev/vhost-net ] && echo present || echo missing)"
+	else
+		e2e_check vhost_start fail "xennetd -i vhost: no 'port-io" \
+		    "vhost' in its start line"
+		e2e_log vhost_start $XNLOG
+	fi
+	# dom0's side of the 8 MiB exchange (lab_mtu=1500: the domU's)
+	[ -s /tmp/www/blob ] || { mkdir -p /tmp/www; dd if=/dev/urandom \
+	    of=/tmp/www/blob bs=1024 count=8192 2> /dev/null; }
+	sum=$(sha256sum < /tmp/www/blob | cut -c1-64)
+	httpd -p 8080 -h /tmp/www
+	e2e_domu_up vhost_create domu7 "mac=00:16:3e:00:00:07,bridge=xenbr0" \
+	    lab_mtu=1500
+	tap=vif$DOMID.0
+	line=$(grep "xennetd\[$XNPID\]: port I/O" $XNLOG | tail -n 1)
+	case $line in
+	*"vhost-net: the kernel's vhost worker"*)
+		e2e_check vhost_in_use ok "${line#*: port I/O: }";;
+	*)	e2e_check vhost_in_use fail "not in use: ${line:-no port I/O" \
+		    "line}";;
+	esac
+	CONSOLE=$con
+	if e2e_ping vhost_ping 60; then w=60; else w=5; fi
+	e2e_domu_ping vhost_ping_domU 1 $w
+	it=$IPERF_T
+	IPERF_T=$(((it + 1) / 2))
+	e2e_iperf vhost_iperf_dom0_domU "" "dom0->domU, vhost-net"
+	e2e_iperf vhost_iperf_domU_dom0 -R "domU->dom0, vhost-net"
+	IPERF_T=$it
+	e2e_data vhost_data $con "$sum"
+	e2e_counters vhost_counters > /tmp/vhost.counters
+	line=$(e2e_vh_line $tap /tmp/vhost.counters)
+	e2e_note vhost_counters "$(grep "$tap: tap: " /tmp/vhost.counters |
+	    tail -n 1 | sed 's/.*: tap: /tap: /')"
+	if e2e_vh_batches "$line"; then
+		e2e_check vhost_counters ok "SIGUSR1: ${line#*: vhost-net: }"
+	else
+		e2e_check vhost_counters fail "SIGUSR1: no vhost batches both" \
+		    "ways: ${line:-no vhost-net line}"
+		e2e_log vhost_counters /tmp/vhost.counters
+	fi
+	# killed and started again: the new daemon adopts the vif and
+	# gives its tap to a vhost-net device of its own
+	old=$XNPID
+	t0=$(up)
+	kill -KILL "$XNPID"
+	sleep 1
+	e2e_initd start
+	rc=$E2E_RC
+	XNPID=$(e2e_xnpid)
+	if [ $rc = 0 ] && [ -n "$XNPID" ] && [ "$XNPID" != "$old" ] &&
+	    e2e_wait 20 sh -c "grep -q \"xennetd\[$XNPID\]: $tap: adopted\" \
+	    $XNLOG" && e2e_wait 30 sh -c "ping -c 1 -W 1 $DOMU_IP" &&
+	    grep "xennetd\[$XNPID\]: port I/O" $XNLOG | tail -n 1 |
+	    grep -q "vhost-net: the kernel's"; then
+		e2e_check vhost_restart ok "kill -9, $INITD start: xennetd" \
+		    "$XNPID adopted $tap, vhost-net again, the domU answers" \
+		    "after $(e2e_dt $t0 $(up)) s"
+	else
+		e2e_check vhost_restart fail "kill -9, $INITD start: status" \
+		    "$rc, pid ${XNPID:-none} (was $old); adopted, vhost-net," \
+		    "ping: not all within 30 s"
+		e2e_log vhost_restart $XNLOG 30
+	fi
+	# detach and attach again: the vhost device goes and comes with it
+	t0=$(up)
+	e2e_xl vdetach network-detach domu7 0
+	rc=$E2E_RC
+	if [ $rc = 0 ] && e2e_wait 10 e2e_gone 0 && e2e_alive; then
+		e2e_check vhost_detach ok "xl network-detach: backend dir" \
+		    "and $tap gone after $(e2e_dt $t0 $(up)) s, xennetd" \
+		    "running"
+	else
+		e2e_check vhost_detach fail "xl network-detach: rc=$rc," \
+		    "xennetd $(e2e_alive && echo running || echo gone)"
+		e2e_log vhost_detach /tmp/xl-vdetach.log
+		e2e_xs_dump vhost_detach
+	fi
+	e2e_xl vattach network-attach domu7 mac=00:16:3e:00:00:07 bridge=xenbr0
+	rc=$E2E_RC
+	devid=$(xl network-list domu7 2> /dev/null | awk 'NR == 2 { print $1 }')
+	tap=vif$DOMID.$devid
+	if [ $rc = 0 ] && [ -n "$devid" ] &&
+	    e2e_wait 20 e2e_fe_connected "$devid" &&
+	    e2e_wait 5 e2e_bridged $tap &&
+	    e2e_wait 60 e2e_domu_said "ping#2 .*first=ok" &&
+	    e2e_wait 30 sh -c "ping -c 1 -W 1 $DOMU_IP" &&
+	    e2e_counters vhost_attach > /tmp/vhost.counters2 &&
+	    e2e_vh_batches "$(e2e_vh_line $tap /tmp/vhost.counters2)"; then
+		e2e_check vhost_attach ok "xl network-attach: $tap" \
+		    "connected, pings both ways, vhost batches again:" \
+		    "$(e2e_vh_line $tap /tmp/vhost.counters2 |
+		    sed 's/.*vhost-net: //')"
+	else
+		e2e_check vhost_attach fail "xl network-attach: rc=$rc devid" \
+		    "${devid:-none}; $(grep "ping#2 " $con);" \
+		    "$(e2e_vh_line $tap /tmp/vhost.counters2 2> /dev/null)"
+		e2e_log vhost_attach /tmp/xl-vattach.log
+		e2e_xs_dump vhost_attach
+	fi
+	CONSOLE=/var/log/xen/console/guest-domu1.log
+	e2e_destroy_other vhost_destroy domu7 "the vhost-net domU"
+	kill $(pidof httpd) 2> /dev/null
+}
+
 e2e_stop_connected() {	# xennetd_stop, xennetd_restart: stop through the
 			# init script while domu2 ($DOMID) is connected, then
 			# start again (for its xl destroy)
@@ -1285,6 +1429,7 @@ if e2e_start; then
 	e2e_bpf
 	e2e_rate
 	e2e_map
+	e2e_vhost
 	e2e_stop
 fi
 # the xl logs, the whole daemon log and the domU console, for the run log
@@ -1296,3 +1441,4 @@ done
 sed 's|^|LAB: DOMU |' /var/log/xen/console/guest-domu1.log 2> /dev/null
 sed 's|^|LAB: DOMU3 |' $J_CON 2> /dev/null
 sed 's|^|LAB: DOMU6 |' /var/log/xen/console/guest-domu6.log 2> /dev/null
+sed 's|^|LAB: DOMU7 |' /var/log/xen/console/guest-domu7.log 2> /dev/null

@@ -13,7 +13,7 @@
 # domU's config in /etc/xen and its name).
 ROUNDS=3
 BENCH_T=8
-VARIANTS="kernel xennetd: xennetd:-i+syscall"
+VARIANTS="kernel xennetd: xennetd:-i+syscall xennetd:-i+vhost"
 DOMU="domU.cfg domu1"
 [ -r /lab/env ] && . /lab/env
 [ -r /lab/bench.env ] && . /lab/bench.env
@@ -105,9 +105,13 @@ while [ $r -le $ROUNDS ]; do
 			bench_run $r $v tcp4_domU_dom0 -P 4 -R
 			bench_run $r $v udp64_dom0_domU -u -l 64 -b 0
 			bench_run $r $v udp64_domU_dom0 -u -l 64 -b 0 -R
-			[ -n "$XNPID" ] && kill -USR1 $XNPID && sleep 0.5 &&
-			    grep -E 'tap:|hypercalls' /tmp/xennetd.log |
-			    tail -n 2 | sed "s|^|LAB: NOTE $r $v |"
+			# the port I/O in use (vhost-net, or why not), the
+			# tap's and vhost's counters
+			[ -n "$XNPID" ] && kill -USR1 $XNPID && sleep 0.5 && {
+			    grep 'port I/O' /tmp/xennetd.log | tail -n 1
+			    grep -E 'tap:|hypercalls|vhost-net:' \
+				/tmp/xennetd.log | tail -n 3; } |
+			    sed "s|^|LAB: NOTE $r $v |"
 		fi
 		timeout 30 xl destroy $DOMU_NAME > /dev/null 2>&1 ||
 		    lab "NOTE $v: xl destroy failed"
