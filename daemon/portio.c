@@ -67,13 +67,6 @@
 #define PORTIO_UD_TX		(1ULL << 62)
 #define PORTIO_UD_RX		(1ULL << 61)
 
-enum portio_bufstate {
-	PB_FREE,		/* holding nothing */
-	PB_POSTED,		/* uring: a read was submitted */
-	PB_READY,		/* holds a frame, on the ready queue */
-	PB_LENT			/* handed to the engine until rp_release */
-};
-
 struct portio {
 	int			 pi_fd;		/* the tap */
 	enum portio_mode	 pi_mode;
@@ -87,14 +80,7 @@ struct portio {
 	unsigned int		 pi_nuse;	/* the first n are used */
 	uint8_t			*pi_mem;	/* pi_nbuf * PORTIO_BUF_SIZE */
 	size_t			 pi_memlen;
-	uint8_t			*pi_state;	/* enum portio_bufstate */
-	uint32_t		*pi_len;	/* bytes read, when READY */
-	/* ready queue, in arrival order: indices into the buffers */
-	uint32_t		*pi_rq;
-	unsigned int		 pi_rq_head, pi_rq_n;
-	/* lent buffers, to give back in rp_release */
-	uint32_t		*pi_lent;
-	unsigned int		 pi_nlent;
+	struct rxq		 pi_rxq;	/* the buffers' states (rxq.c) */
 	int			 pi_drained;	/* tap found empty this pass */
 	int			 pi_lost;	/* errno: the tap is gone */
 	unsigned int		 pi_rx_eagain;	/* of them found it empty */
@@ -181,16 +167,11 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf, int vnet)
 		pi->pi_mem = NULL;
 		goto fail;
 	}
-	pi->pi_state = calloc(pi->pi_nbuf, sizeof(*pi->pi_state));
-	pi->pi_len = calloc(pi->pi_nbuf, sizeof(*pi->pi_len));
-	pi->pi_rq = calloc(pi->pi_nbuf, sizeof(*pi->pi_rq));
-	pi->pi_lent = calloc(pi->pi_nbuf, sizeof(*pi->pi_lent));
+	rxq_init(&pi->pi_rxq);
 	pi->pi_txiov_n = 2 * txmax;
 	pi->pi_txiov = calloc(pi->pi_txiov_n, sizeof(*pi->pi_txiov));
 	pi->pi_txhdr = calloc(txmax, sizeof(*pi->pi_txhdr));
-	if (pi->pi_state == NULL || pi->pi_len == NULL || pi->pi_rq == NULL ||
-	    pi->pi_lent == NULL || pi->pi_txiov == NULL ||
-	    pi->pi_txhdr == NULL)
+	if (pi->pi_txiov == NULL || pi->pi_txhdr == NULL)
 		goto fail;
 	if (!vnet && (pi->pi_scratch = malloc(RING_FRAME_MAX)) == NULL)
 		goto fail;
@@ -274,10 +255,6 @@ portio_close(struct portio *pi)
 #endif
 	if (pi->pi_mem != NULL)
 		munmap(pi->pi_mem, pi->pi_memlen);
-	free(pi->pi_state);
-	free(pi->pi_len);
-	free(pi->pi_rq);
-	free(pi->pi_lent);
 	free(pi->pi_txiov);
 	free(pi->pi_txhdr);
 	free(pi->pi_scratch);
@@ -318,7 +295,7 @@ portio_held(struct portio *pi)
 	if (pi->pi_mode == PORTIO_URING)
 		portio_reap(pi);
 #endif
-	return (pi->pi_rq_n);
+	return (pi->pi_rxq.rx_n);
 }
 
 /*
@@ -513,12 +490,12 @@ static ssize_t
 portio_peek(void *arg, uint8_t **buf)
 {
 	struct portio *pi = arg;
-	uint32_t i;
+	uint32_t i, len;
 	ssize_t r;
 
 	if (pi->pi_lost != 0)
 		return (-1);
-	if (pi->pi_rq_n == 0) {
+	if (pi->pi_rxq.rx_n == 0) {
 		if (pi->pi_drained)
 			return (0);	/* empty a moment ago, this pass */
 #ifdef HAVE_LIBURING
@@ -530,9 +507,10 @@ portio_peek(void *arg, uint8_t **buf)
 		if (r <= 0)
 			return (r);
 	}
-	i = pi->pi_rq[pi->pi_rq_head];
+	if (!rxq_peek(&pi->pi_rxq, &i, &len))
+		return (0);
 	*buf = portio_buf(pi, i);
-	return ((ssize_t)pi->pi_len[i]);
+	return ((ssize_t)len);
 }
 
 /* portio_take: ring_port rp_take: the peeked frame is the engine's. */
@@ -540,15 +518,8 @@ static void
 portio_take(void *arg)
 {
 	struct portio *pi = arg;
-	uint32_t i;
 
-	if (pi->pi_rq_n == 0)
-		return;
-	i = pi->pi_rq[pi->pi_rq_head];
-	pi->pi_rq_head = (pi->pi_rq_head + 1) % pi->pi_nbuf;
-	pi->pi_rq_n--;
-	pi->pi_state[i] = PB_LENT;
-	pi->pi_lent[pi->pi_nlent++] = i;
+	rxq_take(&pi->pi_rxq);
 }
 
 /*
@@ -559,11 +530,8 @@ static void
 portio_release(void *arg)
 {
 	struct portio *pi = arg;
-	unsigned int k;
 
-	for (k = 0; k < pi->pi_nlent; k++)
-		pi->pi_state[pi->pi_lent[k]] = PB_FREE;
-	pi->pi_nlent = 0;
+	rxq_release(&pi->pi_rxq);
 	pi->pi_drained = 0;
 }
 
@@ -571,10 +539,7 @@ portio_release(void *arg)
 static void
 portio_ready(struct portio *pi, uint32_t i, uint32_t len)
 {
-	pi->pi_state[i] = PB_READY;
-	pi->pi_len[i] = len;
-	pi->pi_rq[(pi->pi_rq_head + pi->pi_rq_n) % pi->pi_nbuf] = i;
-	pi->pi_rq_n++;
+	rxq_ready(&pi->pi_rxq, i, len);
 	pi->pi_stats.ps_rx_frames++;
 }
 
@@ -631,7 +596,7 @@ portio_fill(struct portio *pi)
 	unsigned int n = 0;
 
 	for (i = 0; i < pi->pi_nuse; i++)
-		if (pi->pi_state[i] == PB_FREE) {
+		if (pi->pi_rxq.rx_state[i] == RXQ_FREE) {
 			if (portio_post(pi, i) == -1)
 				break;
 			n++;
@@ -645,7 +610,7 @@ portio_fill(struct portio *pi)
 	/* a read that found the tap empty: do not ask again this pass */
 	if (pi->pi_rx_eagain > 0)
 		pi->pi_drained = 1;
-	return ((ssize_t)pi->pi_rq_n);
+	return ((ssize_t)pi->pi_rxq.rx_n);
 }
 
 /*
@@ -670,7 +635,7 @@ portio_probe(struct portio *pi)
 	}
 	res = cqe->res;
 	io_uring_cqe_seen(&pi->pi_ring, cqe);
-	pi->pi_state[i] = PB_FREE;
+	pi->pi_rxq.rx_state[i] = RXQ_FREE;
 	if (res == -EOPNOTSUPP || res == -EINVAL) {
 		portio_fallback("this kernel's tun cannot do non-blocking "
 		    "io_uring I/O (Linux 6.1 cannot)");
@@ -690,7 +655,7 @@ portio_post(struct portio *pi, uint32_t i)
 	if ((sqe = io_uring_get_sqe(&pi->pi_ring)) == NULL) {
 		if (portio_submit(pi) == -1 ||
 		    (sqe = io_uring_get_sqe(&pi->pi_ring)) == NULL) {
-			pi->pi_state[i] = PB_FREE;
+			pi->pi_rxq.rx_state[i] = RXQ_FREE;
 			errno = ENOBUFS;
 			return (-1);
 		}
@@ -699,7 +664,7 @@ portio_post(struct portio *pi, uint32_t i)
 	    PORTIO_READ_LEN, 0);
 	sqe->rw_flags = RWF_NOWAIT;	/* EAGAIN now, never a parked read */
 	io_uring_sqe_set_data64(sqe, PORTIO_UD_RX | i);
-	pi->pi_state[i] = PB_POSTED;
+	pi->pi_rxq.rx_state[i] = RXQ_POSTED;
 	return (0);
 }
 
@@ -749,13 +714,13 @@ portio_reap(struct portio *pi)
 		if (!(ud & PORTIO_UD_RX))
 			continue;
 		i = (uint32_t)(ud & 0xffffffffU);
-		if (i >= pi->pi_nbuf || pi->pi_state[i] != PB_POSTED)
+		if (i >= pi->pi_nbuf || pi->pi_rxq.rx_state[i] != RXQ_POSTED)
 			continue;
 		if (cqe->res > 0) {
 			portio_ready(pi, i, (uint32_t)cqe->res);
 			continue;
 		}
-		pi->pi_state[i] = PB_FREE;
+		pi->pi_rxq.rx_state[i] = RXQ_FREE;
 		if (cqe->res == -EAGAIN || cqe->res == 0)
 			pi->pi_rx_eagain++;
 		else if (cqe->res != -EINTR)
@@ -777,7 +742,7 @@ portio_read_one(struct portio *pi)
 	ssize_t r;
 
 	for (i = 0; i < pi->pi_nuse; i++)
-		if (pi->pi_state[i] == PB_FREE)
+		if (pi->pi_rxq.rx_state[i] == RXQ_FREE)
 			break;
 	if (i == pi->pi_nuse)
 		return (0);	/* every buffer lent: the pass is full */

@@ -76,13 +76,6 @@
  */
 #define VHOST_RXBUFS(n)		((n) * 2 > VHOST_NUM ? VHOST_NUM : (n) * 2)
 
-enum vhost_bufstate {
-	VB_FREE,		/* ours, holding nothing */
-	VB_POSTED,		/* the worker's, to fill */
-	VB_READY,		/* holds a frame, on the ready queue */
-	VB_LENT			/* handed to the engine until rp_release */
-};
-
 struct vhost {
 	int			 vh_fd;		/* /dev/vhost-net */
 	int			 vh_tap;	/* the tap queue (not ours) */
@@ -99,14 +92,9 @@ struct vhost {
 	uint8_t			*vh_txmem;
 	struct vq		 vh_vq[2];
 
-	/* receive: buffer states, the ready queue, the lent ones */
+	/* receive: the buffers' states (rxq.c) */
 	unsigned int		 vh_nuse;	/* buffers to keep posted */
-	uint8_t			 vh_state[VHOST_NUM];
-	uint32_t		 vh_len[VHOST_NUM];
-	uint32_t		 vh_rq[VHOST_NUM];
-	unsigned int		 vh_rq_head, vh_rq_n;
-	uint32_t		 vh_lent[VHOST_NUM];
-	unsigned int		 vh_nlent;
+	struct rxq		 vh_rxq;
 	int			 vh_drained;	/* empty this pass */
 	uint64_t		 vh_short;	/* used lengths of no frame */
 
@@ -394,7 +382,7 @@ unsigned int
 vhost_held(struct vhost *vh)
 {
 	vhost_harvest(vh);
-	return (vh->vh_rq_n);
+	return (vh->vh_rxq.rx_n);
 }
 
 /* vhost_set_bufs: the rx batch is nbuf from now on (VHOST_RXBUFS). */
@@ -453,13 +441,10 @@ vhost_harvest(struct vhost *vh)
 			if (r == VQ_OK)
 				vh->vh_short++;
 			vh->vh_stats->ps_rx_errors++;
-			vh->vh_state[id] = VB_FREE;
+			vh->vh_rxq.rx_state[id] = RXQ_FREE;
 			continue;
 		}
-		vh->vh_state[id] = VB_READY;
-		vh->vh_len[id] = len;
-		vh->vh_rq[(vh->vh_rq_head + vh->vh_rq_n) % VHOST_NUM] = id;
-		vh->vh_rq_n++;
+		rxq_ready(&vh->vh_rxq, id, len);
 		vh->vh_stats->ps_rx_frames++;
 		n++;
 	}
@@ -511,9 +496,9 @@ vhost_post(struct vhost *vh)
 	uint32_t i;
 
 	for (i = 0; i < vh->vh_nuse; i++)
-		if (vh->vh_state[i] == VB_FREE &&
+		if (vh->vh_rxq.rx_state[i] == RXQ_FREE &&
 		    vq_add(vq, i, 0) == 0)
-			vh->vh_state[i] = VB_POSTED;
+			vh->vh_rxq.rx_state[i] = RXQ_POSTED;
 	if (vq_publish(vq) == 1 && vh->vh_backend)
 		vhost_kick(vh, VHOST_RX);
 }
@@ -529,27 +514,26 @@ static ssize_t
 vhost_peek(void *arg, uint8_t **buf)
 {
 	struct vhost *vh = arg;
-	uint32_t i;
+	uint32_t i, len;
 
 	if (vh->vh_lost != 0)
 		return (-1);
-	if (vh->vh_rq_n == 0 && !vh->vh_drained) {
+	if (vh->vh_rxq.rx_n == 0 && !vh->vh_drained) {
 		vhost_harvest(vh);
-		if (vh->vh_rq_n == 0 && vh->vh_lost == 0) {
+		if (vh->vh_rxq.rx_n == 0 && vh->vh_lost == 0) {
 			vhost_drain_call(vh, VHOST_RX);
 			if (vq_interrupts(&vh->vh_vq[VHOST_RX], 1))
 				vhost_harvest(vh);
-			if (vh->vh_rq_n == 0)
+			if (vh->vh_rxq.rx_n == 0)
 				vh->vh_drained = 1;
 		}
 		if (vh->vh_lost != 0)
 			return (-1);
 	}
-	if (vh->vh_rq_n == 0)
+	if (!rxq_peek(&vh->vh_rxq, &i, &len))
 		return (0);
-	i = vh->vh_rq[vh->vh_rq_head];
 	*buf = vhost_buf(vh->vh_rxmem, i);
-	return ((ssize_t)vh->vh_len[i]);
+	return ((ssize_t)len);
 }
 
 /* vhost_take: ring_port rp_take: the peeked frame is the engine's. */
@@ -557,15 +541,8 @@ static void
 vhost_take(void *arg)
 {
 	struct vhost *vh = arg;
-	uint32_t i;
 
-	if (vh->vh_rq_n == 0)
-		return;
-	i = vh->vh_rq[vh->vh_rq_head];
-	vh->vh_rq_head = (vh->vh_rq_head + 1) % VHOST_NUM;
-	vh->vh_rq_n--;
-	vh->vh_state[i] = VB_LENT;
-	vh->vh_lent[vh->vh_nlent++] = i;
+	rxq_take(&vh->vh_rxq);
 }
 
 /*
@@ -576,11 +553,8 @@ static void
 vhost_release(void *arg)
 {
 	struct vhost *vh = arg;
-	unsigned int k;
 
-	for (k = 0; k < vh->vh_nlent; k++)
-		vh->vh_state[vh->vh_lent[k]] = VB_FREE;
-	vh->vh_nlent = 0;
+	rxq_release(&vh->vh_rxq);
 	vh->vh_drained = 0;
 	if (vh->vh_lost == 0)
 		vhost_post(vh);

@@ -98,6 +98,22 @@ enum portio_mode {
 #define MAP_NORESERVE		0
 #endif
 
+/* A port's receive buffers between it and the engine (rxq.c). */
+enum rxq_state {
+	RXQ_FREE,		/* holding nothing */
+	RXQ_POSTED,		/* the kernel fills it (io_uring, vhost) */
+	RXQ_READY,		/* holds a frame, on the ready queue */
+	RXQ_LENT		/* handed to the engine until rp_release */
+};
+struct rxq {
+	uint8_t		rx_state[PORTIO_MAX_BUFS];	/* enum rxq_state */
+	uint32_t	rx_len[PORTIO_MAX_BUFS];	/* when READY */
+	uint32_t	rx_q[PORTIO_MAX_BUFS];	/* ready, arrival order */
+	unsigned int	rx_head, rx_n;
+	uint32_t	rx_lent[PORTIO_MAX_BUFS];
+	unsigned int	rx_nlent;
+};
+
 struct portio_stats {
 	uint64_t	ps_syscalls;	/* read/writev/io_uring_enter calls */
 	uint64_t	ps_rx_frames;	/* frames read from the tap */
@@ -570,6 +586,13 @@ int	bpf_fd(struct bpf *);
 const char *bpf_ifname(const struct bpf *);
 unsigned int bpf_held(struct bpf *);
 const struct bpf_stats *bpf_stats(struct bpf *);
+
+/* rxq.c */
+void	rxq_init(struct rxq *);
+void	rxq_ready(struct rxq *, uint32_t, uint32_t);
+int	rxq_peek(const struct rxq *, uint32_t *, uint32_t *);
+void	rxq_take(struct rxq *);
+void	rxq_release(struct rxq *);
 
 /* vhost.c */
 struct vhost;
