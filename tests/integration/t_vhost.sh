@@ -18,10 +18,10 @@
 #
 # t_vhost.sh: -i vhost (daemon/vhost.c) in the simulator.  Where the
 # kernel has vhost-net, the taps' frames go through it: ping and iperf3
-# both ways, and the counters show vhost batches and fewer system calls
-# than frames.  Where it has not (this project's sandbox: no vhost_net
-# module), the daemon says once why and uses read/writev, and the guest's
-# traffic flows all the same.  The real-Xen lab shows the vhost path
+# both ways, 8 MiB each way intact, and the counters show vhost batches
+# and fewer system calls than frames.  Where it has not (this project's
+# sandbox: no vhost_net module), the daemon says once why and uses
+# read/writev, and the guest's traffic flows all the same.  The real-Xen lab shows the vhost path
 # (tests/e2e: the vhost phase).
 
 . "$top_srcdir/tests/lib.sh"
@@ -51,20 +51,8 @@ else
 	is "no vhost-net here: said once, read/writev used" 1 "$n"
 fi
 
-in_guest g1 ping -c 3 -i 0.2 -W 2 10.0.0.1 > /dev/null
-ok $? "ping guest -> dom0"
-in_dom0 ping -c 3 -i 0.2 -W 2 -s 4000 10.0.0.2 > /dev/null
-ok $? "ping dom0 -> guest, 4000 octets"
-
-in_dom0 iperf3 -s -D -p 5207 -I "$SE_DIR/iperf-dom0.pid"
-sleep 0.5
-for d in "guest->dom0" "dom0->guest -R"; do
-	set -- $d
-	in_guest g1 timeout $((IPERF_T + 30)) iperf3 -c 10.0.0.1 -p 5207 \
-	    -t "$IPERF_T" -J $2 > "$SE_DIR/iperf.json" 2>&1
-	iperf_ok "$SE_DIR/iperf.json" "iperf3 ${IPERF_T}s $1"
-	sleep 1
-done
+se_traffic g1 2 5207 "through the port I/O"
+se_xfer_ok g1 2
 
 kill -USR1 $XND_PID
 se_wait 5 grep -q "vif2.0: tap:" "$SE_DIR/xennetd.log"

@@ -39,6 +39,10 @@
 #                                show stats -j (needs jq)
 #   iperf_gbps JSON [DIGITS]     the received rate of an iperf3 -J run
 #   iperf_ok JSON DESCRIPTION    a TAP line for it (needs tests/lib.sh)
+#   se_traffic GUEST N PORT WHAT pings both ways (4000 octets from dom0)
+#                                and iperf3 $IPERF_T s both ways (server
+#                                in dom0 on PORT) with GUEST (10.0.0.N):
+#                                a TAP line each, WHAT in the iperf3 ones
 #   xnd_stop_leaks               SIGTERM to the daemon, wait for its exit
 #                                and TAP lines: it exited 0, and (in an
 #                                ASan build) LeakSanitizer, which
@@ -314,6 +318,23 @@ try: print(json.load(open(sys.argv[1])).get("error", "?"))
 except Exception as e: print(open(sys.argv[1]).read()[:300])' "$1")"
 	[ $rc = 0 ] && echo "$2 $g" >> "$SE_DIR/iperf-results"
 	return $rc
+}
+
+se_traffic() {
+	local g=$1 n=$2 port=$3 what=$4 d
+	in_guest "$g" ping -c 3 -i 0.2 -W 2 10.0.0.1 > /dev/null
+	ok $? "ping $g -> dom0"
+	in_dom0 ping -c 3 -i 0.2 -W 2 -s 4000 "10.0.0.$n" > /dev/null
+	ok $? "ping dom0 -> $g, 4000 octets (several slots)"
+	in_dom0 iperf3 -s -D -p "$port" -I "$SE_DIR/iperf-$port.pid"
+	sleep 0.5
+	for d in "$g->dom0" "dom0->$g -R"; do
+		set -- $d
+		in_guest "$g" timeout $((IPERF_T + 30)) iperf3 -c 10.0.0.1 \
+		    -p "$port" -t "$IPERF_T" -J $2 > "$SE_DIR/iperf.json" 2>&1
+		iperf_ok "$SE_DIR/iperf.json" "iperf3 ${IPERF_T}s $1 $what"
+		sleep 1
+	done
 }
 
 xnd_fds() { ls /proc/$XND_PID/fd | wc -l; }

@@ -206,6 +206,14 @@ e2e_iperf() {		# ID DIRECTION-FLAG: iperf3 from dom0 to the domU's server
 		grep -E 'sender|receiver' /tmp/iperf.$id
 	fi | sed "s|^|LAB: NOTE $id |"
 }
+e2e_iperf2() {		# PREFIX WHAT: iperf3 -t $IPERF_T/2 each way, checks
+			# PREFIX_dom0_domU and PREFIX_domU_dom0
+	local it=$IPERF_T
+	IPERF_T=$(((it + 1) / 2))
+	e2e_iperf ${1}_dom0_domU "" "dom0->domU, $2"
+	e2e_iperf ${1}_domU_dom0 -R "domU->dom0, $2"
+	IPERF_T=$it
+}
 e2e_counters() {	# ID: SIGUSR1 to xennetd; echo the lines it logged
 	local n0 n1
 	n0=$(wc -l < $XNLOG)
@@ -1150,7 +1158,7 @@ e2e_rate() {		# 9. a domU whose vif has rate=10Mb/s: what it sends
 }
 
 e2e_map() {		# 10. xennetd -m map: map+memcpy instead of grant copy
-	local id it
+	local id
 	e2e_xennetd_only map_start "xennetd -m map" || {
 		for id in map_create map_ping map_iperf_dom0_domU \
 		    map_iperf_domU_dom0 map_destroy; do
@@ -1171,11 +1179,7 @@ e2e_map() {		# 10. xennetd -m map: map+memcpy instead of grant copy
 	fi
 	e2e_domu_up map_create domu5 "mac=00:16:3e:00:00:05,bridge=xenbr0"
 	e2e_ping map_ping 60
-	it=$IPERF_T
-	IPERF_T=$(((it + 1) / 2))
-	e2e_iperf map_iperf_dom0_domU "" "dom0->domU, map engine"
-	e2e_iperf map_iperf_domU_dom0 -R "domU->dom0, map engine"
-	IPERF_T=$it
+	e2e_iperf2 map_iperf "map engine"
 	e2e_counters map_counters | grep "vif$DOMID.0: hypercalls"
 	e2e_destroy_other map_destroy domu5 "the map-engine domU"
 }
@@ -1192,7 +1196,7 @@ e2e_vh_batches() {	# LINE: vhost batches both ways in a counters line
 }
 e2e_vhost() {		# 11. xennetd -i vhost: the taps' frames moved by the
 			# kernel's vhost-net worker (vhost_net.ko)
-	local id it line tap sum w rc devid old t0
+	local id line tap sum w rc devid old t0
 	local con=/var/log/xen/console/guest-domu7.log
 	e2e_xennetd_only vhost_start "xennetd -i vhost" || {
 		for id in $VH_IDS; do
@@ -1232,11 +1236,7 @@ e2e_vhost() {		# 11. xennetd -i vhost: the taps' frames moved by the
 	CONSOLE=$con
 	if e2e_ping vhost_ping 60; then w=60; else w=5; fi
 	e2e_domu_ping vhost_ping_domU 1 $w
-	it=$IPERF_T
-	IPERF_T=$(((it + 1) / 2))
-	e2e_iperf vhost_iperf_dom0_domU "" "dom0->domU, vhost-net"
-	e2e_iperf vhost_iperf_domU_dom0 -R "domU->dom0, vhost-net"
-	IPERF_T=$it
+	e2e_iperf2 vhost_iperf vhost-net
 	e2e_data vhost_data $con "$sum"
 	e2e_counters vhost_counters > /tmp/vhost.counters
 	line=$(e2e_vh_line $tap /tmp/vhost.counters)
