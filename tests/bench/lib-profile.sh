@@ -69,7 +69,7 @@ sec_profile() {
 		b_log "profile: $size-byte frames, perf at $PROFILE_HZ Hz"
 		s_host 0 || return 1
 		data=$S_TMP/perf-$size.data
-		perf record -q -e cpu-clock -F "$PROFILE_HZ" -g -p "$XND_PID" \
+		perf record -q -e cpu-clock -F "$PROFILE_HZ" -p "$XND_PID" \
 		    -o "$data" > "$S_TMP/perf-$size.log" 2>&1 &
 		pid=$!
 		sleep 0.5
@@ -121,7 +121,7 @@ sec_profile() {
 	b_md_start "Where xennetd's CPU goes (simulator, perf)" \
 	    "The rates section's run (netfront-sim --gen, domain 2, --rate 0,
 ${B_SECS} s -> xennetd (defaults) -> xenbr0 -> xennetd -> netfront-sim
---sink, domain 3) under \`perf record -e cpu-clock -F $PROFILE_HZ -g -p
+--sink, domain 3) under \`perf record -e cpu-clock -F $PROFILE_HZ -p
 <xennetd>\`: every thread of the daemon, user and kernel time.  Each
 sample goes to one bucket by its symbol (tests/bench/lib-profile.sh);
 the percentages are of xennetd's samples, not of the machine.  Every
