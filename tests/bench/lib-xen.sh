@@ -1,13 +1,15 @@
 # tests/bench/lib-xen.sh: section "xen" of tests/bench/run: real Xen 4.17
 # under QEMU TCG (the e2e lab), the kernel's xen-netback against xennetd's
-# defaults, xennetd -U and xennetd -i vhost in one boot, alternating (tests/bench/xen.sh and
-# its dom0 side tests/bench/xen/lab/test.sh).  Skipped, not failed, where
+# defaults, xennetd -U and xennetd -i vhost in one boot, alternating
+# (tests/bench/xen.sh and its dom0 side tests/bench/xen/lab/test.sh); the
+# full run profiles dom0 too (XEN_PROFILE, perf: where its CPU goes).
+# Skipped, not failed, where
 # the lab cannot run (no QEMU, no Debian packages, lab busy).
 
 sec_xen() {
-	local rounds secs wait vcpus rc
+	local rounds secs wait vcpus rc prof=0
 	case $B_MODE in
-	full) rounds=3; secs=8; wait=1800; vcpus=2 ;;
+	full) rounds=3; secs=8; wait=1800; vcpus=2; prof=1 ;;
 	quick) rounds=1; secs=3; wait=120; vcpus=1 ;;	# boots faster
 	smoke)
 		b_skip xen "--smoke does not boot Xen (the lab takes minutes)"
@@ -18,6 +20,7 @@ sec_xen() {
 	VARIANTS="kernel xennetd: xennetd:-U xennetd:-i+vhost" \
 	    XEN_VCPUS=${XEN_VCPUS:-$vcpus} \
 	    XEN_CSV=$B_CSV XEN_LOCK_WAIT=$wait XEN_HEADER=$(b_header) \
+	    XEN_PROFILE=${XEN_PROFILE:-$prof} \
 	    "$top_srcdir/tests/bench/xen.sh" "$rounds" "$secs" \
 	    > "$S_TMP/xen.out" 2>&1
 	rc=$?

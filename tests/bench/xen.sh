@@ -14,6 +14,10 @@
 #        file; the table goes next to it as .md), XEN_LOCK_WAIT (seconds
 #        to wait for the lab, default 1800), XEN_HEADER (lines put first
 #        in both files)
+#        XEN_PROFILE=1 (after the rounds, one TCP run each way per variant
+#        under perf record -a in dom0: a second table, where dom0's CPU
+#        goes; needs perf, Debian linux-perf, on this host: it is copied
+#        into the dom0)
 #        top_builddir (default ./build), E2E_BUILD as in tests/e2e/t_xen.sh
 # Exit 77 when the lab cannot run here (setup failed, lab busy).
 set -u
@@ -44,7 +48,80 @@ xen_table() {
 	echo
 	sed -n 's/^# \(the run did not finish.*\)/Note: \1./p' "$csv"
 	echo
+	xen_profile_table "${csv%.csv}-profile.csv"
 	} > "$md"
+}
+
+# XEN_BUCKETS: (awk) bucket(), the part of a dom0's network path a line
+# of the profile (comm, dso, symbol) belongs to; the first rule that
+# matches wins.  Every hypercall enters Xen through one stub
+# (xen_hypercall_pv in Linux 6.1): the process tells what it was for.
+XEN_BUCKETS='
+function bucket(comm, dso, sym) {
+	if (comm ~ /^swapper/ && sym ~ /hypercall|sched_op|safe_halt|idle/)
+		return "idle (the idle task blocked in Xen)"
+	if (comm ~ /^xennetd/ && dso !~ /kernel/)
+		return "xennetd: its own code and libraries"
+	if (comm ~ /^xennetd/ && sym ~ /hypercall/)
+		return "xennetd: hypercalls (grant copies and event channels)"
+	if (comm ~ /^xennetd/)
+		return "xennetd: other kernel work in its context (system calls/tun/bridge)"
+	if (comm ~ /^vif/ && sym ~ /hypercall/)
+		return "netback threads: hypercalls (grant copies and event channels)"
+	if (comm ~ /^vif/)
+		return "netback threads: other"
+	if (comm ~ /^iperf3/)
+		return "iperf3 in dom0 (the traffic end)"
+	if (sym ~ /hypercall/)
+		return "hypercalls in softirqs/interrupts/other tasks"
+	if (comm ~ /^ksoftirq|^kworker|^swapper/)
+		return "softirq/kworkers/interrupts (network stack and bridge)"
+	return "other"
+}'
+
+# xen_profile_table CSV: (if CSV exists) the profile's tables: per test,
+# each bucket's share of dom0's samples for every variant, and the top
+# lines of each run
+xen_profile_table() {
+	[ -f "$1" ] || return 0
+	echo "### Where dom0's CPU goes (perf record -a, one more run each)"
+	echo
+	echo "One TCP run of ${SECS:-?} s each way per variant after the" \
+	    "measured rounds, under \`perf record -a -F 499\` in dom0 (all" \
+	    "of its vCPUs, kernel and user, idle included): % of the samples" \
+	    "(lines under 0.05 % left out).  The buckets: XEN_BUCKETS in" \
+	    "tests/bench/xen.sh; every line: \`${1##*/}\`."
+	echo
+	awk -F, "$XEN_BUCKETS"'
+	    /^#/ || !n++ { next }
+	    { k = $2 SUBSEP bucket($4, $5, $6)
+	      if (!(k in seen)) { seen[k] = 1; order[++no] = k }
+	      if (!($1 in vs)) { vs[$1] = 1; vl[++nv] = $1 }
+	      v[$1, k] += $3 }
+	    END { printf "0 | test | bucket |"
+		for (i = 1; i <= nv; i++) printf " %s |", vl[i]
+		printf "\n1 |---|---|"
+		for (i = 1; i <= nv; i++) printf "---:|"
+		printf "\n"
+		# rows by test, the buckets of a test by their first share
+		for (o = 1; o <= no; o++) { split(order[o], a, SUBSEP)
+		    printf "2 %s %08.2f | %s | %s |", a[1],
+			1000 - v[vl[1], order[o]], a[1], a[2]
+		    for (i = 1; i <= nv; i++)
+			printf " %.1f |", v[vl[i], order[o]]
+		    printf "\n" } }' "$1" | sort -k1,1n -k2,2 -k3,3 |
+	    sed 's/^[01] //; s/^2 [^ ]* [^ ]* //' |
+	    sed 's/| xennetd: |/| xennetd |/g; s/| xennetd:\([^ |]*\) |/| xennetd \1 |/g
+		s/\(| xennetd [^|]*\)+/\1 /g'
+	echo
+	echo "The top lines of each run:"
+	echo
+	echo '```'
+	awk -F, '/^#/ || !n++ { next }
+	    { k = $1 " " $2; if (c[k]++ < 6) printf "%-28s %6s%%  %-16s %s\n",
+		k, $3, $4, $6 }' "$1"
+	echo '```'
+	echo
 }
 if [ "${1:-}" = --table ]; then
 	[ -f "${2:-}" ] || { echo "usage: xen.sh --table CSV" >&2; exit 2; }
@@ -81,8 +158,18 @@ env -u MAKEFLAGS make -C "$top_builddir" install DESTDIR="$STAGE" \
 XN=$(cd "$STAGE" && find . -path '*/sbin/xennetd' -type f | head -n 1)
 echo "XENNETD=${XN#.}" > "$STAGE/lab/env"
 cp "$top_srcdir/tests/bench/xen/lab/test.sh" "$STAGE/lab/test.sh"
-printf 'ROUNDS=%s\nBENCH_T=%s\nVARIANTS="%s"\nDOMU="%s"\n' "$ROUNDS" \
-    "$SECS" "$VARIANTS" "$DOMU" > "$STAGE/lab/bench.env"
+PROFILE=0
+if [ "${XEN_PROFILE:-0}" = 1 ]; then
+	# build.sh copies the libraries of every ELF file of the overlay
+	if command -v perf > /dev/null &&
+	    install -D -m 755 "$(command -v perf)" "$STAGE/usr/bin/perf"; then
+		PROFILE=1
+	else
+		echo "XEN_PROFILE: no perf here (Debian linux-perf)" >&2
+	fi
+fi
+printf 'ROUNDS=%s\nBENCH_T=%s\nVARIANTS="%s"\nDOMU="%s"\nPROFILE=%s\n' \
+    "$ROUNDS" "$SECS" "$VARIANTS" "$DOMU" "$PROFILE" > "$STAGE/lab/bench.env"
 "$E2E/build.sh" "$WORK/img" "$STAGE" > "$WORK/build.log" 2>&1 ||
     { tail "$WORK/build.log"; exit 1; }
 nv=$(echo $VARIANTS | wc -w)
@@ -92,7 +179,7 @@ START="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$top_srcdir" \
     rev-parse --short HEAD 2>/dev/null)"
 # per variant: 6 tests, xl create (a 2-vCPU domU under TCG on a loaded
 # host: up to 2 minutes), destroy, backend up and down
-TIMEOUT=$((ROUNDS * nv * (6 * (SECS + 8) + 150) + 120)) \
+TIMEOUT=$(((ROUNDS + PROFILE) * nv * (6 * (SECS + 8) + 150) + 120)) \
     "$E2E/boot.sh" "$WORK/img" "$LOG" "e2e.backend=bench"
 {
 	[ -n "${XEN_HEADER:-}" ] && echo "$XEN_HEADER"
@@ -101,6 +188,16 @@ TIMEOUT=$((ROUNDS * nv * (6 * (SECS + 8) + 150) + 120)) \
 	echo "round,variant,test,value,unit,dom0_cpu_pct"
 } > "$CSV"
 sed -n 's/^ *[0-9.]* LAB: BENCH //p' "$LOG" | tr ' ' ',' >> "$CSV"
+if [ "$PROFILE" = 1 ]; then
+	# variant,test,pct,comm,dso,symbol: every line of perf report
+	{
+		echo "# xen: profile of the run started $START"
+		echo "variant,test,pct,comm,dso,symbol"
+		sed -n 's/^ *[0-9.]* LAB: PROFRAW //p' "$LOG" |
+		    awk '{ s = $0; sub(/^([^ ]+ +){5}/, "", s); gsub(/,/, ";", s)
+			print $1 "," $2 "," $3 "," $4 "," $5 "," s }'
+	} > "${CSV%.csv}-profile.csv"
+fi
 sed -n 's/^ *[0-9.]* LAB: NOTE /# note: /p' "$LOG"
 grep -q 'LAB: DONE bench' "$LOG" ||
     echo "# the run did not finish (QEMU's time limit): $LOG" | tee -a "$CSV"

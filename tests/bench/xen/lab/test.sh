@@ -10,11 +10,16 @@
 #   LAB: BENCH <round> <variant> <test> <value> <unit> <dom0-cpu-%>
 # /lab/env sets XENNETD; /lab/bench.env sets ROUNDS, BENCH_T, VARIANTS
 # ("kernel" or "xennetd:ARGS", the arguments joined by +), DOMU (the
-# domU's config in /etc/xen and its name).
+# domU's config in /etc/xen and its name), PROFILE (1: after the rounds,
+# one more TCP run each way per variant under `perf record -a`, which
+# prints "LAB: PROFRAW <variant> <test> <pct> <comm> <dso> <symbol>"
+# lines: where dom0's CPU goes; not in the measured rounds, perf costs
+# CPU too).
 ROUNDS=3
 BENCH_T=8
 VARIANTS="kernel xennetd: xennetd:-i+syscall xennetd:-i+vhost"
 DOMU="domU.cfg domu1"
+PROFILE=0
 [ -r /lab/env ] && . /lab/env
 [ -r /lab/bench.env ] && . /lab/bench.env
 DOMU_IP=10.0.0.2
@@ -84,6 +89,26 @@ bench_run() {		# ROUND VARIANT TEST IPERF-ARGS...: one measurement
 	[ -n "$val" ] || echo "$out" | tail -n 3 | sed "s|^|LAB: NOTE $v $t |"
 }
 
+bench_profile() {	# VARIANT TEST IPERF-ARGS...: a run under perf
+	local v=$1 t=$2 d=/tmp/perf-$1-$2.data pid
+	shift 2
+	perf record -q -a -F 499 -o "$d" -- sleep $BENCH_T \
+	    > /tmp/perf.log 2>&1 &
+	pid=$!
+	timeout $((BENCH_T + 20)) iperf3 -c $DOMU_IP -t $BENCH_T "$@" \
+	    > /dev/null 2>&1
+	# only perf: /init, which sources this, has other children (xennetd)
+	wait $pid || lab "NOTE perf record: $(tail -n 2 /tmp/perf.log)"
+	# every line of at least 0.05 %: the host puts them in buckets
+	perf report -i "$d" --stdio --no-children --sort comm,dso,sym \
+	    -g none --percent-limit 0.05 2> /dev/null | awk '
+	    $1 ~ /%$/ { p = $1; sub(/%/, "", p); comm = $2; dso = $3
+		sym = $0; sub(/^ *[^ ]+ +[^ ]+ +[^ ]+ +/, "", sym)
+		sub(/^\[[.k]\] /, "", sym)
+		print p, comm, dso, sym }' | sed "s|^|LAB: PROFRAW $v $t |"
+	rm -f "$d"
+}
+
 r=1
 while [ $r -le $ROUNDS ]; do
 	for v in $VARIANTS; do
@@ -120,4 +145,23 @@ while [ $r -le $ROUNDS ]; do
 	done
 	r=$((r + 1))
 done
+if [ "$PROFILE" = 1 ] && command -v perf > /dev/null; then
+	for v in $VARIANTS; do
+		lab "STEP profile $v uptime=$(cut -d' ' -f1 /proc/uptime)"
+		bench_up "$v" || { lab "NOTE $v: backend did not start"; continue; }
+		if timeout 60 xl create /etc/xen/$DOMU_CFG > /tmp/xl.log 2>&1 &&
+		    bench_wait 60 ping -c 1 -W 1 $DOMU_IP; then
+			sleep 1
+			bench_profile "$v" tcp_dom0_domU
+			bench_profile "$v" tcp_domU_dom0 -R
+		else
+			lab "NOTE $v: domU unreachable (profile)"
+		fi
+		timeout 30 xl destroy $DOMU_NAME > /dev/null 2>&1
+		bench_wait 10 sh -c "! xenstore-exists /local/domain/0/backend/vif/\$(xl domid $DOMU_NAME 2>/dev/null || echo x)"
+		bench_down "$v"
+	done
+elif [ "$PROFILE" = 1 ]; then
+	lab "NOTE no perf in dom0: no profile"
+fi
 lab "DONE bench"
