@@ -2,10 +2,14 @@
 # tests/e2e/build.sh: build the boot images of the e2e test from what setup.sh
 # unpacked into $B/root.
 #
-# usage: build.sh OUT [OVERLAY]
+# usage: build.sh OUT [OVERLAY [DOMU_OVERLAY]]
 #   OUT/xen            gunzipped Xen (QEMU -kernel needs the ELF, not the .gz)
 #   OUT/vmlinuz        Debian's Linux, the kernel of both dom0 and the domU
-#   OUT/domU.cpio.gz   domU initrd: busybox, xen-netfront, iperf3, domU-init.sh
+#   OUT/domU.cpio.gz   domU initrd: busybox, xen-netfront, iperf3, domU-init.sh;
+#                      for the hostile domU the gntalloc, gntdev and evtchn
+#                      modules and the xenstore tools; then the
+#                      DOMU_OVERLAY tree (netfront-sim, hostile-cases.sh)
+#                      with the shared libraries of its ELF files
 #   OUT/dom0.cpio      dom0 initramfs: busybox, Xen modules (xen-netback too,
 #                      for the kernel baseline), xenstored, xenconsoled, xl,
 #                      xenstore tools, xentop, the stock hotplug scripts,
@@ -21,6 +25,7 @@ E2E=$(cd "$(dirname "$0")" && pwd)
 B=${E2E_BUILD:-$E2E/build}
 OUT=$1
 OVERLAY=${2:-}
+DOMU_OVERLAY=${3:-}
 R=$B/root
 KVER=$(cat "$B/kver")
 MODDIR=lib/modules/$KVER
@@ -117,8 +122,8 @@ mkcpio() {
 # domU initrd
 U=$OUT/domU-root
 base_tree "$U"
-copy_mods "$U" xen-netfront
-copy_bin "$U" /usr/bin/iperf3
+copy_mods "$U" xen-netfront xen-evtchn xen-gntdev xen-gntalloc
+copy_bin "$U" /usr/bin/iperf3 /usr/bin/xenstore-{read,list,write,exists}
 # the jumbo phase: iputils ping (-M do) as iping, iproute2's ip (XDP) as
 # ip-full, and the XDP program, when clang can build it
 iping "$U"
@@ -132,6 +137,7 @@ else
 	echo "build: no XDP object (clang -target bpf failed)" >&2
 fi
 install -m 755 "$E2E/domU-init.sh" "$U/init"
+copy_overlay "$U" "$DOMU_OVERLAY"
 mkcpio "$U" "$OUT/domU.cpio.gz" "gzip -6"
 
 # dom0 initramfs

@@ -8,7 +8,8 @@
 # the others to /var/log/messages.
 # Kernel command line: e2e.backend=xennetd|kernel e2e.iperf_t=SECONDS
 # e2e.destroy_max=SECONDS (xl destroy limit) e2e.deadline=SECONDS (watchdog:
-# power off after that many seconds).
+# power off after that many seconds) e2e.phases=all|NAME,NAME... (the
+# optional phases of lab/test.sh to run).
 /bin/busybox --install -s
 export PATH=/usr/lib/xen-4.17/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
@@ -42,12 +43,14 @@ BACKEND=xennetd
 IPERF_T=10
 DESTROY_MAX=10
 DEADLINE=250
+PHASES=all
 for a in $(cat /proc/cmdline); do
 	case $a in
 	e2e.backend=*) BACKEND=${a#*=};;
 	e2e.iperf_t=*) IPERF_T=${a#*=};;
 	e2e.destroy_max=*) DESTROY_MAX=${a#*=};;
 	e2e.deadline=*) DEADLINE=${a#*=};;
+	e2e.phases=*) PHASES=$(echo "${a#*=}" | tr , ' ');;
 	esac
 done
 lab "DOM0_INIT uptime=$(up) backend=$BACKEND kernel=$(uname -r)"

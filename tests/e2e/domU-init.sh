@@ -6,6 +6,8 @@
 # With lab_mtu=M on the command line (domU-jumbo.cfg) the interface gets
 # MTU M and, after the ping, the guest's side of lab/test.sh's jumbo
 # checks (jumbo below); with lab_xdp=1 it then attaches an XDP program.
+# With lab_hostile=FIRST (the hostile domUs of lab/test.sh) it loads no
+# xen-netfront at all and plays hostile frontends instead (hostile below).
 /bin/busybox --install -s
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
@@ -64,6 +66,68 @@ jumbo() {
 	rx=$(awk '/transmitted/ { print $4 }' /tmp/xping.out)
 	say "xping domU->dom0 received=${rx:-0}/5"
 }
+# hostile FIRST: no kernel netfront: each vif N is driven by a
+# netfront-sim --xen playing case FIRST + N of hostile-cases.sh, from
+# boot on, until the dom0 writes "stop" in data/hostile: then all are
+# stopped (SIGTERM, then SIGKILL) and each reports "LAB-DOMU: hostile FIRST+N
+# CASE ..." (what netfront-sim printed).
+hostile() {
+	local d c k args
+	# nothing may load xen-netfront behind our back
+	echo /bin/false > /proc/sys/kernel/modprobe
+	modprobe xen-evtchn && modprobe xen-gntdev &&
+	    modprobe xen-gntalloc limit=16384 ||
+	    say "hostile: cannot load the xen device modules"
+	. /hostile-cases.sh
+	hostile_list > /tmp/cases
+	say "hostile ready domid=$(xenstore-read domid) first=$1" \
+	    "vifs=$(xenstore-list device/vif | wc -l)"
+	while [ "$(xenstore-read data/hostile 2> /dev/null)" != stop ]; do
+		for d in $(xenstore-list device/vif 2> /dev/null); do
+			[ -e /tmp/nf-$d.pid ] && continue
+			k=$(($1 + d))
+			c=$(sed -n "$((k + 1))p" /tmp/cases)
+			c=${c%% *}
+			args=$(hostile_args "$c" /tmp/ctrl-$d)
+			netfront-sim --xen --handle "$d" $args \
+			    > /tmp/nf-$d.log 2>&1 &
+			echo $! > /tmp/nf-$d.pid
+			echo "$k $c" > /tmp/nf-$d.case
+			sleep 0.3	# a few xenstore transactions at once
+		done
+		sleep 0.5
+	done
+	hostile_stop
+	while :; do
+		sleep 60
+	done
+}
+hostile_stop() {	# stop every netfront-sim (SIGTERM, after 3 s SIGKILL), report
+	local d pid i=0 alive devs
+	devs=$(ls /tmp/nf-*.pid | sed 's/[^0-9]//g')
+	for d in $devs; do
+		kill "$(cat /tmp/nf-$d.pid)" 2> /dev/null
+	done
+	while [ $i -lt 30 ]; do
+		alive=0
+		for d in $devs; do
+			kill -0 "$(cat /tmp/nf-$d.pid)" 2> /dev/null && alive=1
+		done
+		[ $alive = 1 ] || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	for d in $devs; do
+		read -r pid < /tmp/nf-$d.pid
+		kill -9 "$pid" 2> /dev/null
+		wait "$pid" 2> /dev/null
+		say "hostile $(cat /tmp/nf-$d.case): $(grep '^hostile:' \
+		    /tmp/nf-$d.log | tr '\n' ' ')log: $(grep -v \
+		    '^hostile:' /tmp/nf-$d.log | tail -n 3 | tr '\n' ' ')"
+	done
+}
+H=$(sed -n 's/.*lab_hostile=\([0-9]*\).*/\1/p' /proc/cmdline)
+[ -n "$H" ] && hostile "$H"
 modprobe xen-netfront
 ip link set lo up
 iperf3 -s > /dev/null 2>&1 &

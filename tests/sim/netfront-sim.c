@@ -152,6 +152,10 @@ nf_usage(void)
 	fprintf(stderr,
 "usage: netfront-sim --xs SOCK | (XENSTORED_PATH=...) --simdir DIR\n"
 "           --domid N [--handle H] [options]\n"
+"       netfront-sim --xen [--handle H] [options]\n"
+"  --xen:      inside a real PV domU: memory and grants from xen-gntalloc,\n"
+"              event channels from xen-evtchn, xenstore through\n"
+"              /dev/xen/xenbus, our domid from its \"domid\" node\n"
 "  handshake:  --queues N --no-sg --no-gso --no-csum --no-split\n"
 "              --no-rx-notify --no-rx-copy --persist --tx-offset N\n"
 "              --close-timeout S\n"
@@ -224,7 +228,7 @@ nf_parse_dst(struct nf_opts *o, const char *s)
 }
 
 enum {
-	OPT_XS = 256, OPT_SIMDIR, OPT_DOMID, OPT_HANDLE, OPT_QUEUES,
+	OPT_XS = 256, OPT_XEN, OPT_SIMDIR, OPT_DOMID, OPT_HANDLE, OPT_QUEUES,
 	OPT_NO_SG, OPT_NO_GSO, OPT_NO_CSUM, OPT_NO_SPLIT, OPT_NO_RX_NOTIFY,
 	OPT_NO_RX_COPY, OPT_PERSIST, OPT_TX_OFFSET, OPT_CLOSE_TIMEOUT,
 	OPT_NETNS, OPT_IFNAME, OPT_IP, OPT_IP6, OPT_GEN, OPT_SINK, OPT_SIZE,
@@ -235,6 +239,7 @@ enum {
 
 static const struct option nf_longopts[] = {
 	{ "xs", required_argument, NULL, OPT_XS },
+	{ "xen", no_argument, NULL, OPT_XEN },
 	{ "simdir", required_argument, NULL, OPT_SIMDIR },
 	{ "domid", required_argument, NULL, OPT_DOMID },
 	{ "handle", required_argument, NULL, OPT_HANDLE },
@@ -301,6 +306,9 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 			break;
 		case OPT_SIMDIR:
 			o->o_simdir = optarg;
+			break;
+		case OPT_XEN:
+			o->o_xen = 1;
 			break;
 		case OPT_DOMID:
 			o->o_domid = (uint32_t)nf_num("domid", optarg, 1,
@@ -441,9 +449,15 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 			nf_usage();
 		}
 	}
-	if (optind != argc || !have_domid)
+	if (optind != argc)
 		nf_usage();
-	if (o->o_simdir == NULL)
+	if (o->o_xen) {
+		if (have_domid || o->o_xs != NULL)
+			slog_fatalx("--xen: the domain is our own; no --domid "
+			    "or --xs");
+	} else if (!have_domid)
+		nf_usage();
+	else if (o->o_simdir == NULL)
 		slog_fatalx("no simulator directory: give --simdir or set "
 		    "XENNET_SIM_DIR");
 	if (o->o_netns != NULL && (o->o_flags & (NF_O_GEN | NF_O_SINK)))
@@ -492,27 +506,13 @@ nf_setup(struct nf *nf)
 	struct sigaction sa;
 	int i;
 
-	/* the toolstack may still be creating the domain: wait up to 10 s */
-	for (i = 0; i < 100; i++) {
-		nf->nf_dom = simdom_attach(nf->nf_o.o_simdir,
-		    nf->nf_o.o_domid);
-		if (nf->nf_dom != NULL || (errno != ESRCH && errno != ENOENT))
-			break;
-		usleep(100000);
-	}
-	if (nf->nf_dom == NULL) {
-		slog_warn("cannot attach to domain %u in %s", nf->nf_o.o_domid,
-		    nf->nf_o.o_simdir);
+	if (nf_mem_open(nf) == -1)
 		return (-1);
-	}
-	if (nf_mem_init(nf) == -1) {
-		slog_warn("memory map");
-		return (-1);
-	}
-	nf->nf_hv = hv_open("sim", nf->nf_o.o_simdir, nf->nf_o.o_domid);
+	/* in a real domU, as the daemon: gntdev and evtchn, no privcmd */
+	nf->nf_hv = hv_open(nf->nf_o.o_xen ? "xen" : "sim", nf->nf_o.o_simdir,
+	    nf->nf_o.o_domid);
 	if (nf->nf_hv == NULL) {
-		slog_warn("hv_open(sim, %s, %u)", nf->nf_o.o_simdir,
-		    nf->nf_o.o_domid);
+		slog_warn("hv_open(%s)", nf->nf_o.o_xen ? "xen" : "sim");
 		return (-1);
 	}
 	if (pipe(nf_sigpipe) == -1) {
@@ -664,7 +664,7 @@ nf_loop(struct nf *nf)
 		}
 		if ((pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
 		    nf_xs_event(nf) == -1) {
-			if (!simdom_alive(nf->nf_dom))
+			if (!nf_mem_alive(nf))
 				nf_quit(nf, 0, "domain destroyed");
 			else
 				nf_quit(nf, 1, "xenstore connection lost");
@@ -727,7 +727,7 @@ nf_cleanup(struct nf *nf)
 		}
 	}
 	nf->nf_nqueues = 0;
-	if (nf->nf_dom != NULL && simdom_alive(nf->nf_dom))
+	if (nf_mem_alive(nf))
 		nf_revoke_retry(nf);
 	free(nf->nf_revoke);
 	nf_tap_close(nf);
@@ -738,8 +738,7 @@ nf_cleanup(struct nf *nf)
 	nf_xs_close(nf);
 	if (nf->nf_hv != NULL)
 		hv_close(nf->nf_hv);
-	if (nf->nf_dom != NULL)
-		simdom_detach(nf->nf_dom);
+	nf_mem_close(nf);
 	for (i = 0; i < 2; i++)
 		if (nf_sigpipe[i] >= 0)
 			close(nf_sigpipe[i]);

@@ -452,8 +452,7 @@ hc_tx_foreign_gref(struct nf *nf, struct nf_queue *q)
 
 	h_frame(nf, q, id, 60);
 	/* the same page, granted to a domain that is not the backend */
-	if ((ref = simdom_grant(nf->nf_dom, q->q_txbuf[id].b_frame,
-	    NF_H_FOREIGN, 1)) < 0) {
+	if ((ref = nf_mem_regrant(nf, &q->q_txbuf[id], NF_H_FOREIGN)) < 0) {
 		slog_warn("hostile: grant to domain %u", NF_H_FOREIGN);
 		return (0);
 	}
@@ -724,11 +723,10 @@ static int
 hc_rx_revoked(struct nf *nf, struct nf_queue *q)
 {
 	unsigned int i;
-	int ref;
 
 	for (i = 0; i < NF_RING; i++) {
-		ref = q->q_rxbuf[i].b_gref;
-		if (ref >= 0 && simdom_ungrant(nf->nf_dom, (uint32_t)ref) == 0)
+		if (q->q_rxbuf[i].b_gref >= 0 &&
+		    nf_mem_end(nf, &q->q_rxbuf[i]) == 0)
 			nf->nf_hostile->h_actions++;
 	}
 	return (0);

@@ -38,54 +38,15 @@
 
 #define NF_RING_MASK	(NF_RING - 1)
 
-static uint8_t	*nf_frame_claim(struct nf *, uint32_t);
 static int	nf_buf_get(struct nf *, struct nf_buf *, int);
 static int	nf_buf_revoke(struct nf *, struct nf_buf *);
 static void	nf_buf_forget(struct nf *, struct nf_buf *);
-static void	nf_frame_free(struct nf *, uint32_t);
 static int	nf_rx_packet(struct nf_queue *, RING_IDX, RING_IDX,
 		    RING_IDX *);
 static int	nf_rx_offload(struct nf_queue *, struct xn_vnet_hdr *,
 		    uint16_t, const struct netif_extra_info *, size_t);
 static int	nf_rsp_overflow(struct nf_queue *, const char *, RING_IDX,
 		    RING_IDX, RING_IDX, enum nf_stat);
-
-/*
- * The guest's page allocator.  Every netfront-sim attached to a domain
- * (one per vif) shares its memory, so the allocator state lives in that
- * memory, like a kernel's page map: the first frames hold one claim
- * octet per frame, taken and released with atomic operations.
- */
-
-/* nf_frame_claim: the claim octet of frame f. */
-static uint8_t *
-nf_frame_claim(struct nf *nf, uint32_t f)
-{
-
-	return ((uint8_t *)simdom_page(nf->nf_dom, f / NF_PAGE) + f % NF_PAGE);
-}
-
-/*
- * nf_mem_init: set up the frame allocator over the domain's memory: the
- * frames of the claim map itself are marked used.  Returns 0, or -1
- * with errno.
- */
-int
-nf_mem_init(struct nf *nf)
-{
-	uint32_t f, nmap;
-
-	nf->nf_nframes = simdom_npages(nf->nf_dom);
-	nmap = (nf->nf_nframes + NF_PAGE - 1) / NF_PAGE;
-	if (nf->nf_nframes <= nmap) {
-		errno = ENOMEM;
-		return (-1);
-	}
-	for (f = 0; f < nmap; f++)
-		__atomic_store_n(nf_frame_claim(nf, f), 1, __ATOMIC_RELAXED);
-	nf->nf_frame_hint = nmap + nf->nf_o.o_handle * 1024;
-	return (0);
-}
 
 /*
  * nf_buf_get: claim a free page of our memory and grant it to the
@@ -95,34 +56,15 @@ nf_mem_init(struct nf *nf)
 static int
 nf_buf_get(struct nf *nf, struct nf_buf *b, int ro)
 {
-	unsigned int i;
-	uint32_t f = 0;
-	uint8_t zero;
-	int ref;
 
 	b->b_gref = -1;
 	b->b_va = NULL;
-	for (i = 0; i < nf->nf_nframes; i++) {
-		f = (nf->nf_frame_hint + i) % nf->nf_nframes;
-		zero = 0;
-		if (__atomic_compare_exchange_n(nf_frame_claim(nf, f), &zero,
-		    1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-			break;
-	}
-	if (i == nf->nf_nframes) {
-		errno = ENOMEM;
-		return (-1);
-	}
-	if ((b->b_va = simdom_page(nf->nf_dom, f)) == NULL ||
-	    (ref = simdom_grant(nf->nf_dom, f, (uint16_t)nf->nf_be_id,
-	    ro)) < 0) {
+	b->b_ended = 0;
+	if (nf_mem_get(nf, b, (uint16_t)nf->nf_be_id, ro) == -1) {
+		b->b_gref = -1;
 		b->b_va = NULL;
-		nf_frame_free(nf, f);
 		return (-1);
 	}
-	nf->nf_frame_hint = f + 1;
-	b->b_frame = f;
-	b->b_gref = ref;
 	memset(b->b_va, 0, NF_PAGE);
 	return (0);
 }
@@ -133,15 +75,6 @@ nf_buf_alloc(struct nf *nf, struct nf_buf *b, int ro)
 {
 
 	return (nf_buf_get(nf, b, ro));
-}
-
-/* nf_frame_free: release frame f. */
-static void
-nf_frame_free(struct nf *nf, uint32_t f)
-{
-
-	if (f < nf->nf_nframes)
-		__atomic_store_n(nf_frame_claim(nf, f), 0, __ATOMIC_RELEASE);
 }
 
 /*
@@ -155,14 +88,13 @@ nf_buf_revoke(struct nf *nf, struct nf_buf *b)
 
 	if (b->b_gref < 0)
 		return (0);
-	if (simdom_ungrant(nf->nf_dom, (uint32_t)b->b_gref) == -1) {
+	if (nf_mem_put(nf, b) == -1) {
 		if (errno == EBUSY) {
 			nf->nf_st[NF_REVOKE_BUSY]++;
 			return (1);
 		}
 		slog_warn("ungrant ref %d", b->b_gref);
 	}
-	nf_frame_free(nf, b->b_frame);
 	b->b_gref = -1;
 	b->b_va = NULL;
 	return (0);
@@ -253,8 +185,9 @@ nf_queue_new(struct nf *nf, unsigned int idx)
 	for (i = 0; i < NF_RING; i++) {
 		if (nf_buf_get(nf, &q->q_txbuf[i], 1) == -1 ||
 		    nf_buf_get(nf, &q->q_rxbuf[i], 0) == -1) {
-			slog_warn("queue %u: buffer pages (domain has %u "
-			    "pages)", idx, nf->nf_nframes);
+			slog_warn("queue %u: buffer pages (%s memory, %u "
+			    "pages)", idx, nf->nf_mem->mo_name,
+			    nf->nf_nframes);
 			goto fail;
 		}
 		q->q_txfree[i] = (uint16_t)(NF_RING - 1 - i);

@@ -47,6 +47,8 @@
 
 #define NF_XS_OPEN_WAIT		100	/* x 100 ms for the socket */
 
+static int	nf_xs_open_xen(struct nf *);
+static int	nf_xs_watch_fe(struct nf *);
 static int	nf_xs_read(struct nf *, const char *, const char *, char *,
 		    size_t);
 static unsigned int nf_xs_uint(struct nf *, const char *, const char *,
@@ -75,6 +77,8 @@ nf_xs_open(struct nf *nf)
 	char path[512];
 	int i;
 
+	if (nf->nf_o.o_xen)
+		return (nf_xs_open_xen(nf));
 	if (nf->nf_o.o_xs != NULL) {
 		if ((size_t)snprintf(path, sizeof(path), "%s.d%u",
 		    nf->nf_o.o_xs, nf->nf_o.o_domid) >= sizeof(path)) {
@@ -101,6 +105,43 @@ nf_xs_open(struct nf *nf)
 		    "(default)");
 		return (-1);
 	}
+	return (nf_xs_watch_fe(nf));
+}
+
+/*
+ * nf_xs_open_xen: (--xen) connect to xenstore as the domU we run in,
+ * through the xenbus device, and learn our domid from its "domid" node
+ * (relative: /local/domain/<self>/domid).  Returns 0, or -1 (logged).
+ */
+static int
+nf_xs_open_xen(struct nf *nf)
+{
+	unsigned long long id = 0;
+	unsigned int len;
+	char *v;
+
+	if ((nf->nf_xs = xs_open(0)) == NULL) {
+		slog_warn("cannot open xenstore (/dev/xen/xenbus)");
+		return (-1);
+	}
+	/* the domid is a value of the toolstack's: still checked */
+	v = xs_read(nf->nf_xs, XBT_NULL, "domid", &len);
+	if (v == NULL || num_parsen(v, len, 0x7fef, &id) == -1 || id == 0) {
+		slog_warnx("xenstore: no valid \"domid\" node of our own");
+		free(v);
+		return (-1);
+	}
+	free(v);
+	nf->nf_o.o_domid = (uint32_t)id;
+	slog_info("xen: we are domain %u", nf->nf_o.o_domid);
+	return (nf_xs_watch_fe(nf));
+}
+
+/* nf_xs_watch_fe: watch our frontend directory.  0, or -1 (logged). */
+static int
+nf_xs_watch_fe(struct nf *nf)
+{
+
 	snprintf(nf->nf_fe_path, sizeof(nf->nf_fe_path),
 	    "/local/domain/%u/device/vif/%u", nf->nf_o.o_domid,
 	    nf->nf_o.o_handle);
@@ -620,7 +661,7 @@ nf_xs_tick(struct nf *nf)
 	double waited;
 	int r;
 
-	if (!simdom_alive(nf->nf_dom)) {
+	if (!nf_mem_alive(nf)) {
 		nf_quit(nf, 0, "domain destroyed");
 		return;
 	}

@@ -21,8 +21,10 @@
  * nf-ring.c (rings, grants, tx and rx paths), nf-tap.c (guest network
  * stack: a tap in a network namespace), nf-gen.c (generator/sink) and
  * nf-flood.c (a guest that keeps its tx ring full: --tx-flood),
- * nf-hostile.c (a guest that breaks the protocol: --hostile CASE) and
- * nf-ctrl.c (the control ring and multicast control: --ctrl FILE).
+ * nf-hostile.c (a guest that breaks the protocol: --hostile CASE),
+ * nf-ctrl.c (the control ring and multicast control: --ctrl FILE) and
+ * nf-mem.c, nf-mem-xen.c (the domain's memory and grants: simulated, or
+ * a real PV domU's through gntalloc with --xen).
  */
 
 #ifndef XENNET_NF_H
@@ -105,6 +107,7 @@ enum nf_phase {
 struct nf_opts {
 	const char	*o_xs;		/* xenstored socket (main) */
 	const char	*o_simdir;
+	int		 o_xen;		/* --xen: in a real PV domU */
 	uint32_t	 o_domid;
 	uint32_t	 o_handle;
 	unsigned int	 o_queues;	/* queues wanted */
@@ -134,8 +137,23 @@ struct nf_opts {
 /* One page of the domain's memory granted to the backend. */
 struct nf_buf {
 	void		*b_va;
-	uint32_t	 b_frame;
+	uint32_t	 b_frame;	/* simulated provider's frame */
 	int		 b_gref;	/* -1: not granted */
+	int		 b_ended;	/* grant ended (nf_mem_end) */
+};
+
+struct nf;
+/* A provider of the domain's memory and grants (nf-mem.c). */
+struct nf_mem_ops {
+	const char	*mo_name;
+	int		(*mo_open)(struct nf *);
+	void		(*mo_close)(struct nf *);
+	int		(*mo_alive)(struct nf *);
+	int		(*mo_get)(struct nf *, struct nf_buf *, uint16_t, int);
+	int		(*mo_put)(struct nf *, struct nf_buf *);
+	int		(*mo_regrant)(struct nf *, const struct nf_buf *,
+			    uint16_t);
+	int		(*mo_end)(struct nf *, struct nf_buf *);
 };
 
 struct nf_queue {
@@ -168,7 +186,9 @@ struct nf {
 	struct nf_opts	 nf_o;
 	struct xs_handle *nf_xs;
 	struct hv	*nf_hv;
-	struct simdom	*nf_dom;
+	const struct nf_mem_ops *nf_mem;
+	void		*nf_memp;	/* the --xen provider's state */
+	struct simdom	*nf_dom;	/* the simulated provider's: */
 	unsigned int	 nf_nframes;	/* the domain's memory */
 	unsigned int	 nf_frame_hint;	/* next frame to try */
 
@@ -228,8 +248,17 @@ void	 nf_xs_tick(struct nf *);
 int	 nf_xs_shutdown(struct nf *);
 void	 nf_xs_close(struct nf *);
 
+/* nf-mem.c, nf-mem-xen.c */
+extern const struct nf_mem_ops nf_mem_sim, nf_mem_xen;
+int	 nf_mem_open(struct nf *);
+void	 nf_mem_close(struct nf *);
+int	 nf_mem_alive(struct nf *);
+int	 nf_mem_get(struct nf *, struct nf_buf *, uint16_t, int);
+int	 nf_mem_put(struct nf *, struct nf_buf *);
+int	 nf_mem_regrant(struct nf *, const struct nf_buf *, uint16_t);
+int	 nf_mem_end(struct nf *, struct nf_buf *);
+
 /* nf-ring.c */
-int	 nf_mem_init(struct nf *);
 struct nf_queue *nf_queue_new(struct nf *, unsigned int);
 void	 nf_queue_free(struct nf_queue *);
 int	 nf_queue_revoke(struct nf_queue *);

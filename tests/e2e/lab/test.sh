@@ -1,7 +1,8 @@
 # tests/e2e/lab/test.sh: the dom0 side of the real-Xen end-to-end test.
 # Sourced by dom0-init.sh (busybox sh) once xenstored and xenbr0 are up, with
 # BACKEND (xennetd, or kernel for the xen-netback baseline), IPERF_T,
-# DESTROY_MAX (xl destroy limit, s), up() and lab() set.  /lab/env (written
+# DESTROY_MAX (xl destroy limit, s), PHASES (which of the optional
+# phases to run: "all" or their names, see e2e_phase), up() and lab() set.  /lab/env (written
 # by t_xen.sh) sets XENNETD and INITD, the paths of the installed daemon and
 # init script.  Reports, parsed by t_xen.sh:
 #   LAB: CHECK <id> ok|fail|skip <text>   one per check, in a fixed order
@@ -1197,7 +1198,7 @@ e2e_vh_line() {		# IF FILE: the last "IF: vhost-net:" counters line
 e2e_vh_batches() {	# LINE: vhost batches both ways in a counters line
 	echo "$1" | grep -q "rx batches [1-9][0-9]*, tx batches [1-9]"
 }
-e2e_vhost() {		# 11. xennetd -i vhost: the taps' frames moved by the
+e2e_vhost() {		# 12. xennetd -i vhost: the taps' frames moved by the
 			# kernel's vhost-net worker (vhost_net.ko)
 	local id line tap sum w rc devid old t0
 	local con=/var/log/xen/console/guest-domu7.log
@@ -1316,6 +1317,231 @@ e2e_vhost() {		# 11. xennetd -i vhost: the taps' frames moved by the
 	kill $(pidof httpd) 2> /dev/null
 }
 
+# 11. hostile frontends on real Xen (issue 14): the cases of
+# hostile-cases.sh, HOSTILE_BATCH at a time, each batch in a domU of its
+# own ("domuh<FIRST>": lab_hostile=FIRST for domU-init.sh, whose kernel
+# then loads no xen-netfront) with one vif per case (vif N: case
+# FIRST + N; the installed vif-xennetd as hotplug script, the taps put
+# on xenbr0 here), each played by netfront-sim --xen in the domU.  (One
+# domU with a vif for every case misses libxl's 10 s InitWait deadline
+# under TCG: 38 vifs at once.)  Each batch runs HOSTILE_RUN_S s while
+# dom0 pings the honest domu1 and runs iperf3 to it (HOSTILE_MBPS) and
+# sends broadcast frames that reach every offender's rx ring.  One check
+# per case: what the table expects of it (hostile_judge), at most 2
+# warnings about its vif, xennetd alive, the batch's honest ping without
+# loss and iperf3 run complete, and xennetd's CPU over the batch within
+# HOSTILE_CPU_MAX % of one CPU.  hostile_create and hostile_destroy sum
+# up the batches' xl create and destroy.
+HOSTILE_BATCH=13
+HOSTILE_RUN_S=6
+HOSTILE_MBPS=20
+HOSTILE_CPU_MAX=60
+e2e_xn_cpu() {		# xennetd's user+system time, in clock ticks
+	awk '{ print $14 + $15 }' /proc/$XNPID/stat 2> /dev/null
+}
+e2e_hostile_enslave() {	# H N: put the taps of domain H's N vifs that
+			# exist on xenbr0; 0 once all are there
+	local i=0 r=0
+	while [ $i -lt $2 ]; do
+		if [ -e /sys/class/net/vif$1.$i ] && ! e2e_bridged vif$1.$i
+		then
+			ip link set vif$1.$i up
+			brctl addif xenbr0 vif$1.$i
+		fi
+		e2e_bridged vif$1.$i || r=1
+		i=$((i + 1))
+	done
+	return $r
+}
+e2e_hostile_up() {	# H N: domain H's N backends left InitWait
+	local i=0 st
+	while [ $i -lt $2 ]; do
+		st=$(xenstore-read $BEVIF/$1/$i/state 2> /dev/null)
+		[ "${st:-0}" -ge 4 ] || return 1
+		i=$((i + 1))
+	done
+}
+e2e_hostile_fail() {	# FIRST LAST TEXT: every case of the batch fails
+	local i=$1
+	while [ $i -le $2 ]; do
+		read -r c _ < /tmp/hcase.$i
+		e2e_check hostile_$c fail "$3"
+		i=$((i + 1))
+	done
+}
+e2e_hostile_traffic() {	# FIRST: the honest traffic of a batch; sets
+			# H_OK (1: no ping lost, iperf3 complete), H_TEXT
+	local tx rx mbps p1 p2 p3
+	ping -c $((HOSTILE_RUN_S * 5)) -i 0.2 -w $((HOSTILE_RUN_S + 15)) \
+	    $DOMU_IP > /tmp/hping.$1 2>&1 &
+	p1=$!
+	timeout $((HOSTILE_RUN_S + 30)) iperf3 -c $DOMU_IP -t $HOSTILE_RUN_S \
+	    -b ${HOSTILE_MBPS}M > /tmp/hiperf.$1 2>&1 &
+	p2=$!
+	# broadcast echo requests (the honest domU ignores them): frames for
+	# every offender's rx ring
+	iping -b -q -i 0.1 -s 1000 -c $((HOSTILE_RUN_S * 10)) \
+	    10.0.0.255 > /dev/null 2>&1 &
+	p3=$!
+	wait $p1 $p2 $p3
+	tx=$(awk '/transmitted/ { print $1 }' /tmp/hping.$1)
+	rx=$(awk '/transmitted/ { print $4 }' /tmp/hping.$1)
+	mbps=$(awk '/receiver/ { for (i = 1; i < NF; i++)
+	    if ($(i + 1) ~ /bits\/sec/) print $i, $(i + 1) }' /tmp/hiperf.$1)
+	H_TEXT="honest domu1: ping ${rx:-0}/${tx:-0}, iperf3 ${mbps:-failed}"
+	H_OK=0
+	[ -n "$tx" ] && [ "$tx" = "$rx" ] && [ -n "$mbps" ] && H_OK=1
+}
+e2e_hostile_batch() {	# FIRST LAST: the cases FIRST..LAST in domU
+			# domuh<FIRST>
+	local first=$1 last=$2 n=$(($2 - $1 + 1)) name=domuh$1 h i j c
+	local expect what st err w0 w1 t0 t1 c0 c1 cpu r secs k vifs con tc
+	con=/var/log/xen/console/guest-$name.log
+	vifs=""
+	i=$first
+	while [ $i -le $last ]; do
+		vifs="$vifs${vifs:+, }'mac=00:16:3e:00:01:$(printf %02x $i),script=$VIF_XENNETD'"
+		i=$((i + 1))
+	done
+	sed -e "s/^name .*/name = \"$name\"/" -e "s|^vif .*|vif = [ $vifs ]|" \
+	    -e "s/^extra *= *\"\(.*\)\"/extra = \"\1 lab_hostile=$first\"/" \
+	    /etc/xen/domU.cfg > /tmp/$name.cfg
+	tc=$(up)
+	e2e_xl create_$name create /tmp/$name.cfg
+	r=$E2E_RC
+	h=$(xl domid $name 2> /dev/null)
+	if [ $r = 0 ] && [ -n "$h" ] && e2e_wait 60 e2e_hostile_enslave $h $n &&
+	    e2e_wait 60 grep -q "LAB-DOMU: hostile ready" $con; then
+		H_CREATE="$H_CREATE $name (domid $h, $n vifs): $(e2e_dt $tc \
+		    $(up)) s;"
+	else
+		H_CREATE_FAIL="$H_CREATE_FAIL $name: rc=$r domid ${h:-none};"
+		e2e_log hostile_create /tmp/xl-create_$name.log
+		e2e_log hostile_create $con
+		e2e_hostile_fail $first $last "no hostile domU $name"
+		[ -n "$h" ] && timeout 30 xl destroy $name > /dev/null 2>&1
+		return 1
+	fi
+	# what xennetd logs about the offenders' vifs is expected
+	XN_ALLOW="${XN_ALLOW:+$XN_ALLOW|}vif$h\\."
+	e2e_wait 20 e2e_hostile_up $h $n
+	i=$first
+	while [ $i -le $last ]; do
+		hostile_warnings $XNLOG vif$h.$((i - first)) > /tmp/hw0.$i
+		i=$((i + 1))
+	done
+	t0=$(up)
+	c0=$(e2e_xn_cpu)
+	e2e_hostile_traffic $first
+	t1=$(up)
+	c1=$(e2e_xn_cpu)
+	# ticks of 1/100 s per second: % of one CPU
+	cpu=$(echo "${c0:-0} ${c1:-0} $t0 $t1" | awk '{
+	    printf "%d", ($2 - $1) / ($4 - $3) }')
+	[ "$cpu" -le $HOSTILE_CPU_MAX ] || H_OK=0
+	# SIGUSR1: wait for the counters of the batch's last vif (its
+	# batches line ends its block)
+	k=$(grep -c "vif$h.$((n - 1)): batches:" $XNLOG)
+	kill -USR1 "$XNPID"
+	e2e_wait 10 sh -c "[ \$(grep -c 'vif$h.$((n - 1)): batches:' \
+	    $XNLOG) -gt $k ]"
+	# the cases run since the domU came up (flap's reconnects too)
+	secs=$(echo "$tc $(up)" | awk '{ printf "%d", $2 - $1 + 2 }')
+	i=$first
+	while [ $i -le $last ]; do
+		j=$((i - first))
+		read -r c expect what < /tmp/hcase.$i
+		st=$(xenstore-read $BEVIF/$h/$j/state 2> /dev/null)
+		err=$(xenstore-read \
+		    /local/domain/0/error/backend/vif/$h/$j/error 2> /dev/null)
+		# (1: flap is slower than the throttle here, see hostile_judge)
+		hostile_judge $XNLOG vif$h.$j "$expect" "$what" "$st" "$err" \
+		    "$secs" 1
+		r=$?
+		w0=$(cat /tmp/hw0.$i)
+		w1=$(hostile_warnings $XNLOG vif$h.$j)
+		[ $((w1 - w0)) -le 2 ] || r=1
+		e2e_alive || r=1
+		[ $H_OK = 1 ] || r=1
+		[ $r = 0 ] && r=ok || r=fail
+		e2e_check hostile_$c $r "$HJ_TEXT; $((w1 - w0)) warnings;" \
+		    "xennetd $(e2e_alive && echo alive || echo gone), CPU" \
+		    "$cpu % over the batch (bound $HOSTILE_CPU_MAX); $H_TEXT"
+		if [ $r = fail ]; then
+			grep "vif$h.$j[: ]" $XNLOG | tail -n 15 |
+			    sed "s|^|LAB: LOG hostile_$c |"
+			e2e_log hostile_$c /tmp/hping.$first 3
+			e2e_log hostile_$c /tmp/hiperf.$first 4
+		fi
+		i=$((i + 1))
+	done
+	# the netfront-sims stop and say what they did
+	xenstore-write /local/domain/$h/data/hostile stop
+	xenstore-chmod /local/domain/$h/data/hostile n$h
+	e2e_wait 10 sh -c "[ \$(grep -c 'LAB-DOMU: hostile [0-9]' $con) \
+	    -ge $n ]"
+	i=$first
+	while [ $i -le $last ]; do
+		read -r c _ < /tmp/hcase.$i
+		e2e_note hostile_$c "in the domU: $(grep \
+		    "LAB-DOMU: hostile $i " $con | sed 's/.*LAB-DOMU: hostile //')"
+		i=$((i + 1))
+	done
+	DOMID=$h
+	e2e_xl destroy_$name destroy $name
+	if [ $E2E_RC = 0 ] && e2e_wait 5 e2e_clean && e2e_alive; then
+		H_DESTROY="$H_DESTROY $name;"
+	else
+		H_DESTROY_FAIL="$H_DESTROY_FAIL $name: rc=$E2E_RC, left:\
+ [$(xenstore-list $BEVIF/$DOMID 2>&1 | tr '\n' ' ')], xennetd\
+ $(e2e_alive && echo running || echo gone);"
+		e2e_log hostile_destroy /tmp/xl-destroy_$name.log
+	fi
+}
+e2e_hostile() {		# 11. hostile frontends in real domUs
+	local n i c expect what t0 honest_domid=$DOMID
+	. /lab/hostile-cases.sh
+	hostile_list > /tmp/hcases
+	n=$(wc -l < /tmp/hcases)
+	if [ "$BACKEND" != xennetd ]; then
+		for c in create $(cut -d' ' -f1 /tmp/hcases) destroy; do
+			e2e_check hostile_$c skip "hostile frontends # SKIP" \
+			    "kernel netback baseline"
+		done
+		return 0
+	fi
+	t0=$(up)
+	i=0
+	while read -r c expect what; do
+		echo "$c $expect $what" > /tmp/hcase.$i
+		i=$((i + 1))
+	done < /tmp/hcases
+	H_CREATE=""
+	H_CREATE_FAIL=""
+	H_DESTROY=""
+	H_DESTROY_FAIL=""
+	i=0
+	while [ $i -lt $n ]; do
+		e2e_hostile_batch $i $((i + HOSTILE_BATCH - 1 < n - 1 ?
+		    i + HOSTILE_BATCH - 1 : n - 1))
+		i=$((i + HOSTILE_BATCH))
+	done
+	DOMID=$honest_domid
+	if [ -z "$H_CREATE_FAIL" ]; then
+		e2e_check hostile_create ok "$n cases: domUs without" \
+		    "xen-netfront, every tap on xenbr0, the domU ready:$H_CREATE"
+	else
+		e2e_check hostile_create fail "xl create:$H_CREATE_FAIL"
+	fi
+	if [ -z "$H_DESTROY_FAIL" ]; then
+		e2e_check hostile_destroy ok "xl destroy: nothing left of" \
+		    "their vifs, xennetd still running:$H_DESTROY"
+	else
+		e2e_check hostile_destroy fail "xl destroy:$H_DESTROY_FAIL"
+	fi
+	lab "METRIC hostile_s=$(e2e_dt $t0 $(up))"
+}
+
 e2e_stop_connected() {	# xennetd_stop, xennetd_restart: stop through the
 			# init script while domu2 ($DOMID) is connected, then
 			# start again (for its xl destroy)
@@ -1420,19 +1646,27 @@ e2e_stop() {		# stop at the end, the log, refusal beside xen-netback
 	fi
 }
 
+e2e_phase() {		# NAME: run phase NAME (PHASES: "all", or the names
+			# of t_xen.sh's E2E_PHASES)
+	case " $PHASES " in
+	*" all "*|*" $1 "*) return 0;;
+	esac
+	return 1
+}
 if e2e_start; then
 	if e2e_create; then
-		e2e_traffic
-		e2e_restart
-		e2e_replug
+		e2e_phase traffic && e2e_traffic
+		e2e_phase restart && e2e_restart
+		e2e_phase replug && e2e_replug
+		e2e_phase hostile && e2e_hostile
 	fi
 	e2e_destroy
-	e2e_mq
-	e2e_jumbo
-	e2e_bpf
-	e2e_rate
-	e2e_map
-	e2e_vhost
+	e2e_phase mq && e2e_mq
+	e2e_phase jumbo && e2e_jumbo
+	e2e_phase bpf && e2e_bpf
+	e2e_phase rate && e2e_rate
+	e2e_phase map && e2e_map
+	e2e_phase vhost && e2e_vhost
 	e2e_stop
 fi
 # the xl logs, the whole daemon log and the domU console, for the run log
@@ -1445,3 +1679,6 @@ sed 's|^|LAB: DOMU |' /var/log/xen/console/guest-domu1.log 2> /dev/null
 sed 's|^|LAB: DOMU3 |' $J_CON 2> /dev/null
 sed 's|^|LAB: DOMU6 |' /var/log/xen/console/guest-domu6.log 2> /dev/null
 sed 's|^|LAB: DOMU7 |' /var/log/xen/console/guest-domu7.log 2> /dev/null
+for f in /var/log/xen/console/guest-domuh*.log; do
+	[ -e "$f" ] && sed 's|^|LAB: DOMUH |' "$f"
+done
