@@ -127,7 +127,7 @@ static int	 ifname_ok(const char *);
 
 %token	BATCH BPF CAPTUREDIR COPYBATCH DOMAIN INCLUDE LOGLEVEL MAC
 %token	MAXQUEUES MTU NONE NOTIFY ON PACKET PER POLLBUDGET PORT PORTIO RATE
-%token	RXBATCH SYSCALL TAP TXBATCH URING VIF WORKERS
+%token	RXBATCH SYSCALL TAP TXBATCH URING USER VIF WORKERS
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -198,6 +198,16 @@ globalopt	: POLLBUDGET NUMBER {
 			else
 				snprintf(conf->cf_capture_dir,
 				    sizeof(conf->cf_capture_dir), "%s", $2);
+			free($2);
+		}
+		| USER STRING {
+			if ($2[0] == '\0' || strlen($2) > CONF_USER_MAX)
+				yyerror("user \"%.*s\" is not a user name (1 "
+				    "to %d characters)", PARSE_ERROR_SHOW, $2,
+				    CONF_USER_MAX);
+			else
+				snprintf(conf->cf_user, sizeof(conf->cf_user),
+				    "%s", $2);
 			free($2);
 		}
 		| LOGLEVEL NUMBER {
@@ -362,6 +372,7 @@ static const struct keyword {
 	{ "tap",		TAP },
 	{ "tx-batch",		TXBATCH },
 	{ "uring",		URING },
+	{ "user",		USER },
 	{ "vif",		VIF },
 	{ "workers",		WORKERS },
 	/* keywords end */
@@ -660,7 +671,7 @@ pushfile(const char *name, int top)
 	int depth = 0;
 	FILE *fp;
 
-	if ((fp = fopen(name, "r")) == NULL) {
+	if ((fp = priv_conf_fopen(name)) == NULL) {
 		if (!top)
 			yyerror("cannot open include file \"%.*s\": %s",
 			    PARSE_ERROR_SHOW * 4, name, strerror(errno));

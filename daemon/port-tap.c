@@ -115,6 +115,9 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 	char joined[IFNAMSIZ];
 	int save;
 
+	/* Privilege separation: the privileged helper runs the rest. */
+	if (priv_running())
+		return (priv_tap_open(tp, name, actual, len, nqueues, mtu));
 	memset(tp, 0, sizeof(*tp));
 	if (nqueues < 1 || nqueues > XENNETD_MAX_QUEUES) {
 		errno = EINVAL;

@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "ctlreq.h"
@@ -41,6 +42,8 @@
 #define XENNETD_PATH_MAX	256
 #define VIF_DOMID_LIMIT		0x7FEFU	/* DOMID_FIRST_RESERVED - 1 */
 #define XENNETD_CONFFILE	SYSCONFDIR "/xennetd.conf"
+#define XENNETD_USER		"_xennetd"	/* -u default */
+#define CONF_USER_MAX		32	/* a user name */
 #define CONF_NAME_MAX		64	/* a domain name in a block */
 #define CONF_RATE_BYTES_MAX	0xFFFFFFFFULL	/* rate BYTES per USEC */
 #define CONF_RATE_USEC_MAX	10000000ULL	/* 10 s */
@@ -149,6 +152,7 @@ struct conf {
 	int			 cf_poll_usec;	/* -1: not set */
 	int			 cf_verbose;	/* -1: not set */
 	char			 cf_capture_dir[XENNETD_PATH_MAX];
+	char			 cf_user[CONF_USER_MAX + 1]; /* "": not set */
 	struct conf_blocks	 cf_blocks;
 };
 
@@ -171,6 +175,8 @@ struct xnd_config {
 	enum port_type		 xc_port;	/* default port of a vif */
 	char			 xc_port_if[IFNAMSIZ];	/* PORT_BPF: on */
 	char			 xc_capture_dir[XENNETD_PATH_MAX];
+	char			 xc_user[CONF_USER_MAX + 1];	/* -u */
+	int			 xc_privsep;	/* 0: -Z */
 	struct conf		*xc_file;	/* the file's, NULL: none */
 };
 
@@ -436,6 +442,7 @@ void	vif_rate_apply(struct xnd *, struct vif *);
 
 /* worker.c */
 struct worker *worker_start(struct xnd *, int);
+void	worker_go(struct worker *);
 void	worker_stop(struct worker *);
 int	worker_attach(struct worker *, struct vif_dp *);
 void	worker_detach(struct worker *, struct vif_dp *);
@@ -490,6 +497,23 @@ int	portio_fd(struct portio *);
 unsigned int portio_held(struct portio *);
 const struct portio_stats *portio_stats(struct portio *);
 const char *portio_mode_name(enum portio_mode);
+
+/* priv.c */
+void	priv_start(const struct xnd_config *);
+int	priv_running(void);
+pid_t	priv_helper_pid(void);
+FILE	*priv_conf_fopen(const char *);
+int	priv_tap_open(struct tap *, const char *, char *, size_t,
+	    unsigned int, unsigned int);
+int	priv_capture_open(const char *, const char *, char *, size_t);
+int	priv_cleanup(void);
+
+/* sandbox.c */
+void	sandbox_user(const char *);
+void	sandbox_enter(const struct xnd_config *, int);
+#ifdef XN_DEBUG
+void	sandbox_try(int);
+#endif
 
 /* osdep-linux.c */
 int	osdep_kernel_netback(char *, size_t);

@@ -1,0 +1,578 @@
+/*
+ * Copyright (c) 2026 The xennetd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/*
+ * Privilege separation: the privileged helper (xennetd(8), PRIVILEGE
+ * SEPARATION).  At startup, before it drops to its user, the daemon
+ * forks this small process, which stays root and does only what needs
+ * root once the daemon runs: create a vif's tap (tap_open, here) and
+ * pass its descriptors back, open a capture file in the capture
+ * directory of startup, open a configuration file read at startup again
+ * (a reload), and remove the pid file and the control socket at the end.
+ * Nothing else: no path comes from the daemon but a configuration file
+ * name, which must be one read at startup, and a capture file name,
+ * which must be a plain name in the capture directory.
+ *
+ * They talk over a SOCK_SEQPACKET socket pair: one fixed-size request,
+ * one fixed-size reply with the descriptors (SCM_RIGHTS).  The daemon's
+ * main thread is the only caller; a call blocks until the reply.  The
+ * helper checks every field of every request; a malformed message (a
+ * wrong size) ends it: the daemon that sent it is broken or taken over.
+ * It ends as well when the daemon closes its end (exits).
+ */
+
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include <net/if.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "xennetd.h"
+
+enum priv_op {
+	PRIV_TAP = 1,		/* pm_name, pm_nqueues, pm_mtu */
+	PRIV_CAPTURE,		/* pm_name: a plain name */
+	PRIV_CONF,		/* pm_name: a file read at startup */
+	PRIV_CLEANUP		/* nothing */
+};
+
+struct priv_msg {
+	uint32_t	pm_op;
+	int32_t		pm_errno;	/* reply: 0 or why it failed */
+	uint32_t	pm_nqueues;	/* tap: queues; reply: attached */
+	uint32_t	pm_mtu;
+	char		pm_name[PATH_MAX];
+};
+
+/* The configuration files read at startup (parse.y's pushfile). */
+struct priv_file {
+	TAILQ_ENTRY(priv_file)	 pf_entry;
+	char			*pf_path;
+};
+static TAILQ_HEAD(, priv_file) priv_files =
+    TAILQ_HEAD_INITIALIZER(priv_files);
+
+static int	priv_sock = -1;		/* daemon: its end; -1: no helper */
+static pid_t	priv_pid = -1;
+static char	priv_capdir[XENNETD_PATH_MAX];	/* capture-dir of startup */
+static char	priv_pidfile[PATH_MAX];
+static char	priv_ctlsock[PATH_MAX];
+
+static void	priv_main(int) __attribute__((noreturn));
+static void	priv_serve(int, int, struct priv_msg *);
+static int	priv_tap(struct priv_msg *, int *);
+static int	priv_capture(int, struct priv_msg *);
+static int	priv_conf(struct priv_msg *);
+static int	priv_call(struct priv_msg *, int *, unsigned int);
+static int	priv_send(int, struct priv_msg *, const int *,
+		    unsigned int);
+static int	priv_plain_name(const char *);
+
+/*
+ * priv_conf_fopen: (parse.y) open configuration file path for reading.
+ * Before the helper runs, the path is remembered as one the helper may
+ * open again; afterwards the helper opens it.  A stream, or NULL with
+ * errno.
+ */
+FILE *
+priv_conf_fopen(const char *path)
+{
+	struct priv_file *pf;
+	struct priv_msg m;
+	FILE *fp;
+	int fd;
+
+	if (priv_sock == -1) {
+		if ((fp = fopen(path, "re")) == NULL)
+			return (NULL);
+		TAILQ_FOREACH(pf, &priv_files, pf_entry)
+			if (strcmp(pf->pf_path, path) == 0)
+				return (fp);
+		if ((pf = calloc(1, sizeof(*pf))) == NULL ||
+		    (pf->pf_path = strdup(path)) == NULL) {
+			free(pf);
+			fclose(fp);
+			errno = ENOMEM;
+			return (NULL);
+		}
+		TAILQ_INSERT_TAIL(&priv_files, pf, pf_entry);
+		return (fp);
+	}
+	memset(&m, 0, sizeof(m));
+	m.pm_op = PRIV_CONF;
+	if (strlen(path) >= sizeof(m.pm_name)) {
+		errno = ENAMETOOLONG;
+		return (NULL);
+	}
+	memcpy(m.pm_name, path, strlen(path));
+	if (priv_call(&m, &fd, 1) != 1)
+		return (NULL);
+	if ((fp = fdopen(fd, "r")) == NULL)
+		close(fd);
+	return (fp);
+}
+
+/*
+ * priv_start: fork the helper (startup, before any thread).  The
+ * capture directory, pid file and control socket of startup are the
+ * only ones it will touch.  Fatal on failure.
+ */
+void
+priv_start(const struct xnd_config *c)
+{
+	int sp[2];
+
+	snprintf(priv_capdir, sizeof(priv_capdir), "%s", c->xc_capture_dir);
+	snprintf(priv_pidfile, sizeof(priv_pidfile), "%s", c->xc_pidfile);
+	snprintf(priv_ctlsock, sizeof(priv_ctlsock), "%s", c->xc_socket);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("privileged helper: socketpair");
+	switch (priv_pid = fork()) {
+	case -1:
+		fatal("privileged helper: fork");
+	case 0:
+		close(sp[0]);
+		priv_main(sp[1]);
+		/* NOTREACHED */
+	default:
+		close(sp[1]);
+		priv_sock = sp[0];
+	}
+}
+
+/* priv_running: 1 in the daemon once the helper runs, else 0. */
+int
+priv_running(void)
+{
+	return (priv_sock != -1);
+}
+
+/* priv_helper_pid: the helper's pid, or -1. */
+pid_t
+priv_helper_pid(void)
+{
+	return (priv_pid);
+}
+
+/*
+ * priv_main: the helper.  It keeps only its end of the socket pair and
+ * the capture directory, ignores the signals meant for the daemon (a
+ * terminal's ^C reaches the whole process group), and serves requests
+ * until the daemon goes away.
+ */
+static void
+priv_main(int sock)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGUSR1,
+	    SIGUSR2, SIGPIPE };
+	struct priv_msg m;
+	ssize_t n;
+	size_t i;
+	int capfd;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_IGN);
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	(void)prctl(PR_SET_NAME, "xennetd-priv");
+	/*
+	 * Every descriptor but the socket goes: the daemon's devices, the
+	 * pid file's lock.  The log's too, first closed as the log's, so
+	 * that no line goes to a descriptor that got its number; syslog(3)
+	 * connects again at the next line.
+	 */
+	closelog();
+	if (sock != STDERR_FILENO + 1) {
+		if (dup2(sock, STDERR_FILENO + 1) == -1)
+			_exit(1);
+		close(sock);
+		sock = STDERR_FILENO + 1;
+	}
+	if (close_range(STDERR_FILENO + 2, ~0U, 0) == -1)
+		_exit(1);
+	capfd = open(priv_capdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (capfd == -1)
+		log_warn("privileged helper: capture-dir %s", priv_capdir);
+	log_debug("privileged helper: running as pid %ld", (long)getpid());
+	for (;;) {
+		n = recv(sock, &m, sizeof(m), 0);
+		if (n == 0)
+			_exit(0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(m)) {
+			log_warnx("privileged helper: a request of %zd bytes "
+			    "(not %zu): ending", n, sizeof(m));
+			_exit(1);
+		}
+		priv_serve(sock, capfd, &m);
+	}
+}
+
+/* priv_serve: carry out one request and reply. */
+static void
+priv_serve(int sock, int capfd, struct priv_msg *m)
+{
+	int fds[XENNETD_MAX_QUEUES], n = 0, i;
+
+	/* Every name is a C string within the message. */
+	if (memchr(m->pm_name, '\0', sizeof(m->pm_name)) == NULL) {
+		errno = EINVAL;
+		n = -1;
+	} else {
+		switch (m->pm_op) {
+		case PRIV_TAP:
+			n = priv_tap(m, fds);
+			break;
+		case PRIV_CAPTURE:
+			if ((fds[0] = priv_capture(capfd, m)) != -1)
+				n = 1;
+			else
+				n = -1;
+			break;
+		case PRIV_CONF:
+			if ((fds[0] = priv_conf(m)) != -1)
+				n = 1;
+			else
+				n = -1;
+			break;
+		case PRIV_CLEANUP:
+			if (priv_pidfile[0] != '\0')
+				(void)unlink(priv_pidfile);
+			if (priv_ctlsock[0] != '\0')
+				(void)unlink(priv_ctlsock);
+			break;
+		default:
+			errno = EINVAL;
+			n = -1;
+		}
+	}
+	m->pm_errno = n == -1 ? errno : 0;
+	if (n == -1)
+		n = 0;
+	if (priv_send(sock, m, fds, (unsigned int)n) == -1)
+		log_warn("privileged helper: reply");
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/*
+ * priv_tap: create the tap a request names: an interface name
+ * (bpf_valid_ifname), 1..XENNETD_MAX_QUEUES queues, an MTU the
+ * configuration could give.  Its descriptors in fds; their count, or
+ * -1 with errno.
+ */
+static int
+priv_tap(struct priv_msg *m, int *fds)
+{
+	struct tap tp;
+	char actual[IFNAMSIZ];
+	unsigned int i;
+
+	if (!bpf_valid_ifname(m->pm_name) || m->pm_nqueues < 1 ||
+	    m->pm_nqueues > XENNETD_MAX_QUEUES || m->pm_mtu < CONF_MTU_MIN ||
+	    m->pm_mtu > CONF_MTU_MAX) {
+		log_warnx("privileged helper: refused a tap \"%.*s\" with %u "
+		    "queues, mtu %u", IFNAMSIZ, m->pm_name, m->pm_nqueues,
+		    m->pm_mtu);
+		errno = EINVAL;
+		return (-1);
+	}
+	if (tap_open(&tp, m->pm_name, actual, sizeof(actual),
+	    m->pm_nqueues, m->pm_mtu) == -1)
+		return (-1);
+	for (i = 0; i < tp.tp_nfd; i++)
+		fds[i] = tp.tp_fd[i];
+	memset(m->pm_name, 0, sizeof(m->pm_name));
+	memcpy(m->pm_name, actual, strnlen(actual, sizeof(actual) - 1));
+	m->pm_nqueues = tp.tp_nattached;
+	return ((int)tp.tp_nfd);
+}
+
+/*
+ * priv_capture: create or open the capture file a request names: a
+ * plain name in the capture directory of startup, a regular file, not
+ * through a symbolic link, mode 0600.  The descriptor, or -1 with
+ * errno.
+ */
+static int
+priv_capture(int capfd, struct priv_msg *m)
+{
+	struct stat st;
+	int fd;
+
+	if (capfd == -1) {
+		errno = ENOENT;
+		return (-1);
+	}
+	if (!priv_plain_name(m->pm_name)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (fstatat(capfd, m->pm_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if ((fd = openat(capfd, m->pm_name, O_WRONLY | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC, 0600)) == -1)
+		return (-1);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return (-1);
+	}
+	return (fd);
+}
+
+/*
+ * priv_conf: open a configuration file read at startup again.  The
+ * descriptor, or -1 with errno (EPERM: not one read at startup).
+ */
+static int
+priv_conf(struct priv_msg *m)
+{
+	struct priv_file *pf;
+
+	TAILQ_FOREACH(pf, &priv_files, pf_entry)
+		if (strcmp(pf->pf_path, m->pm_name) == 0)
+			return (open(pf->pf_path, O_RDONLY | O_CLOEXEC));
+	log_warnx("privileged helper: refused to open \"%.*s\": not a "
+	    "configuration file read at startup", 64, m->pm_name);
+	errno = EPERM;
+	return (-1);
+}
+
+/* priv_plain_name: 1 if s is a file name without '/', not "." or "..". */
+static int
+priv_plain_name(const char *s)
+{
+	return (s[0] != '\0' && strchr(s, '/') == NULL &&
+	    strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
+	    strlen(s) <= NAME_MAX);
+}
+
+/* priv_send: one message with n descriptors; 0 or -1. */
+static int
+priv_send(int sock, struct priv_msg *m, const int *fds,
+    unsigned int n)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int) *
+				    XENNETD_MAX_QUEUES)];
+	} cm;
+	struct msghdr msg;
+	struct iovec iov;
+	ssize_t r;
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = m;
+	iov.iov_len = sizeof(*m);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (n > 0) {
+		memset(&cm, 0, sizeof(cm));
+		msg.msg_control = cm.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		cm.hdr.cmsg_level = SOL_SOCKET;
+		cm.hdr.cmsg_type = SCM_RIGHTS;
+		cm.hdr.cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(&cm.hdr), fds, sizeof(int) * n);
+	}
+	while ((r = sendmsg(sock, &msg, MSG_NOSIGNAL)) == -1 &&
+	    errno == EINTR)
+		;
+	return (r == (ssize_t)sizeof(*m) ? 0 : -1);
+}
+
+/*
+ * priv_call: (daemon) send request m, wait for the reply into m and its
+ * descriptors (at most max) into fds.  Their count, or -1 with errno:
+ * the helper's, or EPIPE if it is gone.
+ */
+static int
+priv_call(struct priv_msg *m, int *fds, unsigned int max)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int) *
+				    XENNETD_MAX_QUEUES)];
+	} cm;
+	struct cmsghdr *ch;
+	struct msghdr msg;
+	struct iovec iov;
+	unsigned int n = 0, i, got;
+	ssize_t r;
+	int *in;
+
+	if (priv_sock == -1) {
+		errno = ENOTCONN;
+		return (-1);
+	}
+	if (priv_send(priv_sock, m, NULL, 0) == -1) {
+		log_warn("privileged helper: request");
+		errno = EPIPE;
+		return (-1);
+	}
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = m;
+	iov.iov_len = sizeof(*m);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cm.buf;
+	msg.msg_controllen = sizeof(cm.buf);
+	while ((r = recvmsg(priv_sock, &msg, MSG_CMSG_CLOEXEC)) == -1 &&
+	    errno == EINTR)
+		;
+	if (r != (ssize_t)sizeof(*m)) {
+		log_warnx("privileged helper: no reply (it is gone?)");
+		errno = EPIPE;
+		return (-1);
+	}
+	for (ch = CMSG_FIRSTHDR(&msg); ch != NULL;
+	    ch = CMSG_NXTHDR(&msg, ch)) {
+		if (ch->cmsg_level != SOL_SOCKET ||
+		    ch->cmsg_type != SCM_RIGHTS)
+			continue;
+		got = (unsigned int)((ch->cmsg_len - CMSG_LEN(0)) /
+		    sizeof(int));
+		in = (int *)(void *)CMSG_DATA(ch);
+		for (i = 0; i < got; i++) {
+			if (n < max)
+				fds[n++] = in[i];
+			else
+				close(in[i]);
+		}
+	}
+	if (m->pm_errno != 0 || (msg.msg_flags & MSG_CTRUNC)) {
+		for (i = 0; i < n; i++)
+			close(fds[i]);
+		errno = m->pm_errno != 0 ? m->pm_errno : EMSGSIZE;
+		return (-1);
+	}
+	return ((int)n);
+}
+
+/*
+ * priv_tap_open: (daemon) tap_open through the helper: the same
+ * contract.
+ */
+int
+priv_tap_open(struct tap *tp, const char *name, char *actual, size_t len,
+    unsigned int nqueues, unsigned int mtu)
+{
+	struct priv_msg m;
+	int n;
+
+	memset(tp, 0, sizeof(*tp));
+	memset(&m, 0, sizeof(m));
+	m.pm_op = PRIV_TAP;
+	m.pm_nqueues = nqueues;
+	m.pm_mtu = mtu;
+	if (strlen(name) >= IFNAMSIZ) {
+		errno = EINVAL;
+		return (-1);
+	}
+	memcpy(m.pm_name, name, strlen(name));
+	if ((n = priv_call(&m, tp->tp_fd, XENNETD_MAX_QUEUES)) == -1)
+		return (-1);
+	if (n != (int)nqueues || m.pm_nqueues < 1 ||
+	    m.pm_nqueues > (unsigned int)n ||
+	    memchr(m.pm_name, '\0', IFNAMSIZ) == NULL) {
+		tp->tp_nfd = (unsigned int)n;
+		tap_close(tp);
+		errno = EPROTO;
+		return (-1);
+	}
+	tp->tp_nfd = (unsigned int)n;
+	tp->tp_nattached = m.pm_nqueues;
+	snprintf(actual, len, "%s", m.pm_name);
+	return (0);
+}
+
+/*
+ * priv_capture_open: (daemon) the capture file name in dir, created or
+ * opened by the helper: only in the capture directory of startup.  A
+ * descriptor, or -1 with the reason in err.
+ */
+int
+priv_capture_open(const char *dir, const char *name, char *err,
+    size_t errlen)
+{
+	struct priv_msg m;
+	const char *base = name;
+	size_t dl = strlen(priv_capdir);
+	int fd;
+
+	if (strcmp(dir, priv_capdir) != 0) {
+		snprintf(err, errlen, "capture-dir %s is not the one of "
+		    "startup (%s): with privilege separation that takes a "
+		    "restart", dir, priv_capdir);
+		return (-1);
+	}
+	if (name[0] == '/') {
+		if (strncmp(name, priv_capdir, dl) != 0 ||
+		    name[dl] != '/' || strchr(name + dl + 1, '/') != NULL) {
+			snprintf(err, errlen, "%s: with privilege separation "
+			    "a capture file is in capture-dir %s", name,
+			    priv_capdir);
+			return (-1);
+		}
+		base = name + dl + 1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.pm_op = PRIV_CAPTURE;
+	if (!priv_plain_name(base)) {
+		snprintf(err, errlen, "%s: not a file name", name);
+		return (-1);
+	}
+	memcpy(m.pm_name, base, strlen(base));
+	if (priv_call(&m, &fd, 1) != 1) {
+		snprintf(err, errlen, "%s/%s: %s", priv_capdir, base,
+		    strerror(errno));
+		return (-1);
+	}
+	return (fd);
+}
+
+/*
+ * priv_cleanup: (daemon, at exit) have the helper remove the pid file
+ * and the control socket, which the daemon's user may not.  0 or -1.
+ */
+int
+priv_cleanup(void)
+{
+	struct priv_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.pm_op = PRIV_CLEANUP;
+	return (priv_call(&m, NULL, 0) == -1 ? -1 : 0);
+}
