@@ -327,9 +327,14 @@ sandbox_seccomp(int sim, int bpf)
 #endif
 	if ((ctx = seccomp_init(deflt)) == NULL)
 		fatalx("sandbox: seccomp_init failed");
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1)) != 0) {
+	/*
+	 * The kernel logs what the filter refuses; every thread gets the
+	 * filter (there is only this one yet: in case one came).
+	 */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1)) != 0 ||
+	    (rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) != 0) {
 		errno = -rc;
-		fatal("sandbox: seccomp: SCMP_FLTATR_CTL_LOG");
+		fatal("sandbox: seccomp attributes");
 	}
 	for (i = 0; i < sizeof(sandbox_calls) / sizeof(sandbox_calls[0]);
 	    i++)

@@ -331,8 +331,6 @@ main(int argc, char *argv[])
 		if (ev_sig[i] == NULL || event_add(ev_sig[i], NULL) == -1)
 			fatalx("cannot set up signal events");
 	}
-	if (main_xs_watch(&x) == -1)
-		fatal("cannot watch %s", x.x_root);
 	x.x_control = control_init(&x, c->xc_socket);
 	/*
 	 * Privilege separation: what needs root from now on goes to the
@@ -345,6 +343,9 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_go(x.x_workers[i]);
+	/* libxenstore's first watch starts its reader thread: sandboxed */
+	if (main_xs_watch(&x) == -1)
+		fatal("cannot watch %s", x.x_root);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
