@@ -556,8 +556,9 @@ priv_capture_open(const char *dir, const char *name, char *err,
 	}
 	memcpy(m.pm_name, base, strlen(base));
 	if (priv_call(&m, &fd, 1) != 1) {
+		/* the name was checked here: EINVAL says what it is */
 		snprintf(err, errlen, "%s/%s: %s", priv_capdir, base,
-		    strerror(errno));
+		    errno == EINVAL ? "not a regular file" : strerror(errno));
 		return (-1);
 	}
 	return (fd);
