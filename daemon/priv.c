@@ -99,8 +99,8 @@ static int	priv_plain_name(const char *);
 /*
  * priv_conf_fopen: (parse.y) open configuration file path for reading.
  * Before the helper runs, the path is remembered as one the helper may
- * open again; afterwards the helper opens it.  A stream, or NULL with
- * errno.
+ * open again (a missing one too: the default file may appear later);
+ * afterwards the helper opens it.  A stream, or NULL with errno.
  */
 FILE *
 priv_conf_fopen(const char *path)
@@ -111,20 +111,20 @@ priv_conf_fopen(const char *path)
 	int fd;
 
 	if (priv_sock == -1) {
-		if ((fp = fopen(path, "re")) == NULL)
-			return (NULL);
+		/* remembered even if missing: the default file may come */
 		TAILQ_FOREACH(pf, &priv_files, pf_entry)
 			if (strcmp(pf->pf_path, path) == 0)
-				return (fp);
-		if ((pf = calloc(1, sizeof(*pf))) == NULL ||
-		    (pf->pf_path = strdup(path)) == NULL) {
-			free(pf);
-			fclose(fp);
-			errno = ENOMEM;
-			return (NULL);
+				break;
+		if (pf == NULL) {
+			if ((pf = calloc(1, sizeof(*pf))) == NULL ||
+			    (pf->pf_path = strdup(path)) == NULL) {
+				free(pf);
+				errno = ENOMEM;
+				return (NULL);
+			}
+			TAILQ_INSERT_TAIL(&priv_files, pf, pf_entry);
 		}
-		TAILQ_INSERT_TAIL(&priv_files, pf, pf_entry);
-		return (fp);
+		return (fopen(path, "re"));
 	}
 	memset(&m, 0, sizeof(m));
 	m.pm_op = PRIV_CONF;
