@@ -87,6 +87,7 @@ static char	priv_pidfile[PATH_MAX];
 static char	priv_ctlsock[PATH_MAX];
 
 static void	priv_main(int) __attribute__((noreturn));
+static void	priv_title(char **);
 static void	priv_serve(int, int, struct priv_msg *);
 static int	priv_tap(struct priv_msg *, int *);
 static int	priv_capture(int, struct priv_msg *);
@@ -146,7 +147,7 @@ priv_conf_fopen(const char *path)
  * only ones it will touch.  Fatal on failure.
  */
 void
-priv_start(const struct xnd_config *c)
+priv_start(const struct xnd_config *c, char **argv)
 {
 	int sp[2];
 
@@ -160,12 +161,34 @@ priv_start(const struct xnd_config *c)
 		fatal("privileged helper: fork");
 	case 0:
 		close(sp[0]);
+		priv_title(argv);
 		priv_main(sp[1]);
 		/* NOTREACHED */
 	default:
 		close(sp[1]);
 		priv_sock = sp[0];
 	}
+}
+
+/*
+ * priv_title: what ps(1) shows of the helper: "xennetd: privileged
+ * helper", written over the command line (argv's strings, contiguous),
+ * so that nothing that counts the daemons by their command line (an
+ * init script, pkill -f) takes it for one.
+ */
+static void
+priv_title(char **argv)
+{
+	static const char title[] = "xennetd: privileged helper";
+	char *start = argv[0], *end;
+	int i;
+
+	end = start + strlen(start) + 1;
+	for (i = 1; argv[i] != NULL && argv[i] == end; i++)
+		end += strlen(argv[i]) + 1;
+	memset(start, 0, (size_t)(end - start));
+	memcpy(start, title, (size_t)(end - start) > sizeof(title) ?
+	    sizeof(title) - 1 : (size_t)(end - start) - 1);
 }
 
 /* priv_running: 1 in the daemon once the helper runs, else 0. */

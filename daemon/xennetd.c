@@ -338,7 +338,7 @@ main(int argc, char *argv[])
 	 * then starts its workers.
 	 */
 	if (c->xc_privsep) {
-		priv_start(c);
+		priv_start(c, main_argv);
 		sandbox_enter(c, main_bpf(c));
 	}
 	for (i = 0; i < x.x_nworkers; i++)

@@ -499,7 +499,7 @@ const struct portio_stats *portio_stats(struct portio *);
 const char *portio_mode_name(enum portio_mode);
 
 /* priv.c */
-void	priv_start(const struct xnd_config *);
+void	priv_start(const struct xnd_config *, char **);
 int	priv_running(void);
 pid_t	priv_helper_pid(void);
 FILE	*priv_conf_fopen(const char *);
