@@ -26,7 +26,8 @@
 # in capture-dir (made by the helper: root's, 0600) and refuses one
 # elsewhere; SIGHUP rereads the configuration through the helper, which
 # refuses a file not read at startup; at the end the helper removes the
-# pid file and the control socket and goes too.
+# pid file and the control socket and goes too.  A user that does not
+# exist, or root, is refused with a message.
 
 . "$top_srcdir/tests/lib.sh"
 need_netns
@@ -158,4 +159,13 @@ ok $(test ! -e "$XENNET_SIM_DIR/xennetd.sock"; echo $?) \
     "the control socket is gone"
 grep -q 'exiting' "$LOG"
 ok $? "it exited cleanly"
+
+# ---- the user ----
+mkdir "$CAPD/sim"
+out=$($XENNETD -d -S -s "$CAPD/sim" -u xennetd-no-such-user 2>&1)
+is "-u a user that does not exist: exit 1" 1 "$?"
+ok $(echo "$out" | grep -q 'user xennetd-no-such-user does not exist: create it'
+    echo $?) "and it says how to make one"
+out=$($XENNETD -d -S -s "$CAPD/sim" -u root 2>&1)
+is "-u root: exit 1" "1 xennetd: fatal: user root is root: privilege separation needs another (or -Z to run without)" "$? $out"
 done_testing
