@@ -80,9 +80,9 @@ struct priv_file {
 static TAILQ_HEAD(, priv_file) priv_files =
     TAILQ_HEAD_INITIALIZER(priv_files);
 
-static int	priv_sock = -1;		/* daemon: its end; -1: no helper */
+static int	priv_sock = -1;		/* ours; -1: no helper */
 static pid_t	priv_pid = -1;
-static char	priv_capdir[XENNETD_PATH_MAX];	/* capture-dir of startup */
+static char	priv_capdir[XENNETD_PATH_MAX];	/* startup's */
 static char	priv_pidfile[PATH_MAX];
 static char	priv_ctlsock[PATH_MAX];
 

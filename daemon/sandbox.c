@@ -221,7 +221,8 @@ sandbox_landlock(const char *dir)
 		    "to %s", dir);
 		return;
 	}
-	all = ((uint64_t)LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;	/* ABI 1 */
+	/* ABI 1: every right up to MAKE_SYM */
+	all = ((uint64_t)LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
 	if (abi >= 2)
 		all |= LANDLOCK_ACCESS_FS_REFER;
 	if (abi >= 3)

@@ -152,7 +152,7 @@ struct conf {
 	int			 cf_poll_usec;	/* -1: not set */
 	int			 cf_verbose;	/* -1: not set */
 	char			 cf_capture_dir[XENNETD_PATH_MAX];
-	char			 cf_user[CONF_USER_MAX + 1]; /* "": not set */
+	char			 cf_user[CONF_USER_MAX + 1];	/* "": unset */
 	struct conf_blocks	 cf_blocks;
 };
 
