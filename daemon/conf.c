@@ -43,21 +43,6 @@ conf_notify_name(enum ring_notify n)
 	return (n == RING_NOTIFY_PACKET ? "packet" : "batch");
 }
 
-/* conf_free: a parsed configuration and its blocks; NULL is ignored. */
-void
-conf_free(struct conf *cf)
-{
-	struct conf_block *b;
-
-	if (cf == NULL)
-		return;
-	while ((b = TAILQ_FIRST(&cf->cf_blocks)) != NULL) {
-		TAILQ_REMOVE(&cf->cf_blocks, b, cb_entry);
-		free(b);
-	}
-	free(cf);
-}
-
 /*
  * conf_apply: the file's global settings over the defaults in c; c keeps
  * the file (xc_file) for its blocks.  The command line goes over both.
@@ -85,6 +70,8 @@ conf_apply(struct xnd_config *c, struct conf *cf)
 		c->xc_poll_usec = (unsigned int)cf->cf_poll_usec;
 	if (cf->cf_verbose >= 0)
 		c->xc_verbose = cf->cf_verbose;
+	if (cf->cf_keep_guests)
+		c->xc_keep_guests = 1;
 	if (cf->cf_capture_dir[0] != '\0')
 		memcpy(c->xc_capture_dir, cf->cf_capture_dir,
 		    sizeof(c->xc_capture_dir));
@@ -126,6 +113,8 @@ conf_vif_merge(struct vif_conf *vc, const struct vif_conf *o,
 		vc->vc_ring.rc_copy_batch = o->vc_ring.rc_copy_batch;
 	if (set & CONF_NOTIFY)
 		vc->vc_ring.rc_notify = o->vc_ring.rc_notify;
+	if (set & CONF_STALL)
+		vc->vc_ring.rc_rx_stall_ms = o->vc_ring.rc_rx_stall_ms;
 	if (set & CONF_PORT) {
 		vc->vc_port = o->vc_port;
 		memcpy(vc->vc_port_if, o->vc_port_if, sizeof(vc->vc_port_if));
@@ -225,11 +214,13 @@ conf_vif_text(const struct vif_conf *vc, const struct ring_config *rc,
 	else
 		snprintf(rate, sizeof(rate), "none");
 	snprintf(buf, len, "tx-batch %u rx-batch %u copy-batch %u notify %s, "
-	    "port %s%s%s, mtu %s, rate %s", rc->rc_tx_batch, rc->rc_rx_batch,
-	    rc->rc_copy_batch, conf_notify_name(rc->rc_notify),
+	    "port %s%s%s, mtu %s, rate %s, rx-stall-timeout %u",
+	    rc->rc_tx_batch, rc->rc_rx_batch, rc->rc_copy_batch,
+	    conf_notify_name(rc->rc_notify),
 	    vc->vc_port == PORT_BPF ? "bpf" : "tap",
 	    vc->vc_port == PORT_BPF ? " on " : "",
-	    vc->vc_port == PORT_BPF ? vc->vc_port_if : "", mtu, rate);
+	    vc->vc_port == PORT_BPF ? vc->vc_port_if : "", mtu, rate,
+	    rc->rc_rx_stall_ms);
 }
 
 /*
@@ -249,8 +240,8 @@ conf_log_vif(const struct vif *v)
 /*
  * conf_vif_reload: vif v's settings under the reloaded configuration:
  * batch sizes, notify policy and rate change now, on every attached
- * queue (worker_set_ring: traffic goes on); a new port or MTU needs the
- * vif to be created again, which is logged.
+ * queue (worker_set_ring: traffic goes on), and so does the tap's MTU;
+ * a new port needs the vif to be created again, which is logged.
  */
 static void
 conf_vif_reload(struct xnd *x, struct vif *v)
@@ -287,9 +278,11 @@ conf_vif_reload(struct xnd *x, struct vif *v)
 		    "created again", v->v_ifname,
 		    vc.vc_port == PORT_BPF ? "bpf on " : "tap",
 		    vc.vc_port_if);
-	if (vc.vc_mtu != v->v_conf.vc_mtu)
-		log_info("%s: reload: mtu %u applies when the vif is created "
-		    "again", v->v_ifname, vc.vc_mtu);
+	if (vc.vc_mtu != v->v_conf.vc_mtu) {
+		/* 0: the toolstack's key again */
+		v->v_conf.vc_mtu = vc.vc_mtu;
+		vif_mtu_apply(x, v);
+	}
 }
 
 /*
@@ -343,6 +336,10 @@ conf_reload(struct xnd *x, struct xnd_config *nc)
 		log_warnx("reload: user %s takes a restart; %s runs",
 		    nc->xc_user, c->xc_user);
 	memcpy(nc->xc_user, c->xc_user, sizeof(nc->xc_user));
+	if (nc->xc_keep_guests != c->xc_keep_guests)
+		log_info("reload: keep-guests %s: at exit, guests are %s",
+		    nc->xc_keep_guests ? "on" : "off", nc->xc_keep_guests ?
+		    "left connected" : "disconnected");
 	if (nc->xc_verbose != log_getverbose()) {
 		log_setverbose(nc->xc_verbose);
 		log_info("reload: log-level %d", nc->xc_verbose);
@@ -352,7 +349,7 @@ conf_reload(struct xnd *x, struct xnd_config *nc)
 	*c = *nc;
 	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
 		conf_vif_reload(x, v);
-	conf_free(old);
+	parse_free(old);
 	log_info("reload: %s loaded", c->xc_conffile);
 	return (0);
 }
@@ -380,6 +377,7 @@ conf_print(const struct xnd_config *c)
 	printf("tx-batch %u\nrx-batch %u\ncopy-batch %u\nnotify %s\n",
 	    c->xc_ring.rc_tx_batch, c->xc_ring.rc_rx_batch,
 	    c->xc_ring.rc_copy_batch, conf_notify_name(c->xc_ring.rc_notify));
+	printf("rx-stall-timeout %u\n", c->xc_ring.rc_rx_stall_ms);
 	printf("poll-budget %u\n", c->xc_poll_usec);
 	if (c->xc_workers > 0)
 		printf("workers %d\n", c->xc_workers);
@@ -397,6 +395,8 @@ conf_print(const struct xnd_config *c)
 	conf_print_str("capture-dir ", c->xc_capture_dir, "\n");
 	conf_print_str("user ", c->xc_user, "\n");
 	printf("log-level %d\n", c->xc_verbose);
+	if (c->xc_keep_guests)
+		printf("keep-guests\n");
 	if (c->xc_file == NULL)
 		return;
 	TAILQ_FOREACH(b, &c->xc_file->cf_blocks, cb_entry) {
@@ -426,6 +426,9 @@ conf_print(const struct xnd_config *c)
 		if (b->cb_set & CONF_NOTIFY)
 			printf("\tnotify %s\n",
 			    conf_notify_name(vc->vc_ring.rc_notify));
+		if (b->cb_set & CONF_STALL)
+			printf("\trx-stall-timeout %u\n",
+			    vc->vc_ring.rc_rx_stall_ms);
 		if ((b->cb_set & CONF_PORT) && vc->vc_port == PORT_BPF)
 			conf_print_str("\tport bpf on ", vc->vc_port_if, "\n");
 		else if (b->cb_set & CONF_PORT)

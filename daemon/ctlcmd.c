@@ -56,7 +56,14 @@ static const struct {
 	CTLCMD_F("events_tx", rs_events_tx),
 	CTLCMD_F("events_rx", rs_events_rx),
 	CTLCMD_F("tx_passes", rs_tx_passes),
-	CTLCMD_F("rx_passes", rs_rx_passes)
+	CTLCMD_F("rx_passes", rs_rx_passes),
+	CTLCMD_F("rx_carrier_off", rs_rx_carrier_off),
+	CTLCMD_F("rx_carrier_on", rs_rx_carrier_on),
+	CTLCMD_F("rx_hash", rs_rx_hash),
+	CTLCMD_F("rx_steered", rs_rx_steered),
+	CTLCMD_F("mcast_add", rs_mcast_add),
+	CTLCMD_F("mcast_del", rs_mcast_del),
+	CTLCMD_F("mcast_refused", rs_mcast_refused)
 #undef CTLCMD_F
 };
 
@@ -75,6 +82,7 @@ static struct vif *ctlcmd_vif(struct xnd *, const char *);
 static struct json_object *ctlcmd_noavif(const char *);
 static struct json_object *ctlcmd_vifs(struct xnd *);
 static struct json_object *ctlcmd_stats(struct xnd *, const char *);
+static void	ctlcmd_ctrl(struct json_object *, const struct vif *);
 static struct json_object *ctlcmd_counters(const struct ring_stats *,
 		    const struct portio_stats *);
 static struct json_object *ctlcmd_batch(struct xnd *,
@@ -235,6 +243,7 @@ ctlcmd_ring(const struct ring_config *rc)
 	ctlcmd_addu(o, "copy", rc->rc_copy_batch);
 	ctlcmd_add(o, "notify", rc->rc_notify == RING_NOTIFY_BATCH ?
 	    "batch" : "packet");
+	ctlcmd_addu(o, "rx_stall_timeout_ms", rc->rc_rx_stall_ms);
 	return (o);
 }
 
@@ -271,6 +280,8 @@ ctlcmd_vifs(struct xnd *x)
 			json_object_object_add(e, "port", p);
 		}
 		ctlcmd_addu(e, "mtu", v->v_mtu);
+		ctlcmd_addb(e, "carrier", __atomic_load_n(&v->v_stalled,
+		    __ATOMIC_ACQUIRE) == 0);
 		ctlcmd_addu(e, "queues", v->v_attached);
 		ctlcmd_addb(e, "failed", v->v_failed);
 		if (v->v_attached > 0 &&
@@ -282,6 +293,7 @@ ctlcmd_vifs(struct xnd *x)
 			ctlcmd_addb(f, "csum", rf->rf_csum);
 			ctlcmd_addb(f, "ipv6_csum", rf->rf_csum6);
 			ctlcmd_addb(f, "rx_notify", rf->rf_rx_notify);
+			ctlcmd_addu(f, "xdp_headroom", v->v_headroom);
 			json_object_object_add(e, "features", f);
 		}
 		json_object_object_add(e, "batch",
@@ -364,6 +376,7 @@ ctlcmd_counters(const struct ring_stats *s, const struct portio_stats *ps)
 		ctlcmd_addu(p, "rx_frames", ps->ps_rx_frames);
 		ctlcmd_addu(p, "rx_errors", ps->ps_rx_errors);
 		ctlcmd_addu(p, "tx_errors", ps->ps_tx_errors);
+		ctlcmd_addu(p, "tx_nobufs", ps->ps_tx_nobufs);
 		json_object_object_add(o, "port", p);
 	}
 	return (o);
@@ -377,6 +390,7 @@ ctlcmd_pio_add(struct portio_stats *dst, const struct portio_stats *src)
 	dst->ps_rx_frames += src->ps_rx_frames;
 	dst->ps_rx_errors += src->ps_rx_errors;
 	dst->ps_tx_errors += src->ps_tx_errors;
+	dst->ps_tx_nobufs += src->ps_tx_nobufs;
 }
 
 /*
@@ -448,8 +462,47 @@ ctlcmd_stats(struct xnd *x, const char *name)
 			ctlcmd_add(e, "warning", "a worker did not answer: "
 			    "counters of its queues are from before");
 		json_object_object_add(e, "total", ctlcmd_counters(&tot, &ps));
+		ctlcmd_ctrl(e, v);
 	}
 	return (o);
+}
+
+/*
+ * ctlcmd_ctrl: a vif's control ring ("ctrl": requests answered, by
+ * status, "errors" being all but success) and multicast filter
+ * ("multicast"), added to its stats entry e.
+ */
+static void
+ctlcmd_ctrl(struct json_object *e, const struct vif *v)
+{
+	struct json_object *c, *m;
+	struct ring_ctrl_stats cs;
+	unsigned int n, i;
+	uint64_t errs = 0;
+	int ring, on;
+
+	if (ctrl_stats(v, &cs, &ring, &on, &n) == -1)
+		return;
+	for (i = 1; i < RING_CTRL_STATUS_MAX; i++)
+		errs += cs.cs_status[i];
+	if ((c = json_object_new_object()) != NULL) {
+		ctlcmd_addb(c, "connected", ring);
+		ctlcmd_addu(c, "requests", cs.cs_requests);
+		ctlcmd_addu(c, "errors", errs);
+		ctlcmd_addu(c, "success", cs.cs_status[0]);
+		ctlcmd_addu(c, "not_supported", cs.cs_status[1]);
+		ctlcmd_addu(c, "invalid_parameter", cs.cs_status[2]);
+		ctlcmd_addu(c, "buffer_overflow", cs.cs_status[3]);
+		ctlcmd_addu(c, "grant_copies", cs.cs_copies);
+		ctlcmd_addu(c, "index_faults", cs.cs_fatal);
+		json_object_object_add(e, "ctrl", c);
+	}
+	if ((m = json_object_new_object()) != NULL) {
+		ctlcmd_addb(m, "filter", on);
+		ctlcmd_addu(m, "groups", n);
+		ctlcmd_addu(m, "max", RING_MCAST_MAX);
+		json_object_object_add(e, "multicast", m);
+	}
 }
 
 /* ctlcmd_set: one batch size of rc. */

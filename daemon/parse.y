@@ -120,14 +120,21 @@ static void	 block_drop(void);
 static void	 include(char *);
 static int	 vifspec(const char *, uint32_t *, uint32_t *);
 static int	 ifname_ok(const char *);
+static FILE	*parse_fopen(const char *, struct stat *);
+
+/*
+ * How a file is opened: the file system, or the privileged helper's or
+ * a test's (parse_set_open).
+ */
+static parse_open_fn	 opener = parse_fopen;
 
 /* The settings the open block, or the global section, writes. */
 #define VC	(block != NULL ? &block->cb_vc : &conf->cf_vif)
 %}
 
-%token	BATCH BPF CAPTUREDIR COPYBATCH DOMAIN INCLUDE LOGLEVEL MAC
+%token	BATCH BPF CAPTUREDIR COPYBATCH DOMAIN INCLUDE KEEPGUESTS LOGLEVEL MAC
 %token	MAXQUEUES MTU NONE NOTIFY ON PACKET PER POLLBUDGET PORT PORTIO RATE
-%token	RXBATCH SYSCALL TAP TXBATCH URING USER VIF WORKERS
+%token	RXBATCH RXSTALL SYSCALL TAP TXBATCH URING USER VIF WORKERS
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -214,6 +221,7 @@ globalopt	: POLLBUDGET NUMBER {
 			if (range("log-level", $2, 0, CONF_LOGLEVEL_MAX) == 0)
 				conf->cf_verbose = (int)$2;
 		}
+		| KEEPGUESTS		{ conf->cf_keep_guests = 1; }
 		;
 
 /* The settings of a vif: global defaults, or in a block. */
@@ -231,6 +239,15 @@ vifopt		: TXBATCH NUMBER {
 			if (range("copy-batch", $2, 1, RING_COPY_MAX) == 0 &&
 			    settable(CONF_COPY, "copy-batch") == 0)
 				VC->vc_ring.rc_copy_batch = (unsigned int)$2;
+		}
+		| RXSTALL NUMBER {
+			if ($2 != 0 && ($2 < RING_RX_CARRIER_MIN ||
+			    $2 > RING_RX_CARRIER_MAX))
+				yyerror("rx-stall-timeout %lld is out of range "
+				    "(0: never, or %d-%d ms)", $2,
+				    RING_RX_CARRIER_MIN, RING_RX_CARRIER_MAX);
+			else if (settable(CONF_STALL, "rx-stall-timeout") == 0)
+				VC->vc_ring.rc_rx_stall_ms = (unsigned int)$2;
 		}
 		| NOTIFY BATCH {
 			if (settable(CONF_NOTIFY, "notify") == 0)
@@ -354,6 +371,7 @@ static const struct keyword {
 	{ "copy-batch",		COPYBATCH },
 	{ "domain",		DOMAIN },
 	{ "include",		INCLUDE },
+	{ "keep-guests",	KEEPGUESTS },
 	{ "log-level",		LOGLEVEL },
 	{ "mac",		MAC },
 	{ "max-queues",		MAXQUEUES },
@@ -368,6 +386,7 @@ static const struct keyword {
 	{ "port-io",		PORTIO },
 	{ "rate",		RATE },
 	{ "rx-batch",		RXBATCH },
+	{ "rx-stall-timeout",	RXSTALL },
 	{ "syscall",		SYSCALL },
 	{ "tap",		TAP },
 	{ "tx-batch",		TXBATCH },
@@ -671,13 +690,13 @@ pushfile(const char *name, int top)
 	int depth = 0;
 	FILE *fp;
 
-	if ((fp = priv_conf_fopen(name)) == NULL) {
+	if ((fp = opener(name, &st)) == NULL) {
 		if (!top)
 			yyerror("cannot open include file \"%.*s\": %s",
 			    PARSE_ERROR_SHOW * 4, name, strerror(errno));
 		return (NULL);
 	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		if (!top)
 			yyerror("include file \"%s\" is not a regular file",
 			    name);
@@ -717,6 +736,39 @@ pushfile(const char *name, int top)
 	TAILQ_INSERT_TAIL(&files, f, f_entry);
 	file = f;
 	return (f);
+}
+
+/*
+ * parse_fopen: name opened for reading and its fstat in *st; NULL with
+ * errno.
+ */
+static FILE *
+parse_fopen(const char *name, struct stat *st)
+{
+	FILE *fp;
+	int saved;
+
+	if ((fp = fopen(name, "r")) == NULL)
+		return (NULL);
+	if (fstat(fileno(fp), st) == -1) {
+		saved = errno;
+		fclose(fp);
+		errno = saved;
+		return (NULL);
+	}
+	return (fp);
+}
+
+/*
+ * parse_set_open: files are opened by fn from now on (NULL: the file
+ * system again).  fn returns a stream and fills st_mode, st_dev and
+ * st_ino (an include loop is the same device and inode), or NULL with
+ * errno.  The fuzzer keeps its files in memory so.
+ */
+void
+parse_set_open(parse_open_fn fn)
+{
+	opener = fn != NULL ? fn : parse_fopen;
 }
 
 /*
@@ -1047,6 +1099,21 @@ parse_cmdline_macro(const char *def)
 	return (symset(name, eq + 1, 1));
 }
 
+/* parse_free: what parse_config returned, with its blocks; NULL too. */
+void
+parse_free(struct conf *cf)
+{
+	struct conf_block *b;
+
+	if (cf == NULL)
+		return;
+	while ((b = TAILQ_FIRST(&cf->cf_blocks)) != NULL) {
+		TAILQ_REMOVE(&cf->cf_blocks, b, cb_entry);
+		free(b);
+	}
+	free(cf);
+}
+
 /*
  * parse_config: read the configuration file path and its includes.
  * Returns what it says, or NULL after reporting every error as
@@ -1080,7 +1147,7 @@ parse_config(const char *path, int optional, int errs_to_stderr)
 		else
 			log_warnx("%s: %s", path, errno == EINVAL ?
 			    "not a regular file" : strerror(errno));
-		conf_free(conf);
+		parse_free(conf);
 		return (NULL);
 	}
 	rc = yyparse();
@@ -1101,7 +1168,7 @@ parse_config(const char *path, int optional, int errs_to_stderr)
 	file = NULL;
 	symclear();
 	if (errors > 0) {
-		conf_free(conf);
+		parse_free(conf);
 		conf = NULL;
 		return (NULL);
 	}

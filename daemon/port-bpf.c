@@ -374,21 +374,15 @@ static int
 bpf_send(void *arg, const struct iovec *iov, int cnt)
 {
 	struct bpf *bp = arg;
-	struct xn_vnet_hdr vh;
-	int n;
+	int n, gso;
 
-	if (cnt != 2 || iov[0].iov_len != sizeof(vh)) {
-		errno = EINVAL;
-		return (-1);
-	}
-	memcpy(&vh, iov[0].iov_base, sizeof(vh));
-	n = soft_tx(iov[1].iov_base, iov[1].iov_len, &vh, bp->bp_scratch,
-	    RING_FRAME_MAX, bpf_inject, bp);
+	n = soft_tx_iov(iov, cnt, bp->bp_scratch, RING_FRAME_MAX, bpf_inject,
+	    bp, &gso);
 	if (n == -1) {
 		bp->bp_stats.bs_tx_errors++;
 		return (-1);
 	}
-	if (vh.vh_gso_type != XN_VNET_GSO_NONE)
+	if (gso)
 		bp->bp_stats.bs_tx_segs += (uint64_t)n;
 	return (0);
 }
@@ -401,6 +395,11 @@ bpf_inject(void *arg, const uint8_t *f, size_t len)
 
 	bp->bp_stats.bs_syscalls++;
 	if (pcap_inject(bp->bp_pcap, f, len) == -1) {
+		/* the interface's queue (qdisc) dropped it: not an error */
+		if (errno == ENOBUFS) {
+			bp->bp_stats.bs_tx_nobufs++;
+			return (-1);
+		}
 		errno = EIO;
 		return (-1);
 	}

@@ -34,7 +34,14 @@
  *            where io_uring is not available.
  *
  * In a PV dom0 every system call is a trip through the hypervisor, which
- * is what makes the first one worth its code (see tests/bench).
+ * is what makes the first one worth its code (see tests/bench).  Hosts
+ * without liburing (the BSDs) have the second only.
+ *
+ * A tap without vnet headers (the BSDs': osdep_tap_vnet) is read and
+ * written one frame per call: a guest's frame goes through soft_tx
+ * (lib/soft.c), which completes a blank checksum and cuts a GSO frame
+ * into segments, and a host frame reaches the engine behind a zeroed
+ * vnet header: complete, no offload asked of the guest.
  *
  * Receive buffers are page aligned and a frame is read so that it starts
  * on a page boundary, its vnet header just before it: a guest rx buffer
@@ -46,11 +53,14 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#ifdef HAVE_LIBURING
 #include <liburing.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "soft.h"
 #include "xennetd.h"
 
 /* A receive buffer: a page for the vnet header, then the frame. */
@@ -73,6 +83,8 @@ enum portio_bufstate {
 struct portio {
 	int			 pi_fd;		/* the tap */
 	enum portio_mode	 pi_mode;
+	int			 pi_vnet;	/* its frames have a vnet header */
+	uint8_t			*pi_scratch;	/* !pi_vnet: soft_tx segments */
 	struct ring_port	 pi_port;
 	struct portio_stats	 pi_stats;
 
@@ -93,7 +105,9 @@ struct portio {
 	unsigned int		 pi_rx_eagain;	/* of them found it empty */
 
 	/* uring */
+#ifdef HAVE_LIBURING
 	struct io_uring		 pi_ring;
+#endif
 	int			 pi_ring_ok;
 	unsigned int		 pi_tx_queued;	/* in the SQ, not submitted */
 	unsigned int		 pi_tx_inflight; /* submitted, not reaped */
@@ -101,6 +115,9 @@ struct portio {
 	struct iovec		*pi_txiov;	/* 2 per queued write */
 	struct xn_vnet_hdr	*pi_txhdr;	/* copies of the headers */
 	unsigned int		 pi_txiov_n;
+#ifdef XENNET_FAULTS
+	struct fault_port	 pi_fault;
+#endif
 };
 
 static int	portio_send(void *, const struct iovec *, int);
@@ -109,14 +126,18 @@ static ssize_t	portio_peek(void *, uint8_t **);
 static void	portio_take(void *);
 static void	portio_release(void *);
 static void	portio_ready(struct portio *, uint32_t, uint32_t);
+#ifdef HAVE_LIBURING
 static int	portio_post(struct portio *, uint32_t);
 static ssize_t	portio_fill(struct portio *);
 static int	portio_probe(struct portio *);
-static void	portio_fallback(const char *);
 static int	portio_submit(struct portio *);
 static void	portio_reap(struct portio *);
+#endif
+static void	portio_fallback(const char *);
 static ssize_t	portio_read_one(struct portio *);
+static int	portio_write(void *, const uint8_t *, size_t);
 static void	portio_error(struct portio *, int);
+static void	portio_txfail(struct portio *, int);
 
 /* The frame data of buffer i (its vnet header is just before). */
 static uint8_t *
@@ -129,13 +150,15 @@ portio_buf(struct portio *pi, uint32_t i)
 /*
  * portio_open: frame I/O on tap fd (non-blocking) using nbuf receive
  * buffers (portio_set_bufs changes that) and room for a full pass of
- * queued writes.  Room for PORTIO_MAX_BUFS buffers is reserved, but
- * only pages that frames touch cost memory.  PORTIO_URING falls back to
- * PORTIO_SYSCALL (and says so in *mode) when the kernel has no io_uring
- * for us.  Returns NULL with errno on failure.
+ * queued writes; vnet: the tap's frames have a vnet header (else the
+ * offloads are done in software).  Room for PORTIO_MAX_BUFS buffers is
+ * reserved, but only pages that frames touch cost memory.  PORTIO_URING
+ * falls back to PORTIO_SYSCALL (and says so in *mode) when the kernel
+ * has no io_uring for us or the tap no vnet header.  Returns NULL with
+ * errno on failure.
  */
 struct portio *
-portio_open(int fd, enum portio_mode *mode, unsigned int nbuf)
+portio_open(int fd, enum portio_mode *mode, unsigned int nbuf, int vnet)
 {
 	struct portio *pi;
 	unsigned int txmax = PORTIO_MAX_BUFS;
@@ -148,6 +171,10 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf)
 	if ((pi = calloc(1, sizeof(*pi))) == NULL)
 		return (NULL);
 	pi->pi_fd = fd;
+	pi->pi_vnet = vnet;
+#ifdef XENNET_FAULTS
+	fault_port_init(&pi->pi_fault, fd);
+#endif
 	pi->pi_nbuf = PORTIO_MAX_BUFS;
 	pi->pi_nuse = nbuf;
 	pi->pi_memlen = (size_t)pi->pi_nbuf * PORTIO_BUF_SIZE;
@@ -169,8 +196,20 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf)
 	    pi->pi_lent == NULL || pi->pi_txiov == NULL ||
 	    pi->pi_txhdr == NULL)
 		goto fail;
+	if (!vnet && (pi->pi_scratch = malloc(RING_FRAME_MAX)) == NULL)
+		goto fail;
 
 	pi->pi_mode = *mode;
+	if (pi->pi_mode == PORTIO_URING && !vnet) {
+		portio_fallback("the tap has no vnet header");
+		pi->pi_mode = PORTIO_SYSCALL;
+	}
+#ifndef HAVE_LIBURING
+	if (pi->pi_mode == PORTIO_URING) {
+		portio_fallback("built without liburing");
+		pi->pi_mode = PORTIO_SYSCALL;
+	}
+#else
 	if (pi->pi_mode == PORTIO_URING) {
 		/* room for a read into every buffer and a full tx pass */
 		if ((errno = -io_uring_queue_init(pi->pi_nbuf + txmax,
@@ -183,6 +222,7 @@ portio_open(int fd, enum portio_mode *mode, unsigned int nbuf)
 				pi->pi_mode = PORTIO_SYSCALL;
 		}
 	}
+#endif
 	*mode = pi->pi_mode;
 
 	pi->pi_port.rp_arg = pi;
@@ -221,8 +261,10 @@ portio_close(struct portio *pi)
 {
 	if (pi == NULL)
 		return;
+#ifdef HAVE_LIBURING
 	if (pi->pi_ring_ok)
 		io_uring_queue_exit(&pi->pi_ring);	/* cancels the reads */
+#endif
 	if (pi->pi_mem != NULL)
 		munmap(pi->pi_mem, pi->pi_memlen);
 	free(pi->pi_state);
@@ -231,6 +273,7 @@ portio_close(struct portio *pi)
 	free(pi->pi_lent);
 	free(pi->pi_txiov);
 	free(pi->pi_txhdr);
+	free(pi->pi_scratch);
 	free(pi);
 }
 
@@ -256,8 +299,10 @@ portio_fd(struct portio *pi)
 unsigned int
 portio_held(struct portio *pi)
 {
+#ifdef HAVE_LIBURING
 	if (pi->pi_mode == PORTIO_URING)
 		portio_reap(pi);
+#endif
 	return (pi->pi_rq_n);
 }
 
@@ -271,9 +316,25 @@ static void
 portio_error(struct portio *pi, int err)
 {
 	pi->pi_stats.ps_rx_errors++;
-	if (err == EBADFD || err == ENODEV || err == ENXIO || err == EBADF ||
-	    err == EFAULT)
+	if (err == ENODEV || err == ENXIO || err == EBADF || err == EFAULT)
 		pi->pi_lost = err;
+#ifdef EBADFD
+	if (err == EBADFD)		/* Linux only */
+		pi->pi_lost = err;
+#endif
+}
+
+/*
+ * portio_txfail: a frame the tap did not take, for reason err.  ENOBUFS
+ * (the kernel had no room) is counted on its own: the frame is dropped
+ * like any other refused one, and the port goes on.
+ */
+static void
+portio_txfail(struct portio *pi, int err)
+{
+	pi->pi_stats.ps_tx_errors++;
+	if (err == ENOBUFS)
+		pi->pi_stats.ps_tx_nobufs++;
 }
 
 /* portio_lost: 0, or the errno that lost the port for good. */
@@ -296,7 +357,8 @@ portio_mode_name(enum portio_mode m)
 }
 
 /*
- * portio_send: ring_port rp_send.  syscall: writev now.  uring: queue a
+ * portio_send: ring_port rp_send.  syscall: writev now (without vnet
+ * header: soft_tx, then a write per frame it makes).  uring: queue a
  * writev; iov[] and the vnet header (iov[0]) are copied, the frame
  * (iov[1]) must stay put until portio_flush (the engine's arena does).
  * 0 or -1.
@@ -305,17 +367,38 @@ static int
 portio_send(void *arg, const struct iovec *iov, int cnt)
 {
 	struct portio *pi = arg;
+#ifdef HAVE_LIBURING
 	struct io_uring_sqe *sqe;
 	struct iovec *v;
+#endif
 
-	if (pi->pi_mode == PORTIO_SYSCALL) {
-		pi->pi_stats.ps_syscalls++;
-		if (writev(pi->pi_fd, iov, cnt) == -1) {
+#ifdef XENNET_FAULTS
+	if (fault_enobufs(&pi->pi_fault)) {
+		portio_txfail(pi, ENOBUFS);
+		errno = ENOBUFS;
+		return (-1);
+	}
+#endif
+	if (pi->pi_mode == PORTIO_SYSCALL && !pi->pi_vnet) {
+		if (soft_tx_iov(iov, cnt, pi->pi_scratch, RING_FRAME_MAX,
+		    portio_write, pi, NULL) == -1) {
 			pi->pi_stats.ps_tx_errors++;
 			return (-1);
 		}
 		return (0);
 	}
+	if (pi->pi_mode == PORTIO_SYSCALL) {
+		pi->pi_stats.ps_syscalls++;
+		if (writev(pi->pi_fd, iov, cnt) == -1) {
+			portio_txfail(pi, errno);
+			return (-1);
+		}
+		return (0);
+	}
+#ifndef HAVE_LIBURING
+	errno = EINVAL;
+	return (-1);
+#else
 	if (cnt != 2 || iov[0].iov_len != sizeof(*pi->pi_txhdr) ||
 	    2 * (pi->pi_tx_queued + 1) > pi->pi_txiov_n) {
 		errno = EINVAL;
@@ -339,6 +422,17 @@ portio_send(void *arg, const struct iovec *iov, int cnt)
 	io_uring_sqe_set_data64(sqe, PORTIO_UD_TX);
 	pi->pi_tx_queued++;
 	return (0);
+#endif
+}
+
+/* portio_write: soft_tx's output: one complete frame onto the tap. */
+static int
+portio_write(void *arg, const uint8_t *f, size_t len)
+{
+	struct portio *pi = arg;
+
+	pi->pi_stats.ps_syscalls++;
+	return (write(pi->pi_fd, f, len) == -1 ? -1 : 0);
 }
 
 /*
@@ -350,10 +444,13 @@ static int
 portio_flush(void *arg)
 {
 	struct portio *pi = arg;
+#ifdef HAVE_LIBURING
 	int failed;
+#endif
 
 	if (pi->pi_mode == PORTIO_SYSCALL || pi->pi_tx_queued == 0)
 		return (0);
+#ifdef HAVE_LIBURING
 	if (portio_submit(pi) == -1)
 		return (-1);
 	/* tap writes complete at submission; wait for any that did not */
@@ -369,6 +466,9 @@ portio_flush(void *arg)
 	failed = (int)pi->pi_tx_failed;
 	pi->pi_tx_failed = 0;
 	return (failed);
+#else
+	return (0);
+#endif
 }
 
 /*
@@ -388,9 +488,11 @@ portio_peek(void *arg, uint8_t **buf)
 	if (pi->pi_rq_n == 0) {
 		if (pi->pi_drained)
 			return (0);	/* empty a moment ago, this pass */
+#ifdef HAVE_LIBURING
 		if (pi->pi_mode == PORTIO_URING)
 			r = portio_fill(pi);
 		else
+#endif
 			r = portio_read_one(pi);
 		if (r <= 0)
 			return (r);
@@ -443,6 +545,17 @@ portio_ready(struct portio *pi, uint32_t i, uint32_t len)
 	pi->pi_stats.ps_rx_frames++;
 }
 
+/* portio_fallback: say once per process why read/writev is used. */
+static void
+portio_fallback(const char *why)
+{
+	static int said;
+
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED) == 0)
+		log_info("port I/O: %s; using read/writev", why);
+}
+
+#ifdef HAVE_LIBURING
 /*
  * portio_fill: (uring) read into every free buffer with one
  * io_uring_enter, non-blocking.  Returns the number of frames now
@@ -506,16 +619,6 @@ portio_probe(struct portio *pi)
 	return (0);
 }
 
-/* portio_fallback: say once per process why read/writev is used. */
-static void
-portio_fallback(const char *why)
-{
-	static int said;
-
-	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED) == 0)
-		log_info("port I/O: %s; using read/writev", why);
-}
-
 /* portio_post: queue a non-blocking read into buffer i.  0 or -1. */
 static int
 portio_post(struct portio *pi, uint32_t i)
@@ -577,7 +680,7 @@ portio_reap(struct portio *pi)
 				pi->pi_tx_inflight--;
 			if (cqe->res < 0) {
 				pi->pi_tx_failed++;
-				pi->pi_stats.ps_tx_errors++;
+				portio_txfail(pi, -cqe->res);
 			}
 			continue;
 		}
@@ -599,6 +702,8 @@ portio_reap(struct portio *pi)
 	io_uring_cq_advance(&pi->pi_ring, n);
 }
 
+#endif /* HAVE_LIBURING */
+
 /*
  * portio_read_one: (syscall) read one frame into a free buffer.  Returns
  * its length, 0 if the tap is empty, -1 on a port error.
@@ -615,7 +720,16 @@ portio_read_one(struct portio *pi)
 	if (i == pi->pi_nuse)
 		return (0);	/* every buffer lent: the pass is full */
 	pi->pi_stats.ps_syscalls++;
-	if ((r = read(pi->pi_fd, portio_buf(pi, i), PORTIO_READ_LEN)) == -1) {
+	if (!pi->pi_vnet) {
+		/* no header from the tap: a zeroed one asks for nothing */
+		memset(portio_buf(pi, i), 0, sizeof(struct xn_vnet_hdr));
+		r = read(pi->pi_fd, portio_buf(pi, i) +
+		    sizeof(struct xn_vnet_hdr), RING_FRAME_MAX);
+		if (r > 0)
+			r += (ssize_t)sizeof(struct xn_vnet_hdr);
+	} else
+		r = read(pi->pi_fd, portio_buf(pi, i), PORTIO_READ_LEN);
+	if (r == -1) {
 		if (errno == EAGAIN || errno == EINTR) {
 			pi->pi_drained = 1;
 			return (0);

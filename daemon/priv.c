@@ -20,19 +20,32 @@
  * SEPARATION).  At startup, before it drops to its user, the daemon
  * forks this small process, which stays root and does only what needs
  * root once the daemon runs: create a vif's tap (tap_open, here) and
- * pass its descriptors back, open a capture file in the capture
+ * pass its descriptors back, remove a tap an earlier daemon left for a
+ * vif being removed (tap_discard), set the MTU or the link of a tap the
+ * daemon holds (tap_set: the daemon passes the tap's descriptor, so it
+ * can touch no other interface), open a capture file in the capture
  * directory of startup, open a configuration file read at startup again
  * (a reload), and remove the pid file and the control socket at the end.
  * Nothing else: no path comes from the daemon but a configuration file
  * name, which must be one read at startup, and a capture file name,
  * which must be a plain name in the capture directory.
  *
+ * What the daemon does to its taps without the helper, as the kernel
+ * asks no capability of a descriptor's holder for it: TUNSETQUEUE
+ * (tap_queues), TUNSETOFFLOAD, TUNSETCARRIER, TUNSETPERSIST (a vif's
+ * tap removed for good) and TUNGETIFF.  What it did as root before it
+ * dropped its privileges: the leftover taps' sweep (vif_sweep, sysfs)
+ * and the rtnetlink socket (linkmon.c).
+ *
  * They talk over a SOCK_SEQPACKET socket pair: one fixed-size request,
- * one fixed-size reply with the descriptors (SCM_RIGHTS).  The daemon's
- * main thread is the only caller; a call blocks until the reply.  The
- * helper checks every field of every request; a malformed message (a
- * wrong size) ends it: the daemon that sent it is broken or taken over.
- * It ends as well when the daemon closes its end (exits).
+ * with a tap's descriptor for tap_set, one fixed-size reply with the
+ * descriptors (SCM_RIGHTS).  A call blocks until the reply; a mutex
+ * keeps one at a time (the main thread calls, and a worker when the
+ * carrier falls back to the link's flags).  The helper checks every
+ * field of every request; a malformed message (a wrong size) ends it:
+ * the daemon that sent it is broken or taken over.  It ends as well
+ * when the daemon closes its end (exits, or is killed: the kernel
+ * closes it then).
  */
 
 #include <sys/prctl.h>
@@ -48,6 +61,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,17 +72,21 @@
 #include "xennetd.h"
 
 enum priv_op {
-	PRIV_TAP = 1,		/* pm_name, pm_nqueues, pm_mtu */
+	PRIV_TAP = 1,		/* pm_name, pm_nqueues, pm_mtu; reply:
+				   pm_arg 1 an earlier daemon's, joined */
 	PRIV_CAPTURE,		/* pm_name: a plain name */
 	PRIV_CONF,		/* pm_name: a file read at startup */
-	PRIV_CLEANUP		/* nothing */
+	PRIV_CLEANUP,		/* nothing */
+	PRIV_DISCARD,		/* pm_name; reply: pm_arg 1 removed */
+	PRIV_TAP_SET		/* a tap's fd, pm_arg what, pm_mtu value */
 };
 
 struct priv_msg {
 	uint32_t	pm_op;
 	int32_t		pm_errno;	/* reply: 0 or why it failed */
 	uint32_t	pm_nqueues;	/* tap: queues; reply: attached */
-	uint32_t	pm_mtu;
+	uint32_t	pm_mtu;		/* tap, tap_set: the value */
+	uint32_t	pm_arg;		/* see enum priv_op */
 	char		pm_name[PATH_MAX];
 };
 
@@ -81,35 +99,59 @@ static TAILQ_HEAD(, priv_file) priv_files =
     TAILQ_HEAD_INITIALIZER(priv_files);
 
 static int	priv_sock = -1;		/* ours; -1: no helper */
-static pid_t	priv_pid = -1;
+static pthread_mutex_t priv_mtx = PTHREAD_MUTEX_INITIALIZER;	/* a call */
 static char	priv_capdir[XENNETD_PATH_MAX];	/* startup's */
 static char	priv_pidfile[PATH_MAX];
 static char	priv_ctlsock[PATH_MAX];
 
+static FILE	*priv_conf_open(const char *, struct stat *);
 static void	priv_main(int) __attribute__((noreturn));
 static void	priv_title(char **);
-static void	priv_serve(int, int, struct priv_msg *);
+static void	priv_serve(int, int, struct priv_msg *, int);
 static int	priv_tap(struct priv_msg *, int *);
+static int	priv_discard(struct priv_msg *);
+static int	priv_set(struct priv_msg *, int);
 static int	priv_capture(int, struct priv_msg *);
 static int	priv_conf(struct priv_msg *);
-static int	priv_call(struct priv_msg *, int *, unsigned int);
+static int	priv_call(struct priv_msg *, int, int *, unsigned int);
 static int	priv_send(int, struct priv_msg *, const int *,
 		    unsigned int);
+static ssize_t	priv_recv(int, struct priv_msg *, int *, unsigned int,
+		    unsigned int *, int *);
 static int	priv_plain_name(const char *);
+static int	priv_tap_open(struct tap *, const char *, char *, size_t,
+		    unsigned int, unsigned int);
+static int	priv_tap_discard(const char *, char *, size_t);
+static int	priv_tap_set(int, int, unsigned int);
+
+/* What the daemon's tap port asks the helper for (port-tap.c). */
+static const struct tap_priv priv_tap_ops = {
+	priv_tap_open, priv_tap_discard, priv_tap_set
+};
 
 /*
- * priv_conf_fopen: (parse.y) open configuration file path for reading.
- * Before the helper runs, the path is remembered as one the helper may
- * open again (a missing one too: the default file may appear later);
- * afterwards the helper opens it.  A stream, or NULL with errno.
+ * priv_conf_opener: how the configuration parser opens its files
+ * (parse_set_open), from startup on: priv_conf_open.
  */
-FILE *
-priv_conf_fopen(const char *path)
+parse_open_fn
+priv_conf_opener(void)
+{
+	return (priv_conf_open);
+}
+
+/*
+ * priv_conf_open: configuration file path opened for reading, its fstat
+ * in *st.  Before the helper runs, the path is remembered as one the
+ * helper may open again (a missing one too: the default file may appear
+ * later); afterwards the helper opens it.  A stream, or NULL with errno.
+ */
+static FILE *
+priv_conf_open(const char *path, struct stat *st)
 {
 	struct priv_file *pf;
 	struct priv_msg m;
-	FILE *fp;
-	int fd;
+	FILE *fp = NULL;
+	int fd, save;
 
 	if (priv_sock == -1) {
 		/* remembered even if missing: the default file may come */
@@ -125,19 +167,26 @@ priv_conf_fopen(const char *path)
 			}
 			TAILQ_INSERT_TAIL(&priv_files, pf, pf_entry);
 		}
-		return (fopen(path, "re"));
+		fp = fopen(path, "re");
+	} else {
+		memset(&m, 0, sizeof(m));
+		m.pm_op = PRIV_CONF;
+		if (strlen(path) >= sizeof(m.pm_name)) {
+			errno = ENAMETOOLONG;
+			return (NULL);
+		}
+		memcpy(m.pm_name, path, strlen(path));
+		if (priv_call(&m, -1, &fd, 1) != 1)
+			return (NULL);
+		if ((fp = fdopen(fd, "r")) == NULL)
+			close(fd);
 	}
-	memset(&m, 0, sizeof(m));
-	m.pm_op = PRIV_CONF;
-	if (strlen(path) >= sizeof(m.pm_name)) {
-		errno = ENAMETOOLONG;
+	if (fp != NULL && fstat(fileno(fp), st) == -1) {
+		save = errno;
+		fclose(fp);
+		errno = save;
 		return (NULL);
 	}
-	memcpy(m.pm_name, path, strlen(path));
-	if (priv_call(&m, &fd, 1) != 1)
-		return (NULL);
-	if ((fp = fdopen(fd, "r")) == NULL)
-		close(fd);
 	return (fp);
 }
 
@@ -156,7 +205,7 @@ priv_start(const struct xnd_config *c, char **argv)
 	snprintf(priv_ctlsock, sizeof(priv_ctlsock), "%s", c->xc_socket);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
 		fatal("privileged helper: socketpair");
-	switch (priv_pid = fork()) {
+	switch (fork()) {
 	case -1:
 		fatal("privileged helper: fork");
 	case 0:
@@ -167,6 +216,7 @@ priv_start(const struct xnd_config *c, char **argv)
 	default:
 		close(sp[1]);
 		priv_sock = sp[0];
+		tap_set_priv(&priv_tap_ops);
 	}
 }
 
@@ -198,13 +248,6 @@ priv_running(void)
 	return (priv_sock != -1);
 }
 
-/* priv_helper_pid: the helper's pid, or -1. */
-pid_t
-priv_helper_pid(void)
-{
-	return (priv_pid);
-}
-
 /*
  * priv_main: the helper.  It keeps only its end of the socket pair and
  * the capture directory, ignores the signals meant for the daemon (a
@@ -219,7 +262,8 @@ priv_main(int sock)
 	struct priv_msg m;
 	ssize_t n;
 	size_t i;
-	int capfd;
+	unsigned int nfd;
+	int capfd, fd, trunc;
 
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_IGN);
@@ -245,28 +289,34 @@ priv_main(int sock)
 		log_warn("privileged helper: capture-dir %s", priv_capdir);
 	log_debug("privileged helper: running as pid %ld", (long)getpid());
 	for (;;) {
-		n = recv(sock, &m, sizeof(m), 0);
+		/* a request has one descriptor at most: a tap's */
+		n = priv_recv(sock, &m, &fd, 1, &nfd, &trunc);
 		if (n == 0)
 			_exit(0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(m)) {
+		if (n != (ssize_t)sizeof(m) || trunc) {
 			log_warnx("privileged helper: a request of %zd bytes "
-			    "(not %zu): ending", n, sizeof(m));
+			    "(not %zu)%s: ending", n, sizeof(m),
+			    trunc ? " with more than one descriptor" : "");
 			_exit(1);
 		}
-		priv_serve(sock, capfd, &m);
+		priv_serve(sock, capfd, &m, nfd == 1 ? fd : -1);
+		if (nfd == 1)
+			close(fd);
 	}
 }
 
-/* priv_serve: carry out one request and reply. */
+/*
+ * priv_serve: carry out one request and reply; fd: the descriptor that
+ * came with it, or -1.
+ */
 static void
-priv_serve(int sock, int capfd, struct priv_msg *m)
+priv_serve(int sock, int capfd, struct priv_msg *m, int fd)
 {
 	int fds[XENNETD_MAX_QUEUES], n = 0, i;
 
 	/* Every name is a C string within the message. */
-	if (memchr(m->pm_name, '\0', sizeof(m->pm_name)) == NULL) {
+	if (memchr(m->pm_name, '\0', sizeof(m->pm_name)) == NULL ||
+	    (fd != -1) != (m->pm_op == PRIV_TAP_SET)) {
 		errno = EINVAL;
 		n = -1;
 	} else {
@@ -285,6 +335,12 @@ priv_serve(int sock, int capfd, struct priv_msg *m)
 				n = 1;
 			else
 				n = -1;
+			break;
+		case PRIV_DISCARD:
+			n = priv_discard(m);
+			break;
+		case PRIV_TAP_SET:
+			n = priv_set(m, fd);
 			break;
 		case PRIV_CLEANUP:
 			if (priv_pidfile[0] != '\0')
@@ -336,7 +392,56 @@ priv_tap(struct priv_msg *m, int *fds)
 	memset(m->pm_name, 0, sizeof(m->pm_name));
 	memcpy(m->pm_name, actual, strnlen(actual, sizeof(actual) - 1));
 	m->pm_nqueues = tp.tp_nattached;
+	m->pm_arg = tp.tp_reused;
 	return ((int)tp.tp_nfd);
+}
+
+/*
+ * priv_discard: remove the tap an earlier daemon left for the vif a
+ * request names (tap_discard: only a persistent tap marked as ours for
+ * that very name); its present name back in pm_name, pm_arg 1 if one
+ * was removed.  0, or -1 with errno.
+ */
+static int
+priv_discard(struct priv_msg *m)
+{
+	char actual[IFNAMSIZ];
+	int rv;
+
+	if (!bpf_valid_ifname(m->pm_name)) {
+		log_warnx("privileged helper: refused to discard a tap "
+		    "\"%.*s\"", IFNAMSIZ, m->pm_name);
+		errno = EINVAL;
+		return (-1);
+	}
+	if ((rv = tap_discard(m->pm_name, actual, sizeof(actual))) == -1)
+		return (-1);
+	memset(m->pm_name, 0, sizeof(m->pm_name));
+	if (rv == 1)
+		memcpy(m->pm_name, actual, strnlen(actual, sizeof(actual) - 1));
+	m->pm_arg = (uint32_t)rv;
+	return (0);
+}
+
+/*
+ * priv_set: the MTU (68..65535, as the configuration could give) or the
+ * link of the tap whose descriptor fd came with the request: one the
+ * daemon holds.  A descriptor that is no tap's is refused by the kernel
+ * (TUNGETIFF, in tap_set).  0, or -1 with errno.
+ */
+static int
+priv_set(struct priv_msg *m, int fd)
+{
+	if ((m->pm_arg == TAP_SET_MTU && (m->pm_mtu < CONF_MTU_MIN ||
+	    m->pm_mtu > CONF_MTU_MAX)) || (m->pm_arg == TAP_SET_UP &&
+	    m->pm_mtu > 1) || (m->pm_arg != TAP_SET_MTU &&
+	    m->pm_arg != TAP_SET_UP)) {
+		log_warnx("privileged helper: refused to set %u to %u on a "
+		    "tap", m->pm_arg, m->pm_mtu);
+		errno = EINVAL;
+		return (-1);
+	}
+	return (tap_set(fd, (int)m->pm_arg, m->pm_mtu));
 }
 
 /*
@@ -437,12 +542,13 @@ priv_send(int sock, struct priv_msg *m, const int *fds,
 }
 
 /*
- * priv_call: (daemon) send request m, wait for the reply into m and its
- * descriptors (at most max) into fds.  Their count, or -1 with errno:
- * the helper's, or EPIPE if it is gone.
+ * priv_recv: one message into m, its descriptors (at most max) into
+ * fds, their count in *nfd; *trunc 1 if there were more (those are
+ * closed).  What recvmsg returns (0: the peer is gone).
  */
-static int
-priv_call(struct priv_msg *m, int *fds, unsigned int max)
+static ssize_t
+priv_recv(int sock, struct priv_msg *m, int *fds, unsigned int max,
+    unsigned int *nfd, int *trunc)
 {
 	union {
 		struct cmsghdr	hdr;
@@ -452,19 +558,12 @@ priv_call(struct priv_msg *m, int *fds, unsigned int max)
 	struct cmsghdr *ch;
 	struct msghdr msg;
 	struct iovec iov;
-	unsigned int n = 0, i, got;
+	unsigned int i, got;
 	ssize_t r;
 	int *in;
 
-	if (priv_sock == -1) {
-		errno = ENOTCONN;
-		return (-1);
-	}
-	if (priv_send(priv_sock, m, NULL, 0) == -1) {
-		log_warn("privileged helper: request");
-		errno = EPIPE;
-		return (-1);
-	}
+	*nfd = 0;
+	*trunc = 0;
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = m;
 	iov.iov_len = sizeof(*m);
@@ -472,14 +571,11 @@ priv_call(struct priv_msg *m, int *fds, unsigned int max)
 	msg.msg_iovlen = 1;
 	msg.msg_control = cm.buf;
 	msg.msg_controllen = sizeof(cm.buf);
-	while ((r = recvmsg(priv_sock, &msg, MSG_CMSG_CLOEXEC)) == -1 &&
+	while ((r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1 &&
 	    errno == EINTR)
 		;
-	if (r != (ssize_t)sizeof(*m)) {
-		log_warnx("privileged helper: no reply (it is gone?)");
-		errno = EPIPE;
+	if (r == -1)
 		return (-1);
-	}
 	for (ch = CMSG_FIRSTHDR(&msg); ch != NULL;
 	    ch = CMSG_NXTHDR(&msg, ch)) {
 		if (ch->cmsg_level != SOL_SOCKET ||
@@ -489,13 +585,53 @@ priv_call(struct priv_msg *m, int *fds, unsigned int max)
 		    sizeof(int));
 		in = (int *)(void *)CMSG_DATA(ch);
 		for (i = 0; i < got; i++) {
-			if (n < max)
-				fds[n++] = in[i];
-			else
+			if (*nfd < max)
+				fds[(*nfd)++] = in[i];
+			else {
 				close(in[i]);
+				*trunc = 1;
+			}
 		}
 	}
-	if (m->pm_errno != 0 || (msg.msg_flags & MSG_CTRUNC)) {
+	if (msg.msg_flags & MSG_CTRUNC)
+		*trunc = 1;
+	return (r);
+}
+
+/*
+ * priv_call: (daemon) send request m, with descriptor fd unless it is
+ * -1, wait for the reply into m and its descriptors (at most max) into
+ * fds.  Their count, or -1 with errno: the helper's, or EPIPE if it is
+ * gone.
+ */
+static int
+priv_call(struct priv_msg *m, int fd, int *fds, unsigned int max)
+{
+	unsigned int n, i;
+	ssize_t r;
+	int trunc;
+
+	if (priv_sock == -1) {
+		errno = ENOTCONN;
+		return (-1);
+	}
+	pthread_mutex_lock(&priv_mtx);
+	if (priv_send(priv_sock, m, &fd, fd != -1) == -1) {
+		pthread_mutex_unlock(&priv_mtx);
+		log_warn("privileged helper: request");
+		errno = EPIPE;
+		return (-1);
+	}
+	r = priv_recv(priv_sock, m, fds, max, &n, &trunc);
+	pthread_mutex_unlock(&priv_mtx);
+	if (r != (ssize_t)sizeof(*m)) {
+		for (i = 0; i < n; i++)
+			close(fds[i]);
+		log_warnx("privileged helper: no reply (it is gone?)");
+		errno = EPIPE;
+		return (-1);
+	}
+	if (m->pm_errno != 0 || trunc) {
 		for (i = 0; i < n; i++)
 			close(fds[i]);
 		errno = m->pm_errno != 0 ? m->pm_errno : EMSGSIZE;
@@ -508,7 +644,7 @@ priv_call(struct priv_msg *m, int *fds, unsigned int max)
  * priv_tap_open: (daemon) tap_open through the helper: the same
  * contract.
  */
-int
+static int
 priv_tap_open(struct tap *tp, const char *name, char *actual, size_t len,
     unsigned int nqueues, unsigned int mtu)
 {
@@ -525,20 +661,63 @@ priv_tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 		return (-1);
 	}
 	memcpy(m.pm_name, name, strlen(name));
-	if ((n = priv_call(&m, tp->tp_fd, XENNETD_MAX_QUEUES)) == -1)
+	if ((n = priv_call(&m, -1, tp->tp_fd, XENNETD_MAX_QUEUES)) == -1)
 		return (-1);
 	if (n != (int)nqueues || m.pm_nqueues < 1 ||
 	    m.pm_nqueues > (unsigned int)n ||
 	    memchr(m.pm_name, '\0', IFNAMSIZ) == NULL) {
 		tp->tp_nfd = (unsigned int)n;
-		tap_close(tp);
+		tap_close(tp, 1);	/* as it is: it may be a guest's */
 		errno = EPROTO;
 		return (-1);
 	}
 	tp->tp_nfd = (unsigned int)n;
 	tp->tp_nattached = m.pm_nqueues;
+	tp->tp_reused = m.pm_arg != 0;
 	snprintf(actual, len, "%s", m.pm_name);
 	return (0);
+}
+
+/*
+ * priv_tap_discard: (daemon) tap_discard through the helper: the same
+ * contract.
+ */
+static int
+priv_tap_discard(const char *name, char *actual, size_t len)
+{
+	struct priv_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.pm_op = PRIV_DISCARD;
+	if (strlen(name) >= IFNAMSIZ) {
+		errno = EINVAL;
+		return (-1);
+	}
+	memcpy(m.pm_name, name, strlen(name));
+	if (priv_call(&m, -1, NULL, 0) == -1)
+		return (-1);
+	if (m.pm_arg > 1 || memchr(m.pm_name, '\0', IFNAMSIZ) == NULL) {
+		errno = EPROTO;
+		return (-1);
+	}
+	snprintf(actual, len, "%s", m.pm_name);
+	return ((int)m.pm_arg);
+}
+
+/*
+ * priv_tap_set: (daemon) tap_set through the helper, which is given
+ * the tap's descriptor fd: the same contract.
+ */
+static int
+priv_tap_set(int fd, int what, unsigned int value)
+{
+	struct priv_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.pm_op = PRIV_TAP_SET;
+	m.pm_arg = (uint32_t)what;
+	m.pm_mtu = value;
+	return (priv_call(&m, fd, NULL, 0) == -1 ? -1 : 0);
 }
 
 /*
@@ -578,7 +757,7 @@ priv_capture_open(const char *dir, const char *name, char *err,
 		return (-1);
 	}
 	memcpy(m.pm_name, base, strlen(base));
-	if (priv_call(&m, &fd, 1) != 1) {
+	if (priv_call(&m, -1, &fd, 1) != 1) {
 		/* the name was checked here: EINVAL says what it is */
 		snprintf(err, errlen, "%s/%s: %s", priv_capdir, base,
 		    errno == EINVAL ? "not a regular file" : strerror(errno));
@@ -598,5 +777,5 @@ priv_cleanup(void)
 
 	memset(&m, 0, sizeof(m));
 	m.pm_op = PRIV_CLEANUP;
-	return (priv_call(&m, NULL, 0) == -1 ? -1 : 0);
+	return (priv_call(&m, -1, NULL, 0) == -1 ? -1 : 0);
 }

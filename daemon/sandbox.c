@@ -295,9 +295,14 @@ static const int sandbox_sim_calls[] = {
 	SCMP_SYS(flock), SCMP_SYS(fallocate)
 };
 
-/* The tap set-up ioctls: only the privileged helper does these. */
+/*
+ * The tap set-up ioctls: only the privileged helper does these.  Not
+ * TUNSETPERSIST: it acts on the descriptor's own tap, the kernel asks
+ * no capability for it, and the daemon clears it on a tap it removes
+ * for good (tap_close).
+ */
 static const unsigned long sandbox_tun_ioctls[] = {
-	TUNSETIFF, TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP, TUNSETLINK,
+	TUNSETIFF, TUNSETOWNER, TUNSETGROUP, TUNSETLINK,
 	SIOCSIFFLAGS, SIOCSIFMTU, SIOCSIFHWADDR, SIOCSIFNAME
 };
 #define NTUN	(sizeof(sandbox_tun_ioctls) / sizeof(sandbox_tun_ioctls[0]))

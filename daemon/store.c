@@ -143,7 +143,11 @@ store_write(struct xs_handle *xs, uint32_t t, const char *dir,
 	return (0);
 }
 
-/* store_exists: 1 if the node exists, 0 if not. */
+/*
+ * store_exists: 1 if the node exists, 0 if not (ENOENT), -1 with errno
+ * if xenstore could not say (the connection lost, out of memory): a
+ * failed read is not a removed node.
+ */
 int
 store_exists(struct xs_handle *xs, const char *path)
 {
@@ -151,7 +155,7 @@ store_exists(struct xs_handle *xs, const char *path)
 	char **d;
 
 	if ((d = xs_directory(xs, XBT_NULL, path, &n)) == NULL)
-		return (0);
+		return (errno == ENOENT ? 0 : -1);
 	free(d);
 	return (1);
 }

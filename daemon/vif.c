@@ -29,6 +29,15 @@
  * domain dying stop the data path and answer Closing then Closed (6);
  * the frontend coming back to Initialising after Closed reconnects.  The
  * state is derived from xenstore on every event, so it can be rebuilt.
+ *
+ * It is rebuilt when xennetd restarts (xennetd.8, RESTART): a vif whose
+ * backend state an earlier daemon left Connected is adopted: its tap
+ * is joined again (port-tap.c), its rings mapped and its event channels
+ * bound from the frontend's keys as at a connection, the engine resumes
+ * at the responses published (ring_resync) and nothing is written to
+ * xenstore, so the guest sees no state change.  Its features, queues,
+ * rate and MTU come from xenstore as at a connection; the MTU stays the
+ * tap's.  A vif in any other state is served as if new.
  */
 
 #include <sys/types.h>
@@ -82,10 +91,10 @@ static int	vif_fe_queue(struct xnd *, struct vif *, unsigned int,
 static int	vif_connect(struct xnd *, struct vif *);
 static void	vif_disconnect(struct xnd *, struct vif *);
 static void	vif_destroy(struct xnd *, struct vif *);
-static void	vif_free(struct xnd *, struct vif *);
+static void	vif_free(struct xnd *, struct vif *, int);
+static void	vif_adopt(struct xnd *, struct vif *);
+static void	vif_sweep_tap(void *, const char *);
 static int	vif_set_state(struct xnd *, struct vif *, XenbusState);
-static void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
-		    __attribute__((format(printf, 4, 5)));
 static int	vif_read_state(struct xnd *, const char *);
 static int	vif_dead(struct xnd *, struct vif *);
 static void	vif_errpath(struct xnd *, struct vif *, char *, size_t);
@@ -94,6 +103,12 @@ static int	vif_may_connect(struct vif *);
 static void	vif_retry(evutil_socket_t, short, void *);
 static int	vif_quiet(struct vif *);
 static unsigned int vif_port_queues(const struct vif *);
+static int	vif_mtu_read(struct xnd *, struct vif *, unsigned int *);
+static int	vif_fe_headroom(struct xnd *, struct vif *, unsigned int *);
+static void	vif_reconfigure(struct xnd *, struct vif *);
+static int	vif_headroom_apply(struct xnd *, struct vif *);
+static int	vif_fe_watch(struct xnd *, struct vif *, int);
+static int	vif_vifname(struct xnd *, struct vif *);
 
 static struct vif *
 vif_find(struct xnd *x, uint32_t domid, uint32_t handle)
@@ -311,7 +326,7 @@ vif_worker_failed(struct xnd *x, const struct wfail *f)
 		 */
 		vif_error(x, v, EIO, "host port %s lost (%s); the vif "
 		    "stays down until it is re-created", v->v_ifname, why);
-		tap_close(&v->v_tap);	/* vif_error detached the queues */
+		tap_close(&v->v_tap, 0);	/* vif_error detached its queues */
 		return;
 	}
 	if (v->v_nqueues > 1)
@@ -331,7 +346,7 @@ static struct vif *
 vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 {
 	char bepath[XENNETD_PATH_MAX], buf[XENNETD_PATH_MAX], prefix[64];
-	char bridge[IFNAMSIZ];
+	char bridge[IFNAMSIZ], tapname[IFNAMSIZ];
 	unsigned int nq = x->x_conf.xc_max_queues, q;
 	unsigned long u;
 	struct vif *v;
@@ -348,6 +363,11 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		if (st != XenbusStateClosed)
 			store_write(x->x_xs, XBT_NULL, bepath, "state", "%d",
 			    XenbusStateClosed);
+		/* ... and take away a tap an earlier daemon left for it */
+		snprintf(buf, sizeof(buf), "vif%u.%u", domid, handle);
+		if (tap_discard(buf, tapname, sizeof(tapname)) == 1)
+			log_info("%s: removed the tap %s an earlier xennetd "
+			    "left: the vif is being removed", buf, tapname);
 		return (NULL);
 	}
 	if ((v = calloc(1, sizeof(*v))) == NULL ||
@@ -371,6 +391,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		v->v_dp[q].dp_domid = domid;
 		v->v_dp[q].dp_handle = handle;
 		v->v_dp[q].dp_queue = q;
+		v->v_dp[q].dp_stalled = &v->v_stalled;
 		v->v_dp[q].dp_tapfd = -1;
 		v->v_dp[q].dp_port_tx = v->v_dp[q].dp_port_rx = -1;
 	}
@@ -380,12 +401,22 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	TAILQ_INSERT_TAIL(&x->x_vifs, v, v_entry);
 
 	/*
-	 * Linux hotplug contract (vif-common.sh): the device is always
-	 * created as vif<domid>.<handle>; when the toolstack set a vifname
-	 * the script renames it (and fails if that name exists already), so
-	 * we neither use nor write vifname.  The tap fd survives a rename.
+	 * The hotplug contract of the host (ifname.c).  Linux
+	 * (vif-common.sh): the device is always created as
+	 * vif<domid>.<handle>; when the toolstack set a vifname the script
+	 * renames it (and fails if that name exists already), so we neither
+	 * use nor write vifname.  The tap fd survives a rename.  The BSDs:
+	 * vif_vifname, once the tap exists.  With VIF_DOMID_MAX and
+	 * VIF_HANDLE_MAX every style's name fits IFNAMSIZ (t_ifname).
 	 */
-	snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid, handle);
+	if (ifname_make(osdep_ifname_style(), domid, handle, v->v_ifname,
+	    sizeof(v->v_ifname)) == -1) {
+		snprintf(v->v_ifname, sizeof(v->v_ifname), "vif%u.%u", domid,
+		    handle);
+		vif_error(x, v, errno, "no %s interface name for it",
+		    ifname_style_name(osdep_ifname_style()));
+		return (v);
+	}
 
 	/* Only the frontend of this very domain is acceptable. */
 	snprintf(prefix, sizeof(prefix), "/local/domain/%u/", domid);
@@ -401,16 +432,8 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		log_warnx("vif%u.%u: ignoring invalid mac \"%s\"", domid,
 		    handle, buf);
 	conf_vif(x, domid, handle, v->v_mac, &v->v_conf);
-	v->v_mtu = 1500;
-	if (store_read_uint(x->x_xs, bepath, "mtu", 65535, &u) == 0) {
-		if (u >= 68)
-			v->v_mtu = (unsigned int)u;
-		else
-			log_warnx("vif%u.%u: ignoring invalid mtu %lu", domid,
-			    handle, u);
-	}
-	if (v->v_conf.vc_mtu != 0)
-		v->v_mtu = v->v_conf.vc_mtu;	/* the configuration's */
+	if (vif_mtu_read(x, v, &v->v_mtu) == -1)
+		v->v_mtu = 1500;
 	if (v->v_conf.vc_port == PORT_BPF) {
 		/* no tap: the guest's frames go onto an existing interface */
 		if ((v->v_bpf = bpf_open(v->v_conf.vc_port_if, v->v_mac,
@@ -419,24 +442,42 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			    v->v_conf.vc_port_if, buf);
 			return (v);
 		}
-	} else if (tap_open(&v->v_tap, v->v_ifname, v->v_ifname,
-	    sizeof(v->v_ifname), nq, v->v_mtu) == -1) {
+	} else if (tap_open(&v->v_tap, v->v_ifname, tapname,
+	    sizeof(tapname), nq, v->v_mtu) == -1) {
 		vif_error(x, v, errno, "cannot create tap %s with %u queue%s: "
 		    "%s", v->v_ifname, nq, nq == 1 ? "" : "s",
 		    strerror(errno));
 		return (v);
+	} else if (v->v_tap.tp_reused)
+		log_info("%s: joined the tap an earlier xennetd left (now "
+		    "%s), with its bridge port and addresses", v->v_ifname,
+		    tapname);
+	if (v->v_bpf == NULL && vif_vifname(x, v) == -1) {
+		vif_error(x, v, errno, "cannot write vifname %s: %s",
+		    v->v_ifname, strerror(errno));
+		return (v);
 	}
-	if (vif_advertise(x, v) == -1) {
+	if (st == XenbusStateConnected) {
+		/*
+		 * An earlier daemon connected it and died or left it (-k):
+		 * take over without a handshake (vif_adopt).  A tap made
+		 * anew is on no bridge: the hotplug script ran only for the
+		 * old one.
+		 */
+		if (v->v_bpf == NULL && !v->v_tap.tp_reused)
+			log_warnx("%s: the tap of this Connected vif was gone "
+			    "and is made anew: it is on no bridge (detach and "
+			    "attach the vif again to run the hotplug script)",
+			    v->v_ifname);
+		v->v_state = XenbusStateConnected;
+		v->v_adopt = 1;
+	} else if (vif_advertise(x, v) == -1) {
 		vif_error(x, v, errno, "cannot write features: %s",
 		    strerror(errno));
 		return (v);
 	}
-	snprintf(buf, sizeof(buf), "%s/state", v->v_fepath);
 	snprintf(v->v_token, sizeof(v->v_token), "fe/%u/%u", domid, handle);
-	if (!xs_watch(x->x_xs, buf, v->v_token))
-		log_warn("vif%u.%u: cannot watch %s", domid, handle, buf);
-	else
-		v->v_watching = 1;
+	v->v_watching = vif_fe_watch(x, v, 1) == 0;
 	/* For the operator only: the hotplug script acts on these. */
 	if (store_read(x->x_xs, bepath, "bridge", bridge, sizeof(bridge)) ==
 	    -1)
@@ -450,9 +491,37 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	if (v->v_bpf != NULL)
 		log_info("%s: no tap: on %s through bpf", v->v_ifname,
 		    bpf_ifname(v->v_bpf));
-	vif_set_state(x, v, XenbusStateInitWait);
+	if (!v->v_adopt)
+		vif_set_state(x, v, XenbusStateInitWait);
 	vif_update(x, v);
 	return (v);
+}
+
+/*
+ * vif_vifname: tell the hotplug script the tap's name where the host's
+ * scripts read it from the backend's vifname (ifname.c), before
+ * InitWait, when the toolstack runs them; say so if the toolstack asked
+ * for a name this host will not make.  0, or -1 with errno.
+ */
+static int
+vif_vifname(struct xnd *x, struct vif *v)
+{
+	char req[XENNETD_PATH_MAX];
+	int ignored;
+
+	if (store_read(x->x_xs, v->v_bepath, "vifname", req, sizeof(req)) ==
+	    -1)
+		req[0] = '\0';		/* none, or not a name we could use */
+	if (ifname_vifname(osdep_ifname_style(), req, v->v_ifname,
+	    &ignored) != IFNAME_VIFNAME_WRITE)
+		return (0);
+	if (ignored)
+		log_warnx("%s: vifname \"%.*s\" not used: on %s the "
+		    "interface is %s (written to vifname)", v->v_ifname,
+		    IFNAMSIZ, req, ifname_style_name(osdep_ifname_style()),
+		    v->v_ifname);
+	return (store_write(x->x_xs, XBT_NULL, v->v_bepath, "vifname", "%s",
+	    v->v_ifname));
 }
 
 /*
@@ -466,6 +535,9 @@ vif_advertise(struct xnd *x, struct vif *v)
 		"feature-sg=1", "feature-gso-tcpv4=1", "feature-gso-tcpv6=1",
 		"feature-ipv6-csum-offload=1", "feature-rx-copy=1",
 		"feature-rx-flip=0", "feature-split-event-channels=1",
+		"feature-xdp-headroom=1",
+		"feature-ctrl-ring=1", "feature-multicast-control=1",
+		"feature-dynamic-multicast-control=1",
 	};
 	char key[64];
 	const char *eq;
@@ -533,8 +605,15 @@ vif_update(struct xnd *x, struct vif *v)
 	unsigned long online = 1;
 	int be, fe;
 
-	if (!store_exists(x->x_xs, v->v_bepath)) {
+	switch (store_exists(x->x_xs, v->v_bepath)) {
+	case 0:
 		vif_destroy(x, v);
+		return;
+	case -1:
+		/*
+		 * xenstore cannot answer (its connection going): decide
+		 * nothing now; the reconnection re-reads every directory.
+		 */
 		return;
 	}
 	if (store_read_uint(x->x_xs, v->v_bepath, "online", 1, &online) ==
@@ -571,10 +650,18 @@ vif_update(struct xnd *x, struct vif *v)
 	}
 	if (vif_port_queues(v) == 0)
 		return;		/* failed at creation; wait for removal */
-	if (v->v_attached > 0)
+	if (v->v_attached > 0) {
 		vif_rate_apply(x, v);	/* `rate' may have changed */
+		ctrl_update(x, v);	/* request-multicast-control too */
+	}
+	vif_mtu_apply(x, v);		/* and `mtu' */
+	if (v->v_attached > 0 && vif_headroom_apply(x, v) == -1)
+		return;			/* vif_error: a bad xdp-headroom */
 	fe = vif_read_state(x, v->v_fepath);
 	switch (fe) {
+	case XenbusStateReconfiguring:
+		vif_reconfigure(x, v);
+		break;
 	case XenbusStateClosing:
 		vif_disconnect(x, v);
 		if (v->v_state != XenbusStateClosing &&
@@ -604,6 +691,16 @@ vif_update(struct xnd *x, struct vif *v)
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
+		if (v->v_adopt) {
+			vif_adopt(x, v);
+			break;
+		}
+		if (fe == XenbusStateConnected &&
+		    v->v_state == XenbusStateReconfigured) {
+			/* netif.h: reconfigured, the frontend is back */
+			vif_set_state(x, v, XenbusStateConnected);
+			break;
+		}
 		if (v->v_state != XenbusStateInitWait || v->v_failed)
 			break;
 		/* libxl: wait for the hotplug script before connecting. */
@@ -618,6 +715,26 @@ vif_update(struct xnd *x, struct vif *v)
 	default:
 		break;
 	}
+	v->v_adopt = 0;		/* it is the frontend's state that counts */
+}
+
+/*
+ * vif_adopt: take over a vif an earlier daemon left Connected, whose
+ * frontend is connected too: connect to its rings where they are
+ * (ring_resync) and stay Connected, writing nothing.  If that fails,
+ * vif_error takes it down as it would any connection.
+ */
+static void
+vif_adopt(struct xnd *x, struct vif *v)
+{
+	v->v_adopt = 0;
+	if (v->v_state != XenbusStateConnected || v->v_attached > 0)
+		return;
+	v->v_connects++;
+	if (vif_connect(x, v) == 0)
+		log_info("%s: adopted the connection an earlier xennetd left "
+		    "(%u queue%s): traffic resumes", v->v_ifname,
+		    v->v_nqueues, v->v_nqueues == 1 ? "" : "s");
 }
 
 /*
@@ -708,6 +825,150 @@ vif_rate_apply(struct xnd *x, struct vif *v)
 		log_info("%s: guest transmit limited to %llu bytes per %llu "
 		    "us", v->v_ifname, (unsigned long long)bytes,
 		    (unsigned long long)usec);
+}
+
+/*
+ * vif_mtu_read: the vif's MTU into *mtu: the configuration's if it sets
+ * one, else the toolstack's `mtu' key in the backend directory (libxl
+ * writes mtu= of the vif line there); 0, or -1 if neither gives one.  A
+ * key out of CONF_MTU_MIN..CONF_MTU_MAX is logged once per value.
+ */
+static int
+vif_mtu_read(struct xnd *x, struct vif *v, unsigned int *mtu)
+{
+	char buf[32];
+	unsigned long u;
+
+	if (v->v_conf.vc_mtu != 0) {
+		*mtu = v->v_conf.vc_mtu;
+		return (0);
+	}
+	if (store_read_uint(x->x_xs, v->v_bepath, "mtu", CONF_MTU_MAX,
+	    &u) == 0) {
+		if (u >= CONF_MTU_MIN) {
+			v->v_mtu_bad[0] = '\0';
+			*mtu = (unsigned int)u;
+			return (0);
+		}
+	} else if (errno == ENOENT)
+		return (-1);
+	if (store_read(x->x_xs, v->v_bepath, "mtu", buf, sizeof(buf)) == -1)
+		snprintf(buf, sizeof(buf), "(unreadable)");
+	if (strcmp(buf, v->v_mtu_bad) != 0)
+		log_warnx("vif%u.%u: ignoring invalid mtu \"%s\" (not %u..%u)",
+		    v->v_domid, v->v_handle, buf, CONF_MTU_MIN, CONF_MTU_MAX);
+	snprintf(v->v_mtu_bad, sizeof(v->v_mtu_bad), "%s", buf);
+	return (-1);
+}
+
+/*
+ * vif_mtu_apply: the toolstack changed the `mtu' key (or the vif was
+ * re-derived, or the configuration reloaded): give the tap the new MTU
+ * at once, connected or not.
+ * Linux xen-netback does not watch the key (the toolstack sets its vif's
+ * MTU); we do, as for `rate'.  A bpf port's MTU is fixed when the vif is
+ * created; a key that goes away or goes bad keeps the MTU in force.
+ */
+void
+vif_mtu_apply(struct xnd *x, struct vif *v)
+{
+	unsigned int mtu;
+
+	if (vif_mtu_read(x, v, &mtu) == -1 || mtu == v->v_mtu)
+		return;
+	if (v->v_bpf != NULL || v->v_tap.tp_nfd == 0) {
+		if (v->v_mtu_pending != mtu)
+			log_info("%s: mtu %u applies when the vif is created "
+			    "again (bpf port)", v->v_ifname, mtu);
+		v->v_mtu_pending = mtu;
+		return;
+	}
+	if (tap_set_mtu(v->v_tap.tp_fd[0], mtu) == -1) {
+		if (v->v_mtu_pending != mtu)
+			log_warn("%s: cannot set mtu %u", v->v_ifname, mtu);
+		v->v_mtu_pending = mtu;
+		return;
+	}
+	log_info("%s: mtu %u -> %u", v->v_ifname, v->v_mtu, mtu);
+	v->v_mtu = mtu;
+	v->v_mtu_pending = 0;
+}
+
+/*
+ * vif_fe_headroom: the frontend's xdp-headroom (0 if absent) into *h;
+ * 0, or -1 after vif_error.  netif.h (Linux's copy, "xdp-headroom"):
+ * at most XEN_NETIF_MAX_XDP_HEADROOM (0x7FFF) octets; we also need room
+ * for data in the first rx buffer, a page.
+ */
+static int
+vif_fe_headroom(struct xnd *x, struct vif *v, unsigned int *h)
+{
+	unsigned long u;
+
+	*h = 0;
+	if (store_read_uint(x->x_xs, v->v_fepath, "xdp-headroom",
+	    RING_RX_HEADROOM_MAX, &u) == -1) {
+		if (errno == ENOENT)
+			return (0);
+		vif_error(x, v, EINVAL, "frontend xdp-headroom is %s (at "
+		    "most %u)", store_why(errno), RING_RX_HEADROOM_MAX);
+		return (-1);
+	}
+	if (u >= RING_RX_HEADROOM_LIMIT) {
+		vif_error(x, v, EINVAL, "frontend xdp-headroom %lu leaves no "
+		    "room for data in a %u-octet rx buffer", u,
+		    RING_RX_HEADROOM_LIMIT);
+		return (-1);
+	}
+	*h = (unsigned int)u;
+	return (0);
+}
+
+/*
+ * vif_reconfigure: the frontend is Reconfiguring (7): netif.h's
+ * "xdp-headroom" sequence.  It writes a new xdp-headroom; we re-read it,
+ * make every queue leave that much room before each rx frame from its
+ * next pass on (vif_headroom_apply), and answer Reconfigured (8); when
+ * the frontend is Connected again, so are we (vif_update).  Only a
+ * connected vif reconfigures.
+ */
+static void
+vif_reconfigure(struct xnd *x, struct vif *v)
+{
+	if ((v->v_state != XenbusStateConnected &&
+	    v->v_state != XenbusStateReconfigured) || v->v_attached == 0)
+		return;
+	if (vif_headroom_apply(x, v) == -1)
+		return;
+	vif_set_state(x, v, XenbusStateReconfigured);
+}
+
+/*
+ * vif_headroom_apply: (a connected vif) give its queues the frontend's
+ * xdp-headroom if it changed.  Linux netfront goes Reconfiguring and
+ * then writes the key: the key is watched too, and a value that comes
+ * after we answered Reconfigured still applies.  0, or -1 after
+ * vif_error.
+ */
+static int
+vif_headroom_apply(struct xnd *x, struct vif *v)
+{
+	unsigned int h, q;
+
+	if (vif_fe_headroom(x, v, &h) == -1)
+		return (-1);
+	if (h == v->v_headroom)
+		return (0);
+	for (q = 0; q < v->v_attached; q++)
+		if (worker_set_headroom(v->v_worker[q], &v->v_dp[q], h) ==
+		    -1 && errno != ETIMEDOUT) {
+			vif_error(x, v, errno, "queue %u: cannot set "
+			    "xdp-headroom %u: %s", q, h, strerror(errno));
+			return (-1);
+		}
+	log_info("%s: xdp-headroom %u -> %u", v->v_ifname, v->v_headroom, h);
+	v->v_headroom = h;
+	return (0);
 }
 
 /* vif_fe_bool: a frontend feature flag, or -1 after vif_error. */
@@ -855,8 +1116,8 @@ vif_connect(struct xnd *x, struct vif *v)
 	struct vif_dp *dp;
 	struct worker *w;
 	unsigned int nq, q;
-	int i, b, base, err;
-	char qs[32];
+	int i, b, base, err, ctrl;
+	char qs[32], why[128];
 
 	b = vif_fe_bool(x, v, "request-rx-copy", 0);
 	if (b == -1)
@@ -883,6 +1144,9 @@ vif_connect(struct xnd *x, struct vif *v)
 	    0)) == -1)
 		return (-1);
 	rf.rf_csum = !b;
+	if (vif_fe_headroom(x, v, &rf.rf_headroom) == -1)
+		return (-1);
+	v->v_headroom = rf.rf_headroom;
 	if (v->v_bpf == NULL && tap_queues(&v->v_tap, nq) == -1) {
 		vif_error(x, v, errno, "cannot attach %u queues of tap %s: %s",
 		    nq, v->v_ifname, strerror(errno));
@@ -890,6 +1154,11 @@ vif_connect(struct xnd *x, struct vif *v)
 	}
 	v->v_nqueues = nq;
 	v->v_gen++;	/* reports of earlier connections no longer count */
+	/* ctrl.c: with a control ring, all queues on one worker */
+	if ((ctrl = ctrl_connect(x, v, why, sizeof(why))) == -1) {
+		vif_error(x, v, EINVAL, "%s", why);
+		return (-1);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &v->v_since);
 
 	vif_rate(x, v, &v->v_rate_bytes, &v->v_rate_usec);
@@ -906,6 +1175,8 @@ vif_connect(struct xnd *x, struct vif *v)
 		dp = &v->v_dp[q];
 		dp->dp_feat = rf;
 		dp->dp_gen = v->v_gen;
+		/* vif_adopt: rings an earlier daemon served */
+		dp->dp_adopt = v->v_state == XenbusStateConnected;
 		dp->dp_tapfd = v->v_bpf == NULL ? v->v_tap.tp_fd[q] : -1;
 		dp->dp_bpf = v->v_bpf;	/* one queue: vif_port_queues */
 		memset(&dp->dp_bpf_snap, 0, sizeof(dp->dp_bpf_snap));
@@ -923,7 +1194,8 @@ vif_connect(struct xnd *x, struct vif *v)
 		if (v->v_bpf == NULL && tap_set_offload(dp->dp_tapfd, &rf) ==
 		    -1)
 			log_warn("%s: TUNSETOFFLOAD", dp->dp_name);
-		w = x->x_workers[(base + (int)q) % x->x_nworkers];
+		w = x->x_workers[(base + (ctrl ? 0 : (int)q)) %
+		    x->x_nworkers];
 		if (worker_attach(w, dp) == -1) {
 			err = errno;
 			qs[0] = '\0';
@@ -938,6 +1210,8 @@ vif_connect(struct xnd *x, struct vif *v)
 		v->v_worker[q] = w;
 		v->v_attached = q + 1;
 	}
+	if (ctrl_attach(x, v) == -1)
+		return (-1);
 	if (nq == 1) {
 		dp = &v->v_dp[0];
 		(vif_quiet(v) ? log_debug : log_info)("%s: connected: "
@@ -975,6 +1249,7 @@ vif_disconnect(struct xnd *x, struct vif *v)
 
 	if (v->v_capture != NULL)
 		capture_stop(v, "vif disconnected", NULL, NULL);
+	ctrl_disconnect(x, v);
 	memset(&t, 0, sizeof(t));
 	for (q = 0; q < n; q++) {
 		worker_detach(v->v_worker[q], &v->v_dp[q]);
@@ -1003,21 +1278,21 @@ vif_destroy(struct xnd *x, struct vif *v)
 	vif_errpath(x, v, path, sizeof(path));
 	xs_rm(x->x_xs, XBT_NULL, path);
 	log_info("%s: removed", v->v_ifname);
-	vif_free(x, v);
+	vif_free(x, v, 0);
 }
 
-/* vif_free: drop the watch, close the tap (removing it), free v. */
+/*
+ * vif_free: drop the watch, close the tap (removing it, unless keep:
+ * then it stays for the next daemon), free v.
+ */
 static void
-vif_free(struct xnd *x, struct vif *v)
+vif_free(struct xnd *x, struct vif *v, int keep)
 {
-	char path[XENNETD_PATH_MAX];
-
-	if (v->v_watching) {
-		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
-		xs_unwatch(x->x_xs, path, v->v_token);
-	}
+	if (v->v_watching)
+		vif_fe_watch(x, v, 0);
+	ctrl_free(x, v);
 	event_free(v->v_retry_ev);
-	tap_close(&v->v_tap);
+	tap_close(&v->v_tap, keep);
 	bpf_close(v->v_bpf);
 	TAILQ_REMOVE(&x->x_vifs, v, v_entry);
 	free(v->v_dp);
@@ -1104,7 +1379,7 @@ vif_set_state(struct xnd *x, struct vif *v, XenbusState s)
  * xenbus drivers leave theirs (error/backend/vif/D/H/error under our
  * domain) and go Closing.  Other vifs are not affected.
  */
-static void
+void
 vif_error(struct xnd *x, struct vif *v, int err, const char *fmt, ...)
 {
 	char msg[256], path[XENNETD_PATH_MAX];
@@ -1148,7 +1423,80 @@ vif_shutdown_all(struct xnd *x)
 			vif_set_state(x, v, XenbusStateClosing);
 			vif_set_state(x, v, XenbusStateClosed);
 		}
-		vif_free(x, v);
+		vif_free(x, v, 0);
+	}
+}
+
+/*
+ * vif_keep_all: SIGTERM with keep-guests: stop serving every vif but
+ * write nothing and keep the taps, so that the next xennetd adopts the
+ * connected ones (vif_adopt) with no handshake.  Leaving the rings and
+ * event channels is what a killed daemon does too: the frontend's ports
+ * become unbound, ready to be bound again.
+ */
+void
+vif_keep_all(struct xnd *x)
+{
+	struct vif *v;
+	unsigned int q;
+
+	while ((v = TAILQ_FIRST(&x->x_vifs)) != NULL) {
+		if (v->v_capture != NULL)
+			capture_stop(v, "xennetd exits", NULL, NULL);
+		for (q = 0; q < v->v_attached; q++) {
+			worker_detach(v->v_worker[q], &v->v_dp[q]);
+			v->v_worker[q] = NULL;
+		}
+		if (v->v_attached > 0)
+			log_info("%s: left %s for the next xennetd",
+			    v->v_ifname, xenbus_state_name(v->v_state));
+		v->v_attached = 0;
+		vif_free(x, v, 1);
+	}
+}
+
+/*
+ * vif_sweep: (startup) remove the taps earlier daemons left for vifs
+ * whose backend directory is gone now; the others are joined again by
+ * vif_create.
+ */
+void
+vif_sweep(struct xnd *x)
+{
+	if (tap_leftovers(vif_sweep_tap, x) == -1)
+		log_warn("cannot list the network interfaces");
+}
+
+/* vif_sweep_tap: one tap left for vif name: keep it or remove it. */
+static void
+vif_sweep_tap(void *arg, const char *name)
+{
+	struct xnd *x = arg;
+	char path[XENNETD_PATH_MAX], actual[IFNAMSIZ];
+	uint32_t domid, handle;
+	const char *dot;
+
+	if (strncmp(name, "vif", 3) != 0 ||
+	    (dot = strchr(name + 3, '.')) == NULL ||
+	    vif_num(name + 3, (size_t)(dot - name - 3), VIF_DOMID_MAX,
+	    &domid) == -1 ||
+	    vif_num(dot + 1, strlen(dot + 1), VIF_HANDLE_MAX, &handle) == -1) {
+		log_warnx("a persistent tap is marked as xennetd's vif \"%s\", "
+		    "which is no vif name: left alone", name);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%u/%u", x->x_root, domid, handle);
+	if (store_exists(x->x_xs, path))
+		return;
+	switch (tap_discard(name, actual, sizeof(actual))) {
+	case 1:
+		log_info("%s: removed the tap %s an earlier xennetd left: "
+		    "the vif is gone", name, actual);
+		break;
+	case -1:
+		log_warn("%s: cannot remove the tap an earlier xennetd left",
+		    name);
+		break;
 	}
 }
 
@@ -1178,7 +1526,8 @@ vif_log_bpf(struct vif *v, const struct bpf_stats *b)
 	log_info("%s: bpf on %s: %llu calls; captured %llu, cut %llu into "
 	    "%llu segments, checksums completed %llu, dropped oversize %llu "
 	    "truncated %llu kernel %llu, failed captures %llu; injected %llu "
-	    "(segments %llu), failed %llu", v->v_ifname, bpf_ifname(v->v_bpf),
+	    "(segments %llu), failed %llu (no buffer space %llu)", v->v_ifname,
+	    bpf_ifname(v->v_bpf),
 	    (unsigned long long)b->bs_syscalls,
 	    (unsigned long long)b->bs_rx_frames,
 	    (unsigned long long)b->bs_rx_cut,
@@ -1190,7 +1539,8 @@ vif_log_bpf(struct vif *v, const struct bpf_stats *b)
 	    (unsigned long long)b->bs_rx_errors,
 	    (unsigned long long)b->bs_tx_frames,
 	    (unsigned long long)b->bs_tx_segs,
-	    (unsigned long long)b->bs_tx_errors);
+	    (unsigned long long)b->bs_tx_errors,
+	    (unsigned long long)b->bs_tx_nobufs);
 }
 
 /*
@@ -1264,6 +1614,11 @@ vif_log_totals(struct vif *v, const struct ring_stats *s,
 	    "waiting packets %llu bytes", v->v_ifname,
 	    (unsigned long long)s->rs_tx_rate_waits,
 	    (unsigned long long)s->rs_tx_rate_bytes);
+	log_info("%s: carrier %s: off %llu times (guest rx stalled), on "
+	    "%llu; xdp-headroom %u", v->v_ifname,
+	    __atomic_load_n(&v->v_stalled, __ATOMIC_ACQUIRE) == 0 ? "on" :
+	    "off", (unsigned long long)s->rs_rx_carrier_off,
+	    (unsigned long long)s->rs_rx_carrier_on, v->v_headroom);
 }
 
 /*
@@ -1295,6 +1650,7 @@ vif_log_stats(struct xnd *x)
 			ps.ps_tx_errors += dp->dp_pio_snap.ps_tx_errors;
 		}
 		vif_log_totals(v, &tot, &ps);
+		ctrl_log(v, &tot);
 		conf_log_vif(v);
 		for (q = 0; q < v->v_nqueues; q++) {
 			dp = &v->v_dp[q];
@@ -1333,13 +1689,35 @@ void
 vif_rewatch(struct xnd *x)
 {
 	struct vif *v;
-	char path[XENNETD_PATH_MAX];
 
-	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
-		if (!v->v_watching)
-			continue;
-		snprintf(path, sizeof(path), "%s/state", v->v_fepath);
-		if (!xs_watch(x->x_xs, path, v->v_token))
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+		if (v->v_watching)
+			vif_fe_watch(x, v, 1);
+}
+
+/*
+ * vif_fe_watch: watch (on) or stop watching the frontend keys a vif
+ * follows, with its token: its state, and its xdp-headroom, which Linux
+ * netfront writes after it went Reconfiguring.  0 if the state is
+ * watched (a failure is logged), else -1.
+ */
+static int
+vif_fe_watch(struct xnd *x, struct vif *v, int on)
+{
+	static const char *const keys[] = { "state", "xdp-headroom" };
+	char path[XENNETD_PATH_MAX];
+	size_t i;
+	int rv = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", v->v_fepath, keys[i]);
+		if (!on)
+			xs_unwatch(x->x_xs, path, v->v_token);
+		else if (!xs_watch(x->x_xs, path, v->v_token)) {
 			log_warn("%s: cannot watch %s", v->v_ifname, path);
+			if (i == 0)
+				rv = -1;
+		}
 	}
+	return (rv);
 }

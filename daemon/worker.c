@@ -57,7 +57,7 @@
 
 enum wcmd_type {
 	WCMD_ATTACH, WCMD_DETACH, WCMD_SNAPSHOT, WCMD_SETRING, WCMD_CAPTURE,
-	WCMD_SETRATE, WCMD_QUIT
+	WCMD_SETRATE, WCMD_HEADROOM, WCMD_SETCTRL, WCMD_QUIT
 };
 
 /*
@@ -70,16 +70,37 @@ struct wcmd {
 	struct vif_dp	*wc_dp;
 	struct ring_config wc_ring;	/* WCMD_SETRING */
 	struct capq	*wc_capq;	/* WCMD_CAPTURE */
-	uint64_t	 wc_rate[2];	/* WCMD_SETRATE: bytes, usec */
+	uint64_t	 wc_rate[2];	/* WCMD_SETRATE: bytes, usec;
+					 * WCMD_HEADROOM: octets */
+	/*
+	 * WCMD_SNAPSHOT: the worker's copy, taken over by the main thread
+	 * only if it still waits (a late answer must not write what the
+	 * main thread may be reading)
+	 */
+	struct ring_stats	 wc_rs;
+	struct portio_stats	 wc_ps;
+	struct wake_stats	 wc_wk;
+	struct bpf_stats	 wc_bs;
+	struct worker_stats	 wc_ws;
+	int			 wc_have;	/* SNAP_* filled in */
+	/* WCMD_SETCTRL: hash settings, peer queues, multicast filter */
+	struct ring_hash wc_hash;
+	struct ring_queue *wc_peers[XENNETD_MAX_QUEUES];
+	unsigned int	 wc_npeers, wc_self;
+	struct ring_mcast *wc_mcast;
 	int		 wc_result;
 	int		 wc_errno;
 	int		 wc_done;
 	int		 wc_refs;
 };
 
+#define SNAP_RING	0x01
+#define SNAP_PORTIO	0x02
+#define SNAP_BPF	0x04
+
 static const char *const wcmd_names[] = {
 	"attach", "detach", "snapshot", "set batch", "capture", "set rate",
-	"quit"
+	"set headroom", "set control", "quit"
 };
 
 struct worker {
@@ -115,18 +136,28 @@ struct worker {
 
 static void	*worker_main(void *);
 static void	 worker_cmd(evutil_socket_t, short, void *);
+static void	 worker_snap_fill(struct worker *, struct wcmd *);
+static void	 worker_snap_take(struct worker *, const struct wcmd *);
 static int	 worker_run(struct worker *, enum wcmd_type, struct vif_dp *,
 		    const struct ring_config *, struct capq *);
 static int	 worker_run_cmd(struct worker *, struct wcmd *);
+static int	 worker_run_nums(struct worker *, enum wcmd_type,
+		    struct vif_dp *, uint64_t, uint64_t);
 static void	 worker_do_setrate(struct vif_dp *, const uint64_t *);
+static int	 worker_do_headroom(struct vif_dp *, unsigned int);
 static int	 worker_do_setring(struct vif_dp *, const struct ring_config *);
 static int	 worker_do_capture(struct vif_dp *, struct capq *);
 static const struct ring_port *worker_port(struct vif_dp *);
 static void	 worker_stuck(struct worker *, const char *, int);
 static void	 worker_evtchn(evutil_socket_t, short, void *);
 static void	 worker_tx(evutil_socket_t, short, void *);
+static void	 worker_nobufs(struct vif_dp *);
+static uint64_t	 worker_nobufs_n(struct vif_dp *);
 static void	 worker_rx(evutil_socket_t, short, void *);
 static void	 worker_rx_arm(struct vif_dp *);
+static int	 worker_rx_deadline(struct vif_dp *, int);
+static void	 worker_carrier(struct vif_dp *);
+static void	 worker_carrier_set(struct vif_dp *, int);
 static void	 worker_wake(struct worker *, struct vif_dp *, int, uint64_t);
 static void	 worker_empty(struct worker *, struct dp_port *);
 static void	 worker_backoff(evutil_socket_t, short, void *);
@@ -148,6 +179,9 @@ static unsigned int worker_held(struct vif_dp *);
 static uint64_t	 worker_frames_in(struct vif_dp *);
 
 #define RX_POLL_USEC	10000	/* without feature-rx-notify */
+/* carrier lines a guest can cause: a burst, then one per interval */
+#define WORKER_CARRIER_BURST	4
+#define WORKER_CARRIER_MS	10000
 #define EVTCHN_SWEEP	1024	/* events taken per wakeup, at most */
 /*
  * Callbacks a worker runs before it looks at its fds again: a pass that
@@ -158,6 +192,7 @@ static uint64_t	 worker_frames_in(struct vif_dp *);
 #define WORKER_CMD_WARN		2	/* s without an answer: stuck */
 #define EVTCHN_ERR_PAUSE	10000	/* us the event fd rests on error */
 #define EVTCHN_ERR_LOG		60	/* s between log lines about it */
+#define WORKER_NOBUFS_MS	10000	/* ms between log lines about ENOBUFS */
 
 /*
  * worker_start: open a hypervisor handle and make worker id, its thread
@@ -312,13 +347,16 @@ worker_run_cmd(struct worker *w, struct wcmd *c)
 		worker_stuck(w, wcmd_names[type], waited);
 		pthread_mutex_lock(&w->w_lock);
 		if ((type == WCMD_SNAPSHOT || type == WCMD_SETRING ||
-		    type == WCMD_CAPTURE || type == WCMD_SETRATE) &&
+		    type == WCMD_CAPTURE || type == WCMD_SETRATE ||
+		    type == WCMD_HEADROOM) &&
 		    !c->wc_done)
 			break;
 	}
 	done = c->wc_done;
 	rv = c->wc_result;
 	err = c->wc_errno;
+	if (done && type == WCMD_SNAPSHOT)
+		worker_snap_take(w, c);
 	if (--c->wc_refs == 0)
 		free(c);
 	pthread_mutex_unlock(&w->w_lock);
@@ -356,6 +394,57 @@ worker_stuck(struct worker *w, const char *what, int secs)
 	    w->w_id, what, secs, off > 0 ? names : " none");
 }
 
+/*
+ * worker_snap_fill: (worker thread) WCMD_SNAPSHOT: the counters of the
+ * worker (wc_dp NULL) or of one queue, into the command.
+ */
+static void
+worker_snap_fill(struct worker *w, struct wcmd *c)
+{
+	struct vif_dp *dp = c->wc_dp;
+
+	if (dp == NULL) {
+		c->wc_ws = w->w_stats;
+		return;
+	}
+	if (dp->dp_rq != NULL) {
+		ring_snapshot(dp->dp_rq, &c->wc_rs);
+		c->wc_have |= SNAP_RING;
+	}
+	if (dp->dp_pio != NULL) {
+		c->wc_ps = *portio_stats(dp->dp_pio);
+		c->wc_have |= SNAP_PORTIO;
+	}
+	c->wc_wk = dp->dp_wk;
+	if (dp->dp_bpf != NULL && dp->dp_rq != NULL) {
+		c->wc_bs = *bpf_stats(dp->dp_bpf);
+		c->wc_have |= SNAP_BPF;
+	}
+}
+
+/*
+ * worker_snap_take: (main thread, w_lock held) a WCMD_SNAPSHOT answered
+ * in time: its copy becomes the one the main thread shows.  What the
+ * queue did not have (no ring, no port) keeps its last value.
+ */
+static void
+worker_snap_take(struct worker *w, const struct wcmd *c)
+{
+	struct vif_dp *dp = c->wc_dp;
+
+	if (dp == NULL) {
+		w->w_snap = c->wc_ws;
+		return;
+	}
+	if (c->wc_have & SNAP_RING)
+		dp->dp_snap = c->wc_rs;
+	if (c->wc_have & SNAP_PORTIO)
+		dp->dp_pio_snap = c->wc_ps;
+	dp->dp_wk_snap = c->wc_wk;
+	if (c->wc_have & SNAP_BPF)
+		dp->dp_bpf_snap = c->wc_bs;
+}
+
 /* worker_cmd: (worker thread) execute the commands in the pipe. */
 static void
 worker_cmd(evutil_socket_t fd, short ev, void *arg)
@@ -375,18 +464,7 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 		worker_do_detach(w, c->wc_dp);
 		break;
 	case WCMD_SNAPSHOT:
-		if (c->wc_dp == NULL) {
-			w->w_snap = w->w_stats;
-			break;
-		}
-		if (c->wc_dp->dp_rq != NULL)
-			ring_snapshot(c->wc_dp->dp_rq, &c->wc_dp->dp_snap);
-		if (c->wc_dp->dp_pio != NULL)
-			c->wc_dp->dp_pio_snap =
-			    *portio_stats(c->wc_dp->dp_pio);
-		c->wc_dp->dp_wk_snap = c->wc_dp->dp_wk;
-		if (c->wc_dp->dp_bpf != NULL && c->wc_dp->dp_rq != NULL)
-			c->wc_dp->dp_bpf_snap = *bpf_stats(c->wc_dp->dp_bpf);
+		worker_snap_fill(w, c);
 		break;
 	case WCMD_SETRING:
 		c->wc_result = worker_do_setring(c->wc_dp, &c->wc_ring);
@@ -398,6 +476,19 @@ worker_cmd(evutil_socket_t fd, short ev, void *arg)
 		break;
 	case WCMD_SETRATE:
 		worker_do_setrate(c->wc_dp, c->wc_rate);
+		break;
+	case WCMD_HEADROOM:
+		c->wc_result = worker_do_headroom(c->wc_dp,
+		    (unsigned int)c->wc_rate[0]);
+		c->wc_errno = errno;
+		break;
+	case WCMD_SETCTRL:
+		if (c->wc_dp->dp_rq == NULL)
+			break;
+		ring_set_hash(c->wc_dp->dp_rq, &c->wc_hash);
+		ring_set_peers(c->wc_dp->dp_rq, c->wc_peers, c->wc_npeers,
+		    c->wc_self);
+		ring_set_mcast(c->wc_dp->dp_rq, c->wc_mcast);
 		break;
 	case WCMD_QUIT:
 		event_base_loopbreak(w->w_base);
@@ -470,14 +561,80 @@ int
 worker_set_rate(struct worker *w, struct vif_dp *dp, uint64_t bytes,
     uint64_t usec)
 {
+	return (worker_run_nums(w, WCMD_SETRATE, dp, bytes, usec));
+}
+
+/* worker_run_nums: worker_run for a command of two numbers (wc_rate). */
+static int
+worker_run_nums(struct worker *w, enum wcmd_type type, struct vif_dp *dp,
+    uint64_t a, uint64_t b)
+{
 	struct wcmd *c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("worker %d: calloc", w->w_id);
-	c->wc_type = WCMD_SETRATE;
+	c->wc_type = type;
 	c->wc_dp = dp;
-	c->wc_rate[0] = bytes;
-	c->wc_rate[1] = usec;
+	c->wc_rate[0] = a;
+	c->wc_rate[1] = b;
+	return (worker_run_cmd(w, c));
+}
+
+/*
+ * worker_set_headroom: leave headroom octets before each frame in the
+ * rx buffers of an attached queue, from its next pass on (the frontend
+ * reconfigured its xdp-headroom).  0, or -1 with errno (EINVAL: too
+ * large, ENOTCONN, ETIMEDOUT: the worker did not answer in time).
+ */
+int
+worker_set_headroom(struct worker *w, struct vif_dp *dp,
+    unsigned int headroom)
+{
+	return (worker_run_nums(w, WCMD_HEADROOM, dp, headroom, 0));
+}
+
+/* worker_do_headroom: (worker thread) worker_set_headroom's work. */
+static int
+worker_do_headroom(struct vif_dp *dp, unsigned int headroom)
+{
+	if (dp->dp_rq == NULL) {
+		errno = ENOTCONN;
+		return (-1);
+	}
+	if (ring_set_headroom(dp->dp_rq, headroom) == -1)
+		return (-1);
+	dp->dp_feat.rf_headroom = headroom;
+	return (0);
+}
+
+/*
+ * worker_set_ctrl: give dp's queue the vif's hash settings rh (NULL:
+ * none), its peer queues (n of them, dp's is peers[self]; NULL: no
+ * steering; all must run on w) and multicast filter m (NULL: none).
+ * Waits until the worker took them, however long: the caller may free
+ * the peers or m once it returns (ring_set_peers, ring_set_mcast).
+ */
+int
+worker_set_ctrl(struct worker *w, struct vif_dp *dp,
+    const struct ring_hash *rh, struct ring_queue *const *peers,
+    unsigned int n, unsigned int self, struct ring_mcast *m)
+{
+	struct wcmd *c;
+	unsigned int i;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("worker %d: calloc", w->w_id);
+	c->wc_type = WCMD_SETCTRL;
+	c->wc_dp = dp;
+	if (rh != NULL)
+		c->wc_hash = *rh;
+	if (peers != NULL && n <= XENNETD_MAX_QUEUES) {
+		for (i = 0; i < n; i++)
+			c->wc_peers[i] = peers[i];
+		c->wc_npeers = n;
+		c->wc_self = self;
+	}
+	c->wc_mcast = m;
 	return (worker_run_cmd(w, c));
 }
 
@@ -570,12 +727,15 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	if (ring_connect(dp->dp_rq, dp->dp_tx_ref, dp->dp_rx_ref,
 	    dp->dp_evtchn_tx, dp->dp_evtchn_rx, &dp->dp_feat) == -1)
 		goto fail;
+	/* rings an earlier daemon served: check them, wake the guest */
+	if (dp->dp_adopt && ring_resync(dp->dp_rq) == -1)
+		goto fail;
 	/* the port: the vif's bpf capture, or a batch I/O on its tap */
 	if (dp->dp_bpf != NULL) {
 		if (bpf_start(dp->dp_bpf, dp->dp_ring.rc_rx_batch) == -1)
 			goto fail;
 	} else if ((dp->dp_pio = portio_open(dp->dp_tapfd, &mode,
-	    dp->dp_ring.rc_rx_batch)) == NULL)
+	    dp->dp_ring.rc_rx_batch, osdep_tap_vnet())) == NULL)
 		goto fail;
 	ring_ports(dp->dp_rq, &dp->dp_port_tx, &dp->dp_port_rx);
 	if (worker_port_set(w, dp->dp_port_tx, dp) == -1 ||
@@ -584,6 +744,12 @@ worker_do_attach(struct worker *w, struct vif_dp *dp)
 	dp->dp_worker = w;
 	dp->dp_failed = 0;
 	dp->dp_tap_on = 0;
+	dp->dp_carrier = 1;
+	throttle_init(&dp->dp_carrier_tb, WORKER_CARRIER_BURST,
+	    WORKER_CARRIER_MS);
+	/* a new port counts from 0; a bpf port goes on counting */
+	dp->dp_nobufs_told = worker_nobufs_n(dp);
+	throttle_init(&dp->dp_nobufs_tb, 1, WORKER_NOBUFS_MS);
 	dp->dp_busy_tx = dp->dp_busy_rx = 0;
 	dp->dp_worked = dp->dp_polling = 0;
 	poll_win_init(&dp->dp_pw, c->xc_poll_usec);
@@ -673,6 +839,8 @@ worker_do_detach(struct worker *w, struct vif_dp *dp)
 		event_free(dp->dp_poll_ev);
 	dp->dp_tx_ev = dp->dp_rx_ev = dp->dp_tap_ev = dp->dp_poll_ev = NULL;
 	dp->dp_wk_snap = dp->dp_wk;
+	if (dp->dp_rq != NULL && !dp->dp_carrier)
+		worker_carrier_set(dp, 1);	/* the next guest's */
 	if (dp->dp_rq != NULL && dp->dp_bpf != NULL)
 		dp->dp_bpf_snap = *bpf_stats(dp->dp_bpf);
 	if (dp->dp_rq != NULL) {
@@ -1010,6 +1178,7 @@ worker_poll(evutil_socket_t fd, short ev, void *arg)
 				worker_poll_end(dp, now);
 				continue;
 			}
+			worker_carrier(dp);	/* it may have posted */
 			if (ready) {
 				event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
 				dp->dp_worked = 1;
@@ -1078,6 +1247,39 @@ worker_unmask(evutil_socket_t fd, short ev, void *arg)
 	w->w_nunmask = 0;
 }
 
+/* worker_nobufs_n: the frames dp's port refused with ENOBUFS so far. */
+static uint64_t
+worker_nobufs_n(struct vif_dp *dp)
+{
+	if (dp->dp_pio != NULL)
+		return (portio_stats(dp->dp_pio)->ps_tx_nobufs);
+	if (dp->dp_bpf != NULL)
+		return (bpf_stats(dp->dp_bpf)->bs_tx_nobufs);
+	return (0);
+}
+
+/*
+ * worker_nobufs: (worker thread) the port (the tap, or the bpf port's
+ * interface queue) refused frames for lack of buffer space (ENOBUFS).  They were dropped like any frame the port
+ * refuses (the guest had its responses) and the vif goes on: a full
+ * host queue is not the guest's fault.  One log line per
+ * WORKER_NOBUFS_MS at most, with the count since the last one; the
+ * counter (port tx_nobufs, bpf tx_nobufs) has them all.
+ */
+static void
+worker_nobufs(struct vif_dp *dp)
+{
+	uint64_t n = worker_nobufs_n(dp);
+
+	if (throttle_take(&dp->dp_nobufs_tb, throttle_now()) != 0)
+		return;
+	log_warnx("%s: the host refused %llu frame%s from the guest: no "
+	    "buffer space (ENOBUFS); dropped, the vif goes on", dp->dp_name,
+	    (unsigned long long)(n - dp->dp_nobufs_told), n -
+	    dp->dp_nobufs_told == 1 ? "" : "s");
+	dp->dp_nobufs_told = n;
+}
+
 /*
  * worker_tx: (worker thread) one tx pass; queued again behind the
  * others while work remains, its port unmasked when none does.  A pass
@@ -1101,6 +1303,8 @@ worker_tx(evutil_socket_t fd, short ev, void *arg)
 		worker_fail(dp);
 		return;
 	}
+	if (worker_nobufs_n(dp) != dp->dp_nobufs_told)
+		worker_nobufs(dp);
 	if (rv == RING_TX_RATE) {
 		/* round up: a timer that fires early finds no credit */
 		ns = ring_tx_rate_wait(dp->dp_rq) + 999;
@@ -1141,6 +1345,7 @@ worker_rx(evutil_socket_t fd, short ev, void *arg)
 		worker_fail(dp);
 		return;
 	}
+	worker_carrier(dp);
 	if (worker_frames_in(dp) != frames)
 		dp->dp_worked = 1;
 	if (rv == 1 && dp->dp_tap_on) {
@@ -1168,6 +1373,7 @@ worker_rx_arm(struct vif_dp *dp)
 		worker_fail(dp);
 		return;
 	}
+	worker_carrier(dp);
 	if (ready && worker_held(dp) > 0) {
 		/* frames already read, and room for them: another pass */
 		event_active(dp->dp_rx_ev, EV_TIMEOUT, 0);
@@ -1181,14 +1387,80 @@ worker_rx_arm(struct vif_dp *dp)
 		dp->dp_tap_on = 0;
 	}
 	/* The frontend's own features: what ring_connect was given. */
-	if (!ready && !dp->dp_feat.rf_rx_notify)
-		event_add(dp->dp_poll_ev, &tv);
-	else if (!ready && (stall = ring_rx_stall_ms(dp->dp_rq)) >= 0) {
-		/* a frame is held for it: drop it when its time is up */
+	if (!dp->dp_feat.rf_rx_notify &&
+	    (!ready || !ring_rx_carrier(dp->dp_rq)))
+		event_add(dp->dp_poll_ev, &tv);	/* it does not notify */
+	else if ((stall = worker_rx_deadline(dp, ready)) >= 0) {
+		/* a frame is held for it: act when its time is up */
 		tv.tv_sec = stall / 1000;
 		tv.tv_usec = (stall % 1000) * 1000;
 		event_add(dp->dp_poll_ev, &tv);
 	}
+}
+
+/*
+ * worker_rx_deadline: ms until the held frame's next timer runs out: its
+ * drop (only while the port is not read, !ready) or the guest's stall;
+ * -1 if neither runs.
+ */
+static int
+worker_rx_deadline(struct vif_dp *dp, int ready)
+{
+	int drop = ready ? -1 : ring_rx_stall_ms(dp->dp_rq);
+	int stall = ring_rx_carrier_ms(dp->dp_rq);
+
+	if (drop == -1 || (stall != -1 && stall < drop))
+		return (stall);
+	return (drop);
+}
+
+/*
+ * worker_carrier: (worker thread) follow the engine's word on whether
+ * the guest takes frames (ring_rx_carrier).  The tap's carrier is one
+ * for all its queues: as in Linux xen-netback, it goes off when the
+ * first queue stalls and on when the last one recovers (the vif counts
+ * its stalled queues, dp_stalled, shared by their workers).
+ */
+static void
+worker_carrier(struct vif_dp *dp)
+{
+	int on = ring_rx_carrier(dp->dp_rq);
+
+	if (on == dp->dp_carrier)
+		return;
+	worker_carrier_set(dp, on);
+}
+
+/*
+ * worker_carrier_set: (worker thread) this queue stalled (on 0) or
+ * takes frames again (1): count it and switch the tap's carrier if it
+ * is the first to stall or the last to recover.  A bpf port's interface
+ * is not ours to take down: its frames are dropped and counted only.
+ */
+static void
+worker_carrier_set(struct vif_dp *dp, int on)
+{
+	int first;
+
+	dp->dp_carrier = on;
+	if (on)
+		first = __atomic_sub_fetch(dp->dp_stalled, 1,
+		    __ATOMIC_ACQ_REL) == 0;
+	else
+		first = __atomic_fetch_add(dp->dp_stalled, 1,
+		    __ATOMIC_ACQ_REL) == 0;
+	if (first && dp->dp_bpf == NULL &&
+	    tap_set_carrier(dp->dp_tapfd, on) == -1)
+		log_warn("%s: cannot set the tap's carrier %s", dp->dp_name,
+		    on ? "on" : "off");
+	if (throttle_take(&dp->dp_carrier_tb, throttle_now()) != 0)
+		return;
+	if (on)
+		log_info("%s: guest rx ready again: carrier on", dp->dp_name);
+	else
+		log_info("%s: guest rx stalled (no rx buffers posted): %sframes "
+		    "for it dropped", dp->dp_name, dp->dp_bpf == NULL ?
+		    "carrier off, " : "");
 }
 
 /*

@@ -82,10 +82,12 @@ static const struct option longopts[] = {
 	{ "workers",	required_argument,	NULL, 'w' },
 	{ "max-queues",	required_argument,	NULL, 'q' },
 	{ "poll-budget", required_argument,	NULL, 'b' },
+	{ "rx-stall-timeout", required_argument, NULL, 'T' },
 	{ "sim",	no_argument,		NULL, 'S' },
 	{ "sim-dir",	required_argument,	NULL, 's' },
 	{ "pidfile",	required_argument,	NULL, 'p' },
 	{ "control",	required_argument,	NULL, 'C' },
+	{ "keep-guests", no_argument,		NULL, 'k' },
 	{ "user",	required_argument,	NULL, 'u' },
 	{ "no-privsep",	no_argument,		NULL, 'Z' },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -96,27 +98,35 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhnSUvZ] [-b usec] [-C socket] [-c copy-batch]\n"
+"usage: xennetd [-dhknSUvZ] [-b usec] [-C socket] [-c copy-batch]\n"
 "               [-D macro=value] [-f file] [-i uring|syscall] [-m copy|map]\n"
 "               [-N batch|packet] [-P tap|bpf:ifname] [-p pidfile]\n"
-"               [-q max-queues] [-r rx-batch] [-s sim-dir] [-t tx-batch]\n"
-"               [-u user] [-w workers]\n"
+"               [-q max-queues] [-r rx-batch] [-s sim-dir]\n"
+"               [-T rx-stall-timeout] [-t tx-batch] [-u user] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the configuration and options, say\n"
 "                       \"configuration OK\" (with -v: the settings) and exit\n"
 "  -f FILE              configuration file (default " XENNETD_CONFFILE ")\n"
 "  -D MACRO=VALUE       define a macro of the configuration file\n"
+"  -k, --keep-guests    SIGTERM leaves the guests connected and their taps\n"
+"                       in place, for the next xennetd to take over\n"
 "  -t, --tx-batch N     guest tx packets per pass, 1-256 (default 64)\n"
 "  -r, --rx-batch N     guest rx frames per pass, 1-256 (default 64)\n"
 "  -c, --copy-batch N   grant-copy segments per hypercall, 1-512 (default 64)\n"
 "  -N, --notify POLICY  'batch': one push and notify per pass (default);\n"
 "                       'packet': push and notify after every packet\n"
+"  -T, --rx-stall-timeout MS  a guest that leaves a frame waiting for\n"
+"                       rx buffers and posts none for MS ms (0 or\n"
+"                       100-3600000; 0: never; default 60000) gets its\n"
+"                       carrier off: frames for it dropped until it posts\n"
 "  -U, --unbatched      -t 1 -r 1 -c 1 -N packet (the per-packet baseline)\n"
 "  -i, --port-io MODE   tap I/O: 'uring': one io_uring call per pass\n"
-"                       (default); 'syscall': a read or writev per frame\n"
-"  -m, --copy-engine E  'copy': grant-copy hypercalls (default); 'map':\n"
-"                       map the batch's grants, memcpy, unmap\n"
+"                       (default on Linux); 'syscall': a read or writev\n"
+"                       per frame (the BSDs: only this)\n"
+"  -m, --copy-engine E  'copy': grant-copy hypercalls (default on Linux);\n"
+"                       'map': map the batch's grants, memcpy, unmap\n"
+"                       (default on NetBSD and FreeBSD)\n"
 "  -P, --port PORT      how vifs reach the host: 'tap' (default): a tap\n"
 "                       vif<domid>.<handle> for the hotplug script;\n"
 "                       'bpf:IFNAME': onto interface IFNAME through\n"
@@ -137,7 +147,8 @@ usage(void)
 "                       " XENNETD_SOCKET ", with -S xennetd.sock in\n"
 "                       the sim directory)\n"
 "  -u, --user USER      the user the daemon runs as, with a privileged\n"
-"                       helper for taps (default " XENNETD_USER ")\n"
+"                       helper for taps (default " XENNETD_USER "; Linux\n"
+"                       only: the BSDs run as root)\n"
 "  -Z, --no-privsep     no privilege separation: all of it runs as root,\n"
 "                       without a seccomp filter\n", POLL_USEC_DEFAULT);
 	exit(1);
@@ -222,6 +233,8 @@ main(int argc, char *argv[])
 	TAILQ_INIT(&x.x_vifs);
 	main_argc = argc;
 	main_argv = argv;
+	/* the files read now are the ones the helper opens again */
+	parse_set_open(priv_conf_opener());
 	if (main_config(c, 1) == -1) {
 		if (c->xc_noaction)
 			exit(1);
@@ -237,11 +250,9 @@ main(int argc, char *argv[])
 		fatalx("need root privileges (tap devices, Xen devices)");
 	if (strcmp(c->xc_provider, "xen") == 0 &&
 	    osdep_kernel_netback(why, sizeof(why)))
-		fatalx("the kernel's xen-netback driver is active (%s): it "
-		    "serves backend/vif devices too.  Unload it (rmmod "
-		    "xen-netback) and keep it from loading (echo 'blacklist "
-		    "xen-netback' > /etc/modprobe.d/xennetd.conf), then start "
-		    "xennetd again", why);
+		fatalx("the kernel's netback driver is active: it serves "
+		    "backend/vif devices too: %s, then start xennetd again",
+		    why);
 
 	/*
 	 * One daemon per pid file, in the foreground too.  A simulated
@@ -331,7 +342,15 @@ main(int argc, char *argv[])
 		if (ev_sig[i] == NULL || event_add(ev_sig[i], NULL) == -1)
 			fatalx("cannot set up signal events");
 	}
+	ctrl_init(&x);
+	/*
+	 * As root still: taps of vifs gone while we were not (sysfs,
+	 * joining a tap), the control socket, and rtnetlink, a socket the
+	 * sandbox refuses to make.
+	 */
+	vif_sweep(&x);
 	x.x_control = control_init(&x, c->xc_socket);
+	x.x_linkmon = linkmon_init(&x);
 	/*
 	 * Privilege separation: what needs root from now on goes to the
 	 * helper; the daemon becomes its user under the sandbox, and only
@@ -360,9 +379,16 @@ main(int argc, char *argv[])
 	event_base_dispatch(x.x_base);
 
 	main_notify("STOPPING=1");
-	log_info("shutting down: disconnecting guests");
 	control_cleanup(x.x_control);
-	vif_shutdown_all(&x);
+	linkmon_cleanup(x.x_linkmon);
+	if (c->xc_keep_guests) {
+		log_info("shutting down: guests stay connected (keep-guests)");
+		vif_keep_all(&x);
+	} else {
+		log_info("shutting down: disconnecting guests");
+		vif_shutdown_all(&x);
+	}
+	ctrl_cleanup(&x);
 	for (i = 0; i < x.x_nworkers; i++)
 		worker_stop(x.x_workers[i]);
 	xs_unwatch(x.x_xs, x.x_root, "be");
@@ -556,12 +582,13 @@ main_defaults(struct xnd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->xc_provider = "xen";
-	c->xc_portio = PORTIO_URING;
+	c->xc_portio = osdep_portio_default();
+	c->xc_engine = osdep_engine_default();
 	c->xc_poll_usec = POLL_USEC_DEFAULT;
 	c->xc_port = PORT_TAP;
 	snprintf(c->xc_capture_dir, sizeof(c->xc_capture_dir), "/var/tmp");
 	snprintf(c->xc_user, sizeof(c->xc_user), "%s", XENNETD_USER);
-	c->xc_privsep = 1;
+	c->xc_privsep = osdep_privsep();
 	ring_config_default(&c->xc_ring);
 }
 
@@ -591,7 +618,7 @@ main_config(struct xnd_config *c, int tostderr)
 	c->xc_conffile = path;
 	if (optional && access(path, F_OK) == -1) {
 		c->xc_file = NULL;	/* no file: nothing but defaults */
-		conf_free(cf);
+		parse_free(cf);
 	}
 	return (0);
 }
@@ -614,7 +641,8 @@ main_options(struct xnd_config *c)
 	optind = 1;
 #endif
 	while ((ch = getopt_long(main_argc, main_argv,
-	    "b:C:c:dD:f:hi:m:nN:P:p:q:r:Ss:t:Uu:vw:Z", longopts, NULL)) != -1) {
+	    "b:C:c:dD:f:hi:km:nN:P:p:q:r:Ss:T:t:Uu:vw:Z", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			c->xc_socket = optarg;
@@ -651,6 +679,9 @@ main_options(struct xnd_config *c)
 				    "not 'uring' or 'syscall'\n", optarg);
 				exit(1);
 			}
+			break;
+		case 'k':
+			c->xc_keep_guests = 1;
 			break;
 		case 'm':
 			if (strcmp(optarg, "copy") == 0)
@@ -696,6 +727,10 @@ main_options(struct xnd_config *c)
 			/* FALLTHROUGH */
 		case 'S':
 			c->xc_provider = "sim";
+			break;
+		case 'T':
+			c->xc_ring.rc_rx_stall_ms = parse_num(
+			    "rx-stall-timeout", optarg, 0, RING_RX_CARRIER_MAX);
 			break;
 		case 't':
 			c->xc_ring.rc_tx_batch = parse_num("tx-batch", optarg,

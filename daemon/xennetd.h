@@ -61,6 +61,26 @@ struct capq;
 struct control;
 struct json_object;
 struct bpf;
+struct vif_ctrl;
+struct linkmon;
+
+/* A rate limit (throttle.c): burst at once, then one per interval ms. */
+struct throttle {
+	uint64_t		 th_tat;	/* ms: bucket is full again */
+	unsigned int		 th_burst;
+	unsigned int		 th_interval;
+};
+
+#ifdef XENNET_FAULTS
+/* A port's injected faults (fault.c, --enable-debug builds only). */
+struct fault_port {
+	char			 fp_name[IFNAMSIZ];	/* the tap's */
+	uint64_t		 fp_checked_ms;
+	int			 fp_on;
+};
+void	fault_port_init(struct fault_port *, int);
+int	fault_enobufs(struct fault_port *);
+#endif
 
 /* How frames move between a vif and its tap (portio.c). */
 enum portio_mode {
@@ -69,11 +89,17 @@ enum portio_mode {
 };
 #define PORTIO_MAX_BUFS		256
 
+/* FreeBSD has no MAP_NORESERVE: its anonymous memory is never reserved. */
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE		0
+#endif
+
 struct portio_stats {
 	uint64_t	ps_syscalls;	/* read/writev/io_uring_enter calls */
 	uint64_t	ps_rx_frames;	/* frames read from the tap */
 	uint64_t	ps_rx_errors;
 	uint64_t	ps_tx_errors;
+	uint64_t	ps_tx_nobufs;	/* of them ENOBUFS: no room, dropped */
 };
 
 /* What a bpf port counted, for one connection (port-bpf.c). */
@@ -90,6 +116,7 @@ struct bpf_stats {
 	uint64_t	bs_tx_frames;	/* injected */
 	uint64_t	bs_tx_segs;	/* of them, segments of GSO frames */
 	uint64_t	bs_tx_errors;	/* guest frames not (all) injected */
+	uint64_t	bs_tx_nobufs;	/* injections refused: ENOBUFS */
 };
 
 /* How a vif reaches the host's network. */
@@ -120,6 +147,7 @@ struct vif_conf {
 #define CONF_PORT	0x0010		/* port */
 #define CONF_RATE	0x0020		/* rate */
 #define CONF_MTU	0x0040		/* mtu */
+#define CONF_STALL	0x0080		/* rx-stall-timeout */
 
 /* How a block of the configuration file picks its vifs. */
 enum conf_match {
@@ -151,6 +179,7 @@ struct conf {
 	int			 cf_portio;	/* -1: not set */
 	int			 cf_poll_usec;	/* -1: not set */
 	int			 cf_verbose;	/* -1: not set */
+	int			 cf_keep_guests;	/* keep-guests */
 	char			 cf_capture_dir[XENNETD_PATH_MAX];
 	char			 cf_user[CONF_USER_MAX + 1];	/* "": unset */
 	struct conf_blocks	 cf_blocks;
@@ -168,6 +197,7 @@ struct xnd_config {
 	int			 xc_debug;	/* -d */
 	int			 xc_verbose;	/* -v count */
 	int			 xc_noaction;	/* -n */
+	int			 xc_keep_guests;	/* -k: exit leaves them */
 	enum portio_mode	 xc_portio;	/* -i */
 	enum hv_engine		 xc_engine;	/* -m: grant copy or map */
 	unsigned int		 xc_poll_usec;	/* -b: busy-poll budget */
@@ -246,6 +276,8 @@ struct vif_dp {
 	struct ring_queue	*dp_rq;		/* while attached */
 	struct portio		*dp_pio;	/* while attached */
 	struct portio_stats	 dp_pio_snap;
+	uint64_t		 dp_nobufs_told;	/* port ENOBUFS logged */
+	struct throttle		 dp_nobufs_tb;	/* one line per 10 s */
 	/* connect parameters, set by the main thread before attach */
 	uint32_t		 dp_tx_ref, dp_rx_ref;
 	uint32_t		 dp_evtchn_tx, dp_evtchn_rx;
@@ -262,6 +294,10 @@ struct vif_dp {
 	int			 dp_busy_rx;	/* rx port masked, pass runs */
 	int			 dp_tap_on;
 	int			 dp_failed;
+	int			 dp_carrier;	/* the engine's, as applied */
+	int			*dp_stalled;	/* the vif's stalled queues */
+	struct throttle		 dp_carrier_tb;	/* its log lines */
+	int			 dp_adopt;	/* attach: ring_resync */
 	struct dp_port		 dp_ev[2];	/* tx, rx (unused if shared) */
 	struct poll_win		 dp_pw;
 	int			 dp_worked;	/* found work since it looked */
@@ -273,13 +309,6 @@ struct vif_dp {
 	struct ring_stats	 dp_snap;	/* last stats snapshot */
 	struct capq		*dp_capq;	/* capturing (capture.c): */
 	const struct ring_port	*dp_capport;	/* its port, used instead */
-};
-
-/* A rate limit (throttle.c): burst at once, then one per interval ms. */
-struct throttle {
-	uint64_t		 th_tat;	/* ms: bucket is full again */
-	unsigned int		 th_burst;
-	unsigned int		 th_interval;
 };
 
 /* What a worker reports when it disabled one queue of a vif. */
@@ -297,6 +326,7 @@ struct tap {
 	int			 tp_fd[XENNETD_MAX_QUEUES];
 	unsigned int		 tp_nfd;	/* open */
 	unsigned int		 tp_nattached;	/* the first n attached */
+	int			 tp_reused;	/* an earlier daemon's */
 };
 
 struct vif {
@@ -314,10 +344,15 @@ struct vif {
 	uint64_t		 v_rate_bytes;
 	uint64_t		 v_rate_usec;
 	unsigned int		 v_mtu;
+	unsigned int		 v_mtu_pending;	/* not applied (logged) */
+	char			 v_mtu_bad[32];	/* invalid key, logged */
+	int			 v_stalled;	/* queues: carrier off */
+	unsigned int		 v_headroom;	/* xdp-headroom in force */
 	XenbusState		 v_state;	/* what we last wrote */
 	int			 v_watching;
 	int			 v_dirty;	/* vif_flush re-derives it */
 	int			 v_failed;	/* guest error: await reset */
+	int			 v_adopt;	/* found Connected: take over */
 	struct tap		 v_tap;		/* tp_nfd 0: failed */
 	struct bpf		*v_bpf;		/* PORT_BPF; NULL: failed */
 	unsigned int		 v_nqueues;	/* last connection's */
@@ -327,6 +362,11 @@ struct vif {
 	struct worker		*v_worker[XENNETD_MAX_QUEUES];
 	struct timespec		 v_since;	/* connected (monotonic) */
 	struct capture		*v_capture;	/* NULL: none runs */
+	struct vif_ctrl		*v_ctrl;	/* control ring, mcast (ctrl.c) */
+	/* its tap's bridge, as rtnetlink says (linkmon.c) */
+	unsigned int		 v_master;	/* ifindex; 0: none */
+	char			 v_bridge[IFNAMSIZ];	/* the last one */
+	int			 v_bridge_left;	/* and it left it */
 	/* the frontend's rate of reconnects and errors (vif.c) */
 	struct xnd		*v_xnd;
 	struct throttle		 v_connect_tb;	/* connect attempts */
@@ -358,11 +398,17 @@ struct xnd {
 	struct event		*x_ev_xsalive;	/* connection probe */
 	unsigned int		 x_xsretries;
 	struct control		*x_control;
+	struct event		*x_ev_ctrl;	/* x_hv's events (ctrl.c) */
+	struct linkmon		*x_linkmon;
 	int			 x_quit;
 };
 
 /* xennetd.c */
 int	xnd_reload(struct xnd *);
+
+/* linkmon.c */
+struct linkmon *linkmon_init(struct xnd *);
+void	linkmon_cleanup(struct linkmon *);
 
 /* capture.c */
 int	capture_start(struct xnd *, struct vif *, const char *, uint64_t,
@@ -377,15 +423,18 @@ void	capq_remove(struct capq *);
 void	conf_vif(struct xnd *, uint32_t, uint32_t, const uint8_t *,
 	    struct vif_conf *);
 void	conf_apply(struct xnd_config *, struct conf *);
-void	conf_free(struct conf *);
 void	conf_print(const struct xnd_config *);
 void	conf_log_vif(const struct vif *);
 int	conf_reload(struct xnd *, struct xnd_config *);
 const char *conf_notify_name(enum ring_notify);
 
 /* parse.y */
+struct stat;
+typedef FILE	*(*parse_open_fn)(const char *, struct stat *);
 struct conf *parse_config(const char *, int, int);
+void	parse_free(struct conf *);
 int	parse_cmdline_macro(const char *);
+void	parse_set_open(parse_open_fn);
 
 /* control.c */
 struct control *control_init(struct xnd *, const char *);
@@ -394,6 +443,18 @@ void	control_cleanup(struct control *);
 /* ctlcmd.c */
 struct json_object *ctlcmd_run(struct xnd *, const struct ctlreq *);
 struct json_object *ctlcmd_error(const char *);
+
+/* ctrl.c */
+void	ctrl_init(struct xnd *);
+int	ctrl_connect(struct xnd *, struct vif *, char *, size_t);
+int	ctrl_attach(struct xnd *, struct vif *);
+void	ctrl_update(struct xnd *, struct vif *);
+void	ctrl_disconnect(struct xnd *, struct vif *);
+void	ctrl_free(struct xnd *, struct vif *);
+void	ctrl_cleanup(struct xnd *);
+int	ctrl_stats(const struct vif *, struct ring_ctrl_stats *, int *, int *,
+	    unsigned int *);
+void	ctrl_log(const struct vif *, const struct ring_stats *);
 
 /* log.c */
 void	log_init(int, int);
@@ -436,9 +497,14 @@ void	vif_frontend_event(struct xnd *, const char *);
 void	vif_release_event(struct xnd *);
 void	vif_worker_failed(struct xnd *, const struct wfail *);
 void	vif_shutdown_all(struct xnd *);
+void	vif_keep_all(struct xnd *);
+void	vif_sweep(struct xnd *);
 void	vif_log_stats(struct xnd *);
 void	vif_rewatch(struct xnd *);
 void	vif_rate_apply(struct xnd *, struct vif *);
+void	vif_mtu_apply(struct xnd *, struct vif *);
+void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
 
 /* worker.c */
 struct worker *worker_start(struct xnd *, int);
@@ -452,6 +518,10 @@ int	worker_set_ring(struct worker *, struct vif_dp *,
 int	worker_capture(struct worker *, struct vif_dp *, struct capq *);
 int	worker_set_rate(struct worker *, struct vif_dp *, uint64_t,
 	    uint64_t);
+int	worker_set_headroom(struct worker *, struct vif_dp *, unsigned int);
+int	worker_set_ctrl(struct worker *, struct vif_dp *,
+	    const struct ring_hash *, struct ring_queue *const *, unsigned int,
+	    unsigned int, struct ring_mcast *);
 int	worker_nvifs(struct worker *);
 int	worker_read_failure(int, struct wfail *);
 void	worker_log_queue(const char *, unsigned int, const struct vif_dp *);
@@ -468,11 +538,27 @@ unsigned int poll_backoff_empty(struct poll_backoff *);
 void	poll_backoff_work(struct poll_backoff *);
 
 /* port-tap.c */
+int	tap_ifreq(const char *, unsigned long, struct ifreq *);
 int	tap_open(struct tap *, const char *, char *, size_t, unsigned int,
 	    unsigned int);
 int	tap_queues(struct tap *, unsigned int);
-void	tap_close(struct tap *);
+void	tap_close(struct tap *, int);
+int	tap_discard(const char *, char *, size_t);
+int	tap_leftovers(void (*)(void *, const char *), void *);
 int	tap_set_offload(int, const struct ring_features *);
+#define TAP_SET_MTU	1	/* tap_set: value is the MTU */
+#define TAP_SET_UP	2	/* tap_set: value 1 up, 0 down */
+int	tap_set(int, int, unsigned int);
+/* what needs root once the daemon dropped it: the helper's (priv.c) */
+struct tap_priv {
+	int	(*tpv_open)(struct tap *, const char *, char *, size_t,
+		    unsigned int, unsigned int);
+	int	(*tpv_discard)(const char *, char *, size_t);
+	int	(*tpv_set)(int, int, unsigned int);
+};
+void	tap_set_priv(const struct tap_priv *);
+int	tap_set_mtu(int, unsigned int);
+int	tap_set_carrier(int, int);
 
 /* port-bpf.c */
 int	bpf_valid_ifname(const char *);
@@ -488,7 +574,7 @@ unsigned int bpf_held(struct bpf *);
 const struct bpf_stats *bpf_stats(struct bpf *);
 
 /* portio.c */
-struct portio *portio_open(int, enum portio_mode *, unsigned int);
+struct portio *portio_open(int, enum portio_mode *, unsigned int, int);
 int	portio_set_bufs(struct portio *, unsigned int);
 int	portio_lost(const struct portio *);
 void	portio_close(struct portio *);
@@ -498,25 +584,56 @@ unsigned int portio_held(struct portio *);
 const struct portio_stats *portio_stats(struct portio *);
 const char *portio_mode_name(enum portio_mode);
 
-/* priv.c */
+/* priv.c (priv-bsd.c: none on the BSDs) */
 void	priv_start(const struct xnd_config *, char **);
 int	priv_running(void);
-pid_t	priv_helper_pid(void);
-FILE	*priv_conf_fopen(const char *);
-int	priv_tap_open(struct tap *, const char *, char *, size_t,
-	    unsigned int, unsigned int);
+parse_open_fn priv_conf_opener(void);
 int	priv_capture_open(const char *, const char *, char *, size_t);
 int	priv_cleanup(void);
 
-/* sandbox.c */
+/* sandbox.c (priv-bsd.c) */
 void	sandbox_user(const char *);
 void	sandbox_enter(const struct xnd_config *, int);
 #ifdef XN_DEBUG
 void	sandbox_try(int);
 #endif
 
-/* osdep-linux.c */
-int	osdep_kernel_netback(char *, size_t);
+/* ifname.c: how each host names a vif's interface (see there) */
+enum ifname_style {
+	IFNAME_LINUX,		/* vif<domid>.<handle>; scripts rename */
+	IFNAME_NETBSD,		/* the cloner's tapN, told in vifname */
+	IFNAME_FREEBSD		/* renamed xnb<domid>.<handle> */
+};
+#define IFNAME_VIFNAME_KEEP	0	/* leave the toolstack's vifname */
+#define IFNAME_VIFNAME_WRITE	1	/* write the interface's name there */
+int	ifname_make(enum ifname_style, uint32_t, uint32_t, char *, size_t);
+int	ifname_vifname(enum ifname_style, const char *, const char *, int *);
+int	ifname_is_kernel(enum ifname_style, const char *);
+const char *ifname_style_name(enum ifname_style);
+
+/* osdep.c: what every host has */
 int	osdep_ncpus(void);
+
+/* osdep-linux.c, osdep-bsd.c: what differs by host (one is built) */
+int	osdep_kernel_netback(char *, size_t);
+int	osdep_privsep(void);
+enum ifname_style osdep_ifname_style(void);
+enum portio_mode osdep_portio_default(void);
+enum hv_engine osdep_engine_default(void);
+unsigned int osdep_tap_max_queues(void);
+int	osdep_tap_vnet(void);
+int	osdep_tap_fd(const char *, char *, size_t);
+int	osdep_tap_name(int, char *, size_t);
+int	osdep_tap_carrier(int, int);
+int	osdep_tap_find(const char *, char *, size_t);
+int	osdep_tap_leftovers(const char *, void (*)(void *, const char *),
+	    void *);
+int	osdep_tap_mark(const char *, const char *);
+int	osdep_tap_persist(int, int);
+int	osdep_tap_persistent(int);
+int	osdep_tap_queue(int, int);
+int	osdep_tap_lladdr(const char *, const uint8_t *);
+int	osdep_tap_offload(int, const struct ring_features *);
+void	osdep_tap_close(int);
 
 #endif /* XENNETD_H */

@@ -51,4 +51,20 @@ struct hv_ops {
 extern const struct hv_ops hv_xen_ops;	/* hv-xen.c */
 extern const struct hv_ops hv_sim_ops;	/* hv-sim.c */
 
+/* hv_open_priv: a handle on ops with its state priv (hv.c). */
+struct hv	*hv_open_priv(const struct hv_ops *, void *);
+
+/*
+ * For providers that hold guest memory in this process (hv.c): Xen's
+ * checks of one grant entry, and GNTTABOP_copy done by memmove.  A side
+ * function resolves (domid, ref) used for writing or not to the start of
+ * its page in *page and returns GNTST_okay, or a GNTST_* refusal.
+ */
+typedef int16_t	(*hv_copy_side_fn)(void *, uint16_t, uint32_t, int,
+		    uint8_t **);
+int16_t		 hv_gnt_check(const grant_entry_v1_t *, uint16_t, int,
+		    uint32_t);
+int		 hv_copy_emulate(hv_copy_seg *, unsigned int, hv_copy_side_fn,
+		    void *);
+
 #endif /* XENNET_HV_PRIV_H */

@@ -142,9 +142,8 @@ static void	 hv_sim_prune(struct hv_sim *);
 static struct simrun_dom *hv_sim_dom_get(struct hv_sim *, uint32_t);
 static int16_t	 hv_sim_gnt_check(struct hv_sim *, struct simrun_dom *,
 		    uint32_t, int, union simrun_gnt *);
-static int16_t	 hv_sim_copy_side(struct hv_sim *, uint16_t, uint32_t, int,
+static int16_t	 hv_sim_copy_side(void *, uint16_t, uint32_t, int,
 		    uint8_t **);
-static int16_t	 hv_sim_copy_one(struct hv_sim *, hv_copy_seg *);
 static int16_t	 hv_sim_pin(struct hv_sim *, struct simrun_dom *, uint32_t,
 		    int, uint32_t *);
 static void	 hv_sim_unpin(struct simrun_dom *, uint32_t, int);
@@ -410,14 +409,7 @@ hv_sim_gnt_check(struct hv_sim *hs, struct simrun_dom *dom, uint32_t ref,
 	if (ref >= SIMRUN_NR_GRANTS)
 		return (GNTST_bad_gntref);
 	g->sg_w = __atomic_load_n(&dom->sd_gnt[ref].sg_w, __ATOMIC_ACQUIRE);
-	if ((g->sg_e.flags & GTF_type_mask) != GTF_permit_access ||
-	    g->sg_e.domid != hs->hs_domid)
-		return (GNTST_permission_denied);
-	if (write && (g->sg_e.flags & GTF_readonly))
-		return (GNTST_permission_denied);
-	if (g->sg_e.frame >= dom->sd_npages)
-		return (GNTST_bad_page);
-	return (GNTST_okay);
+	return (hv_gnt_check(&g->sg_e, hs->hs_domid, write, dom->sd_npages));
 }
 
 /*
@@ -425,9 +417,10 @@ hv_sim_gnt_check(struct hv_sim *hs, struct simrun_dom *dom, uint32_t ref,
  * domid) to the start of its page in *page.  Returns a GNTST_* code.
  */
 static int16_t
-hv_sim_copy_side(struct hv_sim *hs, uint16_t domid, uint32_t ref, int write,
+hv_sim_copy_side(void *p, uint16_t domid, uint32_t ref, int write,
     uint8_t **page)
 {
+	struct hv_sim *hs = p;
 	struct simrun_dom *dom;
 	union simrun_gnt g;
 	int16_t st;
@@ -440,72 +433,12 @@ hv_sim_copy_side(struct hv_sim *hs, uint16_t domid, uint32_t ref, int write,
 	return (GNTST_okay);
 }
 
-/*
- * hv_sim_copy_one: one segment of GNTTABOP_copy: source checks, then
- * destination checks, then the page bounds of both, then the copy.
- * Returns the segment's GNTST_* status.
- */
-static int16_t
-hv_sim_copy_one(struct hv_sim *hs, hv_copy_seg *seg)
-{
-	uint8_t *src, *dst;
-	int16_t st;
-
-	if (seg->flags & GNTCOPY_source_gref) {
-		if ((st = hv_sim_copy_side(hs, seg->source.foreign.domid,
-		    seg->source.foreign.ref, 0, &src)) != GNTST_okay)
-			return (st);
-	} else
-		src = seg->source.virt;
-	if (seg->flags & GNTCOPY_dest_gref) {
-		if ((st = hv_sim_copy_side(hs, seg->dest.foreign.domid,
-		    seg->dest.foreign.ref, 1, &dst)) != GNTST_okay)
-			return (st);
-	} else
-		dst = seg->dest.virt;
-	if (seg->flags & GNTCOPY_source_gref) {
-		if (seg->source.foreign.offset + seg->len > HV_PAGE_SIZE)
-			return (GNTST_bad_copy_arg);
-		src += seg->source.foreign.offset;
-	}
-	if (seg->flags & GNTCOPY_dest_gref) {
-		if (seg->dest.foreign.offset + seg->len > HV_PAGE_SIZE)
-			return (GNTST_bad_copy_arg);
-		dst += seg->dest.foreign.offset;
-	}
-	memmove(dst, src, seg->len);
-	return (GNTST_okay);
-}
-
-/*
- * hv_sim_copy: GNTTABOP_copy.  Like gntdev, refuse the whole batch
- * (EINVAL) if a segment has no grant side, and (EFAULT) if a local side
- * is NULL; otherwise every segment gets its status.  Returns 0 or -1.
- */
+/* hv_sim_copy: GNTTABOP_copy on the simulated domains' memory files. */
 static int
 hv_sim_copy(void *p, hv_copy_seg *seg, unsigned int count)
 {
-	struct hv_sim *hs = p;
-	unsigned int i;
 
-	for (i = 0; i < count; i++) {
-		if ((seg[i].flags & (GNTCOPY_source_gref |
-		    GNTCOPY_dest_gref)) == 0) {
-			errno = EINVAL;
-			return (-1);
-		}
-		if (seg[i].len != 0 &&
-		    ((!(seg[i].flags & GNTCOPY_source_gref) &&
-		    seg[i].source.virt == NULL) ||
-		    (!(seg[i].flags & GNTCOPY_dest_gref) &&
-		    seg[i].dest.virt == NULL))) {
-			errno = EFAULT;
-			return (-1);
-		}
-	}
-	for (i = 0; i < count; i++)
-		seg[i].status = hv_sim_copy_one(hs, &seg[i]);
-	return (0);
+	return (hv_copy_emulate(seg, count, hv_sim_copy_side, p));
 }
 
 /*

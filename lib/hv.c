@@ -148,6 +148,7 @@ hv_open(const char *provider, const char *simdir, uint32_t domid)
 	struct hv *hv;
 	unsigned long cost = 0;
 	size_t i;
+	void *priv;
 	int saved;
 
 	if (provider == NULL) {
@@ -163,17 +164,123 @@ hv_open(const char *provider, const char *simdir, uint32_t domid)
 	}
 	if (ops->ho_synthetic && hv_cost_env(&cost) == -1)
 		return (NULL);
-	if ((hv = calloc(1, sizeof(*hv))) == NULL)
+	if ((priv = ops->ho_open(simdir, domid)) == NULL)
 		return (NULL);
-	hv->hv_ops = ops;
-	hv->hv_cost_ns = cost;
-	if ((hv->hv_priv = ops->ho_open(simdir, domid)) == NULL) {
+	if ((hv = hv_open_priv(ops, priv)) == NULL) {
 		saved = errno;
-		free(hv);
+		ops->ho_close(priv);
 		errno = saved;
 		return (NULL);
 	}
+	hv->hv_cost_ns = cost;
 	return (hv);
+}
+
+/*
+ * hv_open_priv: a handle on provider ops whose state priv is already
+ * open (a provider outside the table: hv-mem.c).  NULL with errno.
+ */
+struct hv *
+hv_open_priv(const struct hv_ops *ops, void *priv)
+{
+	struct hv *hv;
+
+	if ((hv = calloc(1, sizeof(*hv))) == NULL)
+		return (NULL);
+	hv->hv_ops = ops;
+	hv->hv_priv = priv;
+	return (hv);
+}
+
+/*
+ * hv_gnt_check: Xen's checks of grant entry e (a stable copy) for use by
+ * domain self, writing if write, in a domain of npages frames.  Returns
+ * GNTST_okay or the GNTST_* code of the refusal.
+ */
+int16_t
+hv_gnt_check(const grant_entry_v1_t *e, uint16_t self, int write,
+    uint32_t npages)
+{
+
+	if ((e->flags & GTF_type_mask) != GTF_permit_access ||
+	    e->domid != self)
+		return (GNTST_permission_denied);
+	if (write && (e->flags & GTF_readonly))
+		return (GNTST_permission_denied);
+	if (e->frame >= npages)
+		return (GNTST_bad_page);
+	return (GNTST_okay);
+}
+
+/*
+ * hv_copy_one: one segment of GNTTABOP_copy: source checks, then
+ * destination checks (side resolves a grant to its page or says why
+ * not), then the page bounds of both, then the copy.  Returns the
+ * segment's GNTST_* status.
+ */
+static int16_t
+hv_copy_one(hv_copy_seg *seg, hv_copy_side_fn side, void *arg)
+{
+	uint8_t *src, *dst;
+	int16_t st;
+
+	if (seg->flags & GNTCOPY_source_gref) {
+		if ((st = side(arg, seg->source.foreign.domid,
+		    seg->source.foreign.ref, 0, &src)) != GNTST_okay)
+			return (st);
+	} else
+		src = seg->source.virt;
+	if (seg->flags & GNTCOPY_dest_gref) {
+		if ((st = side(arg, seg->dest.foreign.domid,
+		    seg->dest.foreign.ref, 1, &dst)) != GNTST_okay)
+			return (st);
+	} else
+		dst = seg->dest.virt;
+	if (seg->flags & GNTCOPY_source_gref) {
+		if (seg->source.foreign.offset + seg->len > HV_PAGE_SIZE)
+			return (GNTST_bad_copy_arg);
+		src += seg->source.foreign.offset;
+	}
+	if (seg->flags & GNTCOPY_dest_gref) {
+		if (seg->dest.foreign.offset + seg->len > HV_PAGE_SIZE)
+			return (GNTST_bad_copy_arg);
+		dst += seg->dest.foreign.offset;
+	}
+	memmove(dst, src, seg->len);
+	return (GNTST_okay);
+}
+
+/*
+ * hv_copy_emulate: GNTTABOP_copy done by memmove for a provider whose
+ * guests' memory is in this process (sim, mem).  Like gntdev, refuse the
+ * whole batch (EINVAL) if a segment has no grant side, and (EFAULT) if a
+ * local side is NULL; otherwise every segment gets its status.  Returns
+ * 0 or -1.
+ */
+int
+hv_copy_emulate(hv_copy_seg *seg, unsigned int count, hv_copy_side_fn side,
+    void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		if ((seg[i].flags & (GNTCOPY_source_gref |
+		    GNTCOPY_dest_gref)) == 0) {
+			errno = EINVAL;
+			return (-1);
+		}
+		if (seg[i].len != 0 &&
+		    ((!(seg[i].flags & GNTCOPY_source_gref) &&
+		    seg[i].source.virt == NULL) ||
+		    (!(seg[i].flags & GNTCOPY_dest_gref) &&
+		    seg[i].dest.virt == NULL))) {
+			errno = EFAULT;
+			return (-1);
+		}
+	}
+	for (i = 0; i < count; i++)
+		seg[i].status = hv_copy_one(&seg[i], side, arg);
+	return (0);
 }
 
 /*

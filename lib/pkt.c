@@ -56,11 +56,10 @@ pkt_be16(const uint8_t *p)
 }
 
 int
-pkt_l4(const uint8_t *f, size_t len, struct pkt_l4 *pl)
+pkt_l3(const uint8_t *f, size_t len, unsigned int *l3off, int *v6)
 {
-	unsigned int off = PKT_ETH_HLEN, l3off, proto, hl, next, i;
+	unsigned int off = PKT_ETH_HLEN;
 	uint16_t et;
-	int v6;
 
 	if (len < off)
 		return (-1);
@@ -72,23 +71,39 @@ pkt_l4(const uint8_t *f, size_t len, struct pkt_l4 *pl)
 		et = pkt_be16(f + PKT_ETH_TYPE + PKT_VLAN_LEN);
 		off = PKT_ETH_HLEN + PKT_VLAN_LEN;
 	}
-	l3off = off;
 	if (et == PKT_ETHERTYPE_IPV4) {
-		if (len < off + sizeof(struct ip) || (f[off] >> 4) != 4)
+		if (len < off + sizeof(struct ip) || (f[off] >> 4) != 4 ||
+		    (unsigned int)(f[off] & 0x0f) * 4 < sizeof(struct ip))
 			return (-1);
+		*v6 = 0;
+	} else if (et == PKT_ETHERTYPE_IPV6) {
+		if (len < off + sizeof(struct ip6_hdr) || (f[off] >> 4) != 6)
+			return (-1);
+		*v6 = 1;
+	} else
+		return (-1);
+	*l3off = off;
+	return (0);
+}
+
+int
+pkt_l4(const uint8_t *f, size_t len, struct pkt_l4 *pl)
+{
+	unsigned int off, l3off, proto, hl, next, i;
+	int v6;
+
+	if (pkt_l3(f, len, &l3off, &v6) == -1)
+		return (-1);
+	off = l3off;
+	if (!v6) {
 		hl = (unsigned int)(f[off] & 0x0f) * 4;
-		if (hl < sizeof(struct ip))
-			return (-1);
 		/* fragments carry no usable L4 header */
 		if (pkt_be16(f + off + offsetof(struct ip, ip_off)) &
 		    (IP_MF | IP_OFFMASK))
 			return (-1);
 		proto = f[off + offsetof(struct ip, ip_p)];
 		off += hl;
-		v6 = 0;
-	} else if (et == PKT_ETHERTYPE_IPV6) {
-		if (len < off + sizeof(struct ip6_hdr) || (f[off] >> 4) != 6)
-			return (-1);
+	} else {
 		next = f[off + offsetof(struct ip6_hdr, ip6_nxt)];
 		off += sizeof(struct ip6_hdr);
 		/* Bounded walk of the extension headers we can skip. */
@@ -105,9 +120,7 @@ pkt_l4(const uint8_t *f, size_t len, struct pkt_l4 *pl)
 			    PKT_IP6_EXT_UNIT;
 		}
 		proto = next;
-		v6 = 1;
-	} else
-		return (-1);
+	}
 	if (proto == IPPROTO_TCP) {
 		if (len < off + sizeof(struct tcphdr))
 			return (-1);

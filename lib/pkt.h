@@ -65,6 +65,15 @@ struct pkt_l4 {
 };
 
 /*
+ * pkt_l3: find the IP header of the Ethernet frame f of len octets (at
+ * most one VLAN tag skipped).  Returns 0 with its offset in *l3off and
+ * *v6 1 for IPv6, 0 for IPv4; -1 if the frame is neither or too short
+ * for the fixed IPv4 header its length field announces or for the
+ * IPv6 header.
+ */
+int	pkt_l3(const uint8_t *f, size_t len, unsigned int *l3off, int *v6);
+
+/*
  * pkt_l4: find the TCP or UDP header of the Ethernet frame f of len
  * octets (at most one VLAN tag, IPv6 hop-by-hop, routing and
  * destination options headers skipped).  Returns 0 and fills *pl; -1,

@@ -53,7 +53,10 @@ struct ring_txpkt {
 	RING_IDX	tp_first;	/* ring index of its first slot */
 	uint8_t		tp_nslots;	/* data + extra slots */
 	uint8_t		tp_nextra;	/* extra slots after the first */
-	uint8_t		tp_nignored;	/* extras we skip (mcast, hash) */
+	uint8_t		tp_nignored;	/* extras we skip (hash, unknown) */
+	uint8_t		tp_mcast;	/* TXP_MC_*: extras it carries */
+	uint8_t		tp_mc_add[6];	/* XEN_NETIF_EXTRA_TYPE_MCAST_ADD */
+	uint8_t		tp_mc_del[6];	/* XEN_NETIF_EXTRA_TYPE_MCAST_DEL */
 	uint8_t		tp_status;	/* TXP_* */
 	uint16_t	tp_flags;	/* NETTXF_* of the first slot */
 	uint16_t	tp_gso_size;
@@ -62,6 +65,8 @@ struct ring_txpkt {
 	size_t		tp_off;		/* in rq_arena */
 	uint16_t	tp_id[RING_TX_SLOTS_FATAL];	/* request ids */
 };
+#define TXP_MC_ADD	0x1
+#define TXP_MC_DEL	0x2
 #define TXP_OK		0
 #define TXP_ERROR	1	/* answer NETIF_RSP_ERROR */
 #define TXP_DROPPED	2	/* answer OKAY, but not forwarded */
@@ -70,7 +75,7 @@ struct ring_txpkt {
 struct ring_rxrsp {
 	RING_IDX	rr_idx;
 	uint16_t	rr_frame;	/* owner frame in the pass */
-	uint8_t		rr_extra;	/* 1: a GSO extra-info slot */
+	uint8_t		rr_extra;	/* 1: an extra-info slot */
 	uint8_t		rr_first;	/* 1: first data slot of its frame */
 	union {
 		netif_rx_response_t	rsp;
@@ -112,8 +117,17 @@ struct ring_queue {
 	unsigned int		 rq_rx_need;	/* its slots; 0: none held */
 	uint64_t		 rq_rx_stall_at; /* ring_clock_ms(): drop it */
 	RING_IDX		 rq_rx_stall_prod; /* req_prod the timer saw */
+	uint64_t		 rq_rx_posted_at; /* ms: it last posted, held */
+	int			 rq_rx_carrier;	/* 0: stalled, frames dropped */
+	unsigned int		 rq_rx_headroom; /* xdp-headroom: 1st slot */
 	struct ring_stats	 rq_stats;
 	struct ring_rate	 rq_rate;	/* guest transmit limit */
+	struct ring_hash	 rq_hash;	/* ring_set_hash */
+	int			 rq_hashing;	/* rq_hash hashes frames */
+	struct ring_mcast	*rq_mcast;	/* ring_set_mcast */
+	struct ring_queue	*rq_peers[RING_PEERS_MAX];	/* steering */
+	unsigned int		 rq_npeers;	/* 0, or >1: steer */
+	unsigned int		 rq_self;	/* rq_peers[rq_self] == this */
 
 	/* scratch, allocated once by ring_new */
 	hv_copy_seg		*rq_segs;
@@ -151,5 +165,14 @@ void	ring_hist_add(uint64_t *, unsigned int);
 int	ring_rate_take(struct ring_rate *, uint64_t, uint64_t);
 /* ring_clock_ms: a monotonic clock in milliseconds (never 0). */
 uint64_t ring_clock_ms(void);
+
+/*
+ * ring_ctrl_handle: answer one control request (ring-ctrl.c; its
+ * netif.h "Control messages" checks, for t_ctrl without a ring).
+ */
+struct ring_ctrl;
+void	ring_ctrl_handle(struct ring_ctrl *,
+	    const struct xen_netif_ctrl_request *,
+	    struct xen_netif_ctrl_response *);
 
 #endif /* XENNET_RING_PRIVATE_H */

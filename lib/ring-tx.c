@@ -41,6 +41,7 @@ static int	ring_tx_parse(struct ring_queue *, RING_IDX, RING_IDX,
 		    struct ring_txpkt *, netif_tx_request_t *);
 static size_t	ring_tx_place(const struct ring_txpkt *,
 		    const netif_tx_request_t *, size_t);
+static void	ring_tx_mcast(struct ring_queue *, struct ring_txpkt *);
 static void	ring_tx_plan(struct ring_queue *, struct ring_txpkt *,
 		    const netif_tx_request_t *, uint16_t);
 static int	ring_tx_vnet(struct ring_txpkt *, const uint8_t *,
@@ -93,7 +94,13 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 				p->tp_status = TXP_ERROR;
 			p->tp_gso_type = ex.u.gso.type;
 			p->tp_gso_size = ex.u.gso.size;
-		} else	/* mcast, hash, or a type newer than our netif.h */
+		} else if (ex.type == XEN_NETIF_EXTRA_TYPE_MCAST_ADD) {
+			p->tp_mcast |= TXP_MC_ADD;
+			memcpy(p->tp_mc_add, ex.u.mcast.addr, 6);
+		} else if (ex.type == XEN_NETIF_EXTRA_TYPE_MCAST_DEL) {
+			p->tp_mcast |= TXP_MC_DEL;
+			memcpy(p->tp_mc_del, ex.u.mcast.addr, 6);
+		} else	/* hash, or a type newer than our netif.h */
 			p->tp_nignored++;
 		more = ex.flags & XEN_NETIF_EXTRA_FLAG_MORE;
 	}
@@ -135,11 +142,11 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 	if ((uint32_t)reqs[0].offset + (reqs[0].size - rest) > XN_RING_PAGE)
 		return (ring_fatal(rq, "tx slot crosses a page"));
 	p->tp_len = reqs[0].size;
-	if (p->tp_len == 0 && p->tp_nignored > 0) {
+	if (p->tp_len == 0 && (p->tp_nignored > 0 || p->tp_mcast != 0)) {
 		/*
 		 * netif.h "feature-multicast-control": filter updates come as
-		 * MCAST_ADD/DEL extras on a dummy request.  We do not filter;
-		 * acknowledge it as Linux does.
+		 * MCAST_ADD/DEL extras on a dummy request, answered once
+		 * applied (ring_tx_mcast); nothing goes to the port.
 		 */
 		p->tp_status = TXP_DROPPED;
 	} else if (p->tp_len < PKT_ETH_HLEN) {
@@ -151,6 +158,39 @@ ring_tx_parse(struct ring_queue *rq, RING_IDX i, RING_IDX prod,
 	} else if (p->tp_status == TXP_ERROR)
 		rq->rq_stats.rs_drops[RING_DROP_TX_OFFLOAD]++;
 	return (1);
+}
+
+/*
+ * ring_tx_mcast: apply the MCAST_ADD and MCAST_DEL extras of packet p,
+ * once it is taken off the ring, to the vif's filter (without one they
+ * are ignored).  An add the filter refuses (list full, as Linux's
+ * XEN_NETBK_MCAST_MAX; or not a multicast address) fails the request:
+ * NETIF_RSP_ERROR, and a packet with data is not forwarded either.
+ */
+static void
+ring_tx_mcast(struct ring_queue *rq, struct ring_txpkt *p)
+{
+	struct ring_stats *st = &rq->rq_stats;
+
+	if (p->tp_mcast == 0)
+		return;
+	if (rq->rq_mcast == NULL) {
+		st->rs_tx_extra_ignored += ((p->tp_mcast & TXP_MC_ADD) != 0) +
+		    ((p->tp_mcast & TXP_MC_DEL) != 0);
+		return;
+	}
+	if (p->tp_mcast & TXP_MC_ADD) {
+		if (ring_mcast_add(rq->rq_mcast, p->tp_mc_add) == 0)
+			st->rs_mcast_add++;
+		else {
+			st->rs_mcast_refused++;
+			p->tp_status = TXP_ERROR;
+		}
+	}
+	if (p->tp_mcast & TXP_MC_DEL) {
+		ring_mcast_del(rq->rq_mcast, p->tp_mc_del);
+		st->rs_mcast_del++;
+	}
 }
 
 /* ring_tx_plan: queue the grant copies of packet n's data slots. */
@@ -389,6 +429,7 @@ ring_tx(struct ring_queue *rq, const struct ring_port *port)
 		}
 		rq->rq_bad[n] = 0;
 		rq->rq_stats.rs_tx_extra_ignored += p->tp_nignored;
+		ring_tx_mcast(rq, p);
 		if (p->tp_status == TXP_OK) {
 			p->tp_off = off;
 			used = off + RING_ARENA_ROUND(p->tp_len);

@@ -38,7 +38,8 @@ static int	ring_copy_flush(struct ring_queue *);
 
 static const char *ring_drop_names[RING_DROP_MAX] = {
 	"tx_slots", "tx_size", "tx_copy", "tx_offload", "tx_port",
-	"rx_size", "rx_copy", "rx_offload", "rx_stall"
+	"rx_size", "rx_copy", "rx_offload", "rx_stall", "rx_carrier",
+	"rx_mcast", "rx_steer"
 };
 
 const char *
@@ -56,6 +57,7 @@ ring_config_default(struct ring_config *rc)
 	rc->rc_rx_batch = 64;
 	rc->rc_copy_batch = 64;
 	rc->rc_notify = RING_NOTIFY_BATCH;
+	rc->rc_rx_stall_ms = RING_RX_CARRIER_MS;
 }
 
 /*
@@ -80,6 +82,12 @@ ring_config_check(const struct ring_config *rc, const char **why)
 	if (rc->rc_notify != RING_NOTIFY_BATCH &&
 	    rc->rc_notify != RING_NOTIFY_PACKET) {
 		*why = "notify must be batch or packet";
+		return (-1);
+	}
+	if (rc->rc_rx_stall_ms != 0 &&
+	    (rc->rc_rx_stall_ms < RING_RX_CARRIER_MIN ||
+	    rc->rc_rx_stall_ms > RING_RX_CARRIER_MAX)) {
+		*why = "rx-stall-timeout must be 0 or 100..3600000 ms";
 		return (-1);
 	}
 	return (0);
@@ -155,6 +163,10 @@ ring_connect(struct ring_queue *rq, uint32_t txref, uint32_t rxref,
 		errno = EISCONN;
 		return (-1);
 	}
+	if (rf->rf_headroom >= RING_RX_HEADROOM_LIMIT) {
+		errno = EINVAL;
+		return (-1);
+	}
 	rq->rq_feat = *rf;
 	rq->rq_error = NULL;
 	if ((rq->rq_tx_page = hv_map(rq->rq_hv, rq->rq_domid, &txref, 1,
@@ -191,6 +203,8 @@ ring_connect(struct ring_queue *rq, uint32_t txref, uint32_t rxref,
 	rq->rq_rx.req_cons = rq->rq_rx.rsp_prod_pvt = rxs->rsp_prod;
 	rq->rq_rx_need = 0;
 	rq->rq_rx_stall_at = 0;
+	rq->rq_rx_carrier = 1;
+	rq->rq_rx_headroom = rf->rf_headroom;
 	rq->rq_connected = 1;
 	return (0);
 fail:
@@ -198,6 +212,42 @@ fail:
 	ring_disconnect(rq);
 	errno = save;
 	return (-1);
+}
+
+/*
+ * ring_resync: an adopted ring: its shared indexes must describe at
+ * most a ring's worth of outstanding requests (netif.h
+ * XN_TX_RING_SIZE, XN_RX_RING_SIZE); the passes check them again.
+ * Then one notify per port.
+ *
+ * Why serving again from rsp_prod is safe: response slots overlay
+ * request slots, so the old backend may have overwritten a request it
+ * took with a response it never published; read again, that slot has a
+ * bad grant or size and is answered with an error like any bad
+ * request.  A request taken and sent but not answered is sent again.
+ */
+int
+ring_resync(struct ring_queue *rq)
+{
+	RING_IDX txprod, rxprod;
+
+	if (!rq->rq_connected) {
+		errno = EINVAL;
+		return (-1);
+	}
+	txprod = ((volatile netif_tx_sring_t *)rq->rq_tx.sring)->req_prod;
+	rxprod = ((volatile netif_rx_sring_t *)rq->rq_rx.sring)->req_prod;
+	if (txprod - rq->rq_tx.req_cons > RING_SIZE(&rq->rq_tx) ||
+	    rxprod - rq->rq_rx.req_cons > RING_SIZE(&rq->rq_rx)) {
+		ring_fatal(rq, "a ring's req_prod and rsp_prod are more than "
+		    "a ring apart");
+		errno = EPROTO;
+		return (-1);
+	}
+	(void)ring_notify(rq, 0);
+	if (rq->rq_port_rx != rq->rq_port_tx)
+		(void)ring_notify(rq, 1);
+	return (0);
 }
 
 /* ring_disconnect: unbind and unmap whatever ring_connect set up. */
@@ -439,6 +489,38 @@ uint64_t
 ring_clock_ms(void)
 {
 	return (ring_clock_ns() / 1000000 + 1);
+}
+
+void
+ring_set_hash(struct ring_queue *rq, const struct ring_hash *rh)
+{
+	if (rh == NULL)
+		memset(&rq->rq_hash, 0, sizeof(rq->rq_hash));
+	else
+		memcpy(&rq->rq_hash, rh, sizeof(rq->rq_hash));
+	rq->rq_hashing = ring_hash_active(&rq->rq_hash);
+}
+
+void
+ring_set_mcast(struct ring_queue *rq, struct ring_mcast *m)
+{
+	rq->rq_mcast = m;
+}
+
+void
+ring_set_peers(struct ring_queue *rq, struct ring_queue *const *peers,
+    unsigned int n, unsigned int self)
+{
+	unsigned int i;
+
+	rq->rq_npeers = 0;
+	if (peers == NULL || n < 2 || n > RING_PEERS_MAX || self >= n ||
+	    peers[self] != rq)
+		return;		/* nowhere to steer to */
+	for (i = 0; i < n; i++)
+		rq->rq_peers[i] = peers[i];
+	rq->rq_npeers = n;
+	rq->rq_self = self;
 }
 
 /* ring_stats_add: dst += src, field by field (for totals). */

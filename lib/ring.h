@@ -56,6 +56,11 @@ struct ring_config {
 	unsigned int	rc_rx_batch;	/* frames per rx pass, 1..256 */
 	unsigned int	rc_copy_batch;	/* copy segments per hypercall */
 	enum ring_notify rc_notify;
+	/*
+	 * ms a guest may leave a frame waiting for rx buffers, posting
+	 * none, before its carrier goes off (RING_RX_CARRIER_MS); 0: never
+	 */
+	unsigned int	rc_rx_stall_ms;
 };
 
 /* What the frontend negotiated (its directory in xenstore). */
@@ -66,6 +71,26 @@ struct ring_features {
 	int		rf_csum;	/* !feature-no-csum-offload */
 	int		rf_csum6;	/* feature-ipv6-csum-offload */
 	int		rf_rx_notify;	/* feature-rx-notify */
+	/* xdp-headroom: octets left free before each rx frame */
+	unsigned int	rf_headroom;	/* < RING_RX_HEADROOM_LIMIT */
+};
+
+/*
+ * How the frontend asked for frames to it to be hashed, on the control
+ * ring (netif.h "Control ring", "Hash types"; ring-ctrl.c).  Limits as
+ * in Linux xen-netback: a 40-octet key (XEN_NETBK_MAX_HASH_KEY_SIZE, the
+ * RSS key size) and 128 mapping entries
+ * (XEN_NETBK_MAX_HASH_MAPPING_SIZE); netif.h leaves both to the backend.
+ */
+#define RING_HASH_KEY_MAX	40
+#define RING_HASH_MAP_MAX	128
+struct ring_hash {
+	uint32_t	rh_alg;		/* XEN_NETIF_CTRL_HASH_ALGORITHM_* */
+	uint32_t	rh_flags;	/* XEN_NETIF_CTRL_HASH_TYPE_* */
+	uint32_t	rh_keylen;	/* octets of rh_key; the rest 0 */
+	uint32_t	rh_mapsize;	/* 0: hash modulo the queues */
+	uint8_t		rh_key[RING_HASH_KEY_MAX];
+	uint32_t	rh_map[RING_HASH_MAP_MAX];	/* queue numbers */
 };
 
 enum ring_drop {
@@ -78,6 +103,9 @@ enum ring_drop {
 	RING_DROP_RX_COPY,	/* grant copy into the guest failed */
 	RING_DROP_RX_OFFLOAD,	/* bad vnet header from the port */
 	RING_DROP_RX_STALL,	/* no room in the guest's rx ring in time */
+	RING_DROP_RX_CARRIER,	/* the guest's carrier is off (stalled) */
+	RING_DROP_RX_MCAST,	/* multicast not in the guest's filter */
+	RING_DROP_RX_STEER,	/* its hash's queue had no room for it */
 	RING_DROP_MAX
 };
 
@@ -87,7 +115,11 @@ struct ring_stats {
 	uint64_t	rs_tx_gso, rs_rx_gso;
 	uint64_t	rs_tx_csum_blank, rs_rx_csum_blank;
 	uint64_t	rs_rx_csum_sw;	/* checksums we completed */
-	uint64_t	rs_tx_extra_ignored;	/* mcast/hash extras */
+	uint64_t	rs_tx_extra_ignored;	/* hash, unknown extras */
+	uint64_t	rs_mcast_add, rs_mcast_del;	/* extras applied */
+	uint64_t	rs_mcast_refused;	/* adds: list full, unicast */
+	uint64_t	rs_rx_hash;		/* frames with a hash extra */
+	uint64_t	rs_rx_steered;	/* frames given to another queue */
 	uint64_t	rs_rx_bad_grant;	/* rx slots: copy refused */
 	uint64_t	rs_drops[RING_DROP_MAX];
 	uint64_t	rs_hcalls[HV_CALL_MAX];	/* made for this queue */
@@ -97,6 +129,8 @@ struct ring_stats {
 	uint64_t	rs_tx_passes, rs_rx_passes;
 	uint64_t	rs_tx_rate_waits;	/* passes stopped for credit */
 	uint64_t	rs_tx_rate_bytes;	/* their waiting packets */
+	uint64_t	rs_rx_carrier_off;	/* rx stalls: carrier off */
+	uint64_t	rs_rx_carrier_on;	/* it posted again: on */
 	uint64_t	rs_tx_hist[RING_HIST], rs_rx_hist[RING_HIST];
 };
 
@@ -137,6 +171,7 @@ struct ring_port {
 
 /* One vif's queue: allocated by ring_new, private to the engine. */
 struct ring_queue;
+struct ring_mcast;
 
 /* ring.c */
 
@@ -166,6 +201,20 @@ void		 ring_free(struct ring_queue *rq);
 int		 ring_connect(struct ring_queue *rq, uint32_t txref,
 		    uint32_t rxref, uint32_t evtx, uint32_t evrx,
 		    const struct ring_features *rf);
+/*
+ * ring_resync: rq was just connected to rings that an earlier backend
+ * served (a restarted daemon adopts a Connected vif): check the shared
+ * indexes it resumes from, as any guest input (netif.h: at most a
+ * ring's worth of requests outstanding), and notify the frontend once
+ * on each port so that it looks at both rings again: events it sent
+ * while no backend was bound are lost.  ring_connect already resumed
+ * at the responses published (req_cons = rsp_prod_pvt = rsp_prod): a
+ * request the old backend took but did not answer is served again (a
+ * tx frame may go out twice, an rx buffer is filled anew; TCP copes).
+ * 0, or -1 with EPROTO (ring_error says why; the caller disconnects)
+ * or EINVAL if rq is not connected.
+ */
+int		 ring_resync(struct ring_queue *rq);
 /* ring_disconnect: unbind and unmap what ring_connect set up. */
 void		 ring_disconnect(struct ring_queue *rq);
 /*
@@ -226,6 +275,35 @@ void		 ring_set_rate(struct ring_queue *rq, uint64_t bytes,
  * tx pass (RING_TX_RATE) may go; 0 if it may now or none waits.
  */
 uint64_t	 ring_tx_rate_wait(const struct ring_queue *rq);
+/*
+ * ring_set_hash: hash frames to the guest as rh says (a copy is kept),
+ * from the next rx pass on: a frame that rh hashes gets a
+ * XEN_NETIF_EXTRA_TYPE_HASH extra (netif.h: "A frontend that enables
+ * hashing is assumed to accept this type of extra info in receive
+ * packets").  NULL: no hashing.
+ */
+void		 ring_set_hash(struct ring_queue *rq, const struct ring_hash *rh);
+/*
+ * ring_set_mcast: the vif's multicast filter m (NULL: none): tx passes
+ * apply the frontend's MCAST_ADD/DEL extras to it, rx passes drop the
+ * multicast frames it refuses (rx_mcast).  The caller keeps m alive
+ * until the queue is freed or given another.
+ */
+void		 ring_set_mcast(struct ring_queue *rq, struct ring_mcast *m);
+/*
+ * ring_set_peers: the n queues of rq's vif, rq being peers[self], for
+ * steering: while rq hashes (ring_set_hash) and n > 1, a frame rq's
+ * port gives it whose hash maps to another queue (ring_hash_queue) is
+ * laid out at once in that queue's rx ring, with one copy hypercall of
+ * its own, and its frontend notified; a frame the other queue has no
+ * room for is dropped (rx_steer).  Every queue of peers must be served
+ * by the calling thread, and stay allocated until ring_set_peers(rq,
+ * NULL, 0, 0) or rq is freed.  At most RING_PEERS_MAX queues.
+ */
+#define RING_PEERS_MAX	16
+void		 ring_set_peers(struct ring_queue *rq,
+		    struct ring_queue *const *peers, unsigned int n,
+		    unsigned int self);
 /* ring_clock_ns: CLOCK_MONOTONIC in nanoseconds (the engine's clock). */
 uint64_t	 ring_clock_ns(void);
 /* ring_drop_name: the counter name of a drop reason, "?" if unknown. */
@@ -258,6 +336,24 @@ int		 ring_tx(struct ring_queue *rq, const struct ring_port *port);
  * once.  A frontend that posts requests restarts the timer.
  */
 #define RING_RX_STALL_MS	2000
+/*
+ * A frontend that leaves a frame waiting for rx buffers and posts none
+ * for rc_rx_stall_ms (default RING_RX_CARRIER_MS, Linux xen-netback's
+ * rx_stall_timeout_msecs) is stalled: its carrier goes off
+ * (ring_rx_carrier) and every frame for it is dropped at once
+ * (rx_carrier) until it posts a request again.  The shorter
+ * RING_RX_STALL_MS above plays the part of Linux's rx_drain_timeout.
+ */
+#define RING_RX_CARRIER_MS	60000
+#define RING_RX_CARRIER_MIN	100
+#define RING_RX_CARRIER_MAX	3600000
+/*
+ * xdp-headroom (netif.h in Linux, "feature-xdp-headroom"): at most
+ * XEN_NETIF_MAX_XDP_HEADROOM (0x7FFF) octets; ours also leave a part of
+ * the first page for data, so the limit is the smaller of the two.
+ */
+#define RING_RX_HEADROOM_MAX	0x7FFF
+#define RING_RX_HEADROOM_LIMIT	4096	/* a page (XN_RING_PAGE) */
 
 /*
  * ring_rx_ready: 1 if the port should be read: no frame is held, or the
@@ -273,6 +369,24 @@ int		 ring_rx_ready(struct ring_queue *rq);
  */
 int		 ring_rx_stall_ms(const struct ring_queue *rq);
 /*
+ * ring_rx_carrier_ms: milliseconds until the guest stalls (its carrier
+ * goes off) unless it posts rx requests: 0 if that is due, -1 if no
+ * frame waits, its carrier is off already or rc_rx_stall_ms is 0.
+ */
+int		 ring_rx_carrier_ms(const struct ring_queue *rq);
+/*
+ * ring_rx_carrier: 1 while the guest takes frames, 0 while it is stalled
+ * (see RING_RX_CARRIER_MS); passes and ring_rx_ready change it.
+ */
+int		 ring_rx_carrier(const struct ring_queue *rq);
+/*
+ * ring_set_headroom: leave headroom octets free at the start of the
+ * first rx buffer of each frame from the next pass on (the frontend's
+ * xdp-headroom); -1 with EINVAL if headroom >= RING_RX_HEADROOM_LIMIT.
+ */
+int		 ring_set_headroom(struct ring_queue *rq,
+		    unsigned int headroom);
+/*
  * ring_rx: one receive pass, moving up to rx-batch frames from port to
  * the guest.  A frame is checked against RING_FRAME_MAX and what this
  * frontend negotiated before it is laid out, and delivered only when
@@ -285,5 +399,116 @@ int		 ring_rx_stall_ms(const struct ring_queue *rq);
  * protocol.
  */
 int		 ring_rx(struct ring_queue *rq, const struct ring_port *port);
+
+/* ring-ctrl.c */
+
+/* A vif's control ring: allocated by ring_ctrl_new. */
+struct ring_ctrl;
+
+/* netif.h XEN_NETIF_CTRL_STATUS_*: SUCCESS .. BUFFER_OVERFLOW. */
+#define RING_CTRL_STATUS_MAX	4
+struct ring_ctrl_stats {
+	uint64_t	cs_events;	/* ring_ctrl_run calls on a ring */
+	uint64_t	cs_requests;	/* requests answered */
+	uint64_t	cs_status[RING_CTRL_STATUS_MAX];	/* by status */
+	uint64_t	cs_copies;	/* grant copies of keys, tables */
+	uint64_t	cs_fatal;	/* ring index violations */
+};
+
+/*
+ * ring_ctrl_new: the control ring of a vif of guest domid with nqueues
+ * queues (mapping entries must be below it), served through hv;
+ * unconnected, no hashing.  NULL with errno EINVAL or ENOMEM.
+ */
+struct ring_ctrl *ring_ctrl_new(struct hv *hv, uint32_t domid,
+		    unsigned int nqueues);
+/* ring_ctrl_free: disconnect rc if needed and free it; NULL ignored. */
+void		 ring_ctrl_free(struct ring_ctrl *rc);
+/*
+ * ring_ctrl_connect: map the frontend's ring page (ctrl-ring-ref ref)
+ * and bind its event channel (event-channel-ctrl evtchn).  0, or -1
+ * with errno (EISCONN, or from hv) and nothing left set up.
+ */
+int		 ring_ctrl_connect(struct ring_ctrl *rc, uint32_t ref,
+		    uint32_t evtchn);
+/* ring_ctrl_disconnect: unbind, unmap, and forget the hash settings. */
+void		 ring_ctrl_disconnect(struct ring_ctrl *rc);
+/* ring_ctrl_port: the local event port ring_ctrl_connect bound, or -1. */
+int		 ring_ctrl_port(const struct ring_ctrl *rc);
+/*
+ * ring_ctrl_run: answer the requests the frontend posted, at most a
+ * ring's worth.  0 if none is left (the frontend will notify), 1 if
+ * some are (call again), -1 if the frontend broke the ring protocol
+ * (ring_ctrl_error says how; the ring is dead until reconnected).
+ */
+int		 ring_ctrl_run(struct ring_ctrl *rc);
+/* ring_ctrl_error: why ring_ctrl_run returned -1, NULL if it did not. */
+const char	*ring_ctrl_error(const struct ring_ctrl *rc);
+/*
+ * ring_ctrl_hash: copy the hash settings into *rh (if not NULL) and
+ * return their generation, which changes whenever a request changed
+ * them or the ring was disconnected.
+ */
+uint64_t	 ring_ctrl_hash(const struct ring_ctrl *rc, struct ring_hash *rh);
+/* ring_ctrl_snapshot: copy rc's counters into *st. */
+void		 ring_ctrl_snapshot(const struct ring_ctrl *rc,
+		    struct ring_ctrl_stats *st);
+
+/* ring-mcast.c */
+
+/* netif.h leaves the list's size to the backend; Linux keeps 64. */
+#define RING_MCAST_MAX		64
+
+/* A vif's multicast filter, shared by its queues (thread-safe). */
+struct ring_mcast;
+
+/* ring_mcast_new: an empty filter, off.  NULL with errno. */
+struct ring_mcast *ring_mcast_new(void);
+void		 ring_mcast_free(struct ring_mcast *m);
+/* ring_mcast_reset: empty the list, filter on or off (a new connection). */
+void		 ring_mcast_reset(struct ring_mcast *m, int on);
+/*
+ * ring_mcast_enable: filter (on) or flood multicast; the list is kept
+ * either way (netif.h: "the filter list may be amended even if
+ * request-multicast-control is not set").
+ */
+void		 ring_mcast_enable(struct ring_mcast *m, int on);
+/*
+ * ring_mcast_add: add the 6-octet addr (already there: nothing to do).
+ * 0, or -1 with errno EINVAL (not a multicast address) or ENOSPC (the
+ * list holds RING_MCAST_MAX: the frontend's request fails, as in Linux).
+ */
+int		 ring_mcast_add(struct ring_mcast *m, const uint8_t *addr);
+/* ring_mcast_del: remove addr if listed (absent: nothing, as Linux). */
+void		 ring_mcast_del(struct ring_mcast *m, const uint8_t *addr);
+/*
+ * ring_mcast_pass: 1 if a frame to dst goes to the guest: unicast,
+ * broadcast, filtering off, or listed; 0 if it is dropped.
+ */
+int		 ring_mcast_pass(struct ring_mcast *m, const uint8_t *dst);
+/* ring_mcast_info: whether it filters, how many addresses it lists. */
+void		 ring_mcast_info(struct ring_mcast *m, int *on,
+		    unsigned int *n);
+
+/* ring-hash.c */
+
+/* ring_hash_active: 1 if rh hashes frames (Toeplitz, some type set). */
+int		 ring_hash_active(const struct ring_hash *rh);
+/*
+ * ring_hash_frame: the hash of the Ethernet frame f of len octets under
+ * rh: 0 with the value in *val and its type (_XEN_NETIF_CTRL_HASH_TYPE_*,
+ * the bit number) in *type, the most specific type rh enables for the
+ * frame (TCP with ports when enabled, else addresses only); -1 if rh
+ * hashes nothing or no enabled type fits the frame.
+ */
+int		 ring_hash_frame(const struct ring_hash *rh, const uint8_t *f,
+		    size_t len, uint32_t *val, uint8_t *type);
+/*
+ * ring_hash_queue: the queue, below nq, for hash value val: the mapping
+ * table's entry (val modulo its size; an entry not below nq picks 0),
+ * or val modulo nq without a table.
+ */
+unsigned int	 ring_hash_queue(const struct ring_hash *rh, uint32_t val,
+		    unsigned int nq);
 
 #endif /* XENNET_RING_H */

@@ -24,6 +24,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -186,6 +187,24 @@ soft_tx(uint8_t *f, size_t len, const struct xn_vnet_hdr *vh,
 		sent++;
 	}
 	return (n == -1 ? -1 : sent);
+}
+
+int
+soft_tx_iov(const struct iovec *iov, int cnt, uint8_t *scratch,
+    size_t scratchlen, int (*out)(void *, const uint8_t *, size_t),
+    void *arg, int *gso)
+{
+	struct xn_vnet_hdr vh;
+
+	if (cnt != 2 || iov[0].iov_len != sizeof(vh)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	memcpy(&vh, iov[0].iov_base, sizeof(vh));
+	if (gso != NULL)
+		*gso = vh.vh_gso_type != XN_VNET_GSO_NONE;
+	return (soft_tx(iov[1].iov_base, iov[1].iov_len, &vh, scratch,
+	    scratchlen, out, arg));
 }
 
 int

@@ -84,6 +84,17 @@ int	soft_tx(uint8_t *f, size_t len, const struct xn_vnet_hdr *vh,
 	    int (*out)(void *, const uint8_t *, size_t), void *arg);
 
 /*
+ * soft_tx_iov: soft_tx for what a ring_port's rp_send gets: the vnet
+ * header in iov[0], the frame in iov[1] (cnt 2; EINVAL for any other
+ * shape).  *gso (if not NULL) is set to 1 if the frame was a GSO one.
+ * Returns as soft_tx does.
+ */
+struct iovec;
+int	soft_tx_iov(const struct iovec *iov, int cnt, uint8_t *scratch,
+	    size_t scratchlen, int (*out)(void *, const uint8_t *, size_t),
+	    void *arg, int *gso);
+
+/*
  * soft_rx_csum: a received frame whose TCP/UDP checksum field holds
  * exactly its pseudo-header sum and does not verify was left partial
  * by a sender on this host (a veth peer with checksum offload): complete

@@ -50,6 +50,8 @@ static uint64_t	delta(struct json_object *, struct json_object *,
 static struct json_object *stats_prev(struct json_object *,
 		    struct json_object *);
 static void	per(char *, size_t, uint64_t, uint64_t);
+static void	ctrl_lines(struct json_object *, struct json_object *,
+		    struct json_object *, struct json_object *);
 static void	deltas(char *, size_t, struct json_object *,
 		    struct json_object *, char);
 
@@ -183,8 +185,14 @@ out_vifs(struct json_object *reply)
 		tbl_add(&t, "%s", js_str(e, "name"));
 		tbl_add(&t, "%llu", (unsigned long long)js_u64(e, "domid"));
 		tbl_add(&t, "%llu", (unsigned long long)js_u64(e, "handle"));
-		tbl_add(&t, "%s%s", js_str(e, "state"),
-		    js_bool(e, "failed") ? " (failed)" : "");
+		if (f != NULL && js_u64(f, "xdp_headroom") > 0)
+			snprintf(fs + strlen(fs), sizeof(fs) - strlen(fs),
+			    "%sxdp-headroom=%llu", fs[0] ? "," : "",
+			    (unsigned long long)js_u64(f, "xdp_headroom"));
+		tbl_add(&t, "%s%s%s", js_str(e, "state"),
+		    js_bool(e, "failed") ? " (failed)" : "",
+		    js_get(e, "carrier") != NULL && !js_bool(e, "carrier") ?
+		    " (no carrier)" : "");
 		tbl_add(&t, "%s", js_str(e, "mac"));
 		tbl_add(&t, "%s %s", js_str(p, "type"),
 		    js_str(p, "interface"));
@@ -341,6 +349,10 @@ out_stats(struct json_object *reply, struct json_object *prev,
 			printf("  warning: %s\n", js_str(e, "warning"));
 		deltas(dl, sizeof(dl), d, pd, ' ');
 		printf("  drops:%s\n", dl);
+		printf("  carrier: off %llu times (guest rx stalled), on "
+		    "%llu\n", (unsigned long long)delta(c, pc,
+		    "rx_carrier_off"),
+		    (unsigned long long)delta(c, pc, "rx_carrier_on"));
 		it = js_get(c, "port");
 		printf("  tap: %llu system calls, %llu frames read, failed "
 		    "reads %llu writes %llu\n",
@@ -354,7 +366,43 @@ out_stats(struct json_object *reply, struct json_object *prev,
 		    "tx_errors"));
 		hist("tx", "tx_hist", c, pc);
 		hist("rx", "rx_hist", c, pc);
+		ctrl_lines(e, pe, c, pc);
 	}
+}
+
+/*
+ * ctrl_lines: a vif's control ring and multicast filter (entry e, its
+ * totals c; pe, pc: the same of the earlier reply, or NULL).
+ */
+static void
+ctrl_lines(struct json_object *e, struct json_object *pe,
+    struct json_object *c, struct json_object *pc)
+{
+	struct json_object *k = js_get(e, "ctrl"), *pk = js_get(pe, "ctrl");
+	struct json_object *m = js_get(e, "multicast");
+
+	if (k != NULL)
+		printf("  control ring: %s, requests %llu, errors %llu "
+		    "(not supported %llu, invalid %llu, overflow %llu), "
+		    "index faults %llu; rx hash extras %llu, steered %llu\n",
+		    js_bool(k, "connected") ? "connected" : "none",
+		    (unsigned long long)delta(k, pk, "requests"),
+		    (unsigned long long)delta(k, pk, "errors"),
+		    (unsigned long long)delta(k, pk, "not_supported"),
+		    (unsigned long long)delta(k, pk, "invalid_parameter"),
+		    (unsigned long long)delta(k, pk, "buffer_overflow"),
+		    (unsigned long long)delta(k, pk, "index_faults"),
+		    (unsigned long long)delta(c, pc, "rx_hash"),
+		    (unsigned long long)delta(c, pc, "rx_steered"));
+	if (m != NULL)
+		printf("  multicast: filter %s, %llu of %llu groups; added "
+		    "%llu, deleted %llu, refused %llu\n",
+		    js_bool(m, "filter") ? "on" : "off",
+		    (unsigned long long)js_u64(m, "groups"),
+		    (unsigned long long)js_u64(m, "max"),
+		    (unsigned long long)delta(c, pc, "mcast_add"),
+		    (unsigned long long)delta(c, pc, "mcast_del"),
+		    (unsigned long long)delta(c, pc, "mcast_refused"));
 }
 
 /*

@@ -91,6 +91,11 @@ copy_mods() {
 	    "$dest/$MODDIR/" 2>/dev/null || true
 	depmod -b "$dest" "$KVER"
 }
+# iping DIR: iputils ping (it has -M do; busybox's has not) as iping
+iping() {
+	copy_bin "$1" /usr/bin/ping
+	mv "$1/usr/bin/ping" "$1/usr/bin/iping"
+}
 # base_tree DIR: an empty root with busybox
 base_tree() {
 	local d=$1
@@ -114,6 +119,18 @@ U=$OUT/domU-root
 base_tree "$U"
 copy_mods "$U" xen-netfront
 copy_bin "$U" /usr/bin/iperf3
+# the jumbo phase: iputils ping (-M do) as iping, iproute2's ip (XDP) as
+# ip-full, and the XDP program, when clang can build it
+iping "$U"
+copy_bin "$U" /usr/sbin/ip
+mv "$U/usr/sbin/ip" "$U/usr/sbin/ip-full"
+if command -v clang > /dev/null &&
+    clang -O2 -target bpf -I/usr/include/$(uname -m)-linux-gnu \
+    -c "$E2E/xdp-pass.c" -o "$U/xdp-pass.o"; then
+	:
+else
+	echo "build: no XDP object (clang -target bpf failed)" >&2
+fi
 install -m 755 "$E2E/domU-init.sh" "$U/init"
 mkcpio "$U" "$OUT/domU.cpio.gz" "gzip -6"
 
@@ -121,13 +138,18 @@ mkcpio "$U" "$OUT/domU.cpio.gz" "gzip -6"
 D=$OUT/dom0-root
 base_tree "$D"
 copy_mods "$D" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
-    xen-netback bridge tun
+    xen-netback bridge tun veth
 copy_bin "$D" $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xl \
     $XENBIN/xen-init-dom0 $XENBIN/libxl-save-helper $XENBIN/xenstore-control \
     $XENBIN/xentop /usr/bin/xenstore \
     /usr/bin/xenstore-{chmod,exists,list,ls,read,rm,watch,write} \
     /usr/bin/iperf3 /usr/bin/flock /usr/bin/bash
+# iproute2's ip for the bpf part (ip netns; busybox's ip has none), apart
+# from busybox's, which the rest of the dom0 keeps using
+install -D -m 755 /usr/bin/ip "$D/usr/libexec/e2e/ip"
+copy_libs "$D" /usr/bin/ip
 ln -sf /usr/bin/bash "$D/bin/bash"
+iping "$D"
 # glibc dlopen()s libgcc_s for pthread_cancel; ldd does not list it, and
 # without it xl aborts once the domain is built
 cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$D/lib/x86_64-linux-gnu/"
@@ -135,7 +157,7 @@ mkdir -p "$D"/etc/xen "$D"/var/lib/xen/images "$D"/var/log/xen/console \
     "$D"/var/lib/xenstored "$D"/var/lock "$D"/var/tmp
 cp -a /etc/xen/scripts "$D/etc/xen/"
 cp /etc/xen/xl.conf "$D/etc/xen/"
-cp "$E2E/domU.cfg" "$E2E/domU-2vcpu.cfg" "$D/etc/xen/"
+cp "$E2E/domU.cfg" "$E2E/domU-2vcpu.cfg" "$E2E/domU-jumbo.cfg" "$D/etc/xen/"
 vmlinux_of "$OUT/vmlinuz" "$D/var/lib/xen/images/vmlinuz" ||
     cp "$OUT/vmlinuz" "$D/var/lib/xen/images/vmlinuz"
 cp "$OUT/domU.cpio.gz" "$D/var/lib/xen/images/domU.cpio.gz"

@@ -3,6 +3,9 @@
 # network device that appears (the first one, and again after
 # `xl network-detach` + `xl network-attach`): address 10.0.0.2/24, ping dom0,
 # report "LAB-DOMU: ping#N ..." on the console (dom0 reads the console log).
+# With lab_mtu=M on the command line (domU-jumbo.cfg) the interface gets
+# MTU M and, after the ping, the guest's side of lab/test.sh's jumbo
+# checks (jumbo below); with lab_xdp=1 it then attaches an XDP program.
 /bin/busybox --install -s
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
@@ -11,6 +14,56 @@ mount -t devtmpfs devtmpfs /dev
 up() { cut -d' ' -f1 /proc/uptime; }
 say() { echo "LAB-DOMU: $*"; }
 say "init uptime=$(up)"
+MTU=$(sed -n 's/.*lab_mtu=\([0-9]*\).*/\1/p' /proc/cmdline)
+XDP=$(sed -n 's/.*lab_xdp=\([0-9]*\).*/\1/p' /proc/cmdline)
+# wait_url SECONDS URL: until dom0's httpd serves URL (dom0's go-ahead)
+wait_url() {
+	local i=0
+	while [ $i -lt "$1" ]; do
+		wget -q -O /tmp/url.out "$2" 2> /dev/null && return 0
+		sleep 1
+		i=$((i + 1))
+	done
+	return 1
+}
+# jumbo DEV: unfragmented pings of the MTU to dom0; 8 MiB served to dom0
+# (httpd) and fetched from it (wget), their sha256 reported; then, with
+# lab_xdp, once dom0 serves /xdp, MTU 1500 and an XDP program attached
+# in driver mode (xen-netfront asks for xdp-headroom), and pings again
+jumbo() {
+	local dev=$1 rx rc
+	iping -c 5 -i 0.2 -W 2 -M do -s $((MTU - 28)) 10.0.0.1 \
+	    > /tmp/jping.out 2>&1
+	rx=$(awk '/transmitted/ { print $4 }' /tmp/jping.out)
+	say "jping domU->dom0 size=$((MTU - 28)) received=${rx:-0}/5"
+	mkdir -p /tmp/www
+	dd if=/dev/urandom of=/tmp/www/blob bs=1024 count=8192 2> /dev/null
+	say "blob sha256=$(sha256sum < /tmp/www/blob | cut -c1-64)"
+	httpd -p 8080 -h /tmp/www
+	if wait_url 120 http://10.0.0.1:8080/blob; then
+		say "got sha256=$(sha256sum < /tmp/url.out | cut -c1-64)" \
+		    "size=$(wc -c < /tmp/url.out)"
+	else
+		say "got nothing from dom0"
+	fi
+	[ "$XDP" = 1 ] || return 0
+	wait_url 300 http://10.0.0.1:8080/xdp || { say "xdp: no go"; return; }
+	ip link set "$dev" mtu 1500
+	if [ -e /xdp-pass.o ]; then
+		ip-full link set dev "$dev" xdpdrv obj /xdp-pass.o sec xdp \
+		    > /tmp/xdp.out 2>&1
+		rc=$?
+	else
+		echo "no XDP object in the image" > /tmp/xdp.out
+		rc=none
+	fi
+	say "xdp attach rc=$rc $(ip-full link show "$dev" | grep -o 'xdp[a-z]*' |
+	    head -n 1) $(tr '\n' ' ' < /tmp/xdp.out)"
+	sleep 2
+	ping -c 5 -i 0.2 -W 2 10.0.0.1 > /tmp/xping.out 2>&1
+	rx=$(awk '/transmitted/ { print $4 }' /tmp/xping.out)
+	say "xping domU->dom0 received=${rx:-0}/5"
+}
 modprobe xen-netfront
 ip link set lo up
 iperf3 -s > /dev/null 2>&1 &
@@ -24,6 +77,7 @@ while :; do
 		[ -n "$dev" ] || sleep 0.2
 	done
 	ip addr add 10.0.0.2/24 dev "$dev"
+	[ -n "$MTU" ] && ip link set "$dev" mtu "$MTU"
 	ip link set "$dev" up
 	say "dev#$n $dev up uptime=$(up) mac=$(cat /sys/class/net/$dev/address)"
 	i=0
@@ -35,6 +89,7 @@ while :; do
 	ping -c 5 -i 0.2 -W 2 10.0.0.1 > /tmp/ping.out 2>&1
 	rx=$(awk '/transmitted/ { print $4 }' /tmp/ping.out)
 	say "ping#$n domU->dom0 first=$r tries=$i received=${rx:-0}/5 uptime=$(up)"
+	[ -n "$MTU" ] && [ $n = 1 ] && jumbo "$dev"
 	while [ -e /sys/class/net/$dev ]; do
 		sleep 0.2
 	done

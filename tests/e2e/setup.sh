@@ -18,7 +18,8 @@ export DEBIAN_FRONTEND=noninteractive
 # Host tools.  xen-utils-4.17 and xenstore-utils do nothing on a non-Xen host:
 # they are the source of the binaries copied into the dom0 initramfs.
 HOSTPKGS="qemu-system-x86 busybox-static iperf3 cpio kmod util-linux bash
-xz-utils iproute2 xen-utils-4.17 xenstore-utils libxen-dev"
+xz-utils iproute2 iputils-ping clang linux-libc-dev xen-utils-4.17
+xenstore-utils libxen-dev"
 
 # cannot MSG: report a download/installation problem, exit 2
 cannot() {

@@ -17,7 +17,7 @@
 #      E2E_BUILD=DIR               cache (downloads, logs), default
 #                                  $top_srcdir/tests/e2e/build if writable,
 #                                  else $top_builddir/tests/e2e/build
-#      E2E_TIMEOUT=340             QEMU hard limit, seconds
+#      E2E_TIMEOUT=900             QEMU hard limit, seconds
 #      E2E_DESTROY_MAX=2           limit for `xl destroy`, seconds
 # Skips only when QEMU cannot run or the Debian packages cannot be had.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -36,14 +36,24 @@ BACKEND=${E2E_BACKEND:-xennetd}
 IPERF_T=${IPERF_T:-10}
 DESTROY_MAX=${E2E_DESTROY_MAX:-2}
 export E2E_BUILD=$B
-export TIMEOUT=${E2E_TIMEOUT:-340}
+export TIMEOUT=${E2E_TIMEOUT:-900}
 # the dom0's checks, in the order lab/test.sh reports them
 CHECKS="xennetd_start xl_create vif_bridge ping_dom0_domU ping_domU_dom0
-iperf_dom0_domU iperf_domU_dom0 xentop_nets xentop_dir counters net_detach
+iperf_dom0_domU iperf_domU_dom0 xentop_nets xentop_dir counters
+restart_kill restart_iperf restart_ping restart_vif net_detach
 net_attach ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy
 destroy_close xennetd_alive cleanup
 mq_create mq_ping mq_iperf_dom0_domU mq_iperf_domU_dom0 mq_counters
 xennetd_stop xennetd_restart mq_destroy
+jumbo_create jumbo_ping_dom0_domU jumbo_ping_domU_dom0 jumbo_iperf_dom0_domU
+jumbo_iperf_domU_dom0 jumbo_data_dom0_domU jumbo_data_domU_dom0
+jumbo_mtu_live jumbo_xdp jumbo_destroy
+bpf_start bpf_create bpf_ping bpf_ping_domU bpf_iperf_lan_domU
+bpf_iperf_domU_lan bpf_counters bpf_destroy
+rate_start rate_create rate_ping rate_iperf_domU_dom0 rate_counters
+rate_iperf_unlimited rate_limit rate_destroy
+map_start map_create map_ping map_iperf_dom0_domU map_iperf_domU_dom0
+map_destroy
 xennetd_stop_end xennetd_log xennetd_refuse"
 T_START=$SECONDS
 
@@ -114,7 +124,10 @@ if [ "$BACKEND" = xennetd ]; then
 		    "${XN:-missing}, init script ${INITD:-missing}"
 		diag_file "$WORK/install.log" 10
 	fi
-	printf '%s\n' "XENNETD=${XN#.}" "INITD=${INITD#.}" > "$STAGE/lab/env"
+	# the bpf port's hotplug script, where make install put it
+	VS=$(find_installed '*/xen/scripts/vif-xennetd')
+	printf '%s\n' "XENNETD=${XN#.}" "INITD=${INITD#.}" \
+	    "VIF_XENNETD=${VS#.}" > "$STAGE/lab/env"
 	# what the init script reads: the daemon's debug lines too
 	mkdir -p "$STAGE/etc/default"
 	echo 'XENNETD_OPTS="-v"' > "$STAGE/etc/default/xennetd"

@@ -39,6 +39,24 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static uint8_t	pool[FRAME_POOL + HDR + RING_FRAME_MAX];
 static uint8_t	big[HDR + RING_FRAME_MAX];	/* one large frame */
+static uint8_t	ramp[256];	/* ramp[k] = k: octets past the input */
+
+/*
+ * fill: dst[k] = src[k % n] for k < len; what is filled is doubled each
+ * time (it stays a multiple of n), so a short src costs few copies.
+ */
+static void
+fill(uint8_t *dst, size_t len, const uint8_t *src, size_t n)
+{
+	size_t done, c;
+
+	done = n < len ? n : len;
+	memcpy(dst, src, done);
+	for (; done < len; done += c) {
+		c = len - done < done ? len - done : done;
+		memcpy(dst + done, dst, c);
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
@@ -53,6 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 	int raw_prod, bigused = 0, extra = 0;
 	struct netif_extra_info *ex;
 
+	if (ramp[255] == 0)
+		for (k = 0; k < sizeof(ramp); k++)
+			ramp[k] = (uint8_t)k;
 	if (len < 6)
 		return (0);
 	raw_prod = in[0] & 0x80;
@@ -93,9 +114,10 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 			dst = big;
 		else
 			break;
-		for (k = 0; k < flen; k++)
-			dst[k] = off < len ? in[off + (k % (len - off))] :
-			    (uint8_t)k;
+		if (off < len)
+			fill(dst, flen, in + off, len - off);
+		else
+			fill(dst, flen, ramp, sizeof(ramp));
 		f->fz_frames[f->fz_nframes].ff_buf = dst;
 		f->fz_frames[f->fz_nframes].ff_len = flen;
 		if (dst == big)
@@ -127,5 +149,6 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 		    XN_RING_PAGE)
 			abort();
 	}
+	fz_end(f);
 	return (0);
 }

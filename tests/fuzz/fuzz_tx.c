@@ -85,5 +85,6 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 		    rsp->status != NETIF_RSP_NULL)
 			abort();
 	}
+	fz_end(f);
 	return (0);
 }

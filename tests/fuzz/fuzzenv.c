@@ -19,14 +19,12 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hv.h"
+#include "hv-mem.h"
 #include "fuzzenv.h"
-#include "../sim/simdom.h"
-#include "../unit/rundir.h"
 
 #define FZ_GUEST	9
 /* frames: two ring pages, FZ_NSLOT tx data, FZ_NSLOT rx data, a spare */
@@ -36,11 +34,13 @@
 #define FZ_FR_RXDATA	(FZ_FR_TXDATA + FZ_NSLOT)
 #define FZ_FR_SPARE	(FZ_FR_RXDATA + FZ_NSLOT)
 #define FZ_NPAGES	(FZ_FR_SPARE + 1)
+/* the guest's event channels: any ports, hv-mem binds them all */
+#define FZ_GTXPORT	5
+#define FZ_GRXPORT	6
 
-static char		 fz_dir[] = "/tmp/xennet-fuzz.XXXXXX";
 static struct fz	 fz_world;
-static struct simdom	*fz_sd;
-static struct hv	*fz_bhv, *fz_ghv;
+static struct hv_memdom	*fz_md;
+static struct hv	*fz_bhv;
 static uint32_t		 fz_txring_ref, fz_rxring_ref;
 static int		 fz_made;
 
@@ -57,34 +57,24 @@ fz_grant(uint32_t frame, int ro, uint32_t *ref)
 {
 	int r;
 
-	if ((r = simdom_grant(fz_sd, frame, 0, ro)) == -1)
+	if ((r = hv_memdom_grant(fz_md, frame, ro)) == -1)
 		return (-1);
 	*ref = (uint32_t)r;
 	return (0);
 }
 
+/*
+ * fz_make: the guest lives in this process's memory (hv-mem.c): no
+ * files, sockets or processes, so an input costs microseconds.
+ */
 static void
 fz_make(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS };
-	struct sigaction old[5];
 	struct fz *f = &fz_world;
 	uint32_t i, spare;
 
-	/*
-	 * rundir_mkdir removes the directory on fatal signals too, but
-	 * libFuzzer's handlers must stay: they save the crashing input.
-	 */
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], NULL, &old[i]);
-	if (rundir_mkdir(fz_dir) == -1)
-		abort();
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &old[i], NULL);
-	if (simdom_create(fz_dir, FZ_GUEST, FZ_NPAGES) == -1 ||
-	    (fz_sd = simdom_attach(fz_dir, FZ_GUEST)) == NULL ||
-	    (fz_bhv = hv_open("sim", fz_dir, 0)) == NULL ||
-	    (fz_ghv = hv_open("sim", fz_dir, FZ_GUEST)) == NULL ||
+	if ((fz_md = hv_memdom_new(FZ_GUEST, FZ_NPAGES)) == NULL ||
+	    (fz_bhv = hv_mem_open(fz_md)) == NULL ||
 	    fz_grant(FZ_FR_TXRING, 0, &fz_txring_ref) == -1 ||
 	    fz_grant(FZ_FR_RXRING, 0, &fz_rxring_ref) == -1)
 		abort();
@@ -93,15 +83,15 @@ fz_make(void)
 		if (fz_grant(FZ_FR_TXDATA + i, 1, &f->fz_txgref[i]) == -1 ||
 		    fz_grant(FZ_FR_RXDATA + i, 0, &f->fz_rxgref[i]) == -1)
 			abort();
-		f->fz_txdata[i] = simdom_page(fz_sd, FZ_FR_TXDATA + i);
-		f->fz_rxdata[i] = simdom_page(fz_sd, FZ_FR_RXDATA + i);
+		f->fz_txdata[i] = hv_memdom_page(fz_md, FZ_FR_TXDATA + i);
+		f->fz_rxdata[i] = hv_memdom_page(fz_md, FZ_FR_RXDATA + i);
 	}
 	if (fz_grant(FZ_FR_SPARE, 0, &spare) == -1 ||
-	    simdom_ungrant(fz_sd, spare) == -1)
+	    hv_memdom_ungrant(fz_md, spare) == -1)
 		abort();
 	f->fz_badref = spare;
-	f->fz_txs = simdom_page(fz_sd, FZ_FR_TXRING);
-	f->fz_rxs = simdom_page(fz_sd, FZ_FR_RXRING);
+	f->fz_txs = (netif_tx_sring_t *)hv_memdom_page(fz_md, FZ_FR_TXRING);
+	f->fz_rxs = (netif_rx_sring_t *)hv_memdom_page(fz_md, FZ_FR_RXRING);
 	f->fz_port.rp_arg = f;
 	f->fz_port.rp_send = fz_send;
 	f->fz_port.rp_flush = NULL;
@@ -123,12 +113,8 @@ int
 fz_connect(struct fz *f, const struct ring_config *rc,
     const struct ring_features *rf)
 {
-	int gtx, grx;
 
-	fz_release(f);
-	free(f->fz_peeked);
-	f->fz_peeked = NULL;
-	f->fz_nframes = f->fz_next = 0;
+	fz_end(f);
 	if (f->fz_rq == NULL) {
 		if ((f->fz_rq = ring_new(fz_bhv, FZ_GUEST, rc)) == NULL)
 			abort();
@@ -141,20 +127,17 @@ fz_connect(struct fz *f, const struct ring_config *rc,
 	memset(f->fz_rxs, 0, XN_RING_PAGE);
 	SHARED_RING_INIT(f->fz_txs);
 	SHARED_RING_INIT(f->fz_rxs);
-	/* fresh guest ports each time: the old ones are closed */
-	if ((gtx = hv_evtchn_alloc_unbound(fz_ghv, 0)) == -1 ||
-	    (grx = hv_evtchn_alloc_unbound(fz_ghv, 0)) == -1)
-		abort();
-	if (ring_connect(f->fz_rq, fz_txring_ref, fz_rxring_ref,
-	    (uint32_t)gtx, (uint32_t)grx, rf) == -1) {
-		hv_evtchn_unbind(fz_ghv, gtx);
-		hv_evtchn_unbind(fz_ghv, grx);
-		return (-1);
-	}
-	/* the guest side is not needed once bound: free its ports now */
-	hv_evtchn_unbind(fz_ghv, gtx);
-	hv_evtchn_unbind(fz_ghv, grx);
-	return (0);
+	return (ring_connect(f->fz_rq, fz_txring_ref, fz_rxring_ref,
+	    FZ_GTXPORT, FZ_GRXPORT, rf));
+}
+
+void
+fz_end(struct fz *f)
+{
+	fz_release(f);
+	free(f->fz_peeked);
+	f->fz_peeked = NULL;
+	f->fz_nframes = f->fz_next = 0;
 }
 
 uint32_t

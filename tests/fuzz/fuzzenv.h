@@ -15,8 +15,9 @@
  */
 
 /*
- * The world the ring harnesses (fuzz_tx.c, fuzz_rx.c) run in: a
- * simulated guest with granted pages, a queue of the engine connected to
+ * The world the ring harnesses (fuzz_tx.c, fuzz_rx.c) run in: a guest
+ * in this process's memory (lib/hv-mem.c) with granted pages, its event
+ * channels bookkeeping only, a queue of the engine connected to
  * its rings, and a host port that takes whatever the engine sends and
  * hands it the frames an input asks for.  Built once per process; each
  * input reconnects the queue, so inputs do not see each other.
@@ -87,6 +88,11 @@ void		 fz_features(uint8_t, struct ring_features *);
  */
 size_t		 fz_begin(struct fz *, const uint8_t *, size_t, size_t, int,
 		    RING_IDX *);
+/*
+ * fz_end: the port forgets the input's frames and frees their copies:
+ * an input that leaves nothing allocated spares libFuzzer's leak check.
+ */
+void		 fz_end(struct fz *);
 /* fz_run: passes until the engine is idle or failed (at most 300). */
 int		 fz_run(struct fz *, int (*)(struct ring_queue *,
 		    const struct ring_port *));

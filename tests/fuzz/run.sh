@@ -23,14 +23,17 @@
 #
 # usage: tests/fuzz/run.sh BUILDDIR [SECONDS [HARNESS...]]
 # env:   FUZZ_JOBS (default 1): parallel workers per harness (-fork=N)
+#        FUZZ_RUNS=N: stop a harness after N executions (-runs) if that
+#        comes before SECONDS
 #        FUZZ_KEEP=DIR: keep the scratch corpora and crash files there
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(cd "${1:?usage: run.sh BUILDDIR [SECONDS [HARNESS...]]}" && pwd) || exit 2
 SECS=${2:-60}
 shift $(( $# >= 2 ? 2 : 1 ))
-HARNESSES=${*:-"fuzz_tx fuzz_rx fuzz_xsval fuzz_ctl"}
+HARNESSES=${*:-"fuzz_tx fuzz_rx fuzz_xsval fuzz_ctl fuzz_conf"}
 JOBS=${FUZZ_JOBS:-1}
+RUNS=${FUZZ_RUNS:--1}
 W=${FUZZ_KEEP:-$(mktemp -d /tmp/xennet-fuzz-run.XXXXXX)}
 mkdir -p "$W"
 rc=0
@@ -41,16 +44,28 @@ for h in $HARNESSES; do
 	[ -x "$bin" ] || { echo "$h: not built in $B" >&2; rc=1; continue; }
 	mkdir -p "$W/$name"
 	log=$W/$h.log
+	quiet=0
 	case $name in
 	xsval)	maxlen=256;;		# a xenstore value
 	ctl)	maxlen=1100;;		# a control request
+	conf)	maxlen=1024	# a few files of configuration: the lexer's
+		# long-token paths are reached through macros, a longer
+		# input only makes each run slower
+		# the parser's test files are seeds too; its error messages
+		# (stderr) are not wanted: libFuzzer's own still come
+		cp "$top"/tests/conf/*.conf "$W/$name/"
+		quiet=2;;
 	*)	maxlen=70000;;		# a ring of slots and their pages
 	esac
-	(cd "$W" && "$bin" -max_total_time="$SECS" -print_final_stats=1 \
+	t0=$(date +%s)
+	(cd "$W" && "$bin" -max_total_time="$SECS" -runs="$RUNS" \
+	    -print_final_stats=1 \
 	    -dict="$top/tests/fuzz/$name.dict" -artifact_prefix="$W/$h-" \
-	    -max_len=$maxlen $([ "$JOBS" -gt 1 ] && echo -fork="$JOBS") \
+	    -max_len=$maxlen -close_fd_mask=$quiet \
+	    $([ "$JOBS" -gt 1 ] && echo -fork="$JOBS") \
 	    "$W/$name" "$top/tests/fuzz/corpus/$name") > "$log" 2>&1
 	st=$?
+	secs=$(( $(date +%s) - t0 ))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
 	    awk '{ s += $1 } END { print s + 0 }')
 	[ "$execs" -gt 0 ] || execs=$(sed -n 's/^#\([0-9]*\).*DONE.*/\1/p' \
@@ -58,7 +73,7 @@ for h in $HARNESSES; do
 	corp=$(ls "$W/$name" | wc -l)
 	if [ $st = 0 ]; then res=ok; else res="FAILED (exit $st, $log)"; rc=1; fi
 	printf '%-12s %14s %10s %8s %s\n' "$h" "${execs:-0}" \
-	    "$(( ${execs:-0} / (SECS > 0 ? SECS : 1) ))" "$corp" "$res"
+	    "$(( ${execs:-0} / (secs > 0 ? secs : 1) ))" "$corp" "$res"
 	[ $st = 0 ] || grep -m5 -E 'ERROR|SUMMARY|Test unit written' "$log" | sed 's/^/    /'
 done
 [ -n "${FUZZ_KEEP:-}" ] || rm -rf "$W"

@@ -24,7 +24,7 @@
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 
-for h in tx rx xsval ctl; do
+for h in tx rx xsval ctl conf; do
 	bin=$top_builddir/tests/fuzz/fuzz_$h
 	corpus=$top_srcdir/tests/fuzz/corpus/$h
 	if [ ! -x "$bin" ]; then
@@ -32,7 +32,12 @@ for h in tx rx xsval ctl; do
 		continue
 	fi
 	n=$(ls "$corpus" | wc -l)
-	out=$("$bin" "$corpus" 2>&1)
+	set -- "$corpus"
+	if [ $h = conf ]; then	# the parser's test files are its seeds
+		set -- "$@" "$top_srcdir"/tests/conf/*.conf
+		n=$((n + $# - 1))
+	fi
+	out=$("$bin" "$@" 2>&1)
 	st=$?
 	ok $st "fuzz_$h: the $n inputs of corpus/$h replay cleanly"
 	[ $st = 0 ] || echo "$out" | tail -20 | sed 's/^/# /'

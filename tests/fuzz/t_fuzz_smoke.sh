@@ -38,7 +38,8 @@ if [ ! -f "$FB/Makefile" ] ||
 	ok $? "configure CC=clang --enable-fuzzing"
 fi
 make -C "$FB" -j2 tests/fuzz/fuzz_tx tests/fuzz/fuzz_rx \
-    tests/fuzz/fuzz_xsval tests/fuzz/fuzz_ctl > "$FB/make.out" 2>&1
+    tests/fuzz/fuzz_xsval tests/fuzz/fuzz_ctl tests/fuzz/fuzz_conf \
+    > "$FB/make.out" 2>&1
 st=$?
 ok $st "the harnesses build with libFuzzer"
 [ $st = 0 ] || { tail -20 "$FB/make.out" | sed 's/^/# /'; done_testing; }
@@ -46,7 +47,7 @@ ok $st "the harnesses build with libFuzzer"
 out=$("$top_srcdir/tests/fuzz/run.sh" "$FB" "$SECS" 2>&1)
 st=$?
 echo "$out" | sed 's/^/# /'
-for h in fuzz_tx fuzz_rx fuzz_xsval fuzz_ctl; do
+for h in fuzz_tx fuzz_rx fuzz_xsval fuzz_ctl fuzz_conf; do
 	line=$(echo "$out" | awk -v h=$h '$1 == h')
 	execs=$(echo "$line" | awk '{ print $2 }')
 	res=$(echo "$line" | awk '{ print $5 }')

@@ -188,6 +188,26 @@ ok $? "partial checksums from the LAN completed: $(num "checksums completed")"
 is "no failed capture, nothing truncated, no failed injection" "0 0 0" \
     "$(num "failed captures") $(num truncated) $(num failed)"
 
+# --- the interface's queue drops: ENOBUFS, for real ---
+# (a packet socket's send fails with ENOBUFS when the qdisc drops)
+in_dom0 tc qdisc add dev "$VETH" root pfifo limit 0
+ok $? "a qdisc that drops everything on $VETH (pfifo limit 0)"
+in_guest g1 ping -c 10 -i 0.1 -W 1 10.0.1.1 > "$SE_DIR/ping-nobufs" 2>&1
+is "the guest's frames are refused: no reply" 100 \
+    "$(ping_loss "$SE_DIR/ping-nobufs")"
+se_wait 5 grep -q "the host refused .*(ENOBUFS)" "$SE_DIR/xennetd.log"
+is "one log line about it (rate limited), not one a frame" 1 \
+    "$(grep -c "the host refused .*(ENOBUFS)" "$SE_DIR/xennetd.log")"
+in_dom0 tc qdisc del dev "$VETH" root
+se_wait 10 in_guest g1 ping -c 1 -W 1 10.0.1.1
+ok $? "the qdisc gone, the guest reaches the LAN again (recovered)"
+is "the vif stayed Connected" 4 "$(xenstore-read $be/state 2>&1)"
+kill -USR1 "$XND_PID"
+se_wait 5 sh -c "[ \$(grep -c ': bpf on $VETH: ' '$SE_DIR/xennetd.log') -ge 2 ]"
+line=$(grep ": bpf on $VETH: " "$SE_DIR/xennetd.log" | tail -1)
+[ "$(num "buffer space")" -ge 10 ] 2> /dev/null
+ok $? "counted: $(num "buffer space") injections refused for no buffer space"
+
 # --- the guest goes; the port with it ---
 in_dom0 "$SIM/xl-sim" destroy g1 > "$SE_DIR/xl-destroy.log" 2>&1
 ok $? "xl-sim destroy g1"

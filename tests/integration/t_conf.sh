@@ -21,8 +21,8 @@
 # SIGHUP with a new tx-batch while iperf3 runs from a guest: the worker
 # switches between two passes, iperf3 completes with throughput, a ping
 # beside it loses nothing, and the dump and the batch histogram show the
-# new size; a setting that needs a new vif (mtu) is logged as such, and a
-# vif created after the reload gets the new settings.  A broken file on
+# new size; a new mtu applies to the tap at once, and a vif created after
+# the reload gets the new settings.  A broken file on
 # SIGHUP: every error logged as file:line, the running settings stay.
 
 . "$top_srcdir/tests/lib.sh"
@@ -99,8 +99,8 @@ ok $? "vif1.1 Connected"
 w1="tx-batch 16 rx-batch 32 copy-batch 40 notify batch"
 w11="tx-batch 4 rx-batch 32 copy-batch 128 notify batch"
 w2="tx-batch 8 rx-batch 16 copy-batch 40 notify packet"
-grep -q "vif1.0: $w1, port tap, mtu the toolstack's, rate none (from $C:4)" \
-    "$LOG"
+grep -q "vif1.0: $w1, port tap, mtu the toolstack's, rate none, \
+rx-stall-timeout 60000 (from $C:4)" "$LOG"
 ok $? "vif1.0 created with domain 1's block over -c 40 over the file"
 grep -q "vif1.1: $w11, port tap, .* (from $C:4, $C:12)" "$LOG"
 ok $? "vif1.1: domain 1's block, then vif 1.1's"
@@ -127,8 +127,10 @@ ok $? "SIGHUP: vif1.0's tx-batch 2 applied live"
 grep -q "vif1.0: reload: tx-batch 2 rx-batch 32 copy-batch 40 notify batch, \
 .*1 queue changed live" "$LOG"
 ok $? "on its queue, with -c 40 still over the file"
-grep -q "vif2.0: reload: mtu 9000 applies when the vif is created again" "$LOG"
-ok $? "vif2.0's new mtu is logged as waiting for a new vif"
+grep -q "vif2.0: mtu 1500 -> 9000" "$LOG"
+ok $? "vif2.0's new mtu applies to its tap at once"
+in_dom0 ip link show vif2.0 | grep -q " mtu 9000 "
+ok $? "the tap has it"
 grep -q "vif1.1: reload" "$LOG"
 ok $(( ! $? )) "vif1.1, whose settings did not change, is left alone"
 usr1

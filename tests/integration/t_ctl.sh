@@ -298,9 +298,12 @@ is "show vifs shows it running" "$CS" \
 se_wait 5 grep -q "vif1.0: capture to $CS stopped (time is up)" "$SE_DIR/xennetd.log"
 ok $? "it stops after its second"
 wait $PING
+# 60 pings 0.05 s apart (3 s, 120 frames): a second of them is about 40
+# frames, fewer on a loaded host; the time limit, not the pings' end,
+# stopped it if some but not all are there
 n=$(tcpdump -r "$CS" -n 2>/dev/null | wc -l)
-ok $([ "$n" -ge 20 ] && [ "$n" -le 60 ]; echo $?) \
-    "tcpdump -r reads a second's worth: $n packets (40 expected)"
+ok $([ "$n" -ge 1 ] && [ "$n" -lt 120 ]; echo $?) \
+    "tcpdump -r reads part of the pings: $n frames of 120 (~40 expected)"
 
 CU=$CAPD/stop.pcap
 $CTL capture vif2.0 "$CU" >/dev/null 2>&1

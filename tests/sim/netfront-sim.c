@@ -54,11 +54,16 @@ static const char *nf_stat_names[NF_STAT_MAX] = {
 	"rx_err_slots", "rx_err_extra", "rx_err_gso", "rx_err_nosg",
 	"rx_err_csum", "rx_id_mismatch", "rx_rsp_overflow", "rx_partial",
 	"rx_extra_other", "rx_drop_port", "rx_notify",
-	"events", "events_tx", "events_rx", "connects", "revoke_busy"
+	"rx_headroom", "rx_err_headroom",
+	"events", "events_tx", "events_rx", "connects", "revoke_busy",
+	"ctrl_req", "ctrl_ok", "ctrl_err", "ctrl_unexpected",
+	"rx_hash_ok", "rx_hash_bad", "mcast_sent"
 };
 
 static int nf_sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t nf_sig_stop, nf_sig_stats, nf_sig_break;
+static volatile sig_atomic_t nf_sig_rx_pause = -1;
+static volatile sig_atomic_t nf_sig_hup;
 
 static void	nf_usage(void) __attribute__((noreturn));
 static unsigned long long nf_num(const char *, const char *,
@@ -159,6 +164,11 @@ nf_usage(void)
 "  flood:      --tx-flood runt|valid|storm [--duration S] [--dst-mac MAC]\n"
 "  hostile:    --hostile CASE (--hostile list: the cases)\n"
 "  rx buffers: --rx-post N (keep N rx requests posted, 0..256)\n"
+"              SIGTTIN: post no more (a stalled guest), SIGTTOU: post again\n"
+"              --xdp-headroom N (once connected, ask for N octets of\n"
+"              headroom through Reconfiguring, as netfront with XDP)\n"
+"  control:    --ctrl FILE (control ring commands, again on SIGHUP)\n"
+"              --mcast-control (request-multicast-control=1)\n"
 "  other:      --stats -v[v]\n"
 "              --break-queue Q (SIGUSR2: break the protocol on queue Q)\n");
 	exit(1);
@@ -220,7 +230,7 @@ enum {
 	OPT_NETNS, OPT_IFNAME, OPT_IP, OPT_IP6, OPT_GEN, OPT_SINK, OPT_SIZE,
 	OPT_SIZES, OPT_COUNT, OPT_DURATION, OPT_RATE, OPT_DST, OPT_LINGER,
 	OPT_NO_VERIFY, OPT_STATS, OPT_BREAK_QUEUE, OPT_TX_FLOOD, OPT_HOSTILE,
-	OPT_RX_POST
+	OPT_RX_POST, OPT_XDP_HEADROOM, OPT_CTRL, OPT_MCAST
 };
 
 static const struct option nf_longopts[] = {
@@ -257,6 +267,9 @@ static const struct option nf_longopts[] = {
 	{ "tx-flood", required_argument, NULL, OPT_TX_FLOOD },
 	{ "hostile", required_argument, NULL, OPT_HOSTILE },
 	{ "rx-post", required_argument, NULL, OPT_RX_POST },
+	{ "xdp-headroom", required_argument, NULL, OPT_XDP_HEADROOM },
+	{ "ctrl", required_argument, NULL, OPT_CTRL },
+	{ "mcast-control", no_argument, NULL, OPT_MCAST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -410,6 +423,17 @@ nf_options(struct nf_opts *o, int argc, char **argv)
 			o->o_rx_post = (unsigned int)nf_num("rx-post", optarg,
 			    0, NF_RING);
 			break;
+		case OPT_XDP_HEADROOM:
+			/* no bound of our own: the backend is under test */
+			o->o_xdp_headroom = (unsigned int)nf_num(
+			    "xdp-headroom", optarg, 1, 65535);
+			break;
+		case OPT_CTRL:
+			o->o_ctrl = optarg;
+			break;
+		case OPT_MCAST:
+			o->o_flags |= NF_O_MCAST;
+			break;
 		case 'v':
 			o->o_verbose++;
 			break;
@@ -445,6 +469,10 @@ nf_signal(int sig)
 		nf_sig_stats = 1;
 	else if (sig == SIGUSR2)
 		nf_sig_break = 1;
+	else if (sig == SIGTTIN || sig == SIGTTOU)
+		nf_sig_rx_pause = sig == SIGTTIN;
+	else if (sig == SIGHUP)
+		nf_sig_hup = 1;
 	else
 		nf_sig_stop = 1;
 	if (write(nf_sigpipe[1], &c, 1) == -1) {
@@ -504,6 +532,9 @@ nf_setup(struct nf *nf)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTTIN, &sa, NULL);
+	sigaction(SIGTTOU, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (nf->nf_o.o_flags & (NF_O_GEN | NF_O_SINK)) {
 		if (nf_gen_init(nf) == -1)
@@ -512,6 +543,9 @@ nf_setup(struct nf *nf)
 	if (nf->nf_o.o_flood != NF_FLOOD_NONE && nf_flood_init(nf) == -1)
 		return (-1);
 	if (nf->nf_o.o_hostile >= 0 && nf_hostile_init(nf) == -1)
+		return (-1);
+	if ((nf->nf_o.o_ctrl != NULL || (nf->nf_o.o_flags & NF_O_MCAST)) &&
+	    nf_ctrl_init(nf) == -1)
 		return (-1);
 	if (nf_xs_open(nf) == -1)
 		return (-1);
@@ -613,6 +647,14 @@ nf_loop(struct nf *nf)
 			nf_sig_break = 0;
 			nf_break(nf);
 		}
+		if (nf_sig_rx_pause != -1) {
+			nf_rx_pause(nf, nf_sig_rx_pause);
+			nf_sig_rx_pause = -1;
+		}
+		if (nf_sig_hup) {
+			nf_sig_hup = 0;
+			nf_ctrl_reload(nf);
+		}
 		if (nf_sig_stop && !stopping) {
 			stopping = 1;
 			if (nf_xs_shutdown(nf) == 0) {
@@ -631,6 +673,7 @@ nf_loop(struct nf *nf)
 		if (pfd[2].revents & POLLIN)
 			nf_events(nf);
 		nf_work(nf);
+		nf_ctrl_run(nf);
 		if (tapfd >= 0 && (pfd[3].revents & POLLIN))
 			nf_tap_input(nf);
 		if (nf_now() >= next_tick) {
@@ -691,6 +734,7 @@ nf_cleanup(struct nf *nf)
 	nf_gen_free(nf);
 	nf_flood_free(nf);
 	nf_hostile_free(nf);
+	nf_ctrl_free(nf);
 	nf_xs_close(nf);
 	if (nf->nf_hv != NULL)
 		hv_close(nf->nf_hv);

@@ -218,14 +218,8 @@ nf_flood_ring(struct nf *nf, struct nf_queue *q)
 		f->f_dry++;
 	n = 0;
 	while (q->q_ntxfree > 0 && RING_FREE_REQUESTS(&q->q_tx) > 0) {
-		id = q->q_txfree[--q->q_ntxfree];
-		q->q_txbusy[id] = 1;
-		req = RING_GET_REQUEST(&q->q_tx, q->q_tx.req_prod_pvt);
-		q->q_tx.req_prod_pvt++;
-		req->gref = (grant_ref_t)q->q_txbuf[id].b_gref;
-		req->offset = 0;
-		req->id = (uint16_t)id;
-		req->size = (uint16_t)nf_flood_len(nf, id);
+		req = nf_tx_req(q);
+		req->size = (uint16_t)nf_flood_len(nf, req->id);
 		req->flags = 0;
 		nf->nf_st[NF_TX_BYTES] += req->size;
 		n++;

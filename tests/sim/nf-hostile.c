@@ -158,6 +158,10 @@ static const struct nf_hcase nf_hcases[] = {
 	{ "xs-bad-evtchn", NF_HK_XS, NULL, "event-channel-tx = \"-1\"" },
 	{ "evtchn-foreign", NF_HK_XS, NULL,
 	    "event-channel-tx: a port unbound for another domain" },
+	{ "xs-ctrl-half", NF_HK_XS, NULL,
+	    "ctrl-ring-ref without event-channel-ctrl" },
+	{ "xs-ctrl-bad-ref", NF_HK_XS, NULL,
+	    "a control ring ref that is not granted" },
 };
 #define NF_NHCASES	(sizeof(nf_hcases) / sizeof(nf_hcases[0]))
 
@@ -243,6 +247,21 @@ nf_hostile_keys(struct nf *nf, xs_transaction_t t)
 	} else if (strcmp(name, "xs-bad-evtchn") == 0) {
 		key = "event-channel-tx";
 		val = "-1";
+	} else if (strcmp(name, "xs-ctrl-half") == 0) {
+		key = "ctrl-ring-ref";
+		val = "5";
+	} else if (strcmp(name, "xs-ctrl-bad-ref") == 0) {
+		/* a port of ours unbound for the backend, an ungranted ref */
+		if ((port = hv_evtchn_alloc_unbound(nf->nf_hv,
+		    nf->nf_be_id)) < 0)
+			return (-1);
+		snprintf(path, sizeof(path), "%s/event-channel-ctrl",
+		    nf->nf_fe_path);
+		snprintf(num, sizeof(num), "%d", port);
+		if (!xs_write(nf->nf_xs, t, path, num, strlen(num)))
+			return (-1);
+		key = "ctrl-ring-ref";
+		val = "99999";
 	} else if (strcmp(name, "evtchn-foreign") == 0) {
 		if ((port = hv_evtchn_alloc_unbound(nf->nf_hv,
 		    NF_H_FOREIGN)) < 0) {

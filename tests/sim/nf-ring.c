@@ -127,6 +127,14 @@ nf_buf_get(struct nf *nf, struct nf_buf *b, int ro)
 	return (0);
 }
 
+/* nf_buf_alloc: nf_buf_get for the other files (nf-ctrl.c). */
+int
+nf_buf_alloc(struct nf *nf, struct nf_buf *b, int ro)
+{
+
+	return (nf_buf_get(nf, b, ro));
+}
+
 /* nf_frame_free: release frame f. */
 static void
 nf_frame_free(struct nf *nf, uint32_t f)
@@ -457,6 +465,50 @@ nf_tx_packet(struct nf_queue *q, const struct xn_vnet_hdr *vh,
 }
 
 /*
+ * nf_tx_req: the next tx request, on a free buffer page of q (its id,
+ * the page's grant, offset 0); the caller checked there is room and
+ * sets its size and flags.
+ */
+netif_tx_request_t *
+nf_tx_req(struct nf_queue *q)
+{
+	netif_tx_request_t *req;
+	uint16_t id;
+
+	id = q->q_txfree[--q->q_ntxfree];
+	q->q_txbusy[id] = 1;
+	req = RING_GET_REQUEST(&q->q_tx, q->q_tx.req_prod_pvt);
+	q->q_tx.req_prod_pvt++;
+	req->gref = (grant_ref_t)q->q_txbuf[id].b_gref;
+	req->offset = 0;
+	req->id = id;
+	return (req);
+}
+
+/*
+ * nf_tx_extra: a dummy request (size 0) carrying the extra ex, as
+ * netif.h "feature-multicast-control" has filter updates sent (not
+ * pushed).  0, or -1 if the ring has no room or the queue is down.
+ */
+int
+nf_tx_extra(struct nf_queue *q, const struct netif_extra_info *ex)
+{
+	netif_tx_request_t *req;
+
+	if (!q->q_nf->nf_carrier || q->q_broken ||
+	    RING_FREE_REQUESTS(&q->q_tx) < 2 || q->q_ntxfree < 1)
+		return (-1);
+	req = nf_tx_req(q);
+	req->size = 0;
+	req->flags = NETTXF_extra_info;
+	memcpy(RING_GET_REQUEST(&q->q_tx, q->q_tx.req_prod_pvt), ex,
+	    sizeof(*ex));
+	q->q_tx.req_prod_pvt++;
+	q->q_tx_unpushed = 1;
+	return (0);
+}
+
+/*
  * nf_tx_push: publish the requests queued by nf_tx_packet and kick the
  * backend only if RING_PUSH_REQUESTS_AND_CHECK_NOTIFY says it waits.
  */
@@ -556,7 +608,7 @@ nf_rx_refill(struct nf_queue *q)
 	int notify, added = 0;
 
 	/* --rx-post N: keep only N posted (a legal, frugal frontend) */
-	while (q->q_rx.req_prod_pvt - q->q_rx.rsp_cons < nf->nf_o.o_rx_post) {
+	while (!nf->nf_rx_paused && q->q_rx.req_prod_pvt - q->q_rx.rsp_cons < nf->nf_o.o_rx_post) {
 		id = q->q_rx.req_prod_pvt & NF_RING_MASK;
 		req = RING_GET_REQUEST(&q->q_rx, q->q_rx.req_prod_pvt);
 		req->id = (uint16_t)id;
@@ -630,7 +682,7 @@ nf_rx_packet(struct nf_queue *q, RING_IDX cons, RING_IDX prod,
 	struct nf *nf = q->q_nf;
 	netif_rx_response_t rsp[NF_RX_MAX_SLOTS];
 	RING_IDX idx[NF_RX_MAX_SLOTS];
-	struct netif_extra_info ex, gso;
+	struct netif_extra_info ex, gso, hash;
 	struct xn_vnet_hdr vh;
 	unsigned int ndata = 0, nextra = 0, k;
 	RING_IDX i = cons;
@@ -639,6 +691,7 @@ nf_rx_packet(struct nf_queue *q, RING_IDX cons, RING_IDX prod,
 	size_t len = 0;
 
 	memset(&gso, 0, sizeof(gso));
+	memset(&hash, 0, sizeof(hash));
 	do {
 		if (i == prod)
 			return (1);
@@ -667,6 +720,8 @@ nf_rx_packet(struct nf_queue *q, RING_IDX cons, RING_IDX prod,
 						err = NF_RX_ERR_EXTRA;
 				} else if (ex.type == XEN_NETIF_EXTRA_TYPE_GSO)
 					gso = ex;
+				else if (ex.type == XEN_NETIF_EXTRA_TYPE_HASH)
+					hash = ex;
 				else
 					nf->nf_st[NF_RX_EXTRA_OTHER]++;
 			} while (ex.flags & XEN_NETIF_EXTRA_FLAG_MORE);
@@ -694,6 +749,14 @@ nf_rx_packet(struct nf_queue *q, RING_IDX cons, RING_IDX prod,
 			err = NF_RX_ERR_OFFSET;
 			continue;
 		}
+		if (k == 0 && nf->nf_xdp == 2) {
+			/* the headroom we asked for, before the first octet */
+			if (rsp[0].offset != nf->nf_headroom) {
+				err = NF_RX_ERR_HEADROOM;
+				continue;
+			}
+			nf->nf_st[NF_RX_HEADROOM]++;
+		}
 		/* the slot index names the page, whatever the id says */
 		memcpy(q->q_pkt + len, (uint8_t *)q->q_rxbuf[idx[k] &
 		    NF_RING_MASK].b_va + rsp[k].offset, (size_t)rsp[k].status);
@@ -714,6 +777,8 @@ nf_rx_packet(struct nf_queue *q, RING_IDX cons, RING_IDX prod,
 	}
 	nf->nf_st[NF_RX_PACKETS]++;
 	nf->nf_st[NF_RX_BYTES] += len;
+	if (hash.type == XEN_NETIF_EXTRA_TYPE_HASH)
+		nf_ctrl_rx_hash(nf, &hash, q->q_pkt, len);
 	slog_trace("q%u: rx %zu bytes, %u slots", q->q_idx, len, i - cons);
 	nf_deliver(nf, &vh, q->q_pkt, len);
 	return (0);
@@ -857,4 +922,24 @@ nf_tx_pick(struct nf *nf, const uint8_t *f, size_t len)
 	for (i = 0; i < 4; i++)
 		h = h * 31 + f[pl.pl_l4off + i];
 	return (h % nf->nf_nqueues);
+}
+
+/*
+ * nf_rx_pause: (SIGTTIN, SIGTTOU) stop posting rx buffers, as a guest
+ * whose stack stopped taking frames, or post them again.
+ */
+void
+nf_rx_pause(struct nf *nf, int pause)
+{
+	unsigned int i;
+
+	if (nf->nf_rx_paused == pause)
+		return;
+	nf->nf_rx_paused = pause;
+	slog_info("rx buffers: %s", pause ? "no more posted (paused)" :
+	    "posted again");
+	if (pause || nf->nf_phase != NF_CONNECTED)
+		return;
+	for (i = 0; i < nf->nf_nqueues; i++)
+		nf_rx_refill(nf->nf_q[i]);
 }

@@ -56,12 +56,12 @@ static int	nf_xs_printf(struct nf *, xs_transaction_t, const char *,
 static int	nf_xs_state(struct nf *, XenbusState);
 static int	nf_xs_probe(struct nf *);
 static void	nf_xs_update(struct nf *);
+static void	nf_xs_xdp(struct nf *);
 static int	nf_connect(struct nf *);
 static int	nf_write_keys(struct nf *, xs_transaction_t);
 static int	nf_disconnect(struct nf *, const char *);
 static int	nf_disconnect_finish(struct nf *, int);
 static void	nf_removed(struct nf *);
-static int	nf_parse_mac(const char *, uint8_t *);
 
 /*
  * nf_xs_open: connect to xenstore as our own domain (the per-domain
@@ -198,7 +198,7 @@ nf_xs_state(struct nf *nf, XenbusState state)
 }
 
 /* nf_parse_mac: "00:16:3e:..." into 6 octets.  Returns 0 or -1. */
-static int
+int
 nf_parse_mac(const char *s, uint8_t *mac)
 {
 	unsigned int m[6], i;
@@ -303,6 +303,7 @@ static void
 nf_xs_update(struct nf *nf)
 {
 	char buf[16];
+	unsigned int i;
 	int be;
 
 	if (nf->nf_exit)
@@ -347,6 +348,26 @@ nf_xs_update(struct nf *nf)
 			    nf->nf_be_csum6 ? "csum6 " : "",
 			    nf->nf_be_split ? "split" : "");
 			nf_carrier(nf, 1);
+		}
+		if (nf->nf_phase == NF_CONNECTED && nf->nf_xdp == 0 &&
+		    nf->nf_o.o_xdp_headroom > 0)
+			nf_xs_xdp(nf);
+		break;
+	case XenbusStateReconfigured:
+		/* netif.h: the backend took xdp-headroom; we are done */
+		if (nf->nf_phase == NF_CONNECTED && nf->nf_xdp == 1 &&
+		    nf_xs_state(nf, XenbusStateConnected) == 0) {
+			/*
+			 * What it answered before it took the headroom is
+			 * in the rings by now: consume it first, then
+			 * expect the headroom in every frame.
+			 */
+			for (i = 0; i < nf->nf_nqueues; i++)
+				nf_rx_poll(nf->nf_q[i]);
+			nf->nf_xdp = 2;
+			nf->nf_headroom = nf->nf_o.o_xdp_headroom;
+			slog_info("xdp-headroom %u in force",
+			    nf->nf_headroom);
 		}
 		break;
 	case XenbusStateClosing:
@@ -431,6 +452,8 @@ nf_connect(struct nf *nf)
 	if (nf_xs_state(nf, XenbusStateConnected) == -1)
 		goto fail;
 	nf->nf_phase = NF_CONNECTED;
+	nf->nf_xdp = 0;
+	nf->nf_headroom = 0;
 	nf->nf_st[NF_CONNECTS]++;
 	slog_debug("published %u queue%s, waiting for backend Connected", nq,
 	    nq > 1 ? "s" : "");
@@ -504,6 +527,8 @@ nf_write_keys(struct nf *nf, xs_transaction_t t)
 		return (-1);
 	if (nf_xs_uint(nf, be, "feature-xdp-headroom", 0) &&
 	    nf_xs_printf(nf, t, "feature-xdp-headroom", "0") == -1)
+		return (-1);
+	if (nf_ctrl_keys(nf, t) == -1)	/* --ctrl, --mcast-control */
 		return (-1);
 	return (nf_hostile_keys(nf, t));	/* --hostile xs-* */
 }
@@ -625,4 +650,26 @@ nf_xs_shutdown(struct nf *nf)
 	if (nf->nf_phase != NF_CONNECTED)
 		return (0);
 	return (nf_disconnect(nf, "shutting down"));
+}
+
+/*
+ * nf_xs_xdp: (--xdp-headroom) what Linux xen-netfront does when an XDP
+ * program is attached: go Reconfiguring, then write xdp-headroom (in
+ * that order, as it does); the backend answers Reconfigured and leaves
+ * that much room before each rx frame (netif.h "xdp-headroom"), and we
+ * go Connected again.
+ */
+static void
+nf_xs_xdp(struct nf *nf)
+{
+	if (nf_xs_state(nf, XenbusStateReconfiguring) == -1 ||
+	    nf_xs_printf(nf, XBT_NULL, "xdp-headroom", "%u",
+	    nf->nf_o.o_xdp_headroom) == -1) {
+		slog_warnx("cannot ask for xdp-headroom %u",
+		    nf->nf_o.o_xdp_headroom);
+		return;
+	}
+	nf->nf_xdp = 1;
+	slog_info("asked for xdp-headroom %u: Reconfiguring",
+	    nf->nf_o.o_xdp_headroom);
 }

@@ -20,8 +20,9 @@
  * options, event loop, statistics), nf-xs.c (the xenbus handshake),
  * nf-ring.c (rings, grants, tx and rx paths), nf-tap.c (guest network
  * stack: a tap in a network namespace), nf-gen.c (generator/sink) and
- * nf-flood.c (a guest that keeps its tx ring full: --tx-flood) and
- * nf-hostile.c (a guest that breaks the protocol: --hostile CASE).
+ * nf-flood.c (a guest that keeps its tx ring full: --tx-flood),
+ * nf-hostile.c (a guest that breaks the protocol: --hostile CASE) and
+ * nf-ctrl.c (the control ring and multicast control: --ctrl FILE).
  */
 
 #ifndef XENNET_NF_H
@@ -64,6 +65,7 @@
 #define NF_O_SINK		0x0200
 #define NF_O_NO_VERIFY		0x0400
 #define NF_O_DST		0x0800	/* --dst-mac given */
+#define NF_O_MCAST		0x1000	/* --mcast-control */
 
 /* --tx-flood kinds (nf_opts.o_flood). */
 enum nf_flood_kind {
@@ -84,7 +86,10 @@ enum nf_stat {
 	NF_RX_ERR_SLOTS, NF_RX_ERR_EXTRA, NF_RX_ERR_GSO, NF_RX_ERR_NOSG,
 	NF_RX_ERR_CSUM, NF_RX_ID_MISMATCH, NF_RX_RSP_OVERFLOW, NF_RX_PARTIAL,
 	NF_RX_EXTRA_OTHER, NF_RX_DROP_PORT, NF_RX_NOTIFY,
+	NF_RX_HEADROOM, NF_RX_ERR_HEADROOM,
 	NF_EVENTS, NF_EVENTS_TX, NF_EVENTS_RX, NF_CONNECTS, NF_REVOKE_BUSY,
+	NF_CTRL_REQ, NF_CTRL_OK, NF_CTRL_ERR, NF_CTRL_UNEXPECTED,
+	NF_RX_HASH_OK, NF_RX_HASH_BAD, NF_MCAST_SENT,
 	NF_STAT_MAX
 };
 
@@ -121,6 +126,8 @@ struct nf_opts {
 	enum nf_flood_kind o_flood;	/* --tx-flood */
 	int		 o_hostile;	/* --hostile case, or -1 */
 	unsigned int	 o_rx_post;	/* --rx-post: rx requests kept posted */
+	unsigned int	 o_xdp_headroom; /* --xdp-headroom: asked once up */
+	const char	*o_ctrl;	/* --ctrl: control commands file */
 	int		 o_verbose;
 };
 
@@ -155,6 +162,7 @@ struct nf_tap;
 struct nf_gen;
 struct nf_flood;
 struct nf_hostile;
+struct nf_ctrl;
 
 struct nf {
 	struct nf_opts	 nf_o;
@@ -183,6 +191,10 @@ struct nf {
 
 	/* data path */
 	int		 nf_carrier;	/* both ends Connected */
+	int		 nf_rx_paused;	/* SIGTTIN: post no rx buffers */
+	/* xdp-headroom: 0 none, 1 asked (Reconfiguring), 2 in force */
+	int		 nf_xdp;
+	unsigned int	 nf_headroom;	/* in force: first rx offset */
 	unsigned int	 nf_nqueues;
 	struct nf_queue	*nf_q[NF_MAX_QUEUES];
 	struct nf_buf	*nf_revoke;	/* grants still mapped */
@@ -196,6 +208,7 @@ struct nf {
 	struct nf_gen	*nf_gen;
 	struct nf_flood	*nf_flood;
 	struct nf_hostile *nf_hostile;
+	struct nf_ctrl	*nf_ctrl;	/* --ctrl, --mcast-control */
 };
 
 /* netfront-sim.c */
@@ -208,6 +221,7 @@ void	 nf_deliver(struct nf *, const struct xn_vnet_hdr *, uint8_t *,
 void	 nf_carrier(struct nf *, int);
 
 /* nf-xs.c */
+int	 nf_parse_mac(const char *, uint8_t *);
 int	 nf_xs_open(struct nf *);
 int	 nf_xs_event(struct nf *);
 void	 nf_xs_tick(struct nf *);
@@ -227,9 +241,13 @@ void	 nf_tx_push(struct nf_queue *);
 void	 nf_tx_gc(struct nf_queue *);
 void	 nf_rx_poll(struct nf_queue *);
 void	 nf_rx_refill(struct nf_queue *);
+void	 nf_rx_pause(struct nf *, int);
 void	 nf_events(struct nf *);
 void	 nf_break(struct nf *);
 unsigned int nf_tx_pick(struct nf *, const uint8_t *, size_t);
+int	 nf_buf_alloc(struct nf *, struct nf_buf *, int);
+int	 nf_tx_extra(struct nf_queue *, const struct netif_extra_info *);
+netif_tx_request_t *nf_tx_req(struct nf_queue *);
 
 /* nf-tap.c */
 int	 nf_tap_open(struct nf *);
@@ -262,5 +280,15 @@ int	 nf_hostile_init(struct nf *);
 int	 nf_hostile_keys(struct nf *, xs_transaction_t);
 double	 nf_hostile_run(struct nf *);
 void	 nf_hostile_free(struct nf *);
+
+/* nf-ctrl.c */
+int	 nf_ctrl_init(struct nf *);
+int	 nf_ctrl_keys(struct nf *, xs_transaction_t);
+int	 nf_ctrl_port(struct nf *);
+void	 nf_ctrl_reload(struct nf *);
+void	 nf_ctrl_run(struct nf *);
+void	 nf_ctrl_rx_hash(struct nf *, const struct netif_extra_info *,
+	    const uint8_t *, size_t);
+void	 nf_ctrl_free(struct nf *);
 
 #endif /* XENNET_NF_H */

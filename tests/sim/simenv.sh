@@ -6,22 +6,44 @@
 #                                mode (extra args: $XND_ARGS)
 #                                (SE_XS_PROXY=1: through tests/sim/
 #                                xs-proxy.py, pid $SE_PROXY_PID)
+#   simenv_daemon LOG [ARGS]    (another) xennetd as simenv_start starts
+#                                it, ARGS added, logging to LOG
 #   simenv_guest NAME DOMID N    xl-sim create + netfront-sim guest stack in
 #                                namespace $SE_PFX-NAME, eth0 10.0.0.N/24,
 #                                fd00::N/64, mac 00:16:3e:00:00:N(hex);
 #                                waits until it pings dom0 (SE_GUEST_WAIT=0:
 #                                does not wait); more xl vif options in
 #                                $SE_VIF_OPTS (e.g. rate=10Mb/s)
+#   simenv_frontend NAME DOMID N its second half: the netfront-sim alone
 #   simenv_attach NAME DOMID     xl-sim network-attach of a second vif
 #                                (devid 1, mac 00:16:3e:00:01:02) and its
 #                                netfront-sim as eth1, 10.0.1.2/24;
 #                                its pid in $SE_ATTACH_PID
 #   in_dom0 CMD / in_guest NAME CMD
+#   se_icmp NS FIELD             Icmp counter FIELD (InEchos...) of
+#                                namespace NS (dom0 or a guest's NAME)
+#   se_ping_lost GUEST N COUNT INTERVAL
+#                                COUNT pings from dom0 to GUEST
+#                                (10.0.0.N): "lost replies failed", the
+#                                frames the path lost, the replies dom0
+#                                got, those the guest could not build
+#   se_xfer GUEST N FROM         8 MiB over TCP between dom0 and GUEST
+#                                (10.0.0.N), from FROM (dom0|guest):
+#                                "sent received" as sha256/size;
+#                                se_same "$r": the two are equal;
+#   se_xfer_ok GUEST N           both ways, a TAP line each
 #   xnd_fds, xnd_rss, xnd_threads, xnd_maps [DOMID]
 #                                the daemon's open fds, VmRSS (kB), threads,
 #                                mappings (of DOMID's memory if given)
+#   xnd_stat VIF JQ              a value of VIF's entry in xennetctl's
+#                                show stats -j (needs jq)
 #   iperf_gbps JSON [DIGITS]     the received rate of an iperf3 -J run
 #   iperf_ok JSON DESCRIPTION    a TAP line for it (needs tests/lib.sh)
+#   xnd_stop_leaks               SIGTERM to the daemon, wait for its exit
+#                                and TAP lines: it exited 0, and (in an
+#                                ASan build) LeakSanitizer, which
+#                                simenv_start turned on for it, found
+#                                nothing (needs tests/lib.sh)
 #   simenv_stop                  kill everything, remove namespaces and files
 #
 # Needs: $top_builddir (built tree), root, iproute2.  Names are unique per
@@ -75,22 +97,40 @@ simenv_start() {
 		SE_PIDS="$SE_PIDS $!"
 		se_wait 10 test -S "$SE_XS_DAEMON" || return 1
 	fi
+	simenv_daemon "$SE_DIR/xennetd.log"
+}
+
+# simenv_daemon LOG [ARGS...]: (another) xennetd in dom0 as simenv_start
+# starts it, extra ARGS after $XND_ARGS, logging to LOG; its pid in
+# $XND_PID; waits until it has started.
+simenv_daemon() {
+	local log=$1; shift
 	# not through in_dom0: $! must be xennetd itself (ip execs it)
+	# under ASan, LeakSanitizer checks the daemon's memory at exit
+	# (xnd_stop_leaks): whatever ASAN_OPTIONS says, for it alone
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1" \
 	XENSTORED_PATH=$SE_XS_DAEMON ip netns exec "$SE_NS0" "$XENNETD" -d -v \
-	    -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} > "$SE_DIR/xennetd.log" 2>&1 &
+	    -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} "$@" > "$log" 2>&1 &
 	XND_PID=$!
 	SE_PIDS="$SE_PIDS $XND_PID"
-	se_wait 10 grep -q started "$SE_DIR/xennetd.log"
+	se_wait 10 grep -q started "$log"
 }
 
 # simenv_guest NAME DOMID N [netfront-sim options...]
 simenv_guest() {
-	local name=$1 domid=$2 n=$3 mac; shift 3
+	local name=$1 domid=$2 n=$3 mac
 	mac=$(printf '00:16:3e:00:00:%02x' "$n")
 	in_dom0 "$SIM/xl-sim" create -n "$name" -d "$domid" \
 	    --vif "mac=$mac,bridge=xenbr0${SE_VIF_OPTS:+,$SE_VIF_OPTS}" \
 	    > "$SE_DIR/xl-$name.log" 2>&1 ||
 	    return 1
+	simenv_frontend "$@"
+}
+
+# simenv_frontend NAME DOMID N [netfront-sim options...]: the netfront of
+# a guest xl-sim created (simenv_guest's second half)
+simenv_frontend() {
+	local name=$1 domid=$2 n=$3; shift 3
 	"$SIM/netfront-sim" --xs "$XENSTORED_PATH" --simdir "$XENNET_SIM_DIR" \
 	    --domid "$domid" --netns "$SE_PFX-$name" --ip "10.0.0.$n/24" \
 	    --ip6 "fd00::$n/64" "$@" > "$SE_DIR/nf-$name.log" 2>&1 &
@@ -99,6 +139,99 @@ simenv_guest() {
 	eval "SE_NFPID_$name=$!"
 	[ "${SE_GUEST_WAIT:-1}" = 0 ] && return 0
 	se_wait 20 in_guest "$name" ping -c 1 -W 1 10.0.0.1
+}
+
+# se_icmp NS FIELD: the Icmp counter FIELD of /proc/net/snmp in namespace
+# NS (dom0, or a guest's name)
+se_icmp() {
+	local ns=$SE_PFX-$1
+	[ "$1" = dom0 ] && ns=$SE_NS0
+	ip netns exec "$ns" awk -v f="$2" '$1 == "Icmp:" && n { print $c }
+	    $1 == "Icmp:" && !n { for (i = 2; i <= NF; i++) if ($i == f) c = i
+	    n = 1 }' /proc/net/snmp
+}
+
+# se_ping_lost GUEST N COUNT INTERVAL: COUNT pings from dom0 to GUEST
+# (10.0.0.N), INTERVAL s apart; prints "lost replies failed": lost are
+# the echo requests the guest's stack did not receive plus the replies
+# it sent that dom0's did not get (what xennetd, the taps or the bridge
+# lost), replies those dom0 got, failed those the guest's kernel could
+# not build (IcmpOutErrors).  ping's own loss is no measure of the path
+# on a loaded host: since Linux 6.0 the kernel builds echo replies on
+# per-CPU ICMP sockets shared by every namespace, so another test's
+# backlog of replies fills their send buffer and ours are not sent (up
+# to 15 of 20 seen), and ping waits only twice the slowest round trip
+# after the last request.  The two stacks' counters get 10 s to settle.
+se_ping_lost() {
+	local g=$1 n=$2 c=$3 in0 out0 err0 rep0 in out err rep t=100
+	in0=$(se_icmp "$g" InEchos); out0=$(se_icmp "$g" OutEchoReps)
+	err0=$(se_icmp "$g" OutErrors); rep0=$(se_icmp dom0 InEchoReps)
+	in_dom0 ping -q -c "$c" -i "$4" "10.0.0.$n" > "$SE_DIR/ping-$g.$c" 2>&1
+	while :; do
+		in=$(( $(se_icmp "$g" InEchos) - in0 ))
+		out=$(( $(se_icmp "$g" OutEchoReps) - out0 ))
+		err=$(( $(se_icmp "$g" OutErrors) - err0 ))
+		rep=$(( $(se_icmp dom0 InEchoReps) - rep0 ))
+		[ "$in" -ge "$c" ] && [ "$rep" -ge "$out" ] && break
+		t=$((t - 1)); [ $t -gt 0 ] || break
+		sleep 0.1
+	done
+	in=$(( c - in )); out=$(( out - rep ))
+	echo "$(( (in > 0 ? in : 0) + (out > 0 ? out : 0) )) $(( rep )) $err"
+}
+
+# se_xfer GUEST N FROM: 8 MiB of random data over TCP between dom0
+# (10.0.0.1) and guest GUEST (10.0.0.N), from FROM (dom0 or guest) to
+# the other; prints "sent received", each as sha256/size (se_same)
+se_xfer() {
+	local g=$1 n=$2 src=$SE_DIR/xfer.$1.$3 dst=$SE_DIR/xfer.$1.$3.got
+	local to from addr srv
+	head -c 8388608 /dev/urandom > "$src"
+	if [ "$3" = dom0 ]; then
+		to="in_guest $g"; from=in_dom0; addr=10.0.0.$n
+	else
+		to=in_dom0; from="in_guest $g"; addr=10.0.0.1
+	fi
+	$to python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5300)); s.listen(1); s.settimeout(60)
+c, _ = s.accept(); c.settimeout(30)
+with open(sys.argv[2], "wb") as f:
+    while True:
+        b = c.recv(65536)
+        if not b: break
+        f.write(b)' "$addr" "$dst" &
+	srv=$!
+	sleep 0.5
+	$from python3 -c '
+import socket, sys, time
+for i in range(200):	# the server may take a while to listen
+    try:
+        s = socket.create_connection((sys.argv[1], 5300), timeout=30)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
+with open(sys.argv[2], "rb") as f: s.sendall(f.read())
+s.close()' "$addr" "$src"
+	wait "$srv"
+	echo "$(sha256sum < "$src" | cut -c1-64)/$(stat -c %s "$src")" \
+	    "$(sha256sum < "$dst" | cut -c1-64)/$(stat -c %s "$dst")"
+}
+# se_same "A B": 0 if se_xfer's two halves are equal
+se_same() { [ "${1%% *}" = "${1##* }" ]; }
+# se_xfer_ok GUEST N: se_xfer both ways, a TAP line each (tests/lib.sh)
+se_xfer_ok() {
+	local r d from to
+	for d in dom0 guest; do
+		from=$d to=$1
+		[ "$d" = guest ] && from=$1 to=dom0
+		r=$(se_xfer "$1" "$2" "$d")
+		se_same "$r"
+		ok $? "8 MiB $from -> $to over TCP arrive intact (${r%% *})"
+		se_same "$r" || diag "received: ${r##* }"
+	done
 }
 
 # simenv_attach NAME DOMID: see above; the status of xl-sim network-attach
@@ -140,6 +273,25 @@ simenv_stop() {
 	SE_DIR=
 }
 
+# xnd_stop_leaks: see above.  A leak report makes the exit status 23
+# (LSan's) too, and is shown.
+xnd_stop_leaks() {
+	local st t=0
+	kill -TERM "$XND_PID"
+	# LeakSanitizer's walk of the heap takes a while under ASan
+	while se_ours "$XND_PID" && [ "$(awk '{ print $3 }' \
+	    /proc/$XND_PID/stat 2>/dev/null)" != Z ] && [ $t -lt 300 ]; do
+		sleep 0.1; t=$((t + 1))
+	done
+	wait "$XND_PID"
+	st=$?
+	is "xennetd exits 0 on SIGTERM" 0 "$st"
+	! grep -q "LeakSanitizer" "$SE_DIR/xennetd.log"
+	ok $? "no leak at exit (LeakSanitizer, in an ASan build)"
+	grep -A12 "LeakSanitizer" "$SE_DIR/xennetd.log" | head -40 |
+	    sed 's/^/# /'
+}
+
 # iperf_gbps JSON [DIGITS]: Gbit/s received in an iperf3 -J report (2
 # decimals by default); exit 1 if the run failed.
 iperf_gbps() {
@@ -167,6 +319,10 @@ except Exception as e: print(open(sys.argv[1]).read()[:300])' "$1")"
 xnd_fds() { ls /proc/$XND_PID/fd | wc -l; }
 xnd_rss() { awk '/^VmRSS/ { print $2 }' /proc/$XND_PID/status; }
 xnd_threads() { ls /proc/$XND_PID/task | wc -l; }
+xnd_stat() {
+	"$top_builddir/xennetctl/xennetctl" -s "$XENNET_SIM_DIR/xennetd.sock" \
+	    -j show stats "$1" | jq -r ".vifs[0] | $2"
+}
 xnd_maps() {
 	if [ -n "${1:-}" ]; then
 		grep -c "$XENNET_SIM_DIR/dom$1/" /proc/$XND_PID/maps

@@ -31,6 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include "hv.h"
+#include "../sim/simdom.h"
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -43,6 +46,9 @@ static int	 rundir_rm(const char *, const struct stat *, int,
 static void	 rundir_cleanup(void);
 static void	 rundir_signal(int);
 static int	 rundir_mkdir(char *);
+static int	 rundir_guest(const char *, uint32_t, unsigned int,
+		    struct simdom **, struct hv **, struct hv **)
+		    __attribute__((unused));
 
 static int
 rundir_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -102,6 +108,24 @@ rundir_mkdir(char *tmpl)
 #ifdef __SANITIZE_ADDRESS__
 	__sanitizer_set_death_callback(rundir_cleanup);
 #endif
+	return (0);
+}
+
+/*
+ * rundir_guest: in the run directory dir, a simulated guest domid of
+ * npages pages attached as *sd, a backend (domain 0) hv handle *bhv and
+ * the guest's own *ghv.  Returns 0, or -1 with errno.
+ */
+static int
+rundir_guest(const char *dir, uint32_t domid, unsigned int npages,
+    struct simdom **sd, struct hv **bhv, struct hv **ghv)
+{
+
+	if (simdom_create(dir, domid, npages) == -1 ||
+	    (*sd = simdom_attach(dir, domid)) == NULL ||
+	    (*bhv = hv_open("sim", dir, 0)) == NULL ||
+	    (*ghv = hv_open("sim", dir, domid)) == NULL)
+		return (-1);
 	return (0);
 }
 

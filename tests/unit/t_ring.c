@@ -41,6 +41,7 @@
 #include "hv.h"
 #include "ring.h"
 #include "ring-private.h"	/* slot limits, req_cons, rq_error */
+#include "toeplitz.h"
 #include "xenring.h"
 #include "../sim/simdom.h"
 #include "../tap.h"
@@ -109,8 +110,10 @@ static struct simdom	*gsd;
 static struct hv	*bhv, *ghv;
 static uint32_t		 txring_ref, rxring_ref, bad_ref;
 static uint32_t		 txgref[NSLOT], rxgref[NSLOT];
-static const struct ring_features feat_all = { 1, 1, 1, 1, 1, 1 };
-static const struct ring_features feat_nosg = { 0, 0, 0, 1, 0, 1 };
+static const struct ring_features feat_all = { 1, 1, 1, 1, 1, 1, 0 };
+static const struct ring_features feat_nosg = { 0, 0, 0, 1, 0, 1, 0 };
+/* frx_frame: the offset of each frame's first rx slot (xdp-headroom) */
+static unsigned int	 frx_headroom;
 
 static int	 setup(void);
 static void	 fill(uint8_t *, size_t, unsigned int);
@@ -132,6 +135,8 @@ static int	 fp_sent_is(struct fport *, unsigned int, const uint8_t *,
 		    size_t, struct xn_vnet_hdr *);
 static struct tvif *vif_new(const struct ring_config *,
 		    const struct ring_features *);
+static struct tvif *vif_new_on(const struct ring_config *,
+		    const struct ring_features *, uint32_t, uint32_t);
 static void	 vif_free(struct tvif *);
 static int	 guest_events(int);
 static uint8_t	*txpage(RING_IDX);
@@ -169,6 +174,7 @@ static void	 t_tx_offload(void);
 static void	 t_tx_extras(void);
 static void	 t_tx_grant(void);
 static void	 t_tx_wrap(void);
+static void	 t_resync(void);
 static void	 t_tx_incomplete(void);
 static void	 t_tx_batch(void);
 static void	 t_rate_credit(void);
@@ -183,6 +189,13 @@ static void	 refill_hook(void *);
 static void	 bump_hook(void *);
 static void	 t_rx_refill(void);
 static void	 t_rx_few(void);
+static void	 t_rx_headroom(void);
+static void	 t_rx_carrier(void);
+static int	 ftx_mcast(struct tvif *, uint8_t, const uint8_t *, uint16_t);
+static int	 rx_to(struct tvif *, const uint8_t *);
+static void	 t_mcast(void);
+static void	 t_rx_hash(void);
+static void	 t_rx_steer(void);
 
 /* ---- housekeeping (the run directory: rundir.h) ---- */
 
@@ -197,10 +210,7 @@ setup(void)
 	unsigned int i;
 	int ref;
 
-	if (simdom_create(simdir, GUEST, NPAGES) == -1 ||
-	    (gsd = simdom_attach(simdir, GUEST)) == NULL ||
-	    (bhv = hv_open("sim", simdir, 0)) == NULL ||
-	    (ghv = hv_open("sim", simdir, GUEST)) == NULL)
+	if (rundir_guest(simdir, GUEST, NPAGES, &gsd, &bhv, &ghv) == -1)
 		return (-1);
 	if ((ref = simdom_grant(gsd, FR_TXRING, 0, 0)) == -1)
 		return (-1);
@@ -503,14 +513,28 @@ fp_sent_is(struct fport *fp, unsigned int k, const uint8_t *f, size_t len,
 static struct tvif *
 vif_new(const struct ring_config *rc, const struct ring_features *rf)
 {
+
+	return (vif_new_on(rc, rf, FR_TXRING, FR_RXRING));
+}
+
+/* vif_new_on: vif_new on the ring pages of frames txfr, rxfr. */
+static struct tvif *
+vif_new_on(const struct ring_config *rc, const struct ring_features *rf,
+    uint32_t txfr, uint32_t rxfr)
+{
 	netif_tx_sring_t *txs;
 	netif_rx_sring_t *rxs;
 	struct tvif *v;
+	uint32_t txref = txring_ref, rxref = rxring_ref;
 
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		abort();
-	txs = simdom_page(gsd, FR_TXRING);
-	rxs = simdom_page(gsd, FR_RXRING);
+	if (txfr != FR_TXRING) {
+		txref = (uint32_t)simdom_grant(gsd, txfr, 0, 0);
+		rxref = (uint32_t)simdom_grant(gsd, rxfr, 0, 0);
+	}
+	txs = simdom_page(gsd, txfr);
+	rxs = simdom_page(gsd, rxfr);
 	memset(txs, 0, XN_RING_PAGE);
 	memset(rxs, 0, XN_RING_PAGE);
 	SHARED_RING_INIT(txs);
@@ -529,7 +553,7 @@ vif_new(const struct ring_config *rc, const struct ring_features *rf)
 		abort();
 	if (v->v_gport_tx == -1 || v->v_gport_rx == -1)
 		return (v);
-	if (ring_connect(v->v_q, txring_ref, rxring_ref,
+	if (ring_connect(v->v_q, txref, rxref,
 	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_rx, rf) == 0)
 		v->v_ok = 1;
 	hv_counts_reset(bhv);
@@ -769,11 +793,14 @@ frx_frame(struct tvif *v, RING_IDX *at, uint8_t *f, size_t *len,
 			return (-1);
 		r = *RING_GET_RESPONSE(&v->v_rx, i);
 		(*nslots)++;
-		if (r.id != rxid(i) || r.offset != 0 || r.status < 0 ||
+		if (r.id != rxid(i) || r.offset != (*nslots == 1 ?
+		    frx_headroom : 0) || r.status < 0 ||
+		    r.offset + (size_t)r.status > XN_RING_PAGE ||
 		    *len + (size_t)r.status > RING_FRAME_MAX)
 			rv = -1;
 		else {
-			memcpy(f + *len, rxpage(i), (size_t)r.status);
+			memcpy(f + *len, (uint8_t *)rxpage(i) + r.offset,
+			    (size_t)r.status);
 			*len += (size_t)r.status;
 		}
 		more = r.flags & NETRXF_more_data;
@@ -825,6 +852,23 @@ run_tx(struct tvif *v, unsigned int *passes)
 	return (run_passes(v, ring_tx, passes));
 }
 
+/*
+ * guest_events2: take every event the guest has pending; how many were
+ * on port a and on port b.
+ */
+static void
+guest_events2(int a, int b, unsigned int *na, unsigned int *nb)
+{
+	int p, guard = 0;
+
+	*na = *nb = 0;
+	while ((p = hv_evtchn_pending(ghv)) != -1 && guard++ < 64) {
+		*na += p == a;
+		*nb += p == b;
+		hv_evtchn_unmask(ghv, p);
+	}
+}
+
 /* Run rx passes until the engine says idle (0) or fails (-1). */
 static int
 run_rx(struct tvif *v, unsigned int *passes)
@@ -847,6 +891,87 @@ rsps_all(const netif_tx_response_t *r, unsigned int n, uint16_t id,
 }
 
 /* ---- cases ---- */
+
+/*
+ * t_resync: a backend dies with requests taken and not answered (one of
+ * them already overwritten by its unpublished response); a new one
+ * binds the guest's ports again, ring_resync checks the indexes and
+ * notifies, and the unanswered requests are served, each answered
+ * under its id.  Impossible indexes are refused.
+ */
+static void
+t_resync(void)
+{
+	static uint8_t pkt[400];
+	static netif_tx_response_t r[NSLOT];
+	netif_tx_sring_t *txs = simdom_page(gsd, FR_TXRING);
+	netif_tx_response_t *over;
+	struct ring_config rc;
+	struct ring_queue *q;
+	struct tvif *v;
+	unsigned int k, n, etx, erx;
+	RING_IDX prod;
+
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	q = ring_new(bhv, GUEST, &rc);
+	ok(q != NULL && ring_resync(q) == -1 && errno == EINVAL,
+	    "resync: refused on a queue not connected");
+	ring_free(q);
+	if (!ok(v->v_ok, "resync: vif connects"))
+		goto out;
+	for (k = 0; k < 3; k++) {
+		fill(pkt, 200, k);
+		ftx_pkt(v, pkt, 200, 1, 0, 0, (uint16_t)k, NULL, 0);
+	}
+	ftx_push(v);
+	n = run_tx(v, NULL) == 0 ? ftx_rsps(v, r, NSLOT) : 0;
+	ok(n == 3 && rsps_all(r, 3, 0, NETIF_RSP_OKAY),
+	    "resync: the first backend answered 3 packets");
+	/* 3 more posted; it took them, wrote one response, died */
+	for (k = 3; k < 6; k++) {
+		fill(pkt, 200, k);
+		ftx_pkt(v, pkt, 200, 1, 0, 0, (uint16_t)k, NULL, 0);
+	}
+	ftx_push(v);
+	over = RING_GET_RESPONSE(&v->v_tx, txs->rsp_prod);
+	over->id = 3;
+	over->status = NETIF_RSP_OKAY;
+	ring_free(v->v_q);
+	guest_events2(-1, -1, &etx, &erx);
+	fp_reset(&v->v_port);
+	v->v_q = ring_new(bhv, GUEST, &rc);
+	ok(v->v_q != NULL && ring_connect(v->v_q, txring_ref, rxring_ref,
+	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_rx, &feat_all) == 0,
+	    "resync: a new backend binds the guest's ports again");
+	ok(ring_resync(v->v_q) == 0, "resync: the indexes are accepted");
+	guest_events2(v->v_gport_tx, v->v_gport_rx, &etx, &erx);
+	ok(etx == 1 && erx == 1, "resync: the guest got one event on each "
+	    "port (%u, %u)", etx, erx);
+	n = run_tx(v, NULL) == 0 ? ftx_rsps(v, r, NSLOT) : 0;
+	fill(pkt, 200, 4);
+	ok(n == 3 && r[0].id == 3 && r[1].id == 4 && r[2].id == 5 &&
+	    r[1].status == NETIF_RSP_OKAY && r[2].status == NETIF_RSP_OKAY,
+	    "resync: the 3 unanswered requests are answered under their ids "
+	    "(%u)", n);
+	ok(fp_sent_is(&v->v_port, v->v_port.fp_nsent - 2, pkt, 200, NULL),
+	    "resync: the ones intact went out byte-exact");
+	/* impossible indexes: more than a ring outstanding */
+	ring_free(v->v_q);
+	guest_events2(-1, -1, &etx, &erx);
+	v->v_q = ring_new(bhv, GUEST, &rc);
+	prod = txs->req_prod;
+	txs->req_prod = txs->rsp_prod + NSLOT + 1;
+	k = v->v_q != NULL && ring_connect(v->v_q, txring_ref, rxring_ref,
+	    (uint32_t)v->v_gport_tx, (uint32_t)v->v_gport_rx,
+	    &feat_all) == 0 && ring_resync(v->v_q) == -1 && errno == EPROTO;
+	ok(k && ring_error(v->v_q) != NULL,
+	    "resync: tx req_prod a ring and one past rsp_prod is refused: %s",
+	    k && ring_error(v->v_q) != NULL ? ring_error(v->v_q) : "no");
+	txs->req_prod = prod;
+out:
+	vif_free(v);
+}
 
 static void
 t_config(void)
@@ -2355,6 +2480,166 @@ out:
  * its frame's slots only; an overlong port read is dropped before it
  * is laid out.
  */
+/*
+ * xdp-headroom: the first slot of each frame starts that far into its
+ * buffer, the rest follows in whole pages; frames come out intact; one
+ * that does not fit the first buffer without feature-sg is dropped.
+ */
+static void
+t_rx_headroom(void)
+{
+	static uint8_t f[RING_FRAME_MAX], g[RING_FRAME_MAX];
+	static const size_t sizes[] = { 60, 1514, 3840, 3841, 9000,
+	    RING_FRAME_MAX };
+	struct netif_extra_info ex;
+	struct ring_config rc;
+	struct ring_features rf = feat_all;
+	struct tvif *v;
+	unsigned int ns, k, bad = 0, slots = 0;
+	size_t len;
+	RING_IDX at = 0;
+	int rv;
+
+	ring_config_default(&rc);
+	rf.rf_headroom = RING_RX_HEADROOM_LIMIT;
+	v = vif_new(&rc, &rf);
+	ok(!v->v_ok, "headroom: ring_connect refuses a headroom of a page");
+	vif_free(v);
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "headroom: vif connects (sg)"))
+		goto out;
+	ok(ring_set_headroom(v->v_q, RING_RX_HEADROOM_LIMIT) == -1 &&
+	    errno == EINVAL, "headroom: a page of it is refused (EINVAL)");
+	ok(ring_set_headroom(v->v_q, 256) == 0, "headroom: 256 is taken");
+	frx_headroom = 256;
+	frx_post(v, 64);
+	for (k = 0; k < 6; k++) {
+		fill(f, sizes[k], 70 + k);
+		fp_queue(&v->v_port, NULL, f, sizes[k]);
+	}
+	rv = run_rx(v, NULL);
+	for (k = 0; k < 6; k++) {
+		fill(f, sizes[k], 70 + k);
+		if (frx_frame(v, &at, g, &len, &ex, &ns) == -1 ||
+		    len != sizes[k] || memcmp(f, g, len) != 0)
+			bad++;
+		slots += ns;
+	}
+	/* 3840 fits the first slot, 3841 takes two, 9000 three */
+	ok(rv == 0 && bad == 0 && vst(v)->rs_rx_packets == 6 &&
+	    slots == 1 + 1 + 1 + 2 + 3 + 1 + (RING_FRAME_MAX - 3840 +
+	    XN_RING_PAGE - 1) / XN_RING_PAGE,
+	    "headroom 256: 6 frames from 60 octets to the largest intact, "
+	    "each at offset 256 (%u slots)", slots);
+	ok(ring_set_headroom(v->v_q, 4095) == 0, "headroom: 4095 is taken");
+	frx_headroom = 4095;
+	fill(f, 1514, 80);
+	fp_queue(&v->v_port, NULL, f, 1514);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && frx_frame(v, &at, g, &len, &ex, &ns) == 0 &&
+	    len == 1514 && memcmp(f, g, len) == 0 && ns == 2,
+	    "headroom 4095: 1 octet in the first slot, the rest in the next");
+	vif_free(v);
+
+	v = vif_new(&rc, &feat_nosg);
+	if (!ok(v->v_ok, "headroom: vif connects (no sg)"))
+		goto out;
+	ring_set_headroom(v->v_q, 256);
+	frx_headroom = 256;
+	frx_post(v, 8);
+	at = 0;
+	fill(f, 3840, 81);
+	fp_queue(&v->v_port, NULL, f, 3840);
+	fill(g, 3841, 82);
+	fp_queue(&v->v_port, NULL, g, 3841);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && frx_frame(v, &at, g, &len, &ex, &ns) == 0 &&
+	    len == 3840 && memcmp(f, g, len) == 0 &&
+	    vst(v)->rs_drops[RING_DROP_RX_SIZE] == 1 &&
+	    v->v_rx.sring->rsp_prod == 1,
+	    "headroom without sg: 3840 octets fit after 256, 3841 dropped "
+	    "(rx_size)");
+out:
+	frx_headroom = 0;
+	vif_free(v);
+}
+
+/*
+ * A frontend that posts nothing while a frame waits stalls after
+ * rc_rx_stall_ms: its carrier goes off, frames are dropped at once
+ * (rx_carrier), it is asked to notify its next request; one request
+ * brings the carrier back.
+ */
+static void
+t_rx_carrier(void)
+{
+	static uint8_t f[2000];
+	struct ring_config rc;
+	struct tvif *v;
+	unsigned int k;
+	int rv;
+
+	ring_config_default(&rc);
+	ok(rc.rc_rx_stall_ms == RING_RX_CARRIER_MS,
+	    "carrier: rx-stall-timeout defaults to %u ms", RING_RX_CARRIER_MS);
+	rc.rc_rx_stall_ms = 50;
+	ok(ring_new(NULL, 1, &rc) == NULL && errno == EINVAL,
+	    "carrier: a timeout under %u ms is refused", RING_RX_CARRIER_MIN);
+	rc.rc_rx_stall_ms = RING_RX_CARRIER_MIN;
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "carrier: vif connects"))
+		goto out;
+	ok(ring_rx_carrier(v->v_q) == 1 && ring_rx_carrier_ms(v->v_q) == -1,
+	    "carrier: on, no stall timer without a held frame");
+	fill(f, 1514, 90);
+	for (k = 0; k < 5; k++)
+		fp_queue(&v->v_port, NULL, f, 1514);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_port.fp_nrecv == 0 &&
+	    ring_rx_carrier_ms(v->v_q) > 0 &&
+	    ring_rx_carrier_ms(v->v_q) <= (int)RING_RX_CARRIER_MIN,
+	    "carrier: a frame is held, the stall timer runs (%d ms)",
+	    ring_rx_carrier_ms(v->v_q));
+	v->v_q->rq_rx_posted_at = 1;	/* internal: its time is up */
+	ok(ring_rx_carrier_ms(v->v_q) == 0 && ring_rx_ready(v->v_q) == 1 &&
+	    ring_rx_carrier(v->v_q) == 0 &&
+	    vst(v)->rs_rx_carrier_off == 1 &&
+	    v->v_rx.sring->req_event == v->v_rx.req_prod_pvt + 1,
+	    "carrier: stalled: off, counted, the port is read, the frontend "
+	    "asked to notify its next request");
+	ok(ring_rx_carrier_ms(v->v_q) == -1,
+	    "carrier: no stall timer while off");
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_port.fp_nrecv == 5 && v->v_port.fp_nlent == 0 &&
+	    vst(v)->rs_drops[RING_DROP_RX_CARRIER] == 5 &&
+	    vst(v)->rs_drops[RING_DROP_RX_STALL] == 0 &&
+	    v->v_rx.sring->rsp_prod == 0,
+	    "carrier: off: the 5 frames are dropped at once (rx_carrier)");
+	frx_post(v, 1);
+	ok(ring_rx_ready(v->v_q) == 1 && ring_rx_carrier(v->v_q) == 1 &&
+	    vst(v)->rs_rx_carrier_on == 1,
+	    "carrier: one request posted: on again, counted");
+	fp_queue(&v->v_port, NULL, f, 1514);
+	rv = run_rx(v, NULL);
+	ok(rv == 0 && v->v_rx.sring->rsp_prod == 1 &&
+	    vst(v)->rs_rx_packets == 1,
+	    "carrier: frames flow again");
+	vif_free(v);
+
+	rc.rc_rx_stall_ms = 0;
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "carrier: vif with rx-stall-timeout 0 connects"))
+		goto out;
+	fp_queue(&v->v_port, NULL, f, 1514);
+	run_rx(v, NULL);
+	v->v_q->rq_rx_posted_at = 1;
+	ok(ring_rx_carrier_ms(v->v_q) == -1 && ring_rx_ready(v->v_q) == 0 &&
+	    ring_rx_carrier(v->v_q) == 1,
+	    "carrier: timeout 0: never stalled");
+out:
+	vif_free(v);
+}
+
 static void
 t_rx_few(void)
 {
@@ -2633,6 +2918,307 @@ out:
 	vif_free(v);
 }
 
+/*
+ * ftx_mcast: one dummy request (size 0) carrying a MCAST_ADD or _DEL
+ * extra for addr, id id, pushed and run; the request's response status.
+ */
+static int
+ftx_mcast(struct tvif *v, uint8_t type, const uint8_t *addr, uint16_t id)
+{
+	struct netif_extra_info mc;
+	netif_tx_response_t r[4];
+
+	memset(&mc, 0, sizeof(mc));
+	mc.type = type;
+	memcpy(mc.u.mcast.addr, addr, 6);
+	ftx_raw(v, txgref[10], 0, NETTXF_extra_info, id, 0);
+	ftx_extra(v, &mc);
+	ftx_push(v);
+	if (run_tx(v, NULL) != 0 || ftx_rsps(v, r, 4) != 2 || r[0].id != id ||
+	    r[1].status != NETIF_RSP_NULL)
+		return (99);
+	return (r[0].status);
+}
+
+/*
+ * rx_to: queue a 100-octet frame to dst, post a buffer, run the rx
+ * passes; 1 if the guest got it, 0 if not.
+ */
+static int
+rx_to(struct tvif *v, const uint8_t *dst)
+{
+	static uint8_t f[100];
+	uint64_t before = vst(v)->rs_rx_packets;
+
+	fill(f, sizeof(f), 31);
+	memcpy(f, dst, 6);
+	fp_queue(&v->v_port, NULL, f, sizeof(f));
+	frx_post(v, 1);
+	run_rx(v, NULL);
+	return (vst(v)->rs_rx_packets == before + 1);
+}
+
+/* netif.h "feature-multicast-control": the filter and its amendments. */
+static void
+t_mcast(void)
+{
+	static const uint8_t mdns[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+	static const uint8_t other[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t ucast[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0x02 };
+	netif_rx_response_t r[NSLOT];
+	RING_IDX idx[NSLOT];
+	struct ring_mcast *m;
+	struct ring_config rc;
+	struct tvif *v;
+	uint8_t a[6];
+	unsigned int i, n, good;
+	int on, st;
+
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	if ((m = ring_mcast_new()) == NULL)
+		abort();
+	if (!ok(v->v_ok, "mcast filter: vif connects"))
+		goto out;
+	ring_set_mcast(v->v_q, m);
+	ring_mcast_reset(m, 1);
+	ok(rx_to(v, ucast) && rx_to(v, bcast) && !rx_to(v, mdns) &&
+	    vst(v)->rs_drops[RING_DROP_RX_MCAST] == 1,
+	    "mcast filter: on and empty: unicast and broadcast pass, a group "
+	    "is dropped (rx_mcast)");
+	st = ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, mdns, 200);
+	ring_mcast_info(m, &on, &n);
+	ok(st == NETIF_RSP_OKAY && n == 1 && vst(v)->rs_mcast_add == 1 &&
+	    v->v_port.fp_nsent == 0,
+	    "mcast filter: a dummy MCAST_ADD is applied, answered OKAY, "
+	    "nothing sent to the port");
+	ok(rx_to(v, mdns) && !rx_to(v, other) &&
+	    vst(v)->rs_drops[RING_DROP_RX_MCAST] == 2,
+	    "mcast filter: the listed group passes, another is dropped");
+	ring_mcast_enable(m, 0);
+	ok(rx_to(v, other), "mcast filter: off (request-multicast-control "
+	    "0): every group floods");
+	ring_mcast_enable(m, 1);
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, ucast, 201) ==
+	    NETIF_RSP_ERROR && vst(v)->rs_mcast_refused == 1,
+	    "mcast filter: adding a unicast address: ERROR, counted refused");
+	for (good = 0, i = 1; i < RING_MCAST_MAX; i++) {
+		memcpy(a, other, 6);
+		a[4] = (uint8_t)i;
+		good += ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, a,
+		    (uint16_t)(300 + i)) == NETIF_RSP_OKAY;
+	}
+	ring_mcast_info(m, &on, &n);
+	ok(good == RING_MCAST_MAX - 1 && n == RING_MCAST_MAX,
+	    "mcast filter: %u groups fit (%u)", RING_MCAST_MAX, n);
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, other, 400) ==
+	    NETIF_RSP_ERROR && vst(v)->rs_mcast_refused == 2,
+	    "mcast filter: one more: ERROR (list full, as Linux)");
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, mdns, 401) ==
+	    NETIF_RSP_OKAY, "mcast filter: a group already listed: OKAY");
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_DEL, mdns, 402) ==
+	    NETIF_RSP_OKAY && !rx_to(v, mdns) &&
+	    vst(v)->rs_mcast_del == 1,
+	    "mcast filter: MCAST_DEL removes it: OKAY, then dropped");
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_DEL, mdns, 403) ==
+	    NETIF_RSP_OKAY, "mcast filter: deleting an absent group: OKAY");
+	ok(ftx_mcast(v, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, other, 404) ==
+	    NETIF_RSP_OKAY && rx_to(v, other),
+	    "mcast filter: a freed place takes a new group");
+	n = frx_rsps(v, r, idx, NSLOT);
+	for (good = 0, i = 0; i < n; i++)
+		good += r[i].status == 100;
+	ok(good == n && n == vst(v)->rs_rx_packets,
+	    "mcast filter: every frame given was whole (%u)", n);
+	ring_mcast_reset(m, 0);
+	ring_mcast_info(m, &on, &n);
+	ok(on == 0 && n == 0 && rx_to(v, mdns),
+	    "mcast filter: a reset empties the list");
+out:
+	vif_free(v);
+	ring_mcast_free(m);
+}
+
+/* netif.h XEN_NETIF_EXTRA_TYPE_HASH on rx responses. */
+static void
+t_rx_hash(void)
+{
+	const uint8_t *key = toeplitz_ms_key;
+	/* mk_tcp4: 10.0.0.1 -> 10.0.0.2, ports 40000 -> 5001 */
+	static const uint8_t in[12] = { 10, 0, 0, 1, 10, 0, 0, 2,
+	    0x9c, 0x40, 0x13, 0x89 };
+	static uint8_t f[10000];
+	netif_rx_response_t r[NSLOT];
+	RING_IDX idx[NSLOT];
+	struct netif_extra_info hx, gx;
+	struct ring_hash rh;
+	struct xn_vnet_hdr vh;
+	struct ring_config rc;
+	struct tvif *v;
+	uint32_t want, got;
+	unsigned int n;
+	size_t len;
+
+	want = toeplitz_hash(key, 40, in, 12);
+	memset(&rh, 0, sizeof(rh));
+	rh.rh_alg = XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
+	rh.rh_flags = XEN_NETIF_CTRL_HASH_TYPE_IPV4 |
+	    XEN_NETIF_CTRL_HASH_TYPE_IPV4_TCP;
+	memcpy(rh.rh_key, key, 40);
+	rh.rh_keylen = 40;
+	ring_config_default(&rc);
+	v = vif_new(&rc, &feat_all);
+	if (!ok(v->v_ok, "rx hash: vif connects"))
+		goto out;
+	ring_set_hash(v->v_q, &rh);
+	len = mk_tcp4(f, 100, 1);
+	fp_queue(&v->v_port, NULL, f, len);
+	frx_post(v, 2);
+	run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	memcpy(&hx, &r[1], sizeof(hx));
+	got = (uint32_t)hx.u.hash.value[0] | (uint32_t)hx.u.hash.value[1] << 8 |
+	    (uint32_t)hx.u.hash.value[2] << 16 |
+	    (uint32_t)hx.u.hash.value[3] << 24;
+	ok(n == 2 && r[0].status == (int16_t)len &&
+	    (r[0].flags & NETRXF_extra_info) && hx.type ==
+	    XEN_NETIF_EXTRA_TYPE_HASH && hx.flags == 0 &&
+	    hx.u.hash.type == _XEN_NETIF_CTRL_HASH_TYPE_IPV4_TCP &&
+	    hx.u.hash.algorithm == XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ &&
+	    got == want, "rx hash: slot 1 holds the hash extra: IPV4_TCP, "
+	    "Toeplitz, value LSB first (%#x, want %#x)", got, want);
+	ok(vst(v)->rs_rx_hash == 1, "rx hash: counted rx_hash");
+
+	memset(&vh, 0, sizeof(vh));
+	vh.vh_flags = XN_VNET_F_NEEDS_CSUM;
+	vh.vh_gso_type = XN_VNET_GSO_TCPV4;
+	vh.vh_gso_size = 1448;
+	vh.vh_hdr_len = 54;
+	vh.vh_csum_start = 34;
+	vh.vh_csum_offset = 16;
+	len = mk_tcp4(f, 6000, 2);
+	fp_queue(&v->v_port, &vh, f, len);
+	frx_post(v, 3);
+	ok(run_rx(v, NULL) == 0 && frx_rsps(v, r, idx, NSLOT) == 0,
+	    "rx hash: a 2-page GSO frame waits for 4 slots, not 3");
+	frx_post(v, 1);
+	run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	memcpy(&gx, &r[1], sizeof(gx));
+	memcpy(&hx, &r[2], sizeof(hx));
+	ok(n == 4 && gx.type == XEN_NETIF_EXTRA_TYPE_GSO &&
+	    gx.flags == XEN_NETIF_EXTRA_FLAG_MORE &&
+	    hx.type == XEN_NETIF_EXTRA_TYPE_HASH && hx.flags == 0 &&
+	    r[3].status == (int16_t)(len - 4096) && r[0].status == 4096,
+	    "rx hash: with GSO: data, GSO extra (MORE), hash extra, data");
+
+	ring_set_hash(v->v_q, NULL);
+	len = mk_tcp4(f, 100, 3);
+	fp_queue(&v->v_port, NULL, f, len);
+	frx_post(v, 1);
+	run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	ok(n == 1 && !(r[0].flags & NETRXF_extra_info) &&
+	    vst(v)->rs_rx_hash == 2,
+	    "rx hash: hashing off again: no extra");
+out:
+	vif_free(v);
+	v = vif_new(&rc, &feat_nosg);
+	if (!ok(v->v_ok, "rx hash: vif connects (no sg)"))
+		goto out2;
+	ring_set_hash(v->v_q, &rh);
+	len = mk_tcp4(f, 100, 4);
+	fp_queue(&v->v_port, NULL, f, len);
+	frx_post(v, 1);
+	ok(run_rx(v, NULL) == 0 && frx_rsps(v, r, idx, NSLOT) == 0,
+	    "rx hash: without sg a hashed frame still needs 2 slots");
+	frx_post(v, 1);
+	run_rx(v, NULL);
+	n = frx_rsps(v, r, idx, NSLOT);
+	memcpy(&hx, &r[1], sizeof(hx));
+	ok(n == 2 && hx.type == XEN_NETIF_EXTRA_TYPE_HASH,
+	    "rx hash: and gets them");
+out2:
+	vif_free(v);
+}
+
+/* Steering: a frame goes to the queue its hash maps to (ring_set_peers). */
+static void
+t_rx_steer(void)
+{
+	static uint8_t f[2000];
+	netif_rx_response_t r[NSLOT];
+	RING_IDX idx[NSLOT];
+	struct ring_queue *peers[2];
+	struct ring_hash rh;
+	struct ring_config rc;
+	struct tvif *v0, *v1;
+	unsigned int i, n;
+	size_t len;
+
+	ring_config_default(&rc);
+	v0 = vif_new(&rc, &feat_all);
+	v1 = vif_new_on(&rc, &feat_all, FR_SPARE + 1, FR_SPARE + 2);
+	if (!ok(v0->v_ok && v1->v_ok, "steer: two queues connect"))
+		goto out;
+	memset(&rh, 0, sizeof(rh));
+	rh.rh_alg = XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
+	rh.rh_flags = XEN_NETIF_CTRL_HASH_TYPE_IPV4_TCP;
+	rh.rh_keylen = 4;
+	memset(rh.rh_key, 0x5a, 4);
+	rh.rh_mapsize = 1;
+	rh.rh_map[0] = 1;		/* everything to queue 1 */
+	peers[0] = v0->v_q;
+	peers[1] = v1->v_q;
+	ring_set_peers(v0->v_q, peers, 2, 0);
+	ring_set_peers(v1->v_q, peers, 2, 1);
+	ring_set_hash(v0->v_q, &rh);
+	ring_set_hash(v1->v_q, &rh);
+	for (i = 0; i < 3; i++) {
+		len = mk_tcp4(f, 200, 40 + i);
+		fp_queue(&v0->v_port, NULL, f, len);
+	}
+	/* queue 1's buffers: pages of its own (the second half) */
+	for (i = 0; i < 4; i++)
+		frx_post_ref(v1, rxgref[NSLOT / 2 + i]);
+	RING_PUSH_REQUESTS(&v1->v_rx);
+	run_rx(v0, NULL);
+	n = frx_rsps(v1, r, idx, NSLOT);
+	ok(vst(v0)->rs_rx_steered == 2 &&
+	    vst(v0)->rs_drops[RING_DROP_RX_STEER] == 1 &&
+	    vst(v0)->rs_rx_packets == 0,
+	    "steer: a table of one entry, queue 1: queue 0's frames go to "
+	    "queue 1, the one it has no room for is dropped (rx_steer)");
+	len = mk_tcp4(f, 200, 41);	/* the second frame */
+	ok(n == 4 && vst(v1)->rs_rx_packets == 2 && r[0].status ==
+	    (int16_t)len && (r[0].flags & NETRXF_extra_info) &&
+	    r[2].status == (int16_t)len &&
+	    memcmp(rxpage(NSLOT / 2 + 2), f, len) == 0,
+	    "steer: queue 1's guest got both, with their hash extras");
+	ok(guest_events(v1->v_gport_rx) >= 1 &&
+	    v0->v_rx.sring->rsp_prod == 0,
+	    "steer: queue 1's frontend is notified, queue 0's ring untouched");
+	rh.rh_map[0] = 0;
+	ring_set_hash(v0->v_q, &rh);
+	fp_queue(&v0->v_port, NULL, f, len);
+	frx_post(v0, 2);
+	run_rx(v0, NULL);
+	ok(vst(v0)->rs_rx_packets == 1 && vst(v0)->rs_rx_steered == 2,
+	    "steer: a changed table keeps the flow on queue 0");
+	rh.rh_map[0] = 1;
+	ring_set_hash(v0->v_q, &rh);
+	ring_set_peers(v0->v_q, NULL, 0, 0);
+	fp_queue(&v0->v_port, NULL, f, len);
+	frx_post(v0, 2);
+	run_rx(v0, NULL);
+	ok(vst(v0)->rs_rx_packets == 2 && vst(v0)->rs_rx_steered == 2,
+	    "steer: without peers nothing is steered");
+out:
+	vif_free(v0);
+	vif_free(v1);
+}
+
 int
 main(void)
 {
@@ -2655,6 +3241,7 @@ main(void)
 	t_tx_extras();
 	t_tx_grant();
 	t_tx_wrap();
+	t_resync();
 	t_tx_incomplete();
 	t_tx_batch();
 	t_rate_credit();
@@ -2667,5 +3254,10 @@ main(void)
 	t_rx_wrap();
 	t_rx_refill();
 	t_rx_few();
+	t_rx_headroom();
+	t_rx_carrier();
+	t_mcast();
+	t_rx_hash();
+	t_rx_steer();
 	return (done_testing());
 }

@@ -26,15 +26,19 @@
  */
 
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pkt.h"
 #include "soft.h"
+#include "../../daemon/xennetd.h"
 #include "../tap.h"
 
 #define FRAME_MAX	(65536 + 64)
@@ -385,6 +389,102 @@ t_rx_csum(void)
 	    "a frame that is not IP: nothing done, pkt_csum_ok -1");
 }
 
+/*
+ * t_portio: the same offloads through the tap port of a host whose taps
+ * have no vnet header (the BSDs: osdep_tap_vnet 0), the very functions
+ * that run there (portio.c), with one end of a SOCK_SEQPACKET socketpair
+ * as the tap: a frame per message, as a tap has it.
+ */
+static void
+t_portio(void)
+{
+	struct frame fr = { .f = big };
+	struct xn_vnet_hdr vh, zero;
+	struct iovec iov[2];
+	enum portio_mode mode = PORTIO_URING;
+	const struct ring_port *rp;
+	struct portio *pi;
+	size_t pay = 0;
+	unsigned int n = 0, bad = 0;
+	uint8_t *buf;
+	ssize_t r;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) ==
+	    -1) {
+		ok(0, "socketpair: %s", strerror(errno));
+		return;
+	}
+	pi = portio_open(sv[0], &mode, 4, 0);
+	ok(pi != NULL && mode == PORTIO_SYSCALL, "a tap without vnet "
+	    "header: read and write, though io_uring was asked for");
+	if (pi == NULL)
+		return;
+	rp = portio_port(pi);
+
+	/* guest to host: a blank checksum completed, no header written */
+	mk_frame(&fr, 0, TCP, 1000);
+	memset(&vh, 0, sizeof(vh));
+	vh.vh_flags = XN_VNET_F_NEEDS_CSUM;
+	vh.vh_csum_start = (uint16_t)fr.l4;
+	vh.vh_csum_offset = 16;		/* RFC 9293 3.1: TCP checksum */
+	memcpy(copy, fr.f, fr.len);
+	iov[0].iov_base = &vh;
+	iov[0].iov_len = sizeof(vh);
+	iov[1].iov_base = fr.f;
+	iov[1].iov_len = fr.len;
+	ok(rp->rp_send(rp->rp_arg, iov, 2) == 0, "rp_send: a frame with a "
+	    "blank checksum");
+	r = recv(sv[1], seg, sizeof(seg), 0);
+	ok(r == (ssize_t)fr.len && pkt_csum_ok(seg, (size_t)r) == 1 &&
+	    memcmp(seg, copy, fr.l4 + 16) == 0, "it reaches the tap as it "
+	    "was, its checksum completed (%zd octets of %zu)", r, fr.len);
+
+	/* guest to host: a GSO frame cut into segments */
+	mk_frame(&fr, 1, TCP, 20000);
+	vh.vh_gso_type = XN_VNET_GSO_TCPV6;
+	vh.vh_gso_size = 1400;
+	vh.vh_csum_start = (uint16_t)fr.l4;
+	iov[1].iov_base = fr.f;
+	iov[1].iov_len = fr.len;
+	ok(rp->rp_send(rp->rp_arg, iov, 2) == 0, "rp_send: a TCPv6 GSO "
+	    "frame of 20000 octets of payload, gso_size 1400");
+	while ((r = recv(sv[1], seg, sizeof(seg), 0)) > 0) {
+		n++;
+		if ((size_t)r < fr.hlen || (size_t)r > fr.hlen + 1400 ||
+		    pkt_csum_ok(seg, (size_t)r) != 1)
+			bad++;
+		else
+			pay += (size_t)r - fr.hlen;
+	}
+	ok(n == 15 && bad == 0 && pay == 20000, "it reaches the tap as 15 "
+	    "complete segments of 1400 octets at most (%u, %u bad, %zu "
+	    "octets)", n, bad, pay);
+
+	/* what the port cannot send is an error, counted */
+	ok(rp->rp_send(rp->rp_arg, iov, 1) == -1 && errno == EINVAL &&
+	    portio_stats(pi)->ps_tx_errors == 1, "rp_send without the "
+	    "header: EINVAL, a tx error");
+
+	/* host to guest: the frame behind a zeroed vnet header */
+	mk_frame(&fr, 0, UDP, 300);
+	ok(send(sv[1], fr.f, fr.len, 0) == (ssize_t)fr.len, "the host "
+	    "sends a UDP frame");
+	memset(&zero, 0, sizeof(zero));
+	r = rp->rp_peek(rp->rp_arg, &buf);
+	ok(r == (ssize_t)(sizeof(vh) + fr.len) &&
+	    memcmp(buf, &zero, sizeof(zero)) == 0 &&
+	    memcmp(buf + sizeof(vh), fr.f, fr.len) == 0, "rp_peek: it, "
+	    "after a vnet header that asks nothing of the guest");
+	rp->rp_take(rp->rp_arg);
+	rp->rp_release(rp->rp_arg);
+	ok(rp->rp_peek(rp->rp_arg, &buf) == 0, "then nothing");
+	ok(portio_stats(pi)->ps_rx_frames == 1, "one frame counted");
+	portio_close(pi);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
@@ -393,5 +493,6 @@ main(void)
 	t_gso();
 	t_gso_mtu();
 	t_rx_csum();
+	t_portio();
 	return (done_testing());
 }
