@@ -53,7 +53,7 @@ uid=$(id -u _xennetd)
 # ---- the processes ----
 is "the daemon runs as _xennetd" _xennetd \
     "$(ps -o user= -p "$XND_PID" | tr -d ' ')"
-helper=$(ps -o pid= --ppid "$XND_PID" | tr -d ' ')
+helper=$(priv_helper "$XND_PID")
 is "it has one child, the helper" 1 "$(echo "$helper" | grep -c .)"
 is "the helper runs as root, named xennetd-priv" "root xennetd-priv" \
     "$(ps -o user=,comm= -p "${helper:-0}" | tr -s ' ')"
