@@ -38,9 +38,9 @@ DESTROY_MAX=${E2E_DESTROY_MAX:-2}
 export E2E_BUILD=$B
 export TIMEOUT=${E2E_TIMEOUT:-900}
 # the dom0's checks, in the order lab/test.sh reports them
-CHECKS="xennetd_start xl_create vif_bridge ping_dom0_domU ping_domU_dom0
+CHECKS="xennetd_start privsep xl_create vif_bridge ping_dom0_domU ping_domU_dom0
 iperf_dom0_domU iperf_domU_dom0 xentop_nets xentop_dir counters
-restart_kill restart_iperf restart_ping restart_vif net_detach
+restart_kill restart_helper restart_iperf restart_ping restart_vif net_detach
 net_attach ping_attach_dom0_domU ping_attach_domU_dom0 xl_destroy
 destroy_close xennetd_alive cleanup
 mq_create mq_ping mq_iperf_dom0_domU mq_iperf_domU_dom0 mq_counters
