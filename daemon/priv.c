@@ -33,9 +33,10 @@
  * What the daemon does to its taps without the helper, as the kernel
  * asks no capability of a descriptor's holder for it: TUNSETQUEUE
  * (tap_queues), TUNSETOFFLOAD, TUNSETCARRIER, TUNSETPERSIST (a vif's
- * tap removed for good) and TUNGETIFF.  What it did as root before it
- * dropped its privileges: the leftover taps' sweep (vif_sweep, sysfs)
- * and the rtnetlink socket (linkmon.c).
+ * tap removed for good) and TUNGETIFF; the XDP headroom and the control
+ * ring touch only the guest's rings, through descriptors it has.  What
+ * it did as root before it dropped its privileges: the leftover taps'
+ * sweep (vif_sweep, sysfs) and the rtnetlink socket (linkmon.c).
  *
  * They talk over a SOCK_SEQPACKET socket pair: one fixed-size request,
  * with a tap's descriptor for tap_set, one fixed-size reply with the

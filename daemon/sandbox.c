@@ -18,8 +18,10 @@
 /*
  * The daemon's sandbox (xennetd(8), PRIVILEGE SEPARATION): once it has
  * opened what needs root (xenstore, the Xen devices, the control socket,
- * the pid file) and forked the privileged helper (priv.c), and before
- * its worker threads start, the daemon
+ * the pid file, the rtnetlink socket of linkmon.c), removed the taps
+ * earlier daemons left for vifs now gone (vif_sweep) and forked the
+ * privileged helper (priv.c), and before its worker threads start, the
+ * daemon
  *
  *  - becomes its user (-u, `user'; _xennetd by default): groups, gid,
  *    uid, all of them, so that no file of root's is its own;
@@ -356,6 +358,13 @@ sandbox_seccomp(int sim, int bpf)
 	if (bpf) {
 		cmp[0] = SCMP_A0(SCMP_CMP_EQ, AF_PACKET);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, cmp);
+		/*
+		 * libpcap binds its packet socket to the interface (the
+		 * simulator's list has bind already: a rule once)
+		 */
+		if (!sim)
+			sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(bind), 0,
+			    NULL);
 	}
 	/*
 	 * ioctl, but for the tap set-up requests: those are refused with
