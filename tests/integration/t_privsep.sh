@@ -36,6 +36,8 @@ for c in xenstore-read tcpdump; do
 done
 id _xennetd >/dev/null 2>&1 ||
     skip_all "no user _xennetd (tests/bootstrap.sh creates it)"
+# the sandbox under ASan too (simenv.sh would run it with -Z there)
+SE_PRIVSEP=1
 . "$top_srcdir/tests/sim/simenv.sh"
 CAPD=$(mktemp -d /tmp/xennetd-cap.XXXXXX)
 CONF=$CAPD/xennetd.conf

@@ -12,9 +12,9 @@
 # leaves in other states: the tap of a vif removed while no daemon ran
 # is removed at the next start, and a vif that was mid-handshake
 # (InitWait, no frontend yet) is served by the new daemon.  With
-# privilege separation (the user _xennetd exists) the helper of a daemon
-# killed with SIGKILL exits too, and the new daemon runs as _xennetd with
-# a helper of its own, which joins the taps for it.
+# privilege separation (SE_PRIVSEP, tests/sim/simenv.sh) the helper of a
+# daemon killed with SIGKILL exits too, and the new daemon runs as
+# _xennetd with a helper of its own, which joins the taps for it.
 #
 # The numbers (ping loss, time to resume, iperf3 rate before and after)
 # are printed as diagnostics and appended to $RESTART_RESULTS if set.
@@ -28,8 +28,6 @@ BE=/local/domain/0/backend/vif
 FE1=/local/domain/1/device/vif/0
 FE2=/local/domain/2/device/vif/0
 
-privsep=0
-id _xennetd >/dev/null 2>&1 && privsep=1
 XND_ARGS="-w 2" simenv_start; ok $? "xenstored-sim and xennetd started"
 XND_ARGS="-w 2"
 simenv_guest g1 1 2; ok $? "guest g1 (domid 1) created and reaches dom0"
@@ -86,7 +84,7 @@ restart_run() {
 	ok $? "$name: the daemon is gone (SIG$( [ "$how" = kill ] &&
 	    echo KILL || echo TERM))"
 	wait "$XND_PID" 2>/dev/null
-	if [ "$privsep" = 1 ]; then
+	if [ "$SE_PRIVSEP" = 1 ]; then
 		se_wait 5 sh -c "! kill -0 ${helper:-0} 2>/dev/null"
 		ok $? "$name: its privileged helper (${helper:-none}) exited too"
 	fi
@@ -94,7 +92,7 @@ restart_run() {
 	tr=$(date +%s.%N)
 	simenv_daemon "$SE_DIR/xennetd-$name.log" $NEXT_ARGS
 	ok $? "$name: a new xennetd started"
-	if [ "$privsep" = 1 ]; then
+	if [ "$SE_PRIVSEP" = 1 ]; then
 		h=$(priv_helper "$XND_PID")
 		is "$name: it runs as _xennetd, with a helper of its own" \
 		    "_xennetd 1 xennetd: privileged helper" \
