@@ -61,6 +61,7 @@ static void	ctrl_serve(struct xnd *, struct vif *);
 static struct vif *ctrl_find(struct xnd *, int);
 static void	ctrl_push(struct xnd *, struct vif *, int);
 static void	ctrl_fail(struct xnd *, struct vif *, const char *);
+static int	ctrl_watch(struct xnd *, struct vif *, int);
 static int	ctrl_fe_uint(struct xnd *, struct vif *, const char *,
 		    unsigned long, uint32_t *, char *, size_t);
 
@@ -73,22 +74,20 @@ ctrl_fe_uint(struct xnd *x, struct vif *v, const char *key,
     unsigned long max, uint32_t *out, char *err, size_t errlen)
 {
 	unsigned long u;
+	int r;
 
-	if (store_read_uint(x->x_xs, v->v_fepath, key, max, &u) == 0) {
+	if ((r = store_read_opt(x->x_xs, v->v_fepath, key, max, &u)) == -1)
+		snprintf(err, errlen, "frontend %s is %s", key,
+		    store_why(errno));
+	else if (r == 1)
 		*out = (uint32_t)u;
-		return (1);
-	}
-	if (errno == ENOENT)
-		return (0);
-	snprintf(err, errlen, "frontend %s is %s", key, store_why(errno));
-	return (-1);
+	return (r);
 }
 
 int
 ctrl_connect(struct xnd *x, struct vif *v, char *err, size_t errlen)
 {
 	struct vif_ctrl *c;
-	char path[XENNETD_PATH_MAX];
 	int hasref, hasev, on;
 
 	if ((c = v->v_ctrl) == NULL) {
@@ -108,10 +107,8 @@ ctrl_connect(struct xnd *x, struct vif *v, char *err, size_t errlen)
 		return (-1);
 	}
 	ring_mcast_reset(c->vc_mcast, on);
-	snprintf(path, sizeof(path), "%s/request-multicast-control",
-	    v->v_fepath);
-	if (!c->vc_watching && xs_watch(x->x_xs, path, v->v_token))
-		c->vc_watching = 1;
+	if (!c->vc_watching)
+		c->vc_watching = ctrl_watch(x, v, 1);
 
 	/* netif.h "Control ring": both keys, grant ref and port */
 	if ((hasref = ctrl_fe_uint(x, v, "ctrl-ring-ref", UINT32_MAX,
@@ -205,7 +202,6 @@ ctrl_disconnect(struct xnd *x, struct vif *v)
 {
 	struct vif_ctrl *c = v->v_ctrl;
 	struct ring_ctrl_stats st;
-	char path[XENNETD_PATH_MAX];
 	unsigned int q, i;
 
 	if (c == NULL)
@@ -226,11 +222,41 @@ ctrl_disconnect(struct xnd *x, struct vif *v)
 		c->vc_ring = NULL;
 	}
 	if (c->vc_watching) {
-		snprintf(path, sizeof(path), "%s/request-multicast-control",
-		    v->v_fepath);
-		xs_unwatch(x->x_xs, path, v->v_token);
+		ctrl_watch(x, v, 0);
 		c->vc_watching = 0;
 	}
+}
+
+/*
+ * ctrl_watch: watch (on) or stop watching the frontend's
+ * request-multicast-control, with the vif's token (Linux netfront may
+ * change it while connected).  1 if watched, else 0.
+ */
+static int
+ctrl_watch(struct xnd *x, struct vif *v, int on)
+{
+	char path[XENNETD_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/request-multicast-control",
+	    v->v_fepath);
+	if (!on) {
+		xs_unwatch(x->x_xs, path, v->v_token);
+		return (0);
+	}
+	return (xs_watch(x->x_xs, path, v->v_token) ? 1 : 0);
+}
+
+/*
+ * ctrl_rewatch: (a new xenstore connection) watch
+ * request-multicast-control again where it was watched.
+ */
+void
+ctrl_rewatch(struct xnd *x, struct vif *v)
+{
+	struct vif_ctrl *c = v->v_ctrl;
+
+	if (c != NULL && c->vc_watching)
+		c->vc_watching = ctrl_watch(x, v, 1);
 }
 
 void

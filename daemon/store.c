@@ -84,6 +84,20 @@ store_read_uint(struct xs_handle *xs, const char *dir, const char *key,
 }
 
 /*
+ * store_read_opt: an optional number: as store_read_uint, but a missing
+ * key is not an error.  Returns 1 with *val set, 0 if the key is absent,
+ * -1 with errno E2BIG or EINVAL (store_why tells which).
+ */
+int
+store_read_opt(struct xs_handle *xs, const char *dir, const char *key,
+    unsigned long max, unsigned long *val)
+{
+	if (store_read_uint(xs, dir, key, max, val) == 0)
+		return (1);
+	return (errno == ENOENT ? 0 : -1);
+}
+
+/*
  * store_read_bool: a feature flag: "1" is 1, "0" is 0, missing is def.
  * Returns -1 with EINVAL or E2BIG for anything else.
  */

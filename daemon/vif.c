@@ -104,6 +104,8 @@ static void	vif_retry(evutil_socket_t, short, void *);
 static int	vif_quiet(struct vif *);
 static unsigned int vif_port_queues(const struct vif *);
 static int	vif_mtu_read(struct xnd *, struct vif *, unsigned int *);
+static int	vif_fe_opt(struct xnd *, struct vif *, const char *,
+		    const char *, unsigned long, unsigned long *);
 static int	vif_fe_headroom(struct xnd *, struct vif *, unsigned int *);
 static void	vif_reconfigure(struct xnd *, struct vif *);
 static int	vif_headroom_apply(struct xnd *, struct vif *);
@@ -904,16 +906,12 @@ static int
 vif_fe_headroom(struct xnd *x, struct vif *v, unsigned int *h)
 {
 	unsigned long u;
+	int r;
 
 	*h = 0;
-	if (store_read_uint(x->x_xs, v->v_fepath, "xdp-headroom",
-	    RING_RX_HEADROOM_MAX, &u) == -1) {
-		if (errno == ENOENT)
-			return (0);
-		vif_error(x, v, EINVAL, "frontend xdp-headroom is %s (at "
-		    "most %u)", store_why(errno), RING_RX_HEADROOM_MAX);
-		return (-1);
-	}
+	if ((r = vif_fe_opt(x, v, "", "xdp-headroom", RING_RX_HEADROOM_MAX,
+	    &u)) != 1)
+		return (r);
 	if (u >= RING_RX_HEADROOM_LIMIT) {
 		vif_error(x, v, EINVAL, "frontend xdp-headroom %lu leaves no "
 		    "room for data in a %u-octet rx buffer", u,
@@ -984,21 +982,40 @@ vif_fe_bool(struct xnd *x, struct vif *v, const char *key, int def)
 }
 
 /*
- * vif_fe_uint: the required frontend number pre+key (pre: "" or
- * "queue-N/"), <= max; 0, or -1 after vif_error.
+ * vif_fe_opt: the optional frontend number pre+key (pre: "" or
+ * "queue-N/"), <= max, into *out: 1, 0 if the key is absent, or -1
+ * after vif_error (present but not such a number: refused, never taken
+ * for absent).
+ */
+static int
+vif_fe_opt(struct xnd *x, struct vif *v, const char *pre, const char *key,
+    unsigned long max, unsigned long *out)
+{
+	char k[64];
+	int r;
+
+	snprintf(k, sizeof(k), "%s%s", pre, key);
+	if ((r = store_read_opt(x->x_xs, v->v_fepath, k, max, out)) == -1)
+		vif_error(x, v, EINVAL, "frontend %s is %s (at most %lu)", k,
+		    store_why(errno), max);
+	return (r);
+}
+
+/*
+ * vif_fe_uint: the required frontend number pre+key, <= max; 0, or -1
+ * after vif_error.
  */
 static int
 vif_fe_uint(struct xnd *x, struct vif *v, const char *pre, const char *key,
     unsigned long max, uint32_t *out)
 {
-	char k[64];
 	unsigned long u;
+	int r;
 
-	snprintf(k, sizeof(k), "%s%s", pre, key);
-	if (store_read_uint(x->x_xs, v->v_fepath, k, max, &u) == -1) {
-		vif_error(x, v, errno == ENOENT ? ENOENT : EINVAL,
-		    "frontend %s is %s (at most %lu)", k, store_why(errno),
-		    max);
+	if ((r = vif_fe_opt(x, v, pre, key, max, &u)) == -1)
+		return (-1);
+	if (r == 0) {
+		vif_error(x, v, ENOENT, "frontend %s%s is missing", pre, key);
 		return (-1);
 	}
 	*out = (uint32_t)u;
@@ -1015,15 +1032,11 @@ static unsigned int
 vif_fe_queues(struct xnd *x, struct vif *v)
 {
 	unsigned long nq;
+	int r;
 
-	if (store_read_uint(x->x_xs, v->v_fepath, "multi-queue-num-queues",
-	    ULONG_MAX, &nq) == -1) {
-		if (errno == ENOENT)
-			return (1);
-		vif_error(x, v, EINVAL, "frontend multi-queue-num-queues is "
-		    "%s", errno == E2BIG ? "too long" : "not a number");
-		return (0);
-	}
+	if ((r = vif_fe_opt(x, v, "", "multi-queue-num-queues", UINT_MAX,
+	    &nq)) != 1)
+		return (r == 0 ? 1 : 0);
 	if (nq < 1 || nq > vif_port_queues(v)) {
 		vif_error(x, v, EINVAL, "frontend asks for %lu queues; "
 		    "multi-queue-max-queues is %u", nq, vif_port_queues(v));
@@ -1041,8 +1054,9 @@ static int
 vif_fe_queue(struct xnd *x, struct vif *v, unsigned int nq,
     struct vif_dp *dp)
 {
-	char pre[32], key[64];
+	char pre[32];
 	unsigned long u;
+	int r;
 
 	pre[0] = '\0';
 	if (nq > 1)
@@ -1056,17 +1070,14 @@ vif_fe_queue(struct xnd *x, struct vif *v, unsigned int nq,
 	 * or event-channel.  A present but bad event-channel-tx is refused,
 	 * not taken for absent.
 	 */
-	snprintf(key, sizeof(key), "%sevent-channel-tx", pre);
-	if (store_read_uint(x->x_xs, v->v_fepath, key, VIF_EVTCHN_MAX,
-	    &u) == 0) {
+	if ((r = vif_fe_opt(x, v, pre, "event-channel-tx", VIF_EVTCHN_MAX,
+	    &u)) == -1)
+		return (-1);
+	if (r == 1) {
 		dp->dp_evtchn_tx = (uint32_t)u;
 		if (vif_fe_uint(x, v, pre, "event-channel-rx", VIF_EVTCHN_MAX,
 		    &dp->dp_evtchn_rx) == -1)
 			return (-1);
-	} else if (errno != ENOENT) {
-		vif_error(x, v, EINVAL, "frontend %s is %s (at most %lu)", key,
-		    store_why(errno), VIF_EVTCHN_MAX);
-		return (-1);
 	} else {
 		if (vif_fe_uint(x, v, pre, "event-channel", VIF_EVTCHN_MAX,
 		    &dp->dp_evtchn_tx) == -1)
@@ -1681,18 +1692,20 @@ vif_log_stats(struct xnd *x)
 }
 
 /*
- * vif_rewatch: (a new xenstore connection) watch every frontend state
- * we watched again; each watch fires at once and brings the vif up to
- * date.
+ * vif_rewatch: (a new xenstore connection) watch every frontend key we
+ * watched again (state, xdp-headroom, request-multicast-control); each
+ * watch fires at once and brings the vif up to date.
  */
 void
 vif_rewatch(struct xnd *x)
 {
 	struct vif *v;
 
-	TAILQ_FOREACH(v, &x->x_vifs, v_entry)
+	TAILQ_FOREACH(v, &x->x_vifs, v_entry) {
 		if (v->v_watching)
 			vif_fe_watch(x, v, 1);
+		ctrl_rewatch(x, v);
+	}
 }
 
 /*

@@ -451,6 +451,7 @@ int	ctrl_attach(struct xnd *, struct vif *);
 void	ctrl_update(struct xnd *, struct vif *);
 void	ctrl_disconnect(struct xnd *, struct vif *);
 void	ctrl_free(struct xnd *, struct vif *);
+void	ctrl_rewatch(struct xnd *, struct vif *);
 void	ctrl_cleanup(struct xnd *);
 int	ctrl_stats(const struct vif *, struct ring_ctrl_stats *, int *, int *,
 	    unsigned int *);
@@ -478,6 +479,8 @@ void	pidfile_remove(void);
 int	store_read(struct xs_handle *, const char *, const char *, char *,
 	    size_t);
 int	store_read_uint(struct xs_handle *, const char *, const char *,
+	    unsigned long, unsigned long *);
+int	store_read_opt(struct xs_handle *, const char *, const char *,
 	    unsigned long, unsigned long *);
 int	store_read_bool(struct xs_handle *, const char *, const char *, int);
 int	store_write(struct xs_handle *, uint32_t, const char *, const char *,

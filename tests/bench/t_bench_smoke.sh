@@ -110,4 +110,26 @@ check "scale: control path table" md_ok 'scale-*.md' \
     '^| n | runs | initwait_ms | connected_ms |'
 check "scale: throughput plot" png_ok 'scale-*[0-9a-f].png'
 check "scale: control path plot" png_ok 'scale-*-control.png'
+
+# profile: only when asked for, and only with perf (linux-perf)
+if command -v perf > /dev/null && perf record -q -o "$OUT/probe.data" \
+    true > /dev/null 2>&1; then
+	"$top_srcdir/tests/bench/run" --smoke --only profile --out "$OUT" \
+	    --build "$top_builddir" >> "$OUT/stdout" 2> "$OUT/stderr.profile"
+	rc=$?
+	ok $rc "run --smoke --only profile exits 0"
+	[ $rc = 0 ] || sed 's/^/# /' "$OUT/stderr.profile" | tail -n 20
+	check "profile: CSV" csv_ok 'profile-*[0-9a-f].csv' size,bucket,pct bucket
+	check "profile: every symbol with its bucket" sh -c "f=$(one 'profile-*-symbols.csv');
+	    head -n 1 \$f | grep -qx 'size,pct,object,bucket,symbol' &&
+	    [ \$(grep -c '^64,[0-9.]*,' \$f) -gt 0 ] &&
+	    [ \$(grep -c '^1514,[0-9.]*,' \$f) -gt 0 ]"
+	check "profile: buckets for 64 and 1514 octets" sh -c "f=$(one 'profile-*.md');
+	    grep -q '^### 64-octet' \$f && grep -q '^### 1514-octet' \$f"
+	check "profile: a bucket table" md_ok 'profile-*.md' \
+	    '^| bucket | % of xennetd'"'"'s samples |'
+	check "profile: top symbols" md_ok 'profile-*.md' '^| % | object | symbol |'
+else
+	echo "ok $((T_N += 1)) # SKIP profile: no usable perf"
+fi
 done_testing

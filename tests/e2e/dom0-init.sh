@@ -40,7 +40,7 @@ until [ -S /dev/log ] || [ $i -ge 50 ]; do
 done
 BACKEND=xennetd
 IPERF_T=10
-DESTROY_MAX=2
+DESTROY_MAX=10
 DEADLINE=250
 for a in $(cat /proc/cmdline); do
 	case $a in

@@ -18,7 +18,7 @@
 #                                  $top_srcdir/tests/e2e/build if writable,
 #                                  else $top_builddir/tests/e2e/build
 #      E2E_TIMEOUT=900             QEMU hard limit, seconds
-#      E2E_DESTROY_MAX=2           limit for `xl destroy`, seconds
+#      E2E_DESTROY_MAX=10          limit for `xl destroy` (libxl's own), s
 # Skips only when QEMU cannot run or the Debian packages cannot be had.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -34,7 +34,7 @@ fi
 B=$E2E_BUILD
 BACKEND=${E2E_BACKEND:-xennetd}
 IPERF_T=${IPERF_T:-10}
-DESTROY_MAX=${E2E_DESTROY_MAX:-2}
+DESTROY_MAX=${E2E_DESTROY_MAX:-10}
 export E2E_BUILD=$B
 export TIMEOUT=${E2E_TIMEOUT:-900}
 # the dom0's checks, in the order lab/test.sh reports them

@@ -8,7 +8,7 @@
 # did not request it gets every group.  request-multicast-control is
 # followed while connected (feature-dynamic-multicast-control); a group
 # deleted is filtered again; the list holds 64 groups, and the 65th add
-# is answered with an error as in Linux.
+# is answered with an error as in Linux.  After a new xenstore connection the key is still followed.
 . "$top_srcdir/tests/lib.sh"
 need_netns
 for c in xenstore-read jq tcpdump python3; do
@@ -20,7 +20,7 @@ XND_ARGS="-w 2"
 BE=/local/domain/0/backend/vif
 CTLBIN=$top_builddir/xennetctl/xennetctl
 
-simenv_start; ok $? "xenstored-sim and xennetd started"
+SE_XS_PROXY=1 simenv_start; ok $? "xenstored-sim and xennetd started"
 CTL="$CTLBIN -s $XENNET_SIM_DIR/xennetd.sock"
 CF=$SE_DIR/ctrl-g1
 echo "mcast-add 01:00:5e:01:02:03" > "$CF"
@@ -95,6 +95,19 @@ kill -HUP "$SE_NFPID_g1"
 se_wait 10 sh -c "[ \"\$($CTL -j show stats vif1.0 | jq .vifs[0].multicast.filter)\" = true ]"
 ok $? "and = 1 again: it filters, with its list kept ($(xnd_stat vif1.0 .multicast.groups) group)"
 
+# --- after a new xenstore connection the key is still followed ---
+kill -USR1 $SE_PROXY_PID	# drop the daemon's connection
+se_wait 10 grep -q "xenstore: connected again" "$SE_DIR/xennetd.log"
+ok $? "the daemon lost its xenstore connection and reconnected"
+echo "mcast-request 0" > "$CF"
+kill -HUP "$SE_NFPID_g1"
+se_wait 10 sh -c "[ \"\$($CTL -j show stats vif1.0 | jq .vifs[0].multicast.filter)\" = false ]"
+ok $? "request-multicast-control = 0 after the reconnection: vif1.0 stops filtering (the watch was registered again)"
+echo "mcast-request 1" > "$CF"
+kill -HUP "$SE_NFPID_g1"
+se_wait 10 sh -c "[ \"\$($CTL -j show stats vif1.0 | jq .vifs[0].multicast.filter)\" = true ]"
+ok $? "and = 1: it filters again"
+
 # --- MCAST_DEL ---
 echo "mcast-del 01:00:5e:01:02:03" > "$CF"
 kill -HUP "$SE_NFPID_g1"
@@ -126,7 +139,8 @@ se_wait 5 grep -q "vif1.0: multicast: filter on, 64 of 64 groups" \
 ok $? "SIGUSR1 logs the multicast filter"
 kill -0 $XND_PID
 ok $? "xennetd still running"
-! grep -iE "error|warn|sanitizer" "$SE_DIR/xennetd.log"
+! grep -iE "error|warn|sanitizer" "$SE_DIR/xennetd.log" |
+    grep -v "lost the xenstore connection; guests keep running"
 ok $? "xennetd log has no errors"
 [ -n "${XN_KEEP_LOGS:-}" ] && cp -r "$SE_DIR" "$XN_KEEP_LOGS"
 done_testing

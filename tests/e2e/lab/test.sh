@@ -659,7 +659,9 @@ e2e_destroy() {		# 6. xl destroy and what is left behind
 	# The stock vif-bridge offline script runs between the backend's
 	# Closed and the removal of its directory; under QEMU TCG it alone
 	# takes 1.4-3 s, with the kernel netback as with xennetd.  What the
-	# backend owes libxl is the rest: that must stay under DESTROY_MAX.
+	# backend owes libxl is the rest: it must come before libxl gives up
+	# on the device (DESTROY_MAX, libxl's 10 s).  How long it took is a
+	# METRIC, not a check: a loaded host stretches it.
 	script=$(echo "$E2E_CLOSED $E2E_GONE" | awk 'NF == 2 {
 	    printf "%.2f", $2 - $1 }')
 	own=$(echo "$dt ${script:-0}" | awk '{ printf "%.2f", $1 - $2 }')
@@ -679,17 +681,18 @@ e2e_destroy() {		# 6. xl destroy and what is left behind
 		e2e_xs_dump xl_destroy
 	fi
 	if e2e_xennetd_only destroy_close "xennetd answers libxl's close" \
-	    "within 1 s"; then
+	    "before libxl gives up"; then
 		dt=$(echo "$E2E_ASK $E2E_CLOSED" | awk 'NF == 2 {
 		    printf "%.2f", $2 - $1 }')
-		if [ -n "$dt" ] &&
-		    [ "$(echo $dt | awk '{ print ($1 < 1) }')" = 1 ]; then
+		lab "METRIC destroy_close_s=${dt:-?}"
+		if [ -n "$dt" ] && [ "$(echo $dt $DESTROY_MAX |
+		    awk '{ print ($1 < $2) }')" = 1 ]; then
 			e2e_check destroy_close ok "xennetd went Closed" \
 			    "$dt s after libxl closed the vif"
 		else
 			e2e_check destroy_close fail "xennetd did not go Closed" \
-			    "within 1 s of libxl's request (${dt:-no" \
-			    "Closed/request seen})"
+			    "within $DESTROY_MAX s of libxl's request" \
+			    "(${dt:-no Closed/request seen})"
 			e2e_log destroy_close /tmp/watch-destroy.log 40
 			e2e_log destroy_close $XNLOG
 		fi
