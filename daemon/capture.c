@@ -212,12 +212,15 @@ capture_open(struct capture *cp, const char *dir, const char *name,
 		snprintf(err, errlen, "capture file name too long");
 		return (-1);
 	}
-	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (priv_running()) {
+		/* the privileged helper opens it, in capture-dir only */
+		if ((fd = priv_capture_open(dir, name, err, errlen)) == -1)
+			return (-1);
+	} else if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", file);
 		return (-1);
-	}
-	if ((fd = open(file, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC, 0600)) == -1) {
+	} else if ((fd = open(file, O_WRONLY | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC, 0600)) == -1) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return (-1);
 	}

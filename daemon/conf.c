@@ -75,6 +75,8 @@ conf_apply(struct xnd_config *c, struct conf *cf)
 	if (cf->cf_capture_dir[0] != '\0')
 		memcpy(c->xc_capture_dir, cf->cf_capture_dir,
 		    sizeof(c->xc_capture_dir));
+	if (cf->cf_user[0] != '\0')
+		memcpy(c->xc_user, cf->cf_user, sizeof(c->xc_user));
 	c->xc_file = cf;
 }
 
@@ -327,7 +329,13 @@ conf_reload(struct xnd *x, struct xnd_config *nc)
 	if (nc->xc_poll_usec != c->xc_poll_usec)
 		log_info("reload: poll-budget %u us", nc->xc_poll_usec);
 	if (strcmp(nc->xc_capture_dir, c->xc_capture_dir) != 0)
-		log_info("reload: capture-dir %s", nc->xc_capture_dir);
+		log_info("reload: capture-dir %s%s", nc->xc_capture_dir,
+		    priv_running() ? " (with privilege separation: takes a "
+		    "restart)" : "");
+	if (strcmp(nc->xc_user, c->xc_user) != 0)
+		log_warnx("reload: user %s takes a restart; %s runs",
+		    nc->xc_user, c->xc_user);
+	memcpy(nc->xc_user, c->xc_user, sizeof(nc->xc_user));
 	if (nc->xc_keep_guests != c->xc_keep_guests)
 		log_info("reload: keep-guests %s: at exit, guests are %s",
 		    nc->xc_keep_guests ? "on" : "off", nc->xc_keep_guests ?
@@ -385,6 +393,7 @@ conf_print(const struct xnd_config *c)
 	else
 		printf("port tap\n");
 	conf_print_str("capture-dir ", c->xc_capture_dir, "\n");
+	conf_print_str("user ", c->xc_user, "\n");
 	printf("log-level %d\n", c->xc_verbose);
 	if (c->xc_keep_guests)
 		printf("keep-guests\n");

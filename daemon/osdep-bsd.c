@@ -327,3 +327,84 @@ osdep_tap_close(int fd)
 	    errno != EINVAL)
 		log_warn("%s: SIOCIFDESTROY", name);
 }
+
+/*
+ * Privilege separation (priv.c, sandbox.c) is Linux's only: its
+ * sandbox is seccomp, capabilities and Landlock.  A BSD daemon runs as
+ * root, as it did before (xennetd.8, PRIVILEGE SEPARATION): -u and
+ * `user' are taken and ignored, privsep is off (osdep_privsep), and
+ * these are what the rest of the daemon calls in its place; the tap
+ * port is never given the helper's calls (tap_set_priv).
+ */
+int
+osdep_privsep(void)
+{
+	return (0);
+}
+
+int
+priv_running(void)
+{
+	return (0);
+}
+
+/* priv_conf_opener: the daemon is root: it opens its files itself. */
+parse_open_fn
+priv_conf_opener(void)
+{
+	return (NULL);
+}
+
+/*
+ * Never called: main() calls priv_start and sandbox_* only with privsep
+ * on (osdep_privsep keeps it off), capture.c and pidfile.c the others
+ * only while priv_running().
+ */
+void
+priv_start(const struct xnd_config *c, char **argv)
+{
+	(void)c;
+	(void)argv;
+	fatalx("privilege separation is Linux's only");
+}
+
+int
+priv_capture_open(const char *dir, const char *name, char *err,
+    size_t errlen)
+{
+	(void)dir;
+	(void)name;
+	snprintf(err, errlen, "privilege separation is Linux's only");
+	return (-1);
+}
+
+int
+priv_cleanup(void)
+{
+	errno = ENOTSUP;
+	return (-1);
+}
+
+void
+sandbox_user(const char *user)
+{
+	(void)user;
+	fatalx("privilege separation is Linux's only");
+}
+
+void
+sandbox_enter(const struct xnd_config *c, int bpf)
+{
+	(void)c;
+	(void)bpf;
+	fatalx("privilege separation is Linux's only");
+}
+
+#ifdef XN_DEBUG
+/* sandbox_try: (the sandbox's test) there is no sandbox to try. */
+void
+sandbox_try(int id)
+{
+	(void)id;
+}
+#endif

@@ -71,6 +71,13 @@ osdep_kernel_netback(char *why, size_t len)
 	return (0);
 }
 
+/* osdep_privsep: 1: privilege separation by default (priv.c, sandbox.c). */
+int
+osdep_privsep(void)
+{
+	return (1);
+}
+
 enum ifname_style
 osdep_ifname_style(void)
 {

@@ -122,7 +122,10 @@ static int	 vifspec(const char *, uint32_t *, uint32_t *);
 static int	 ifname_ok(const char *);
 static FILE	*parse_fopen(const char *, struct stat *);
 
-/* How a file is opened: the file system, or a test's (parse_set_open). */
+/*
+ * How a file is opened: the file system, or the privileged helper's or
+ * a test's (parse_set_open).
+ */
 static parse_open_fn	 opener = parse_fopen;
 
 /* The settings the open block, or the global section, writes. */
@@ -131,7 +134,7 @@ static parse_open_fn	 opener = parse_fopen;
 
 %token	BATCH BPF CAPTUREDIR COPYBATCH DOMAIN INCLUDE KEEPGUESTS LOGLEVEL MAC
 %token	MAXQUEUES MTU NONE NOTIFY ON PACKET PER POLLBUDGET PORT PORTIO RATE
-%token	RXBATCH RXSTALL SYSCALL TAP TXBATCH URING VHOST VIF WORKERS
+%token	RXBATCH RXSTALL SYSCALL TAP TXBATCH URING USER VHOST VIF WORKERS
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -203,6 +206,16 @@ globalopt	: POLLBUDGET NUMBER {
 			else
 				snprintf(conf->cf_capture_dir,
 				    sizeof(conf->cf_capture_dir), "%s", $2);
+			free($2);
+		}
+		| USER STRING {
+			if ($2[0] == '\0' || strlen($2) > CONF_USER_MAX)
+				yyerror("user \"%.*s\" is not a user name (1 "
+				    "to %d characters)", PARSE_ERROR_SHOW, $2,
+				    CONF_USER_MAX);
+			else
+				snprintf(conf->cf_user, sizeof(conf->cf_user),
+				    "%s", $2);
 			free($2);
 		}
 		| LOGLEVEL NUMBER {
@@ -379,6 +392,7 @@ static const struct keyword {
 	{ "tap",		TAP },
 	{ "tx-batch",		TXBATCH },
 	{ "uring",		URING },
+	{ "user",		USER },
 	{ "vhost",		VHOST },
 	{ "vif",		VIF },
 	{ "workers",		WORKERS },

@@ -154,7 +154,11 @@ pidfile_remove(void)
 {
 	if (pidfile_fd == -1 || getpid() != pidfile_pid)
 		return;
-	if (unlink(pidfile_path) == -1)
+	/* Privilege separation: the helper may, the daemon's user not. */
+	if (priv_running()) {
+		if (priv_cleanup() == -1)
+			log_warn("pid file %s", pidfile_path);
+	} else if (unlink(pidfile_path) == -1)
 		log_warn("pid file %s", pidfile_path);
 	close(pidfile_fd);
 	pidfile_fd = -1;

@@ -57,6 +57,7 @@
 #include <net/if.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,8 +70,37 @@ static int	tap_name(int, char *);
 static int	tap_join(struct tap *, const char *, unsigned int);
 static int	tap_more(struct tap *, const char *, unsigned int);
 
+/* With privilege separation: the helper's calls (tap_set_priv). */
+static const struct tap_priv *tap_priv;
+
 /* The host side's MAC, as Xen vifs have it: never a bridge's own. */
 static const uint8_t tap_lladdr[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/*
+ * tap_set_priv: from now on, what needs root (making, joining and
+ * discarding a tap, setting its MTU and link) is asked of ops: the
+ * privileged helper's (priv_start), once the daemon is to drop its
+ * privileges.  Before the worker threads start.
+ */
+void
+tap_set_priv(const struct tap_priv *ops)
+{
+	tap_priv = ops;
+}
+
+/*
+ * tap_vhost_open: a new vhost-net device for one of a tap's queues (-i
+ * vhost), from the helper once the daemon dropped its privileges (the
+ * device is root's, and the sandbox opens no file).  A descriptor, or
+ * -1 with errno.
+ */
+int
+tap_vhost_open(void)
+{
+	if (tap_priv != NULL)
+		return (tap_priv->tpv_vhost());
+	return (open(TAP_VHOST_DEV, O_RDWR | O_CLOEXEC));
+}
 
 /* tap_ifreq: one SIOC* ioctl on an AF_INET datagram socket. */
 int
@@ -161,6 +191,10 @@ tap_open(struct tap *tp, const char *name, char *actual, size_t len,
 	char joined[IFNAMSIZ], alias[IFNAMSIZ + sizeof(TAP_ALIAS)];
 	int save;
 
+	/* Privilege separation: the privileged helper runs the rest. */
+	if (tap_priv != NULL)
+		return (tap_priv->tpv_open(tp, name, actual, len, nqueues,
+		    mtu));
 	memset(tp, 0, sizeof(*tp));
 	if (nqueues < 1 || nqueues > XENNETD_MAX_QUEUES) {
 		errno = EINVAL;
@@ -207,7 +241,8 @@ fail:
 /*
  * tap_queues: attach the first n queues of tp (1..tp_nfd) and detach
  * the others.  0, or -1 with errno; tp_nattached then says how many are
- * attached.
+ * attached.  TUNSETQUEUE acts on the descriptor's own tap and asks no
+ * capability: the sandboxed daemon does it itself.
  */
 int
 tap_queues(struct tap *tp, unsigned int n)
@@ -232,7 +267,8 @@ tap_queues(struct tap *tp, unsigned int n)
 /*
  * tap_close: close every queue.  keep: leave the tap persistent, for
  * the next daemon (xennetd -k, a restart); else it goes with the last
- * descriptor.
+ * descriptor.  TUNSETPERSIST acts on the descriptor's own tap and asks
+ * no capability: the sandbox lets the daemon do it (sandbox.c).
  */
 void
 tap_close(struct tap *tp, int keep)
@@ -257,6 +293,9 @@ tap_discard(const char *name, char *actual, size_t len)
 	struct tap tp;
 	char alias[IFNAMSIZ + sizeof(TAP_ALIAS)];
 
+	/* joining a tap needs CAP_NET_ADMIN: the helper's */
+	if (tap_priv != NULL)
+		return (tap_priv->tpv_discard(name, actual, len));
 	memset(&tp, 0, sizeof(tp));
 	snprintf(alias, sizeof(alias), "%s%s", TAP_ALIAS, name);
 	if (osdep_tap_find(alias, actual, len) != 1)
@@ -270,7 +309,8 @@ tap_discard(const char *name, char *actual, size_t len)
 /*
  * tap_leftovers: the names (vif<domid>.<handle>, as created) of the
  * persistent taps earlier daemons left, for each of which fn(arg,
- * name) is called.  0, or -1 with errno.
+ * name) is called.  It reads sysfs: startup only, before the daemon
+ * drops its privileges (vif_sweep).  0, or -1 with errno.
  */
 int
 tap_leftovers(void (*fn)(void *, const char *), void *arg)
@@ -297,46 +337,65 @@ tap_name(int fd, char *name)
 }
 
 /*
- * tap_set_mtu: the MTU of the tap whose queue fd is given, whatever it
- * is called now.  0 or -1 with errno.
+ * tap_set: set the MTU (TAP_SET_MTU, value) or the link up (TAP_SET_UP,
+ * value 1) or down (0) of the tap whose queue fd is given, whatever it
+ * is called now.  Both need CAP_NET_ADMIN: with privilege separation
+ * the helper calls this (priv.c), given the descriptor itself, so that
+ * the daemon may touch only a tap it holds.  0 or -1 with errno.
+ */
+int
+tap_set(int fd, int what, unsigned int value)
+{
+	struct ifreq ifr;
+	char name[IFNAMSIZ];
+
+	if (tap_name(fd, name) == -1)
+		return (-1);
+	memset(&ifr, 0, sizeof(ifr));
+	switch (what) {
+	case TAP_SET_MTU:
+		ifr.ifr_mtu = (int)value;
+		return (tap_ifreq(name, SIOCSIFMTU, &ifr));
+	case TAP_SET_UP:
+		if (tap_ifreq(name, SIOCGIFFLAGS, &ifr) == -1)
+			return (-1);
+		if (value)
+			ifr.ifr_flags |= IFF_UP;
+		else
+			ifr.ifr_flags &= ~IFF_UP;
+		return (tap_ifreq(name, SIOCSIFFLAGS, &ifr));
+	}
+	errno = EINVAL;
+	return (-1);
+}
+
+/*
+ * tap_set_mtu: the MTU of the tap whose queue fd is given (the mtu key
+ * followed live, a reload).  0 or -1 with errno.
  */
 int
 tap_set_mtu(int fd, unsigned int mtu)
 {
-	struct ifreq ifr;
-	char name[IFNAMSIZ];
-
-	if (tap_name(fd, name) == -1)
-		return (-1);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_mtu = (int)mtu;
-	return (tap_ifreq(name, SIOCSIFMTU, &ifr));
+	if (tap_priv != NULL)
+		return (tap_priv->tpv_set(fd, TAP_SET_MTU, mtu));
+	return (tap_set(fd, TAP_SET_MTU, mtu));
 }
 
 /*
  * tap_set_carrier: the carrier of the tap whose queue fd is given, on
- * (1) or off (0): TUNSETCARRIER (Linux 4.11).  A kernel without it gets
- * the link taken down and up instead (IFF_UP), which a bridge also sees.
- * 0 or -1 with errno.
+ * (1) or off (0): TUNSETCARRIER (Linux 4.11), which asks no capability
+ * of the descriptor's holder.  A kernel without it gets the link taken
+ * down and up instead (IFF_UP, through the helper with privilege
+ * separation), which a bridge also sees.  0 or -1 with errno.
  */
 int
 tap_set_carrier(int fd, int on)
 {
-	struct ifreq ifr;
-	char name[IFNAMSIZ];
-
 	if (osdep_tap_carrier(fd, on) == 0)
 		return (0);
 	if (errno != EINVAL && errno != ENOTTY)
 		return (-1);
-	if (tap_name(fd, name) == -1)
-		return (-1);
-	memset(&ifr, 0, sizeof(ifr));
-	if (tap_ifreq(name, SIOCGIFFLAGS, &ifr) == -1)
-		return (-1);
-	if (on)
-		ifr.ifr_flags |= IFF_UP;
-	else
-		ifr.ifr_flags &= ~IFF_UP;
-	return (tap_ifreq(name, SIOCSIFFLAGS, &ifr));
+	if (tap_priv != NULL)
+		return (tap_priv->tpv_set(fd, TAP_SET_UP, on != 0));
+	return (tap_set(fd, TAP_SET_UP, on != 0));
 }

@@ -65,7 +65,6 @@
 #include "vq.h"
 #include "xennetd.h"
 
-#define VHOST_DEV		"/dev/vhost-net"
 #define VHOST_RX		0	/* vhost-net's queue numbers */
 #define VHOST_TX		1
 #define VHOST_NUM		PORTIO_MAX_BUFS	/* ring entries */
@@ -206,8 +205,8 @@ vhost_setup(struct vhost *vh, char *why, size_t whylen)
 	unsigned int i;
 	int q, r;
 
-	if ((vh->vh_fd = open(VHOST_DEV, O_RDWR | O_CLOEXEC)) == -1) {
-		snprintf(why, whylen, "cannot open %s: %s", VHOST_DEV,
+	if ((vh->vh_fd = tap_vhost_open()) == -1) {
+		snprintf(why, whylen, "cannot open %s: %s", TAP_VHOST_DEV,
 		    strerror(errno));
 		return (-1);
 	}

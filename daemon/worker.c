@@ -195,8 +195,8 @@ static uint64_t	 worker_frames_in(struct vif_dp *);
 #define WORKER_NOBUFS_MS	10000	/* ms between log lines about ENOBUFS */
 
 /*
- * worker_start: open a hypervisor handle and start thread id.
- * Startup only: fatal on failure.
+ * worker_start: open a hypervisor handle and make worker id, its thread
+ * not started yet (worker_go).  Startup only: fatal on failure.
  */
 struct worker *
 worker_start(struct xnd *x, int id)
@@ -240,9 +240,18 @@ worker_start(struct xnd *x, int id)
 		fatalx("worker %d: cannot set up events", id);
 	pthread_mutex_init(&w->w_lock, NULL);
 	pthread_cond_init(&w->w_cond, NULL);
+	return (w);
+}
+
+/*
+ * worker_go: start w's thread.  Startup only, after the sandbox (its
+ * threads start under it): fatal on failure.
+ */
+void
+worker_go(struct worker *w)
+{
 	if ((errno = pthread_create(&w->w_thread, NULL, worker_main, w)) != 0)
 		fatal("pthread_create");
-	return (w);
 }
 
 static void *
@@ -250,6 +259,9 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 
+#ifdef XN_DEBUG
+	sandbox_try(w->w_id);
+#endif
 	event_base_dispatch(w->w_base);
 	return (NULL);
 }

@@ -63,6 +63,7 @@ static void	main_signal(evutil_socket_t, short, void *);
 static int	main_daemonize(void);
 static void	main_ready(int);
 static void	main_notify(const char *);
+static int	main_bpf(const struct xnd_config *);
 
 /* The command line, applied again over the file at every reload. */
 static int	 main_argc;
@@ -87,6 +88,8 @@ static const struct option longopts[] = {
 	{ "pidfile",	required_argument,	NULL, 'p' },
 	{ "control",	required_argument,	NULL, 'C' },
 	{ "keep-guests", no_argument,		NULL, 'k' },
+	{ "user",	required_argument,	NULL, 'u' },
+	{ "no-privsep",	no_argument,		NULL, 'Z' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -95,11 +98,11 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: xennetd [-dhknSUv] [-b usec] [-C socket] [-c copy-batch]\n"
+"usage: xennetd [-dhknSUvZ] [-b usec] [-C socket] [-c copy-batch]\n"
 "               [-D macro=value] [-f file] [-i uring|syscall] [-m copy|map]\n"
 "               [-N batch|packet] [-P tap|bpf:ifname] [-p pidfile]\n"
 "               [-q max-queues] [-r rx-batch] [-s sim-dir]\n"
-"               [-T rx-stall-timeout] [-t tx-batch] [-w workers]\n"
+"               [-T rx-stall-timeout] [-t tx-batch] [-u user] [-w workers]\n"
 "  -d                   stay in the foreground, log to stderr\n"
 "  -v                   more verbose (repeat for more)\n"
 "  -n                   check the configuration and options, say\n"
@@ -143,7 +146,12 @@ usage(void)
 "                       sim directory)\n"
 "  -C, --control FILE   the control socket of xennetctl(8) (default\n"
 "                       " XENNETD_SOCKET ", with -S xennetd.sock in\n"
-"                       the sim directory)\n", POLL_USEC_DEFAULT);
+"                       the sim directory)\n"
+"  -u, --user USER      the user the daemon runs as, with a privileged\n"
+"                       helper for taps (default " XENNETD_USER "; Linux\n"
+"                       only: the BSDs run as root)\n"
+"  -Z, --no-privsep     no privilege separation: all of it runs as root,\n"
+"                       without a seccomp filter\n", POLL_USEC_DEFAULT);
 	exit(1);
 }
 
@@ -160,6 +168,25 @@ parse_num(const char *what, const char *s, unsigned int min,
 		exit(1);
 	}
 	return ((unsigned int)v);
+}
+
+/*
+ * main_bpf: 1 if the configuration of startup puts some vif on a bpf
+ * port (libpcap needs CAP_NET_RAW for it), else 0.
+ */
+static int
+main_bpf(const struct xnd_config *c)
+{
+	struct conf_block *b;
+
+	if (c->xc_port == PORT_BPF)
+		return (1);
+	if (c->xc_file != NULL)
+		TAILQ_FOREACH(b, &c->xc_file->cf_blocks, cb_entry)
+			if ((b->cb_set & CONF_PORT) &&
+			    b->cb_vc.vc_port == PORT_BPF)
+				return (1);
+	return (0);
 }
 
 /* parse_port: -P tap or bpf:IFNAME, or exit with a message. */
@@ -201,11 +228,14 @@ main(int argc, char *argv[])
 	unsigned int n;
 	int i, readyfd = -1;
 	struct timeval xs_probe = { XS_PROBE_SECS, 0 };
+	struct hv_dominfo dom;
 
 	memset(&x, 0, sizeof(x));
 	TAILQ_INIT(&x.x_vifs);
 	main_argc = argc;
 	main_argv = argv;
+	/* the files read now are the ones the helper opens again */
+	parse_set_open(priv_conf_opener());
 	if (main_config(c, 1) == -1) {
 		if (c->xc_noaction)
 			exit(1);
@@ -248,6 +278,8 @@ main(int argc, char *argv[])
 	} else if (c->xc_socket == NULL)
 		c->xc_socket = XENNETD_SOCKET;
 
+	if (c->xc_privsep)
+		sandbox_user(c->xc_user);
 	log_init(c->xc_debug, c->xc_verbose);
 	if (!c->xc_debug)
 		readyfd = main_daemonize();
@@ -286,6 +318,8 @@ main(int argc, char *argv[])
 		    (unsigned int)x.x_nworkers : XENNETD_MAX_QUEUES;
 	for (i = 0; i < x.x_nworkers; i++)
 		x.x_workers[i] = worker_start(&x, i);
+	/* libxenctrl opens its devices at its first call: now, as root */
+	(void)hv_dominfo(x.x_hv, x.x_domid, &dom);
 
 	if ((x.x_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
@@ -310,11 +344,28 @@ main(int argc, char *argv[])
 			fatalx("cannot set up signal events");
 	}
 	ctrl_init(&x);
-	vif_sweep(&x);		/* taps of vifs gone while we were not */
-	if (main_xs_watch(&x) == -1)
-		fatal("cannot watch %s", x.x_root);
+	/*
+	 * As root still: taps of vifs gone while we were not (sysfs,
+	 * joining a tap), the control socket, and rtnetlink, a socket the
+	 * sandbox refuses to make.
+	 */
+	vif_sweep(&x);
 	x.x_control = control_init(&x, c->xc_socket);
 	x.x_linkmon = linkmon_init(&x);
+	/*
+	 * Privilege separation: what needs root from now on goes to the
+	 * helper; the daemon becomes its user under the sandbox, and only
+	 * then starts its workers.
+	 */
+	if (c->xc_privsep) {
+		priv_start(c, main_argv);
+		sandbox_enter(c, main_bpf(c));
+	}
+	for (i = 0; i < x.x_nworkers; i++)
+		worker_go(x.x_workers[i]);
+	/* libxenstore's first watch starts its reader thread: sandboxed */
+	if (main_xs_watch(&x) == -1)
+		fatal("cannot watch %s", x.x_root);
 
 	log_info("started: %s hypervisor, domain %u, %d worker%s, max-queues "
 	    "%u, tx-batch %u rx-batch %u copy-batch %u notify %s copy-engine "
@@ -538,6 +589,8 @@ main_defaults(struct xnd_config *c)
 	c->xc_poll_usec = POLL_USEC_DEFAULT;
 	c->xc_port = PORT_TAP;
 	snprintf(c->xc_capture_dir, sizeof(c->xc_capture_dir), "/var/tmp");
+	snprintf(c->xc_user, sizeof(c->xc_user), "%s", XENNETD_USER);
+	c->xc_privsep = osdep_privsep();
 	ring_config_default(&c->xc_ring);
 }
 
@@ -590,7 +643,8 @@ main_options(struct xnd_config *c)
 	optind = 1;
 #endif
 	while ((ch = getopt_long(main_argc, main_argv,
-	    "b:C:c:dD:f:hi:km:nN:P:p:q:r:Ss:T:t:Uvw:", longopts, NULL)) != -1) {
+	    "b:C:c:dD:f:hi:km:nN:P:p:q:r:Ss:T:t:Uu:vw:Z", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			c->xc_socket = optarg;
@@ -692,8 +746,22 @@ main_options(struct xnd_config *c)
 			c->xc_ring.rc_copy_batch = 1;
 			c->xc_ring.rc_notify = RING_NOTIFY_PACKET;
 			break;
+		case 'u':
+			if (optarg[0] == '\0' ||
+			    strlen(optarg) > CONF_USER_MAX) {
+				fprintf(stderr, "xennetd: user: \"%s\" is not "
+				    "a user name (1 to %d characters)\n",
+				    optarg, CONF_USER_MAX);
+				exit(1);
+			}
+			snprintf(c->xc_user, sizeof(c->xc_user), "%s",
+			    optarg);
+			break;
 		case 'v':
 			verbose++;
+			break;
+		case 'Z':
+			c->xc_privsep = 0;
 			break;
 		case 'w':
 			c->xc_workers = (int)parse_num("workers", optarg, 1,

@@ -42,6 +42,8 @@
 #define XENNETD_PATH_MAX	256
 #define VIF_DOMID_LIMIT		0x7FEFU	/* DOMID_FIRST_RESERVED - 1 */
 #define XENNETD_CONFFILE	SYSCONFDIR "/xennetd.conf"
+#define XENNETD_USER		"_xennetd"	/* -u default */
+#define CONF_USER_MAX		32	/* a user name */
 #define CONF_NAME_MAX		64	/* a domain name in a block */
 #define CONF_RATE_BYTES_MAX	0xFFFFFFFFULL	/* rate BYTES per USEC */
 #define CONF_RATE_USEC_MAX	10000000ULL	/* 10 s */
@@ -210,6 +212,7 @@ struct conf {
 	int			 cf_verbose;	/* -1: not set */
 	int			 cf_keep_guests;	/* keep-guests */
 	char			 cf_capture_dir[XENNETD_PATH_MAX];
+	char			 cf_user[CONF_USER_MAX + 1];	/* "": unset */
 	struct conf_blocks	 cf_blocks;
 };
 
@@ -233,6 +236,8 @@ struct xnd_config {
 	enum port_type		 xc_port;	/* default port of a vif */
 	char			 xc_port_if[IFNAMSIZ];	/* PORT_BPF: on */
 	char			 xc_capture_dir[XENNETD_PATH_MAX];
+	char			 xc_user[CONF_USER_MAX + 1];	/* -u */
+	int			 xc_privsep;	/* 0: -Z */
 	struct conf		*xc_file;	/* the file's, NULL: none */
 };
 
@@ -537,6 +542,7 @@ void	vif_error(struct xnd *, struct vif *, int, const char *, ...)
 
 /* worker.c */
 struct worker *worker_start(struct xnd *, int);
+void	worker_go(struct worker *);
 void	worker_stop(struct worker *);
 int	worker_attach(struct worker *, struct vif_dp *);
 void	worker_detach(struct worker *, struct vif_dp *);
@@ -574,6 +580,20 @@ void	tap_close(struct tap *, int);
 int	tap_discard(const char *, char *, size_t);
 int	tap_leftovers(void (*)(void *, const char *), void *);
 int	tap_set_offload(int, const struct ring_features *);
+#define TAP_SET_MTU	1	/* tap_set: value is the MTU */
+#define TAP_SET_UP	2	/* tap_set: value 1 up, 0 down */
+int	tap_set(int, int, unsigned int);
+/* what needs root once the daemon dropped it: the helper's (priv.c) */
+struct tap_priv {
+	int	(*tpv_open)(struct tap *, const char *, char *, size_t,
+		    unsigned int, unsigned int);
+	int	(*tpv_discard)(const char *, char *, size_t);
+	int	(*tpv_set)(int, int, unsigned int);
+	int	(*tpv_vhost)(void);
+};
+void	tap_set_priv(const struct tap_priv *);
+#define TAP_VHOST_DEV	"/dev/vhost-net"
+int	tap_vhost_open(void);
 int	tap_set_mtu(int, unsigned int);
 int	tap_set_carrier(int, int);
 
@@ -620,6 +640,20 @@ unsigned int portio_held(struct portio *);
 const struct portio_stats *portio_stats(struct portio *);
 const char *portio_mode_name(enum portio_mode);
 
+/* priv.c (priv-bsd.c: none on the BSDs) */
+void	priv_start(const struct xnd_config *, char **);
+int	priv_running(void);
+parse_open_fn priv_conf_opener(void);
+int	priv_capture_open(const char *, const char *, char *, size_t);
+int	priv_cleanup(void);
+
+/* sandbox.c (priv-bsd.c) */
+void	sandbox_user(const char *);
+void	sandbox_enter(const struct xnd_config *, int);
+#ifdef XN_DEBUG
+void	sandbox_try(int);
+#endif
+
 /* ifname.c: how each host names a vif's interface (see there) */
 enum ifname_style {
 	IFNAME_LINUX,		/* vif<domid>.<handle>; scripts rename */
@@ -638,6 +672,7 @@ int	osdep_ncpus(void);
 
 /* osdep-linux.c, osdep-bsd.c: what differs by host (one is built) */
 int	osdep_kernel_netback(char *, size_t);
+int	osdep_privsep(void);
 enum ifname_style osdep_ifname_style(void);
 enum portio_mode osdep_portio_default(void);
 enum hv_engine osdep_engine_default(void);

@@ -21,6 +21,10 @@ if [ -n "$(echo $missing)" ]; then
 	apt-get update -qq
 	apt-get install -y -q --no-install-recommends $pkgs >/dev/null
 fi
+# the user the daemon drops to (xennetd(8), PRIVILEGE SEPARATION)
+id _xennetd > /dev/null 2>&1 ||
+    useradd --system --no-create-home --home-dir /nonexistent \
+	--shell /usr/sbin/nologin _xennetd || exit 1
 echo "== building (configure $*)"
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 # A build made with other configure arguments (say the ASan one of CI),

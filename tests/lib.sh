@@ -76,3 +76,6 @@ ping_loss() { sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$1"; }
 # cpu_ticks PID: the CPU time process PID used so far, all its threads
 # (utime + stime, in 1/CLK_TCK s: getconf CLK_TCK)
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# priv_helper PID: the pid of daemon PID's privileged helper, its one
+# child (xennetd.8, PRIVILEGE SEPARATION); nothing if it has none
+priv_helper() { ps -o pid= --ppid "$1" | tr -d ' '; }

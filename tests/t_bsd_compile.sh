@@ -46,7 +46,10 @@ done
 files=
 for f in "$top_srcdir"/daemon/*.c "$top_srcdir"/lib/*.c \
     "$top_srcdir"/xennetctl/*.c; do
-	case $f in */osdep-linux.c|*/vhost.c|*/linkmon.c|*/parse.c) continue ;;
+	# Linux only: the tap driver, vhost-net, rtnetlink, privilege separation
+	case $f in
+	*/osdep-linux.c|*/vhost.c|*/linkmon.c|*/priv.c|*/sandbox.c|*/parse.c)
+		continue ;;
 	esac
 	files="$files ${f#"$top_srcdir"/}"
 done

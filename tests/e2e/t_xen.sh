@@ -51,9 +51,9 @@ export E2E_BUILD=$B
 # (the hostile frontends' domUs take 10 minutes of it under TCG)
 export TIMEOUT=${E2E_TIMEOUT:-1800}
 # the dom0's checks, in the order lab/test.sh reports them
-CHECKS="xennetd_start xl_create vif_bridge ping_dom0_domU ping_domU_dom0
+CHECKS="xennetd_start privsep xl_create vif_bridge ping_dom0_domU ping_domU_dom0
 iperf_dom0_domU iperf_domU_dom0 xentop_nets xentop_dir counters
-restart_kill restart_iperf restart_ping restart_vif net_detach
+restart_kill restart_helper restart_iperf restart_ping restart_vif net_detach
 net_attach ping_attach_dom0_domU ping_attach_domU_dom0
 hostile_create $(. "$top_srcdir/tests/sim/hostile-cases.sh" &&
     hostile_list | sed 's/ .*//; s/^/hostile_/') hostile_destroy

@@ -25,6 +25,9 @@
 # LSB exit statuses for bad options (6), no daemon (5), not root (4), not
 # running (7), bad usage (2), a daemon that does not exit (killed, 1), a
 # daemon that dies while starting, a pid file left by a killed daemon.
+# With privilege separation the daemon runs as _xennetd beside its
+# helper, which the init script neither counts nor waits for: it goes
+# when its daemon does.
 #
 # It runs in a private mount namespace (tests/etc/sysns.sh): our /dev/log
 # catches the daemon's syslog lines, and a tmpfs over /etc/default holds
@@ -47,6 +50,9 @@ mkdir -p "$SIMDIR" /etc/default
 mount -t tmpfs -o mode=0755 t_initd-default /etc/default ||
     skip_all "cannot mount a tmpfs over /etc/default"
 sysns_xenstored
+# privilege separation: the init script made the user, or it was there
+privsep=0
+id _xennetd > /dev/null 2>&1 && privsep=1
 
 # defaults [VAR=VALUE...]: our /etc/default/xennetd, then VAR=VALUE lines
 defaults() {
@@ -82,7 +88,7 @@ init() {
 
 # flavour NAME: the life of a daemon started by the script
 flavour() {
-	local f=$1 pid pid2 n
+	local f=$1 pid pid2 n h
 
 	defaults
 	init status
@@ -97,6 +103,12 @@ flavour() {
 	    "${pid:-x}" "$(ps -o sid= -p "${pid:-0}" | tr -d ' ')"
 	ok $(sysns_logged "$pid" "started: sim hypervisor"; echo $?) \
 	    "$f: start: it logged that it serves, to syslog"
+	h=$(priv_helper "${pid:-0}")
+	if [ "$privsep" = 1 ]; then
+		is "$f: start: it runs as _xennetd, its one child (the helper) as root" \
+		    "_xennetd 1 root" "$(ps -o user= -p "${pid:-0}" | tr -d ' ') \
+$(echo "$h" | grep -c .) $(ps -o user= -p "${h:-0}" | tr -d ' ')"
+	fi
 	init status
 	is "$f: status: 0" 0 "$rc"
 	case $out in
@@ -125,6 +137,10 @@ flavour() {
 	is "$f: stop: it logged its clean exit before" $((n + 1)) \
 	    "$(lines "exiting")"
 	ok $(test ! -e "$PF"; echo $?) "$f: stop: the pid file is gone"
+	if [ "$privsep" = 1 ]; then
+		wait_for 5 sh -c "! kill -0 ${h:-0} 2> /dev/null"
+		ok $? "$f: stop: its helper is gone too"
+	fi
 	init status
 	is "$f: status after stop: 3 ($out)" 3 "$rc"
 	init stop

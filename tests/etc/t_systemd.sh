@@ -19,7 +19,9 @@
 # the promise of the unit's Type: with Type=notify it tells the
 # NOTIFY_SOCKET READY=1 once it serves and STOPPING=1 on SIGTERM; with
 # Type=forking (and always) the starting process returns only once the
-# daemon serves and its pid file is written.
+# daemon serves and its pid file is written, naming the daemon and not
+# its privileged helper, which goes with it; ExecStartPre makes the
+# daemon's user.
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 
@@ -67,6 +69,8 @@ forking)
 	ok 1 "Type= is notify or forking (got $TYPE)" ;;
 esac
 ok $(key PIDFile | grep -q '/xennetd\.pid$'; echo $?) "PIDFile= is set"
+ok $(key ExecStartPre | grep -q 'id _xennetd .*|| useradd --system .*_xennetd'
+    echo $?) "ExecStartPre= creates the user _xennetd if missing"
 substituted "$UNIT" "the unit"
 
 # ---- systemd-analyze verify ----
@@ -122,9 +126,20 @@ ok $? "forking: the starting process exits 0"
 read -r PID < "$T/sim/xennetd.pid" 2>/dev/null
 ok $(kill -0 "${PID:-0}" 2>/dev/null; echo $?) \
     "forking: when it returns, the pid file names the running daemon"
+# with privilege separation, the daemon and not its helper: MAINPID
+H=$(priv_helper "${PID:-0}")
+if id _xennetd > /dev/null 2>&1; then
+	is "forking: the pid file's daemon runs as _xennetd, its helper as root" \
+	    "_xennetd root" "$(ps -o user= -p "${PID:-0}" | tr -d ' ') \
+$(ps -o user= -p "${H:-0}" | tr -d ' ')"
+fi
 kill "${PID:-0}" 2>/dev/null
 wait_for 10 test ! -e "$T/sim/xennetd.pid"
 ok $? "forking: SIGTERM: the daemon exits and removes its pid file"
+if [ -n "$H" ]; then
+	wait_for 5 sh -c "! kill -0 $H 2> /dev/null"
+	ok $? "forking: and its helper exits too"
+fi
 
 # Type=notify: READY=1 once it serves, STOPPING=1 on SIGTERM.
 if [ "$TYPE" != notify ]; then

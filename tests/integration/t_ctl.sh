@@ -35,7 +35,8 @@ done
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null ||
     skip_all "python3-prometheus-client not installed"
 . "$top_srcdir/tests/sim/simenv.sh"
-# the configuration: where captures named without a path go
+# the configuration: where captures named without a path go, and with
+# privilege separation (xennetd(8)) where every capture goes
 CAPD=$(mktemp -d /tmp/xennetd-cap.XXXXXX)
 printf 'capture-dir "%s"\n' "$CAPD" > "$CAPD/xennetd.conf"
 trap 'simenv_stop; rm -rf "$CAPD"' EXIT
@@ -239,7 +240,7 @@ ok $(awk -v p="$4" -v r="$5" -v t="$6" 'BEGIN { exit !(t > 0.5 && t < 2 &&
     "show stats -w: its rate is over the interval"
 
 # ---- capture ----
-C100=$SE_DIR/c100.pcap
+C100=$CAPD/c100.pcap
 in_guest g1 ping -c 200 -i 0.01 -q 10.0.0.1 >/dev/null 2>&1 &
 PING=$!
 out=$($CTL capture vif1.0 "$C100" count 100 2>&1)
@@ -259,7 +260,7 @@ ok $([ "$n1" -gt 30 ] && [ "$n2" -gt 30 ]; echo $?) \
     "both directions: $n1 requests from the guest, $n2 replies to it"
 
 # a vif with 2 queues on 2 workers: one file
-CM=$SE_DIR/mq.pcap
+CM=$CAPD/mq.pcap
 in_dom0 iperf3 -s -D -1 >/dev/null 2>&1
 sleep 0.5
 M0=$($CTL -j show stats vif3.0)
@@ -287,7 +288,7 @@ n2=$(grep -c 'IP 10.0.0.1\.[0-9]* > 10.0.0.4\.' "$SE_DIR/mq.txt")
 ok $([ "$n1" -gt 30 ] && [ "$n2" -gt 30 ]; echo $?) \
     "both directions: $n1 frames from the guest, $n2 to it"
 
-CS=$SE_DIR/secs.pcap
+CS=$CAPD/secs.pcap
 in_guest g1 ping -c 60 -i 0.05 -q 10.0.0.1 >/dev/null 2>&1 &
 PING=$!
 $CTL capture vif1.0 "$CS" seconds 1 >/dev/null 2>&1
@@ -304,10 +305,10 @@ n=$(tcpdump -r "$CS" -n 2>/dev/null | wc -l)
 ok $([ "$n" -ge 1 ] && [ "$n" -lt 120 ]; echo $?) \
     "tcpdump -r reads part of the pings: $n frames of 120 (~40 expected)"
 
-CU=$SE_DIR/stop.pcap
+CU=$CAPD/stop.pcap
 $CTL capture vif2.0 "$CU" >/dev/null 2>&1
 ok $? "capture vif2.0 FILE (no limit)"
-out=$($CTL capture vif2.0 "$SE_DIR/again.pcap" 2>&1)
+out=$($CTL capture vif2.0 "$CAPD/again.pcap" 2>&1)
 is "a second capture on the same vif is refused" \
     "1 xennetctl: vif2.0: a capture to $CU runs already" "$? $out"
 rcvd=$(in_guest g2 ping -c 10 -i 0.01 -q 10.0.0.1 2>&1 |
@@ -337,12 +338,13 @@ out=$($CTL capture vif1.0 sub/x.pcap 2>&1)
 is "capture to a relative path with a '/': refused" \
     "1 xennetctl: sub/x.pcap: a capture file is an absolute path or a name in capture-dir $CAPD, without '/'" \
     "$? $out"
-out=$($CTL capture vif1.0 "$SE_DIR" 2>&1)
-is "capture into a directory: refused" "1 xennetctl: $SE_DIR: not a regular file" "$? $out"
-mkfifo "$SE_DIR/fifo"
-out=$(timeout 5 $CTL capture vif1.0 "$SE_DIR/fifo" 2>&1)
+mkdir "$CAPD/dir"
+out=$($CTL capture vif1.0 "$CAPD/dir" 2>&1)
+is "capture into a directory: refused" "1 xennetctl: $CAPD/dir: not a regular file" "$? $out"
+mkfifo "$CAPD/fifo"
+out=$(timeout 5 $CTL capture vif1.0 "$CAPD/fifo" 2>&1)
 is "capture into a FIFO: refused, without blocking the daemon" \
-    "1 xennetctl: $SE_DIR/fifo: not a regular file" "$? $out"
+    "1 xennetctl: $CAPD/fifo: not a regular file" "$? $out"
 
 # ---- bad requests ----
 t() { out=$($CTL "$@" 2>&1); echo "$? $out"; }
@@ -432,7 +434,7 @@ is "log level 0 then -: stays 0" "log level 0" \
 $CTL log level 1 >/dev/null
 
 # ---- stopping ----
-CD=$SE_DIR/down.pcap
+CD=$CAPD/down.pcap
 $CTL capture vif1.0 "$CD" >/dev/null 2>&1
 ok $? "a capture runs when the daemon stops"
 in_guest g1 ping -c 5 -i 0.01 -q 10.0.0.1 >/dev/null 2>&1

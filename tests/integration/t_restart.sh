@@ -11,7 +11,10 @@
 # still tears them down (Closed, taps gone).  Last, what a daemon dying
 # leaves in other states: the tap of a vif removed while no daemon ran
 # is removed at the next start, and a vif that was mid-handshake
-# (InitWait, no frontend yet) is served by the new daemon.
+# (InitWait, no frontend yet) is served by the new daemon.  With
+# privilege separation (SE_PRIVSEP, tests/sim/simenv.sh) the helper of a
+# daemon killed with SIGKILL exits too, and the new daemon runs as
+# _xennetd with a helper of its own, which joins the taps for it.
 #
 # The numbers (ping loss, time to resume, iperf3 rate before and after)
 # are printed as diagnostics and appended to $RESTART_RESULTS if set.
@@ -62,7 +65,7 @@ monitor() {
 # ("kill": SIGKILL, "term": SIGTERM to a -k daemon) stops the daemon at
 # 4 s and a new one (args $NEXT_ARGS) starts 1 s later; checks it all.
 restart_run() {
-	local name=$1 how=$2 t0 tk tr states
+	local name=$1 how=$2 t0 tk tr states helper h
 	monitor "$name" & MON_PID=$!
 	in_guest g1 iperf3 -c 10.0.0.3 -p 5201 -t "$IPERF_T" -i 0.5 -J \
 	    > "$SE_DIR/iperf-$name.json" 2>&1 & local ip=$!
@@ -70,6 +73,7 @@ restart_run() {
 	    > "$SE_DIR/ping-$name.out" 2>&1 & local pp=$!
 	t0=$(date +%s.%N)
 	sleep 4
+	helper=$(priv_helper "$XND_PID")
 	tk=$(date +%s.%N)
 	if [ "$how" = kill ]; then
 		kill -9 "$XND_PID"
@@ -80,10 +84,21 @@ restart_run() {
 	ok $? "$name: the daemon is gone (SIG$( [ "$how" = kill ] &&
 	    echo KILL || echo TERM))"
 	wait "$XND_PID" 2>/dev/null
+	if [ "$SE_PRIVSEP" = 1 ]; then
+		se_wait 5 sh -c "! kill -0 ${helper:-0} 2>/dev/null"
+		ok $? "$name: its privileged helper (${helper:-none}) exited too"
+	fi
 	sleep 1
 	tr=$(date +%s.%N)
 	simenv_daemon "$SE_DIR/xennetd-$name.log" $NEXT_ARGS
 	ok $? "$name: a new xennetd started"
+	if [ "$SE_PRIVSEP" = 1 ]; then
+		h=$(priv_helper "$XND_PID")
+		is "$name: it runs as _xennetd, with a helper of its own" \
+		    "_xennetd 1 xennetd: privileged helper" \
+		    "$(ps -o user= -p "$XND_PID" | tr -d ' ') $(echo "$h" |
+		    grep -c .) $(ps -o args= -p "${h:-0}")"
+	fi
 	wait $ip; ok $? "$name: iperf3 exited 0"
 	wait $pp
 	kill $MON_PID; wait $MON_PID 2>/dev/null

@@ -59,6 +59,18 @@ SE_PIDS=""
 SE_GUESTS=""
 : "${SIM:=$top_builddir/tests/sim}"
 XENNETD=$top_builddir/daemon/xennetd
+# SE_PRIVSEP: 1 if the daemon runs with privilege separation (xennetd.8):
+# where the user _xennetd exists, but not in an ASan build, where
+# LeakSanitizer stops the daemon's threads with ptrace at its exit, which
+# the sandbox refuses: there the daemon runs with -Z so that its leaks
+# are checked.  A test of the sandbox itself (t_privsep) sets
+# SE_PRIVSEP=1 before, to have it anyway.
+if [ -z "${SE_PRIVSEP:-}" ]; then
+	SE_PRIVSEP=0
+	id _xennetd > /dev/null 2>&1 && SE_PRIVSEP=1
+	grep -q '^XN_CFLAGS = .*-fsanitize=address' "$top_builddir/Makefile" \
+	    2> /dev/null && SE_PRIVSEP=0
+fi
 
 in_dom0() { ip netns exec "$SE_NS0" "$@"; }
 in_guest() { local g=$1; shift; ip netns exec "$SE_PFX-$g" "$@"; }
@@ -114,7 +126,8 @@ simenv_daemon() {
 	# (xnd_stop_leaks): whatever ASAN_OPTIONS says, for it alone
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1" \
 	XENSTORED_PATH=$SE_XS_DAEMON ip netns exec "$SE_NS0" "$XENNETD" -d -v \
-	    -S -s "$XENNET_SIM_DIR" ${XND_ARGS:-} "$@" > "$log" 2>&1 &
+	    -S -s "$XENNET_SIM_DIR" $([ "$SE_PRIVSEP" = 1 ] || echo -Z) \
+	    ${XND_ARGS:-} "$@" > "$log" 2>&1 &
 	XND_PID=$!
 	SE_PIDS="$SE_PIDS $XND_PID"
 	se_wait 10 grep -q started "$log"

@@ -117,6 +117,31 @@ e2e_alive() {		# xennetd runs (a zombie does not count: not reaped yet)
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 e2e_dead() { ! e2e_alive; }
+e2e_daemons() {		# the pids pidof gives for xennetd, but the daemons'
+			# privileged helpers (xennetd.8, PRIVILEGE SEPARATION:
+			# their command line says what they are)
+	local p out=
+	for p in $(pidof xennetd); do
+		tr '\0' ' ' < /proc/$p/cmdline 2> /dev/null |
+		    grep -q '^xennetd: privileged helper' ||
+		    out="$out${out:+ }$p"
+	done
+	echo "$out"
+}
+e2e_helper() {		# PID: the pids of PID's children: its helper
+	local s
+	for s in /proc/[0-9]*/stat; do
+		[ "$(sed 's/.*) //' "$s" 2> /dev/null | cut -d' ' -f2)" = "$1" ] ||
+		    continue
+		s=${s%/stat}
+		echo "${s#/proc/}"
+	done
+}
+e2e_user() {		# PID: the user name PID runs as (its real uid's)
+	local uid
+	uid=$(awk '/^Uid:/ { print $2 }' /proc/$1/status 2> /dev/null)
+	awk -F: -v u="$uid" '$3 == u { print $1; exit }' /etc/passwd
+}
 e2e_initd() {		# ACTION: $INITD ACTION, its output in
 			# /tmp/initd-ACTION.log, its status in E2E_RC
 	"$INITD" "$1" > /tmp/initd-$1.log 2>&1
@@ -252,10 +277,10 @@ e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
 	rc=$E2E_RC
 	XNPID=$(e2e_xnpid)
 	if [ $rc != 0 ] || [ -z "$XNPID" ] || ! e2e_alive ||
-	    [ "$(pidof xennetd)" != "$XNPID" ]; then
+	    [ "$(e2e_daemons)" != "$XNPID" ]; then
 		e2e_check xennetd_start fail "$INITD start: status $rc, then" \
 		    "status says: $(cat /tmp/initd-status.log), running:" \
-		    "$(pidof xennetd)"
+		    "$(e2e_daemons)"
 		e2e_log xennetd_start /tmp/initd-start.log
 		e2e_log xennetd_start $XNLOG
 		return 1
@@ -264,7 +289,7 @@ e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
 	# a second start: LSB's 0, and no second daemon
 	e2e_initd start
 	rc=$E2E_RC
-	if [ $rc = 0 ] && [ "$(pidof xennetd)" = "$XNPID" ] &&
+	if [ $rc = 0 ] && [ "$(e2e_daemons)" = "$XNPID" ] &&
 	    grep -q "xennetd\[$XNPID\]: started" $XNLOG; then
 		e2e_check xennetd_start ok "$INITD start: 0, xennetd" \
 		    "(pid $XNPID) serves, status says so; a second start: 0," \
@@ -272,7 +297,7 @@ e2e_start() {		# 1. the backend: xennetd, or xen-netback (baseline)
 		return 0
 	fi
 	e2e_check xennetd_start fail "second $INITD start: status $rc," \
-	    "running: $(pidof xennetd) (first: $XNPID), or no start line" \
+	    "running: $(e2e_daemons) (first: $XNPID), or no start line" \
 	    "in the log"
 	e2e_log xennetd_start $XNLOG
 	return 1
@@ -384,12 +409,35 @@ e2e_traffic() {		# 3, 4. bridge port, ping both ways, iperf3 both ways
 	fi
 }
 
+e2e_privsep() {		# 1b. privilege separation: the daemon runs as
+			# _xennetd (the init script made the user), its one
+			# child, the helper, as root; pidof sees both
+	local h u hu
+	e2e_xennetd_only privsep "privilege separation" || return 0
+	h=$(e2e_helper "$XNPID")
+	u=$(e2e_user "$XNPID")
+	hu=$(e2e_user "${h:-0}")
+	if [ "$u" = _xennetd ] && [ -n "$h" ] && [ "$hu" = root ] &&
+	    tr '\0' ' ' < /proc/$h/cmdline |
+	    grep -q '^xennetd: privileged helper' &&
+	    grep -q "xennetd\[$XNPID\]: sandbox: running as uid" $XNLOG; then
+		e2e_check privsep ok "xennetd (pid $XNPID) runs as $u under" \
+		    "its sandbox, its helper (pid $h) as $hu; pidof xennetd:" \
+		    "$(pidof xennetd)"
+		return 0
+	fi
+	e2e_check privsep fail "xennetd (pid $XNPID) runs as ${u:-?}," \
+	    "helper ${h:-none} as ${hu:-?}, or no sandbox line in the log"
+	e2e_log privsep $XNLOG
+}
 e2e_restart() {		# 4b. xennetd killed (SIGKILL) while the domU moves
 			# traffic, started again by the init script: it adopts
 			# the vif; the iperf3 run and the ping go on
 	local t0 tk tr idx0 idx1 rc rx loss st res it=30 ping_n=150 old
+	local oldh hgone newh
 	e2e_xennetd_only restart_kill "kill -9 and restart of xennetd" || {
-		for id in restart_iperf restart_ping restart_vif; do
+		for id in restart_helper restart_iperf restart_ping \
+		    restart_vif; do
 			e2e_xennetd_only $id "restart"
 		done
 		return 0; }
@@ -403,9 +451,13 @@ e2e_restart() {		# 4b. xennetd killed (SIGKILL) while the domU moves
 	local pp=$!
 	sleep 5
 	old=$XNPID
+	oldh=$(e2e_helper "$XNPID")
 	tk=$(up)
 	kill -KILL "$XNPID"
 	e2e_wait 5 e2e_dead
+	# the helper goes with its daemon: the new one starts its own
+	e2e_wait 5 sh -c "! kill -0 ${oldh:-0} 2> /dev/null"
+	hgone=$?
 	sleep 1
 	e2e_initd start
 	rc=$E2E_RC
@@ -421,6 +473,18 @@ e2e_restart() {		# 4b. xennetd killed (SIGKILL) while the domU moves
 		    "$INITD start: status $rc, pid ${XNPID:-none}"
 		e2e_log restart_kill /tmp/initd-start.log
 		e2e_log restart_kill $XNLOG
+	fi
+	newh=$(e2e_helper "$XNPID")
+	if [ -n "$oldh" ] && [ $hgone = 0 ] && [ -n "$newh" ] &&
+	    [ "$newh" != "$oldh" ] && [ "$(e2e_user "$XNPID")" = _xennetd ]
+	then
+		e2e_check restart_helper ok "the helper (pid $oldh) exited" \
+		    "with its daemon; the new daemon runs as _xennetd with" \
+		    "its own (pid $newh)"
+	else
+		e2e_check restart_helper fail "helper before ${oldh:-none}" \
+		    "(gone: $([ $hgone = 0 ] && echo yes || echo no)), after" \
+		    "${newh:-none}, new daemon's user $(e2e_user "$XNPID")"
 	fi
 	wait $ip
 	rc=$?
@@ -1654,6 +1718,7 @@ e2e_phase() {		# NAME: run phase NAME (PHASES: "all", or the names
 	return 1
 }
 if e2e_start; then
+	e2e_privsep
 	if e2e_create; then
 		e2e_phase traffic && e2e_traffic
 		e2e_phase restart && e2e_restart
