@@ -79,3 +79,14 @@ cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 # priv_helper PID: the pid of daemon PID's privileged helper, its one
 # child (xennetd.8, PRIVILEGE SEPARATION); nothing if it has none
 priv_helper() { ps -o pid= --ppid "$1" | tr -d ' '; }
+
+# xnd_nosandbox: "-Z" (no privilege separation) when the build under test
+# has AddressSanitizer: LeakSanitizer stops the daemon's threads with
+# ptrace at its exit, which the sandbox refuses, and the exit status
+# says so.  For tests that start the daemon themselves; simenv.sh does
+# the same for its own.
+xnd_nosandbox() {
+	grep -q '^XN_CFLAGS = .*-fsanitize=address' \
+	    "${top_builddir:-.}/Makefile" 2> /dev/null && echo -Z
+	return 0
+}

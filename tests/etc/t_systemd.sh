@@ -159,7 +159,8 @@ with open(sys.argv[2], "ab", buffering=0) as f:
 EOF
 PIDS="$PIDS $!"
 wait_for 5 test -S "$T/notify.sock"
-NOTIFY_SOCKET=$T/notify.sock "$XND" -d -S -v > "$T/notify.err" 2>&1 &
+NOTIFY_SOCKET=$T/notify.sock "$XND" -d -S -v $(xnd_nosandbox) \
+    > "$T/notify.err" 2>&1 &
 PID=$!
 wait_for 10 grep -q '^READY=1$' "$T/notify.log"
 ok $? "notify: READY=1 sent"

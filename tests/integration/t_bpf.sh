@@ -223,7 +223,7 @@ ok $? "SIGTERM: xennetd exits"
 ! grep -q "Sanitizer" "$SE_DIR/xennetd.log"
 ok $? "no sanitizer report in its log (--enable-asan builds)"
 ip netns exec "$SE_NS0" "$XENNETD" -d -v -S -s "$XENNET_SIM_DIR" \
-    -P bpf:nosuch$$ > "$SE_DIR/xennetd2.log" 2>&1 &
+    $(xnd_nosandbox) -P bpf:nosuch$$ > "$SE_DIR/xennetd2.log" 2>&1 &
 XND_PID=$!
 SE_PIDS="$SE_PIDS $XND_PID"
 se_wait 10 grep -q started "$SE_DIR/xennetd2.log"

@@ -64,7 +64,8 @@ mkdir -p "$O/sim"
 "$SIM/xenstored-sim" -s "$O/xs.sock" > "$O/xenstored.log" 2>&1 &
 OTHER_PIDS="$OTHER_PIDS $!"
 se_wait 10 env XENSTORED_PATH="$O/xs.sock" xenstore-read /local/domain/0/domid
-XENSTORED_PATH=$O/xs.sock "$XENNETD" -d -S -s "$O/sim" > "$O/1.log" 2>&1 &
+XENSTORED_PATH=$O/xs.sock "$XENNETD" -d -S $(xnd_nosandbox) -s "$O/sim" \
+    > "$O/1.log" 2>&1 &
 P=$!
 OTHER_PIDS="$OTHER_PIDS $P"
 se_wait 10 grep -q started "$O/1.log"
@@ -74,7 +75,8 @@ kill -9 "$P"
 wait "$P" 2>/dev/null
 ok $(test -s "$O/sim/xennetd.pid"; echo $?) \
     "kill -9 leaves its pid file behind"
-XENSTORED_PATH=$O/xs.sock "$XENNETD" -d -S -s "$O/sim" > "$O/2.log" 2>&1 &
+XENSTORED_PATH=$O/xs.sock "$XENNETD" -d -S $(xnd_nosandbox) -s "$O/sim" \
+    > "$O/2.log" 2>&1 &
 P=$!
 OTHER_PIDS="$OTHER_PIDS $P"
 se_wait 10 grep -q started "$O/2.log"
