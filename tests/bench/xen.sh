@@ -194,7 +194,9 @@ if [ "$PROFILE" = 1 ]; then
 		echo "# xen: profile of the run started $START"
 		echo "variant,test,pct,comm,dso,symbol"
 		sed -n 's/^ *[0-9.]* LAB: PROFRAW //p' "$LOG" |
-		    awk '{ s = $0; sub(/^([^ ]+ +){5}/, "", s); gsub(/,/, ";", s)
+		    awk '{ s = $0	# the symbol: what follows the 5th field
+			for (i = 1; i <= 5; i++) sub(/^[^ ]+ +/, "", s)
+			gsub(/,/, ";", s)
 			print $1 "," $2 "," $3 "," $4 "," $5 "," s }'
 	} > "${CSV%.csv}-profile.csv"
 fi
