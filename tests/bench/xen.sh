@@ -66,6 +66,8 @@ function bucket(comm, dso, sym) {
 		return "xennetd: hypercalls (grant copies and event channels)"
 	if (comm ~ /^xennetd/)
 		return "xennetd: other kernel work in its context (system calls/tun/bridge)"
+	if (comm ~ /^vhost/)
+		return "vhost-net worker (the tap I/O of xennetd -i vhost)"
 	if (comm ~ /^vif/ && sym ~ /hypercall/)
 		return "netback threads: hypercalls (grant copies and event channels)"
 	if (comm ~ /^vif/)
