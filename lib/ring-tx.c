@@ -272,8 +272,8 @@ ring_tx_respond(struct ring_queue *rq, uint16_t id, int16_t status)
 /*
  * ring_tx_complete: finish packets [from, to) of this pass: issue the
  * copies still queued, hand good frames to the port and flush it once,
- * write every slot's response (NETIF_RSP_NULL for extra-info slots) and
- * push them.  Returns 1 if the frontend wants a notification.
+ * then write every slot's response (NETIF_RSP_NULL for extra-info slots)
+ * and push them.  Returns 1 if the frontend wants a notification.
  */
 static int
 ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
@@ -320,6 +320,28 @@ ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
 					st->rs_tx_gso++;
 			}
 		}
+	}
+	/*
+	 * The frames go out before the arena is reused.  A frame the port
+	 * could not send is a drop like a refused rp_send (the guest is
+	 * answered OKAY: not its fault).
+	 */
+	if (port->rp_flush != NULL && nsent > 0 &&
+	    (failed = port->rp_flush(port->rp_arg)) != 0) {
+		if (failed < 0 || (unsigned int)failed > nsent)
+			failed = (int)nsent;	/* the port lost them all */
+		st->rs_tx_packets -= (unsigned int)failed;
+		st->rs_drops[RING_DROP_TX_PORT] += (unsigned int)failed;
+	}
+	/*
+	 * Only now the responses, each over its request's slot, and at once
+	 * published: a daemon killed between the two would leave slots that
+	 * are neither requests nor published responses, and its successor,
+	 * which serves again from rsp_prod (ring_resync), would read them as
+	 * requests.  No system call or hypercall comes in between any more.
+	 */
+	for (n = from; n < to; n++) {
+		p = &rq->rq_txpkts[n];
 		status = p->tp_status == TXP_ERROR ? NETIF_RSP_ERROR :
 		    NETIF_RSP_OKAY;
 		nd = p->tp_nslots - p->tp_nextra;
@@ -328,18 +350,6 @@ ring_tx_complete(struct ring_queue *rq, const struct ring_port *port,
 			ring_tx_respond(rq, 0, NETIF_RSP_NULL);
 		for (k = 1; k < nd; k++)
 			ring_tx_respond(rq, p->tp_id[k], status);
-	}
-	/*
-	 * The frames go out before the arena is reused.  A frame the port
-	 * could not send is a drop like a refused rp_send (the guest was
-	 * already answered OKAY: not its fault).
-	 */
-	if (port->rp_flush != NULL && nsent > 0 &&
-	    (failed = port->rp_flush(port->rp_arg)) != 0) {
-		if (failed < 0 || (unsigned int)failed > nsent)
-			failed = (int)nsent;	/* the port lost them all */
-		st->rs_tx_packets -= (unsigned int)failed;
-		st->rs_drops[RING_DROP_TX_PORT] += (unsigned int)failed;
 	}
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&rq->rq_tx, notify);
 	return (notify);
