@@ -44,6 +44,7 @@ IPERF_T=10
 DESTROY_MAX=10
 DEADLINE=250
 PHASES=all
+HOSTILE=first
 for a in $(cat /proc/cmdline); do
 	case $a in
 	e2e.backend=*) BACKEND=${a#*=};;
@@ -51,6 +52,7 @@ for a in $(cat /proc/cmdline); do
 	e2e.destroy_max=*) DESTROY_MAX=${a#*=};;
 	e2e.deadline=*) DEADLINE=${a#*=};;
 	e2e.phases=*) PHASES=$(echo "${a#*=}" | tr , ' ');;
+	e2e.hostile=*) HOSTILE=${a#*=};;
 	esac
 done
 lab "DOM0_INIT uptime=$(up) backend=$BACKEND kernel=$(uname -r)"

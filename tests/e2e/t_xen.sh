@@ -22,6 +22,9 @@
 #                                  else $top_builddir/tests/e2e/build
 #      E2E_TIMEOUT=1800            QEMU hard limit, seconds
 #      E2E_DESTROY_MAX=10          limit for `xl destroy` (libxl's own), s
+#      E2E_HOSTILE=first           the hostile frontends on real Xen: the
+#                                  first batch of hostile-cases.sh (13, one
+#                                  domU), or all of them (3 domUs, ~10 min)
 #      E2E_PHASES=all              (development) only these optional phases
 #                                  of lab/test.sh, e.g. "hostile,map"
 #                                  (traffic restart replug hostile mq jumbo
@@ -44,6 +47,11 @@ BACKEND=${E2E_BACKEND:-xennetd}
 IPERF_T=${IPERF_T:-10}
 DESTROY_MAX=${E2E_DESTROY_MAX:-10}
 PHASES=${E2E_PHASES:-all}
+HOSTILE=${E2E_HOSTILE:-first}
+case $HOSTILE in
+first|all) ;;
+*) echo "E2E_HOSTILE: first or all" >&2; exit 2;;
+esac
 case $PHASES in
 *[!a-z,]*) echo "E2E_PHASES: names separated by commas" >&2; exit 2;;
 esac
@@ -176,7 +184,7 @@ ok 0 "build the boot images (dom0 initramfs $MIB MiB)"
 LOG=$B/logs/run-$BACKEND-$(date +%Y%m%d-%H%M%S).log
 setsid "$E2E/boot.sh" "$WORK/img" "$LOG" "e2e.backend=$BACKEND" \
     "e2e.iperf_t=$IPERF_T" "e2e.destroy_max=$DESTROY_MAX" \
-    "e2e.phases=$PHASES" &
+    "e2e.phases=$PHASES" "e2e.hostile=$HOSTILE" &
 BOOTPID=$!
 wait "$BOOTPID"
 rc=$?
