@@ -31,6 +31,7 @@
  * Counts its actions and prints "hostile: CASE actions=N" at the end.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,8 @@ static void	h_extra(struct nf_queue *, uint8_t, uint8_t, uint16_t,
 static void	h_push(struct nf *, struct nf_queue *, int);
 static void	h_notify(struct nf *, struct nf_queue *, int);
 static int	h_slots(struct nf *, struct nf_queue *, unsigned int, int);
+static int	h_big_write(struct nf *, xs_transaction_t, const char *,
+		    const char *);
 
 static int	hc_tx_bad_gref(struct nf *, struct nf_queue *);
 static int	hc_tx_foreign_gref(struct nf *, struct nf_queue *);
@@ -282,7 +285,36 @@ nf_hostile_keys(struct nf *nf, xs_transaction_t t)
 	if (key == NULL)
 		return (0);
 	snprintf(path, sizeof(path), "%s/%s", nf->nf_fe_path, key);
+	if (val == (const char *)h->h_big)
+		return (h_big_write(nf, t, path, val));
 	return (xs_write(nf->nf_xs, t, path, val, strlen(val)) ? 0 : -1);
+}
+
+/*
+ * h_big_write: write the long string at path, 4 KiB if the store takes
+ * it.  A real xenstored refuses values over its entry-size quota (2048
+ * bytes by default in Xen 4.17): then the longest it takes, halving, and
+ * say so.  Any of them is far longer than a number xennetd reads.
+ */
+static int
+h_big_write(struct nf *nf, xs_transaction_t t, const char *path,
+    const char *val)
+{
+	size_t len;
+
+	for (len = strlen(val); len >= 64; len /= 2) {
+		if (xs_write(nf->nf_xs, t, path, val, len)) {
+			if (len != strlen(val))
+				slog_info("hostile: the store took %zu bytes "
+				    "of %zu", len, strlen(val));
+			return (0);
+		}
+		if (errno == EAGAIN)
+			return (-1);
+		slog_info("hostile: the store refused %zu bytes: %s", len,
+		    strerror(errno));
+	}
+	return (-1);
 }
 
 /*
