@@ -344,16 +344,28 @@ hv_sim_grow(void *arr, unsigned int *capp, size_t size, unsigned int need)
 /* ---- grants ---- */
 
 /*
- * hv_sim_prune: drop every dead domain from the cache, so its memory
+ * hv_sim_prune: drop every dead domain from the caches, so its memory
  * and files go once no mapping holds them (a dying Xen domain lives
- * until its last foreign mapping is gone, not longer).
+ * until its last foreign mapping is gone, not longer), and its port
+ * file with them (else a handle keeps the files of the domains it last
+ * served open until it serves a new one).
  */
 static void
 hv_sim_prune(struct hv_sim *hs)
 {
 	struct simrun_dom *dom;
+	struct hv_sim_evf *ev;
 	unsigned int i;
 
+	for (i = 0; i < hs->hs_nevs; ) {
+		ev = hs->hs_evs[i];
+		if (!hv_sim_evf_dead(ev)) {
+			i++;
+			continue;
+		}
+		hs->hs_evs[i] = hs->hs_evs[--hs->hs_nevs];
+		hv_sim_evf_close(ev);
+	}
 	for (i = 0; i < hs->hs_ndoms; ) {
 		dom = hs->hs_doms[i];
 		if (simrun_dom_live(dom)) {
@@ -914,15 +926,7 @@ hv_sim_evf_get(struct hv_sim *hs, uint32_t domid)
 		if (ev->ef_domid == domid && !hv_sim_evf_dead(ev))
 			return (ev);
 	}
-	for (i = 0; i < hs->hs_nevs; ) {
-		ev = hs->hs_evs[i];
-		if (!hv_sim_evf_dead(ev)) {
-			i++;
-			continue;
-		}
-		hs->hs_evs[i] = hs->hs_evs[--hs->hs_nevs];
-		hv_sim_evf_close(ev);
-	}
+	hv_sim_prune(hs);
 	if ((arr = hv_sim_grow(hs->hs_evs, &hs->hs_evcap,
 	    sizeof(*hs->hs_evs), hs->hs_nevs + 1)) == NULL)
 		return (NULL);

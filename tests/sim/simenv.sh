@@ -35,6 +35,7 @@
 #   xnd_fds, xnd_rss, xnd_threads, xnd_maps [DOMID]
 #                                the daemon's open fds, VmRSS (kB), threads,
 #                                mappings (of DOMID's memory if given)
+#   xnd_fdlist                   what its fds are (socket:[], a path...)
 #   xnd_stat VIF JQ              a value of VIF's entry in xennetctl's
 #                                show stats -j (needs jq)
 #   iperf_gbps JSON [DIGITS]     the received rate of an iperf3 -J run
@@ -351,6 +352,12 @@ se_traffic() {
 }
 
 xnd_fds() { ls /proc/$XND_PID/fd | wc -l; }
+xnd_fdlist() {		# what the daemon's fds are, one a line, sorted
+	local f
+	for f in /proc/$XND_PID/fd/*; do
+		readlink "$f"
+	done 2> /dev/null | sed 's/:\[[0-9]*\]$/:[]/' | sort
+}
 xnd_rss() { awk '/^VmRSS/ { print $2 }' /proc/$XND_PID/status; }
 xnd_threads() { ls /proc/$XND_PID/task | wc -l; }
 xnd_stat() {
