@@ -67,6 +67,7 @@ struct nf_hostile {
 	int			 h_step;
 	uint64_t		 h_actions;
 	uint8_t			 h_big[4000];	/* 4 KiB string */
+	size_t			 h_big_len;	/* what the store takes of it */
 };
 
 static int	h_id(struct nf_queue *);
@@ -291,30 +292,41 @@ nf_hostile_keys(struct nf *nf, xs_transaction_t t)
 }
 
 /*
- * h_big_write: write the long string at path, 4 KiB if the store takes
- * it.  A real xenstored refuses values over its entry-size quota (2048
- * bytes by default in Xen 4.17): then the longest it takes, halving, and
- * say so.  Any of them is far longer than a number xennetd reads.
+ * h_big_write: write the long string at path (inside transaction t), 4
+ * KiB if the store takes it.  A real xenstored refuses values over its
+ * entry-size quota (2048 bytes by default in Xen 4.17), and a refused
+ * write fails the whole transaction (ENOMEM at its end): so the length
+ * is found first, once, outside it, on a key of our own, halving until
+ * the store takes it, and logged.  (That write conflicts with the open
+ * transaction, which is then retried: the length is kept for it.)  Any
+ * of them is far longer than a number xennetd reads.
  */
 static int
 h_big_write(struct nf *nf, xs_transaction_t t, const char *path,
     const char *val)
 {
-	size_t len;
+	struct nf_hostile *h = nf->nf_hostile;
+	char probe[256];
+	size_t len, want = strlen(val);
 
-	for (len = strlen(val); len >= 64; len /= 2) {
-		if (xs_write(nf->nf_xs, t, path, val, len)) {
-			if (len != strlen(val))
-				slog_info("hostile: the store took %zu bytes "
-				    "of %zu", len, strlen(val));
-			return (0);
+	if (h->h_big_len == 0) {
+		snprintf(probe, sizeof(probe), "%s/hostile-probe",
+		    nf->nf_fe_path);
+		for (len = want; len >= 64; len /= 2) {
+			if (xs_write(nf->nf_xs, XBT_NULL, probe, val, len))
+				break;
+			slog_info("hostile: the store refused %zu bytes: %s",
+			    len, strerror(errno));
 		}
-		if (errno == EAGAIN)
+		xs_rm(nf->nf_xs, XBT_NULL, probe);
+		if (len < 64)
 			return (-1);
-		slog_info("hostile: the store refused %zu bytes: %s", len,
-		    strerror(errno));
+		if (len != want)
+			slog_info("hostile: writing %zu bytes of %zu", len,
+			    want);
+		h->h_big_len = len;
 	}
-	return (-1);
+	return (xs_write(nf->nf_xs, t, path, val, h->h_big_len) ? 0 : -1);
 }
 
 /*
