@@ -14,6 +14,11 @@ set -uo pipefail
 E2E=$(cd "$(dirname "$0")" && pwd)
 B=${E2E_BUILD:-$E2E/build}
 export DEBIAN_FRONTEND=noninteractive
+# one at a time: tests/ci.sh starts one early, in the background, and
+# t_xen.sh's own then waits for it and finds everything there
+mkdir -p "$B" || exit 1
+exec 8> "$B/.setup.lock"
+flock 8
 
 # Host tools.  xen-utils-4.17 and xenstore-utils do nothing on a non-Xen host:
 # they are the source of the binaries copied into the dom0 initramfs.
