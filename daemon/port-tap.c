@@ -66,7 +66,6 @@
 
 #define TAP_ALIAS	"xennetd "	/* + the name it was created with */
 
-static int	tap_name(int, char *);
 static int	tap_join(struct tap *, const char *, unsigned int);
 static int	tap_more(struct tap *, const char *, unsigned int);
 
@@ -329,13 +328,6 @@ tap_set_offload(int fd, const struct ring_features *rf)
 	return (osdep_tap_offload(fd, rf));
 }
 
-/* tap_name: the tap's name now (a hotplug script may have renamed it). */
-static int
-tap_name(int fd, char *name)
-{
-	return (osdep_tap_name(fd, name, IFNAMSIZ));
-}
-
 /*
  * tap_set: set the MTU (TAP_SET_MTU, value) or the link up (TAP_SET_UP,
  * value 1) or down (0) of the tap whose queue fd is given, whatever it
@@ -349,7 +341,8 @@ tap_set(int fd, int what, unsigned int value)
 	struct ifreq ifr;
 	char name[IFNAMSIZ];
 
-	if (tap_name(fd, name) == -1)
+	/* its name now: a hotplug script may have renamed it */
+	if (osdep_tap_name(fd, name, sizeof(name)) == -1)
 		return (-1);
 	memset(&ifr, 0, sizeof(ifr));
 	switch (what) {
