@@ -351,6 +351,7 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 	char bridge[IFNAMSIZ], tapname[IFNAMSIZ];
 	unsigned int nq = x->x_conf.xc_max_queues, q;
 	unsigned long u;
+	uint64_t t0 = throttle_now(), ttap = 0;
 	struct vif *v;
 	int st;
 
@@ -444,13 +445,13 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			    v->v_conf.vc_port_if, buf);
 			return (v);
 		}
-	} else if (tap_open(&v->v_tap, v->v_ifname, tapname,
-	    sizeof(tapname), nq, v->v_mtu) == -1) {
+	} else if ((ttap = throttle_now()), tap_open(&v->v_tap, v->v_ifname,
+	    tapname, sizeof(tapname), nq, v->v_mtu) == -1) {
 		vif_error(x, v, errno, "cannot create tap %s with %u queue%s: "
 		    "%s", v->v_ifname, nq, nq == 1 ? "" : "s",
 		    strerror(errno));
 		return (v);
-	} else if (v->v_tap.tp_reused)
+	} else if ((ttap = throttle_now() - ttap), v->v_tap.tp_reused)
 		log_info("%s: joined the tap an earlier xennetd left (now "
 		    "%s), with its bridge port and addresses", v->v_ifname,
 		    tapname);
@@ -495,6 +496,10 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 		    bpf_ifname(v->v_bpf));
 	if (!v->v_adopt)
 		vif_set_state(x, v, XenbusStateInitWait);
+	/* the toolstack gives each vif 10 s to get here (libxl) */
+	log_debug("%s: set up in %llu ms (its tap %llu ms)", v->v_ifname,
+	    (unsigned long long)(throttle_now() - t0),
+	    (unsigned long long)ttap);
 	vif_update(x, v);
 	return (v);
 }

@@ -44,7 +44,7 @@ IPERF_T=10
 DESTROY_MAX=10
 DEADLINE=250
 PHASES=all
-HOSTILE=first
+HOSTILE=all
 for a in $(cat /proc/cmdline); do
 	case $a in
 	e2e.backend=*) BACKEND=${a#*=};;

@@ -22,9 +22,9 @@
 #                                  else $top_builddir/tests/e2e/build
 #      E2E_TIMEOUT=1800            QEMU hard limit, seconds
 #      E2E_DESTROY_MAX=10          limit for `xl destroy` (libxl's own), s
-#      E2E_HOSTILE=first           the hostile frontends on real Xen: the
-#                                  first batch of hostile-cases.sh (13, one
-#                                  domU), or all of them (3 domUs, ~10 min)
+#      E2E_HOSTILE=all             the hostile frontends on real Xen: all
+#                                  of hostile-cases.sh (3 domUs, 5-10 min),
+#                                  or the first batch (13, one domU)
 #      E2E_PHASES=all              (development) only these optional phases
 #                                  of lab/test.sh, e.g. "hostile,map"
 #                                  (traffic restart replug hostile mq jumbo
@@ -47,7 +47,7 @@ BACKEND=${E2E_BACKEND:-xennetd}
 IPERF_T=${IPERF_T:-10}
 DESTROY_MAX=${E2E_DESTROY_MAX:-10}
 PHASES=${E2E_PHASES:-all}
-HOSTILE=${E2E_HOSTILE:-first}
+HOSTILE=${E2E_HOSTILE:-all}
 case $HOSTILE in
 first|all) ;;
 *) echo "E2E_HOSTILE: first or all" >&2; exit 2;;

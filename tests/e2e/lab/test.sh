@@ -45,15 +45,19 @@ e2e_log() {		# ID FILE [LINES]: tail of FILE for the host
 e2e_dt() {		# T0 T1: seconds between two up() values
 	echo "$1 $2" | awk '{ printf "%.2f", $2 - $1 }'
 }
-e2e_wait() {		# SECONDS CMD...: poll CMD every 0.1 s until it succeeds
-	local n=$(($1 * 10))
+e2e_wait() {		# SECONDS CMD...: poll CMD every 0.1 s until it succeeds,
+			# for SECONDS of dom0's clock (not a count of tries: a
+			# CMD that is slow itself, a dozen xenstore-reads on a
+			# loaded dom0, once made a 20 s wait last 490 s)
+	local end
+	end=$(awk -v s="$1" '{ printf "%d", $1 * 100 + s * 100 }' /proc/uptime)
 	shift
-	while [ $n -gt 0 ]; do
+	while :; do
 		"$@" 2> /dev/null && return 0
+		[ "$(awk '{ printf "%d", $1 * 100 }' /proc/uptime)" -lt "$end" ] ||
+		    return 1
 		sleep 0.1
-		n=$((n - 1))
 	done
-	return 1
 }
 e2e_xl() {		# NAME ARGS...: timeout 60 xl -vv ARGS, output with
 			# dom0 uptime stamps in /tmp/xl-NAME.log, status in E2E_RC
@@ -1205,15 +1209,17 @@ e2e_rate() {		# 9. a domU whose vif has rate=10Mb/s: what it sends
 	free=$(awk '/receiver/ { for (i = 1; i < NF; i++)
 	    if ($(i + 1) == "Mbits/sec") v = $i } END { print v + 0 }' \
 	    /tmp/iperf.rate_iperf_unlimited)
-	# 9.5-10.5 Mbit/s (the issue's bound).  Below it, when the path
-	# without a limit carries less than 1.2 times the limit (a loaded
-	# host under TCG), the limiter cannot be told from the path: say so
+	# 9.5-10.5 Mbit/s (the issue's bound).  Above it always fails.
+	# Below it, when the path without a limit carries less than 5 times
+	# the limit (a loaded host under TCG: 17-21 Mbit/s seen, against
+	# 700-900 on a quiet one), the guest's own pace cannot be told from
+	# the limiter's in a 5 s window: say so rather than time the host
 	if awk -v m="$mbps" -v r=$RATE_MBPS \
 	    'BEGIN { exit !(m >= r * 0.95 && m <= r * 1.05) }'; then
 		e2e_check rate_limit ok "rate=${RATE_MBPS}Mb/s: the guest sent" \
 		    "$mbps Mbit/s (within 5 %); $free Mbit/s once removed"
 	elif awk -v m="$mbps" -v r=$RATE_MBPS -v f="$free" \
-	    'BEGIN { exit !(m < r * 0.95 && f < r * 1.2) }'; then
+	    'BEGIN { exit !(m < r * 0.95 && f < r * 5) }'; then
 		e2e_check rate_limit skip "rate=${RATE_MBPS}Mb/s: the guest" \
 		    "sent $mbps Mbit/s, and $free Mbit/s without the limit:" \
 		    "the lab's path is too slow to test it # SKIP loaded host"
@@ -1417,6 +1423,22 @@ e2e_hostile_enslave() {	# H N: put the taps of domain H's N vifs that
 	done
 	return $r
 }
+e2e_setup_ms() {	# H: xennetd's set-up time of domain H's vifs (its
+			# -v line), total and the tap's part: median, max
+	local f=/tmp/setup_ms.$1
+	grep -o "vif$1\.[0-9]*: set up in [0-9]* ms (its tap [0-9]* ms)" \
+	    $XNLOG | awk '{ print $5, $9 }' > $f
+	if [ ! -s $f ]; then
+		echo "no set-up times logged"
+		return
+	fi
+	echo "set-up per vif $(e2e_median_max 1 < $f) ms, its tap" \
+	    "$(e2e_median_max 2 < $f) ms"
+}
+e2e_median_max() {	# COLUMN: "M median, X max" of stdin's numbers
+	cut -d' ' -f$1 | sort -n | awk '{ v[NR] = $1 } END {
+	    printf "%d median, %d max", v[int((NR + 1) / 2)], v[NR] }'
+}
 e2e_hostile_up() {	# H N: domain H's N backends left InitWait
 	local i=0 st
 	while [ $i -lt $2 ]; do
@@ -1477,9 +1499,12 @@ e2e_hostile_batch() {	# FIRST LAST: the cases FIRST..LAST in domU
 	if [ $r = 0 ] && [ -n "$h" ] && e2e_wait 60 e2e_hostile_enslave $h $n &&
 	    e2e_wait 60 grep -q "LAB-DOMU: hostile ready" $con; then
 		H_CREATE="$H_CREATE $name (domid $h, $n vifs): $(e2e_dt $tc \
-		    $(up)) s;"
+		    $(up)) s, $(e2e_setup_ms $h), xennetd VmRSS $(awk \
+		    '/^VmRSS/ { print $2 }' /proc/$XNPID/status) kB;"
 	else
-		H_CREATE_FAIL="$H_CREATE_FAIL $name: rc=$r domid ${h:-none};"
+		H_CREATE_FAIL="$H_CREATE_FAIL $name: rc=$r domid ${h:-none}"
+		[ -n "$h" ] && H_CREATE_FAIL="$H_CREATE_FAIL, $(e2e_setup_ms $h)"
+		H_CREATE_FAIL="$H_CREATE_FAIL;"
 		e2e_log hostile_create /tmp/xl-create_$name.log
 		e2e_log hostile_create $con
 		e2e_hostile_fail $first $last "no hostile domU $name"
@@ -1584,9 +1609,9 @@ e2e_hostile() {		# 11. hostile frontends in real domUs
 	H_CREATE_FAIL=""
 	H_DESTROY=""
 	H_DESTROY_FAIL=""
-	# E2E_HOSTILE=first (the default): the first HOSTILE_FIRST cases
-	# of hostile-cases.sh, one of most kinds, in one domU; the others
-	# are reported skipped.  all: every case, HOSTILE_BATCH a domU.
+	# E2E_HOSTILE=all (the default): every case, HOSTILE_BATCH a domU.
+	# first: the first HOSTILE_FIRST cases of hostile-cases.sh, one of
+	# most kinds, in one domU; the others are reported skipped.
 	if [ "$HOSTILE" != all ]; then
 		i=$HOSTILE_FIRST
 		while [ $i -lt $n ]; do
