@@ -1000,9 +1000,13 @@ vif_fe_opt(struct xnd *x, struct vif *v, const char *pre, const char *key,
 	int r;
 
 	snprintf(k, sizeof(k), "%s%s", pre, key);
-	if ((r = store_read_opt(x->x_xs, v->v_fepath, k, max, out)) == -1)
-		vif_error(x, v, EINVAL, "frontend %s is %s (at most %lu)", k,
-		    store_why(errno), max);
+	if ((r = store_read_opt(x->x_xs, v->v_fepath, k, max, out)) == -1) {
+		if (errno == E2BIG)	/* no range to tell: it is no number */
+			vif_error(x, v, EINVAL, "frontend %s is too long", k);
+		else
+			vif_error(x, v, EINVAL, "frontend %s is %s (at most "
+			    "%lu)", k, store_why(errno), max);
+	}
 	return (r);
 }
 
