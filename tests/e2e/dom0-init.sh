@@ -45,6 +45,7 @@ DESTROY_MAX=10
 DEADLINE=250
 PHASES=all
 HOSTILE=all
+HOSTILE_BATCH=13
 for a in $(cat /proc/cmdline); do
 	case $a in
 	e2e.backend=*) BACKEND=${a#*=};;
@@ -53,6 +54,7 @@ for a in $(cat /proc/cmdline); do
 	e2e.deadline=*) DEADLINE=${a#*=};;
 	e2e.phases=*) PHASES=$(echo "${a#*=}" | tr , ' ');;
 	e2e.hostile=*) HOSTILE=${a#*=};;
+	e2e.hostile_batch=*) HOSTILE_BATCH=${a#*=};;
 	esac
 done
 lab "DOM0_INIT uptime=$(up) backend=$BACKEND kernel=$(uname -r)"

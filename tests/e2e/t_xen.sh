@@ -25,6 +25,8 @@
 #      E2E_HOSTILE=all             the hostile frontends on real Xen: all
 #                                  of hostile-cases.sh (3 domUs, 5-10 min),
 #                                  or the first batch (13, one domU)
+#      E2E_HOSTILE_BATCH=13        hostile cases (vifs) per domU, 1-64: the
+#                                  control path with many vifs at once
 #      E2E_PHASES=all              (development) only these optional phases
 #                                  of lab/test.sh, e.g. "hostile,map"
 #                                  (traffic restart replug hostile mq jumbo
@@ -51,6 +53,11 @@ HOSTILE=${E2E_HOSTILE:-all}
 case $HOSTILE in
 first|all) ;;
 *) echo "E2E_HOSTILE: first or all" >&2; exit 2;;
+esac
+HBATCH=${E2E_HOSTILE_BATCH:-13}
+case $HBATCH in
+[1-9]|[1-5][0-9]|6[0-4]) ;;
+*) echo "E2E_HOSTILE_BATCH: 1 to 64 vifs a domU" >&2; exit 2;;
 esac
 case $PHASES in
 *[!a-z,]*) echo "E2E_PHASES: names separated by commas" >&2; exit 2;;
@@ -184,7 +191,8 @@ ok 0 "build the boot images (dom0 initramfs $MIB MiB)"
 LOG=$B/logs/run-$BACKEND-$(date +%Y%m%d-%H%M%S).log
 setsid "$E2E/boot.sh" "$WORK/img" "$LOG" "e2e.backend=$BACKEND" \
     "e2e.iperf_t=$IPERF_T" "e2e.destroy_max=$DESTROY_MAX" \
-    "e2e.phases=$PHASES" "e2e.hostile=$HOSTILE" &
+    "e2e.phases=$PHASES" "e2e.hostile=$HOSTILE" \
+    "e2e.hostile_batch=$HBATCH" &
 BOOTPID=$!
 wait "$BOOTPID"
 rc=$?

@@ -1402,7 +1402,7 @@ e2e_vhost() {		# 12. xennetd -i vhost: the taps' frames moved by the
 # loss and iperf3 run complete, and xennetd's CPU over the batch within
 # HOSTILE_CPU_MAX % of one CPU.  hostile_create and hostile_destroy sum
 # up the batches' xl create and destroy.
-HOSTILE_BATCH=13
+HOSTILE_BATCH=${HOSTILE_BATCH:-13}	# e2e.hostile_batch (dom0-init.sh)
 HOSTILE_RUN_S=6
 HOSTILE_MBPS=20
 HOSTILE_CPU_MAX=60
