@@ -70,7 +70,10 @@ jumbo() {
 # netfront-sim --xen playing case FIRST + N of hostile-cases.sh, from
 # boot on, until the dom0 writes "stop" in data/hostile: then all are
 # stopped (SIGTERM, then SIGKILL) and each reports "LAB-DOMU: hostile FIRST+N
-# CASE ..." (what netfront-sim printed).
+# CASE ..." (what netfront-sim printed).  Once a case is in place
+# (netfront-sim's "hostile: CASE in place", or at once for the cases
+# played by options) it says "LAB-DOMU: hostile acted FIRST+N CASE": the
+# dom0 starts the batch's traffic when all have.
 hostile() {
 	local d c k args
 	# nothing may load xen-netfront behind our back
@@ -93,7 +96,21 @@ hostile() {
 			    > /tmp/nf-$d.log 2>&1 &
 			echo $! > /tmp/nf-$d.pid
 			echo "$k $c" > /tmp/nf-$d.case
+			# a case played by options rather than --hostile is
+			# in place from the start
+			case " $args " in
+			*" --hostile "*) ;;
+			*) touch /tmp/nf-$d.acted
+			   say "hostile acted $k $c";;
+			esac
 			sleep 0.3	# a few xenstore transactions at once
+		done
+		for d in $(ls /tmp/nf-*.case 2> /dev/null | sed 's/[^0-9]//g'); do
+			[ -e /tmp/nf-$d.acted ] && continue
+			grep -q '^netfront-sim: hostile: .* in place' \
+			    /tmp/nf-$d.log || continue
+			touch /tmp/nf-$d.acted
+			say "hostile acted $(cat /tmp/nf-$d.case)"
 		done
 		sleep 0.5
 	done

@@ -66,6 +66,7 @@ struct nf_hostile {
 	uint64_t		 h_conn;	/* connection it acted on */
 	int			 h_step;
 	uint64_t		 h_actions;
+	int			 h_placed;	/* said "in place" */
 	uint8_t			 h_big[4000];	/* 4 KiB string */
 	size_t			 h_big_len;	/* what the store takes of it */
 };
@@ -81,6 +82,7 @@ static void	h_notify(struct nf *, struct nf_queue *, int);
 static int	h_slots(struct nf *, struct nf_queue *, unsigned int, int);
 static int	h_big_write(struct nf *, xs_transaction_t, const char *,
 		    const char *);
+static void	h_placed(struct nf_hostile *);
 
 static int	hc_tx_bad_gref(struct nf *, struct nf_queue *);
 static int	hc_tx_foreign_gref(struct nf *, struct nf_queue *);
@@ -281,14 +283,31 @@ nf_hostile_keys(struct nf *nf, xs_transaction_t t)
 	h->h_actions++;
 	if (strcmp(name, "xs-missing-key") == 0) {
 		snprintf(path, sizeof(path), "%s/rx-ring-ref", nf->nf_fe_path);
-		return (xs_rm(nf->nf_xs, t, path) ? 0 : -1);
+		if (!xs_rm(nf->nf_xs, t, path))
+			return (-1);
+	} else if (key != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", nf->nf_fe_path, key);
+		if (val == (const char *)h->h_big) {
+			if (h_big_write(nf, t, path, val) == -1)
+				return (-1);
+		} else if (!xs_write(nf->nf_xs, t, path, val, strlen(val)))
+			return (-1);
 	}
-	if (key == NULL)
-		return (0);
-	snprintf(path, sizeof(path), "%s/%s", nf->nf_fe_path, key);
-	if (val == (const char *)h->h_big)
-		return (h_big_write(nf, t, path, val));
-	return (xs_write(nf->nf_xs, t, path, val, strlen(val)) ? 0 : -1);
+	h_placed(h);
+	return (0);
+}
+
+/*
+ * h_placed: say once "hostile: CASE in place": from now on the backend
+ * meets the case (the e2e lab starts its traffic only then).
+ */
+static void
+h_placed(struct nf_hostile *h)
+{
+	if (h->h_placed)
+		return;
+	h->h_placed = 1;
+	slog_info("hostile: %s in place", h->h_case->hc_name);
 }
 
 /*
@@ -343,8 +362,11 @@ nf_hostile_run(struct nf *nf)
 
 	if (hc->hc_kind == NF_HK_XS)
 		return (-1);
-	if (hc->hc_kind == NF_HK_LOOP && strcmp(hc->hc_name, "flap") == 0)
+	if (hc->hc_kind == NF_HK_LOOP && strcmp(hc->hc_name, "flap") == 0) {
+		if (conn >= 2)		/* it has flapped once */
+			h_placed(h);
 		return (hc->hc_fn(nf, NULL) ? 0.005 : -1);
+	}
 	if (!nf->nf_carrier || nf->nf_phase != NF_CONNECTED ||
 	    nf->nf_nqueues == 0)
 		return (-1);
@@ -357,12 +379,14 @@ nf_hostile_run(struct nf *nf)
 		if (hc->hc_fn(nf, nf->nf_q[0]) == 0) {
 			h->h_conn = conn;
 			h->h_step = 0;
+			h_placed(h);
 			return (-1);
 		}
 		h->h_step++;
 		return (0.05);
 	}
 	hc->hc_fn(nf, nf->nf_q[0]);
+	h_placed(h);
 	return (0);
 }
 

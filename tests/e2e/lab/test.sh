@@ -1514,6 +1514,11 @@ e2e_hostile_batch() {	# FIRST LAST: the cases FIRST..LAST in domU
 	# what xennetd logs about the offenders' vifs is expected
 	XN_ALLOW="${XN_ALLOW:+$XN_ALLOW|}vif$h\\."
 	e2e_wait 20 e2e_hostile_up $h $n
+	# and every case in place (the domU says so), else the traffic may
+	# be over before a case that acts once connected has acted
+	e2e_wait 30 sh -c "[ \$(grep -c 'LAB-DOMU: hostile acted' $con) \
+	    -ge $n ]" || e2e_note hostile_create "$name: only $(grep -c \
+	    'LAB-DOMU: hostile acted' $con) of $n cases in place after 30 s"
 	i=$first
 	while [ $i -le $last ]; do
 		hostile_warnings $XNLOG vif$h.$((i - first)) > /tmp/hw0.$i
