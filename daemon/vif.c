@@ -445,16 +445,21 @@ vif_create(struct xnd *x, uint32_t domid, uint32_t handle)
 			    v->v_conf.vc_port_if, buf);
 			return (v);
 		}
-	} else if ((ttap = throttle_now()), tap_open(&v->v_tap, v->v_ifname,
-	    tapname, sizeof(tapname), nq, v->v_mtu) == -1) {
-		vif_error(x, v, errno, "cannot create tap %s with %u queue%s: "
-		    "%s", v->v_ifname, nq, nq == 1 ? "" : "s",
-		    strerror(errno));
-		return (v);
-	} else if ((ttap = throttle_now() - ttap), v->v_tap.tp_reused)
-		log_info("%s: joined the tap an earlier xennetd left (now "
-		    "%s), with its bridge port and addresses", v->v_ifname,
-		    tapname);
+	} else {
+		ttap = throttle_now();
+		if (tap_open(&v->v_tap, v->v_ifname, tapname, sizeof(tapname),
+		    nq, v->v_mtu) == -1) {
+			vif_error(x, v, errno, "cannot create tap %s with %u "
+			    "queue%s: %s", v->v_ifname, nq, nq == 1 ? "" : "s",
+			    strerror(errno));
+			return (v);
+		}
+		ttap = throttle_now() - ttap;
+		if (v->v_tap.tp_reused)
+			log_info("%s: joined the tap an earlier xennetd left "
+			    "(now %s), with its bridge port and addresses",
+			    v->v_ifname, tapname);
+	}
 	if (v->v_bpf == NULL && vif_vifname(x, v) == -1) {
 		vif_error(x, v, errno, "cannot write vifname %s: %s",
 		    v->v_ifname, strerror(errno));
