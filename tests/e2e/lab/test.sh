@@ -50,12 +50,11 @@ e2e_wait() {		# SECONDS CMD...: poll CMD every 0.1 s until it succeeds,
 			# CMD that is slow itself, a dozen xenstore-reads on a
 			# loaded dom0, once made a 20 s wait last 490 s)
 	local end
-	end=$(awk -v s="$1" '{ printf "%d", $1 * 100 + s * 100 }' /proc/uptime)
+	end=$(echo "$(up) $1" | awk '{ print $1 + $2 }')
 	shift
 	while :; do
 		"$@" 2> /dev/null && return 0
-		[ "$(awk '{ printf "%d", $1 * 100 }' /proc/uptime)" -lt "$end" ] ||
-		    return 1
+		echo "$(up) $end" | awk '{ exit !($1 < $2) }' || return 1
 		sleep 0.1
 	done
 }
